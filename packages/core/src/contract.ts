@@ -1,0 +1,155 @@
+/**
+ * The adapter contract: the small, byte-oriented interface every runtime adapter
+ * (`@polysock/node`, `@polysock/bun`, `@polysock/deno`) implements. Core owns every
+ * Python semantic (timeouts, blocking modes, buffering, errors); an adapter only
+ * translates one runtime's socket API into these calls.
+ *
+ * Rules every adapter follows:
+ * - Failures are reported by throwing / rejecting with the runtime's **native** error
+ *   (or calling `onError` with it). Core maps it to the Python error class (see
+ *   `native-errors.ts`), keeping the native error as `cause`.
+ * - Handlers may be called synchronously from inside any adapter call.
+ * - Transports are push-shaped: bytes arrive through {@link StreamHandlers.onData};
+ *   core calls {@link StreamTransport.pause} when its read-ahead is full.
+ *
+ * @module
+ */
+
+/** A resolved network address as adapters report it. `port` is 0 for AF_UNIX. */
+export interface NetAddress {
+  /** IP literal (`"127.0.0.1"`, `"::1"`), or the path for AF_UNIX (`""` if unnamed). */
+  host: string;
+  port: number;
+}
+
+/** Where to listen or connect. `host` is always an IP literal (core resolves names) or a unix path. */
+export interface Endpoint {
+  /** `"inet"` for AF_INET/AF_INET6 (IP literal in `host`), `"unix"` for a filesystem path. */
+  kind: "inet" | "unix";
+  host: string;
+  port: number;
+  /** 4 or 6 for inet endpoints. */
+  ipVersion?: 4 | 6;
+}
+
+/** Callbacks a stream transport calls. Set once, right after the transport exists. */
+export interface StreamHandlers {
+  /** Bytes arrived. Core keeps `chunk`; the adapter must not reuse its memory afterwards. */
+  onData(chunk: Uint8Array): void;
+  /** The peer sent FIN (orderly end of its data). Called at most once. */
+  onEnd(): void;
+  /** A fatal error on the connection (e.g. reset). Called at most once; `onClose` follows or has happened. */
+  onError(err: unknown): void;
+  /** `write()` may accept bytes again, or accepted bytes were all handed to the OS. */
+  onDrain(): void;
+  /** The transport is gone (after close, abort, or error). Called at most once. */
+  onClose(): void;
+}
+
+/** One TCP (or unix stream) connection. */
+export interface StreamTransport {
+  /** Install the handlers. Before this call the adapter must not lose data (it may hold it, paused). */
+  start(handlers: StreamHandlers): void;
+  /** Stop delivering `onData` until `resume()`; the OS window then holds the peer back. */
+  pause(): void;
+  resume(): void;
+  /**
+   * Offer bytes to the OS. Returns how many were accepted (0..data.length). The
+   * transport may keep a reference to accepted bytes until it reports `writePending === false`.
+   * Throws the native error if the connection cannot be written.
+   */
+  write(data: Uint8Array): number;
+  /** True while accepted bytes are still held by the runtime (not yet in the OS); `onDrain` fires when that ends. */
+  readonly writePending: boolean;
+  /** Send FIN after every accepted byte (Python `shutdown(SHUT_WR)`). */
+  shutdownWrite(): void;
+  /** Graceful close: every accepted byte, then FIN, then release. Never rejects. */
+  close(): Promise<void>;
+  /** Immediate close; pending bytes may be dropped. */
+  abort(): void;
+  localAddress(): NetAddress;
+  remoteAddress(): NetAddress;
+  setNoDelay(on: boolean): void;
+  setKeepAlive(on: boolean): void;
+  /** The native object (escape hatch, read-only). */
+  readonly raw: unknown;
+}
+
+/** Options for {@link Adapter.listen}. */
+export interface ListenOptions {
+  backlog: number;
+  reusePort: boolean;
+  /** For IPv6 endpoints: accept only IPv6 (Python's IPV6_V6ONLY). */
+  ipv6Only: boolean;
+}
+
+/** A listening socket. */
+export interface Listener {
+  /** Install the connection callback; connections are delivered only after this. */
+  start(onConnection: (t: StreamTransport) => void, onError: (err: unknown) => void): void;
+  localAddress(): NetAddress;
+  close(): Promise<void>;
+  readonly raw: unknown;
+}
+
+/** Options for {@link Adapter.connect}. */
+export interface ConnectOptions {
+  /** Local address to bind before connecting (Python: `bind()` then `connect()`). */
+  localAddress?: NetAddress;
+  /** Aborts a pending connect (core's timeout). */
+  signal?: AbortSignal;
+}
+
+/** Callbacks of a datagram transport. */
+export interface DatagramHandlers {
+  /** One datagram arrived from `from`. Core keeps `data`. */
+  onMessage(data: Uint8Array, from: NetAddress): void;
+  /** An asynchronous error (e.g. ICMP port unreachable on a connected socket). */
+  onError(err: unknown): void;
+}
+
+/** One UDP socket, already bound. */
+export interface DatagramTransport {
+  start(handlers: DatagramHandlers): void;
+  /**
+   * Send one datagram to `to` (an IP literal). `to` is omitted only after a successful
+   * `connect()`. Resolves when the runtime took the datagram; rejects with the native error.
+   */
+  send(data: Uint8Array, to?: NetAddress): Promise<void> | void;
+  localAddress(): NetAddress;
+  setBroadcast(on: boolean): void;
+  /**
+   * Optional: connect the OS socket to `to` (so the kernel filters senders and reports
+   * ICMP errors through `onError`). Without it core emulates UDP `connect()` itself.
+   */
+  connect?(to: NetAddress): Promise<void>;
+  close(): Promise<void>;
+  readonly raw: unknown;
+}
+
+/** Named capabilities; core turns a missing one into a clear `OSError`. */
+export interface AdapterCapabilities {
+  /** `connect()` can use a local address chosen by `bind()`. */
+  connectFromLocalAddress: boolean;
+  /** SO_REUSEPORT is honoured by `listen`. */
+  reusePort: boolean;
+  /** AF_UNIX stream sockets. */
+  unix: boolean;
+}
+
+/** What an adapter provides to core. */
+export interface Adapter {
+  /** Adapter name, e.g. `"node"`, `"bun"`, `"deno"`. */
+  readonly name: string;
+  readonly capabilities: AdapterCapabilities;
+  /** Listen on `ep` (port 0 → an ephemeral port). Throws/rejects with the native error (e.g. EADDRINUSE). */
+  listen(ep: Endpoint, opts: ListenOptions): Promise<Listener>;
+  /** Open a connection. Rejects with the native error. */
+  connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTransport>;
+  /** Create a UDP socket bound to `ep` (port 0 → ephemeral). */
+  bindDatagram(ep: Endpoint, opts: { reuseAddr: boolean; reusePort: boolean }): Promise<DatagramTransport>;
+  /** Resolve a host name to IP literals, in the system resolver's order. `family` 0 = any. */
+  lookup(host: string, family: 0 | 4 | 6): Promise<{ address: string; family: 4 | 6 }[]>;
+  /** The machine's host name. */
+  hostname(): string;
+}

@@ -1,0 +1,80 @@
+// --- Node `dgram.Socket` as a polysock DatagramTransport (also used by @polysock/deno) ---
+import * as dgram from "node:dgram";
+import type { DatagramHandlers, DatagramTransport, Endpoint, NetAddress } from "@polysock/core";
+
+/** Create a UDP socket bound to `ep`; rejects with the native error (EADDRINUSE …). */
+export function bindDatagram(
+  ep: Endpoint,
+  opts: { reuseAddr: boolean; reusePort: boolean },
+): Promise<DatagramTransport> {
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket({ type: ep.ipVersion === 6 ? "udp6" : "udp4", reuseAddr: opts.reuseAddr });
+    const onError = (err: Error): void => {
+      sock.close();
+      reject(err);
+    };
+    sock.once("error", onError);
+    sock.bind({ address: ep.host, port: ep.port, exclusive: true }, () => {
+      sock.off("error", onError);
+      resolve(new NodeDatagram(sock));
+    });
+  });
+}
+
+class NodeDatagram implements DatagramTransport {
+  private buffered: [Uint8Array, NetAddress][] = [];
+  private h: DatagramHandlers | null = null;
+  private closed = false;
+
+  constructor(private readonly sock: dgram.Socket) {
+    sock.on("message", (msg, rinfo) => {
+      const from = { host: rinfo.address, port: rinfo.port };
+      if (this.h) this.h.onMessage(msg, from);
+      else this.buffered.push([msg, from]);
+    });
+    sock.on("error", (err) => this.h?.onError(err));
+  }
+
+  get raw(): unknown {
+    return this.sock;
+  }
+
+  start(h: DatagramHandlers): void {
+    this.h = h;
+    for (const [m, f] of this.buffered.splice(0)) h.onMessage(m, f);
+  }
+
+  send(data: Uint8Array, to?: NetAddress): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | null): void => (err ? reject(err) : resolve());
+      if (to) this.sock.send(data, to.port, to.host, cb);
+      else this.sock.send(data, cb);
+    });
+  }
+
+  connect(to: NetAddress): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.sock.once("error", onError);
+      this.sock.connect(to.port, to.host, () => {
+        this.sock.off("error", onError);
+        resolve();
+      });
+    });
+  }
+
+  localAddress(): NetAddress {
+    const a = this.sock.address();
+    return { host: a.address, port: a.port };
+  }
+
+  setBroadcast(on: boolean): void {
+    this.sock.setBroadcast(on);
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    return new Promise((resolve) => this.sock.close(() => resolve()));
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `@polysock/node`: the polysock adapter over `node:net`, `node:dgram` and `node:dns`.
+ * `@polysock/core` picks it by itself on Node; import it explicitly to use it elsewhere
+ * (it also runs under Bun's and Deno's Node compatibility):
+ *
+ * @example Choosing the Node adapter explicitly
+ * ```ts
+ * import { useAdapter } from "@polysock/core";
+ * import { adapter } from "@polysock/node";
+ * useAdapter(adapter);
+ * ```
+ * @module
+ */
+import * as dns from "node:dns";
+import * as os from "node:os";
+import type { Adapter } from "@polysock/core";
+import { connect } from "./connect.js";
+import { bindDatagram } from "./datagram.js";
+import { listen } from "./listener.js";
+
+export { bindDatagram, connect, listen };
+
+/** Resolve `host` with the system resolver (getaddrinfo), in its order. */
+export async function lookup(host: string, family: 0 | 4 | 6): Promise<{ address: string; family: 4 | 6 }[]> {
+  const res = await dns.promises.lookup(host, { all: true, family, verbatim: true });
+  return res.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
+}
+
+/** The Node adapter. */
+export const adapter: Adapter = {
+  name: "node",
+  capabilities: { connectFromLocalAddress: true, reusePort: false, unix: true },
+  listen,
+  connect,
+  bindDatagram,
+  lookup,
+  hostname: () => os.hostname(),
+};

@@ -1,0 +1,64 @@
+// --- Node `net.Server` as a polysock Listener ---
+import * as net from "node:net";
+import type { Endpoint, ListenOptions, Listener, NetAddress, StreamTransport } from "@polysock/core";
+import { NodeStream } from "./stream.js";
+
+/** Listen with `net.createServer({ allowHalfOpen: true })`; rejects with the native error (EADDRINUSE …). */
+export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    const pending: net.Socket[] = [];
+    let deliver: ((t: StreamTransport) => void) | null = null;
+    server.on("connection", (s) => {
+      if (deliver) deliver(new NodeStream(s));
+      else pending.push(s);
+    });
+    const onListenError = (err: Error): void => {
+      server.close();
+      reject(err);
+    };
+    server.once("error", onListenError);
+    const done = (): void => {
+      server.off("error", onListenError);
+      resolve(new NodeListener(server, pending, (fn) => (deliver = fn)));
+    };
+    if (ep.kind === "unix") server.listen({ path: ep.host, backlog: opts.backlog }, done);
+    else
+      server.listen(
+        { host: ep.host, port: ep.port, backlog: opts.backlog, ipv6Only: opts.ipv6Only, reusePort: opts.reusePort },
+        done,
+      );
+  });
+}
+
+class NodeListener implements Listener {
+  constructor(
+    private readonly server: net.Server,
+    private readonly pending: net.Socket[],
+    private readonly setDeliver: (fn: (t: StreamTransport) => void) => void,
+  ) {}
+
+  get raw(): unknown {
+    return this.server;
+  }
+
+  start(onConnection: (t: StreamTransport) => void, onError: (err: unknown) => void): void {
+    this.server.on("error", onError);
+    this.setDeliver(onConnection);
+    for (const s of this.pending.splice(0)) onConnection(new NodeStream(s));
+  }
+
+  localAddress(): NetAddress {
+    const a = this.server.address();
+    if (a === null) return { host: "", port: 0 };
+    if (typeof a === "string") return { host: a, port: 0 };
+    return { host: a.address, port: a.port };
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+    });
+  }
+}

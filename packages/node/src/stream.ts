@@ -1,0 +1,103 @@
+// --- Node `net.Socket` as a polysock StreamTransport ---
+import type * as net from "node:net";
+import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
+
+const noop = (): void => {};
+
+/** Wraps a connected `net.Socket` (created with `allowHalfOpen: true`). */
+export class NodeStream implements StreamTransport {
+  private h: StreamHandlers | null = null;
+  private closed = false;
+  private readonly onWritten = (): void => {
+    if (this.h !== null && this.sock.writableLength === 0) this.h.onDrain();
+  };
+
+  constructor(readonly sock: net.Socket) {
+    // Hold data until core installs its handlers; an 'error' listener always, or a
+    // peer reset would crash the process.
+    sock.pause();
+    sock.on("error", noop);
+  }
+
+  get raw(): unknown {
+    return this.sock;
+  }
+
+  start(h: StreamHandlers): void {
+    this.h = h;
+    const s = this.sock;
+    s.on("data", (chunk: Buffer) => h.onData(chunk));
+    s.on("end", () => h.onEnd());
+    s.on("error", (err) => h.onError(err));
+    s.on("drain", () => h.onDrain());
+    s.on("close", () => {
+      this.closed = true;
+      h.onClose();
+    });
+    s.resume();
+  }
+
+  pause(): void {
+    this.sock.pause();
+  }
+
+  resume(): void {
+    this.sock.resume();
+  }
+
+  write(data: Uint8Array): number {
+    const s = this.sock;
+    if (s.destroyed || s.writableEnded) {
+      const err = new Error("write EPIPE") as NodeJS.ErrnoException;
+      err.code = "EPIPE";
+      throw err;
+    }
+    s.write(data, this.onWritten);
+    return data.length;
+  }
+
+  get writePending(): boolean {
+    return this.sock.writableLength > 0;
+  }
+
+  shutdownWrite(): void {
+    if (!this.sock.writableEnded) this.sock.end();
+  }
+
+  close(): Promise<void> {
+    const s = this.sock;
+    if (this.closed || s.destroyed) return Promise.resolve();
+    // Like close(2) after send(2): queued bytes go out, then FIN; the fd is released
+    // once Node handed everything to the kernel ('finish'). Unread input is dropped.
+    return new Promise((resolve) => {
+      const done = (): void => {
+        s.destroy();
+        resolve();
+      };
+      if (s.writableFinished) return done();
+      s.once("finish", done);
+      s.once("close", () => resolve());
+      if (!s.writableEnded) s.end();
+    });
+  }
+
+  abort(): void {
+    this.sock.resetAndDestroy?.() ?? this.sock.destroy();
+  }
+
+  localAddress(): NetAddress {
+    return { host: this.sock.localAddress ?? "", port: this.sock.localPort ?? 0 };
+  }
+
+  remoteAddress(): NetAddress {
+    return { host: this.sock.remoteAddress ?? "", port: this.sock.remotePort ?? 0 };
+  }
+
+  setNoDelay(on: boolean): void {
+    this.sock.setNoDelay(on);
+  }
+
+  setKeepAlive(on: boolean): void {
+    this.sock.setKeepAlive(on);
+  }
+}

@@ -1,0 +1,25 @@
+import { defineConfig, type Options } from "tsup";
+
+// Core first (adapters' .d.ts import its types), then the three adapters.
+// `npm run build` runs `tsup --env.STAGE core && tsup --env.STAGE adapters`.
+const pkg = (name: string): Options => ({
+  entry: { index: `packages/${name}/src/index.ts` },
+  outDir: `packages/${name}/dist`,
+  format: ["esm", "cjs"],
+  dts: { compilerOptions: { composite: false } },
+  tsconfig: `packages/${name}/tsconfig.json`,
+  target: "es2022",
+  platform: "neutral",
+  sourcemap: false,
+  clean: true,
+  splitting: false,
+  treeshake: false,
+  external: ["#runtime", /^@polysock\//, /^node:/],
+});
+
+export default defineConfig((opts) => {
+  const stage = (opts.env as Record<string, string> | undefined)?.STAGE;
+  if (stage === "core") return [pkg("core")];
+  if (stage === "adapters") return [pkg("node"), pkg("bun"), pkg("deno")];
+  return [pkg("core"), pkg("node"), pkg("bun"), pkg("deno")];
+});
