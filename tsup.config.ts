@@ -1,7 +1,7 @@
 import { defineConfig, type Options } from "tsup";
 
 // Core first (adapters' .d.ts import its types), then the three adapters.
-// `npm run build` runs `tsup --env.STAGE core && tsup --env.STAGE adapters`.
+// `npm run build` runs the stages core → node → adapters (Bun and Deno import the Node adapter).
 const pkg = (name: string): Options => ({
   entry: { index: `packages/${name}/src/index.ts` },
   outDir: `packages/${name}/dist`,
@@ -20,6 +20,7 @@ const pkg = (name: string): Options => ({
 export default defineConfig((opts) => {
   const stage = (opts.env as Record<string, string> | undefined)?.STAGE;
   if (stage === "core") return [pkg("core")];
-  if (stage === "adapters") return [pkg("node"), pkg("bun"), pkg("deno")];
+  if (stage === "node") return [pkg("node")];
+  if (stage === "adapters") return [pkg("bun"), pkg("deno")];
   return [pkg("core"), pkg("node"), pkg("bun"), pkg("deno")];
 });

@@ -1,0 +1,111 @@
+// One UDP socket: a bounded queue of datagrams over a DatagramTransport, connected-UDP
+// filtering and ICMP error latching as Linux does them.
+import type { DatagramHandlers, DatagramTransport, NetAddress } from "./contract.js";
+import { errno as E } from "./errno.js";
+import { BlockingIOError, type OSError } from "./errors.js";
+import { fromNative } from "./native-errors.js";
+import { WaitList, remaining } from "./_timeout.js";
+
+/** Like a kernel receive buffer: beyond these, new datagrams are dropped. */
+const MAX_DATAGRAMS = 1024;
+const MAX_BYTES = 4 * 1024 * 1024;
+
+interface Datagram {
+  data: Uint8Array;
+  from: NetAddress;
+}
+
+export class DgramConn implements DatagramHandlers {
+  private queue: Datagram[] = [];
+  private head = 0;
+  private bytes = 0;
+  /** Default destination after `connect()`; only its datagrams are delivered. */
+  peer: NetAddress | null = null;
+  private error: OSError | null = null;
+  readonly readers = new WaitList();
+
+  constructor(readonly t: DatagramTransport) {
+    t.start(this);
+  }
+
+  onMessage(data: Uint8Array, from: NetAddress): void {
+    if (this.peer !== null && !samePeer(this.peer, from)) return;
+    if (this.queue.length - this.head >= MAX_DATAGRAMS || this.bytes + data.length > MAX_BYTES) return;
+    this.queue.push({ data, from });
+    this.bytes += data.length;
+    this.readers.wake();
+  }
+
+  onError(err: unknown): void {
+    // Linux reports ICMP errors only to connected UDP sockets.
+    if (this.peer === null) return;
+    this.error = fromNative(err);
+    this.readers.wake();
+  }
+
+  takeError(): OSError | null {
+    const e = this.error;
+    this.error = null;
+    return e;
+  }
+
+  /** Next datagram (removed unless `peek`), waiting per Python's timeout modes. */
+  async receive(timeout: number | null, peek: boolean): Promise<Datagram> {
+    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    for (;;) {
+      const err = this.takeError();
+      if (err) throw err;
+      if (this.head < this.queue.length) {
+        const d = this.queue[this.head]!;
+        if (!peek) {
+          this.queue[this.head++] = undefined as unknown as Datagram;
+          this.bytes -= d.data.length;
+          if (this.head === this.queue.length) {
+            this.queue.length = 0;
+            this.head = 0;
+          }
+        }
+        return d;
+      }
+      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      await this.readers.wait(remaining(timeout, deadline));
+    }
+  }
+
+  async send(data: Uint8Array, to: NetAddress | undefined): Promise<void> {
+    const err = this.takeError();
+    if (err) throw err;
+    try {
+      await this.t.send(data, to);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+
+  /** Set the default peer; drop queued datagrams from anyone else (Linux does). */
+  async connect(to: NetAddress): Promise<void> {
+    if (this.t.connect) {
+      try {
+        await this.t.connect(to);
+      } catch (e) {
+        throw fromNative(e);
+      }
+    }
+    this.peer = to;
+    const keep = this.queue.slice(this.head).filter((d) => samePeer(to, d.from));
+    this.queue = keep;
+    this.head = 0;
+    this.bytes = keep.reduce((n, d) => n + d.data.length, 0);
+  }
+
+  close(err: unknown): Promise<void> {
+    this.readers.fail(err);
+    return this.t.close().catch(() => undefined);
+  }
+}
+
+function samePeer(a: NetAddress, b: NetAddress): boolean {
+  if (a.port !== b.port) return false;
+  const strip = (h: string): string => (h.startsWith("::ffff:") ? h.slice(7) : h);
+  return strip(a.host) === strip(b.host);
+}

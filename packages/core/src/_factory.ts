@@ -1,0 +1,28 @@
+// `socket()` callable without `new`, with `s instanceof socket` true, as in Python.
+import { Socket } from "./socket.js";
+
+/** `socket.socket`: call it (`socket(AF_INET, SOCK_STREAM)`) or use it with `instanceof`. */
+export interface SocketConstructor {
+  (family?: number, type?: number, proto?: number): Socket;
+  new (family?: number, type?: number, proto?: number): Socket;
+  readonly prototype: Socket;
+}
+
+/**
+ * Like `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0)`.
+ * @throws OSError `[Errno 97] Address family not supported by protocol`, `[Errno 22]` for a bad type.
+ * @example An echo server
+ * ```ts
+ * import * as socket from "@polysock/core";
+ * await using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * await s.bind(["127.0.0.1", 0]);
+ * await s.listen();
+ * console.log(`${s.getsockname()}`); // ('127.0.0.1', 43117)
+ * ```
+ */
+export const socket = function socket(family?: number, type?: number, proto?: number): Socket {
+  return new Socket(family, type, proto);
+} as unknown as SocketConstructor;
+(socket as unknown as { prototype: Socket }).prototype = Socket.prototype;
+
+export { Socket };

@@ -1,0 +1,262 @@
+// One connected stream: the bounded read queue and the write path over a StreamTransport.
+// Serves push runtimes and Deno's pump alike; a timed-out wait never touches the queue,
+// so bytes that arrive later go to the next recv.
+import type { StreamHandlers, StreamTransport } from "./contract.js";
+import { errno as E } from "./errno.js";
+import { BlockingIOError, type OSError, oserror } from "./errors.js";
+import { fromNative } from "./native-errors.js";
+import { WaitList, remaining } from "./_timeout.js";
+
+/** Read-ahead per socket: pause the transport at this many buffered bytes… */
+export const HIGH_WATER = 128 * 1024;
+/** …and resume below this many. */
+export const LOW_WATER = 64 * 1024;
+
+export class StreamConn implements StreamHandlers {
+  private chunks: Uint8Array[] = [];
+  private head = 0;
+  /** Bytes buffered. */
+  size = 0;
+  /** Peer sent FIN (or the transport is gone). */
+  eof = false;
+  /** `shutdown(SHUT_RD)` was called. */
+  readShut = false;
+  /** `shutdown(SHUT_WR)` was called. */
+  writeShut = false;
+  /** The transport is gone. */
+  gone = false;
+  private paused = false;
+  private error: OSError | null = null;
+  private writeBlocked = false;
+  readonly readers = new WaitList();
+  readonly writers = new WaitList();
+
+  constructor(readonly t: StreamTransport) {
+    t.start(this);
+  }
+
+  // --- handlers (called by the adapter) ---
+
+  onData(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (!this.paused && this.size >= HIGH_WATER) {
+      this.paused = true;
+      this.t.pause();
+    }
+    this.readers.wake();
+  }
+
+  onEnd(): void {
+    this.eof = true;
+    this.readers.wake();
+  }
+
+  onError(err: unknown): void {
+    if (this.error === null && !this.gone) this.error = fromNative(err);
+    this.readers.wake();
+    this.writers.wake();
+  }
+
+  onDrain(): void {
+    this.writeBlocked = false;
+    this.writers.wake();
+  }
+
+  onClose(): void {
+    this.gone = true;
+    this.eof = true;
+    this.readers.wake();
+    this.writers.wake();
+  }
+
+  // --- read side ---
+
+  /** The latched error, once (Python raises a pending socket error on the next call). */
+  takeError(): OSError | null {
+    const e = this.error;
+    this.error = null;
+    return e;
+  }
+
+  /** Is there something for a reader now (data, EOF, error)? */
+  get readable(): boolean {
+    return this.size > 0 || this.eof || this.readShut || this.error !== null;
+  }
+
+  /**
+   * Take up to `n` bytes from the front: a view of the first chunk (no copy) when it
+   * reaches that far, else a copy of as many chunks as needed. `peek` leaves them
+   * queued. Caller ensures `size > 0`.
+   */
+  take(n: number, peek = false): Uint8Array {
+    const first = this.chunks[this.head]!;
+    let out: Uint8Array;
+    if (first.length >= n || this.head === this.chunks.length - 1) {
+      if (first.length > n) {
+        out = first.subarray(0, n);
+        if (!peek) {
+          this.chunks[this.head] = first.subarray(n);
+          this.size -= n;
+        }
+      } else {
+        out = first;
+        if (!peek) this.dropHead();
+      }
+    } else {
+      const len = Math.min(n, this.size);
+      out = new Uint8Array(len);
+      let off = 0;
+      for (let i = this.head; off < len; i++) {
+        const c = this.chunks[i]!;
+        const k = Math.min(c.length, len - off);
+        out.set(k === c.length ? c : c.subarray(0, k), off);
+        off += k;
+      }
+      if (!peek) this.skip(len);
+    }
+    if (!peek && this.paused && this.size < LOW_WATER && !this.gone) {
+      this.paused = false;
+      this.t.resume();
+    }
+    return out;
+  }
+
+  private skip(len: number): void {
+    while (len > 0) {
+      const c = this.chunks[this.head]!;
+      if (c.length <= len) {
+        len -= c.length;
+        this.dropHead();
+      } else {
+        this.chunks[this.head] = c.subarray(len);
+        this.size -= len;
+        len = 0;
+      }
+    }
+  }
+
+  private dropHead(): void {
+    this.size -= this.chunks[this.head]!.length;
+    this.chunks[this.head] = EMPTY;
+    this.head++;
+    if (this.head === this.chunks.length) {
+      this.chunks.length = 0;
+      this.head = 0;
+    } else if (this.head > 64 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Put bytes back at the front (a timed-out MSG_WAITALL or makefile read loses nothing). */
+  unshift(b: Uint8Array): void {
+    if (b.length === 0) return;
+    if (this.head > 0) this.chunks[--this.head] = b;
+    else this.chunks.unshift(b);
+    this.size += b.length;
+  }
+
+  /** Index of `byte` within the first `limit` buffered bytes, or -1. */
+  indexOf(byte: number, limit: number): number {
+    let base = 0;
+    for (let i = this.head; i < this.chunks.length && base < limit; i++) {
+      const c = this.chunks[i]!;
+      const j = c.indexOf(byte);
+      if (j >= 0 && base + j < limit) return base + j;
+      base += c.length;
+    }
+    return -1;
+  }
+
+  /** Wait until readable, honouring Python's timeout modes (0 → EAGAIN at once). */
+  async waitReadable(timeout: number | null, deadline: number): Promise<void> {
+    if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+    while (!this.readable) await this.readers.wait(remaining(timeout, deadline));
+  }
+
+  // --- write side ---
+
+  private checkWritable(): void {
+    const err = this.takeError();
+    if (err) throw err;
+    if (this.writeShut || this.gone) throw oserror(E.EPIPE);
+  }
+
+  private offer(data: Uint8Array): number {
+    try {
+      const n = this.t.write(data);
+      if (n < data.length) this.writeBlocked = true;
+      return n;
+    } catch (err) {
+      throw fromNative(err);
+    }
+  }
+
+  private get congested(): boolean {
+    return this.writeBlocked || this.t.writePending;
+  }
+
+  /** Python `send`: some bytes (blocking modes wait for room), or EAGAIN when non-blocking. */
+  async send(data: Uint8Array, timeout: number | null): Promise<number> {
+    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    for (;;) {
+      this.checkWritable();
+      if (!this.congested) {
+        const n = this.offer(data);
+        if (n > 0) {
+          if (timeout !== 0 && this.t.writePending) await this.waitDrained(timeout, deadline);
+          return n;
+        }
+      }
+      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      await this.writers.wait(remaining(timeout, deadline));
+    }
+  }
+
+  /** Python `sendall`: every byte handed to the OS; one deadline for the whole call. */
+  async sendall(data: Uint8Array, timeout: number | null): Promise<void> {
+    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    let view = data;
+    for (;;) {
+      this.checkWritable();
+      if (!this.congested) {
+        const n = this.offer(view);
+        if (n === view.length) break;
+        view = view.subarray(n);
+      }
+      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      await this.writers.wait(remaining(timeout, deadline));
+    }
+    if (this.t.writePending) await this.waitDrained(timeout === 0 ? null : timeout, deadline);
+  }
+
+  private async waitDrained(timeout: number | null, deadline: number): Promise<void> {
+    while (this.t.writePending) {
+      const err = this.takeError();
+      if (err) throw err;
+      if (this.gone) throw oserror(E.EPIPE);
+      await this.writers.wait(remaining(timeout, deadline));
+    }
+  }
+
+  shutdownWrite(): void {
+    if (this.writeShut) return;
+    this.writeShut = true;
+    if (!this.gone) this.t.shutdownWrite();
+  }
+
+  /** Reject every pending call with `err` (our own close → EBADF). */
+  failAll(err: unknown): void {
+    this.readers.fail(err);
+    this.writers.fail(err);
+  }
+
+  close(): Promise<void> {
+    this.gone = true;
+    return this.t.close().catch(() => undefined);
+  }
+}
+
+const EMPTY = new Uint8Array(0);

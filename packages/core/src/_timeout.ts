@@ -1,0 +1,97 @@
+// Timeout values (Python semantics) and a list of waiters that a timer can cut short.
+import { OverflowError, ValueError, timedOut } from "./errors.js";
+import { pyTypeName } from "./bytes.js";
+
+let defaultTimeout: number | null = null;
+
+/**
+ * Check a timeout value as `settimeout` does: `null` = block, `0` = non-blocking, seconds otherwise.
+ * @throws ValueError `Timeout value out of range`, TypeError, OverflowError
+ */
+export function checkTimeout(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value !== "number") throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+  if (Number.isNaN(value)) throw new ValueError("Invalid value NaN (not a number)");
+  if (value < 0) throw new ValueError("Timeout value out of range");
+  if (value > 9.2e18) throw new OverflowError("timestamp out of range for platform time_t");
+  return value;
+}
+
+/**
+ * Like `socket.getdefaulttimeout()`: the timeout new sockets start with.
+ * @returns seconds, or `null` (block forever, the default).
+ */
+export function getdefaulttimeout(): number | null {
+  return defaultTimeout;
+}
+
+/**
+ * Like `socket.setdefaulttimeout(timeout)`: applies to sockets created afterwards
+ * (also accepted ones and those of `create_connection`).
+ * @throws ValueError `Timeout value out of range`
+ */
+export function setdefaulttimeout(timeout: number | null): void {
+  defaultTimeout = checkTimeout(timeout);
+}
+
+// Beyond ~24.8 days setTimeout overflows; such a timeout is as good as none here.
+const MAX_TIMER_S = 2147483;
+
+interface Waiter {
+  resolve(): void;
+  reject(e: unknown): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Pending calls waiting for one condition (readable, writable, a connection …). */
+export class WaitList {
+  private list: Waiter[] = [];
+
+  /** Wait until `wake()` (resolves), `fail(err)` (rejects) or `seconds` pass (rejects `timeout`). */
+  wait(seconds: number | null): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, timer: undefined };
+      if (seconds !== null && seconds < MAX_TIMER_S) {
+        w.timer = setTimeout(() => {
+          const i = this.list.indexOf(w);
+          if (i >= 0) this.list.splice(i, 1);
+          reject(timedOut());
+        }, seconds * 1000);
+      }
+      this.list.push(w);
+    });
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  wake(): void {
+    if (this.list.length === 0) return;
+    const l = this.list;
+    this.list = [];
+    for (const w of l) {
+      if (w.timer !== undefined) clearTimeout(w.timer);
+      w.resolve();
+    }
+  }
+
+  fail(err: unknown): void {
+    if (this.list.length === 0) return;
+    const l = this.list;
+    this.list = [];
+    for (const w of l) {
+      if (w.timer !== undefined) clearTimeout(w.timer);
+      w.reject(err);
+    }
+  }
+}
+
+/** Seconds left until `deadline` (ms timestamp), for one deadline over several waits. */
+export function remaining(timeout: number | null, deadline: number): number | null {
+  if (timeout === null) return null;
+  const left = (deadline - Date.now()) / 1000;
+  if (left <= 0) throw timedOut();
+  return left;
+}

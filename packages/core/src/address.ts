@@ -1,0 +1,165 @@
+// Socket addresses: Python-shaped validation (CPython's texts), name resolution, Python printing.
+import { AF_INET, AF_INET6, AF_UNIX } from "./constants.js";
+import type { Adapter, Endpoint, NetAddress } from "./contract.js";
+import { OSError, OverflowError, gaiError } from "./errors.js";
+import { fromNative } from "./native-errors.js";
+import { pyTypeName } from "./bytes.js";
+import { ipVersion } from "./inet.js";
+
+/** An AF_INET address as Python returns it: `(host, port)`. */
+export type InetAddress = [host: string, port: number];
+/** An AF_INET6 address as Python returns it: `(host, port, flowinfo, scope_id)`. */
+export type Inet6Address = [host: string, port: number, flowinfo: number, scope_id: number];
+/** Any address a socket returns: a tuple for AF_INET/AF_INET6, a path string for AF_UNIX. */
+export type Address = InetAddress | Inet6Address | string;
+/** What `bind`/`connect`/`sendto` accept: `[host, port]`, `[host, port, flowinfo?, scope_id?]`, or a unix path. */
+export type AddressInput =
+  | readonly [host: string | Uint8Array, port: number]
+  | readonly [host: string | Uint8Array, port: number, flowinfo?: number, scope_id?: number]
+  | string
+  | Uint8Array;
+
+/** Python's repr of a str: `'abc'`. */
+export function strRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === q) out += "\\" + q;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + q;
+}
+
+/** Python's repr of a value inside a tuple. */
+export function pyRepr(v: unknown): string {
+  if (typeof v === "string") return strRepr(v);
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (Array.isArray(v)) return tupleRepr(v);
+  return String(v);
+}
+
+function tupleRepr(v: readonly unknown[]): string {
+  return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(", ")})`;
+}
+
+/** An array that prints like a Python tuple: `${addr}` → `('127.0.0.1', 51234)`. */
+export class PyTuple<T = unknown> extends Array<T> {
+  override toString(): string {
+    return tupleRepr(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return tupleRepr(this);
+  }
+}
+
+/** Build a Python-printing tuple from items. */
+export function tuple<T extends unknown[]>(...items: T): T {
+  const t = new PyTuple<unknown>();
+  for (const x of items) t.push(x);
+  return t as unknown as T;
+}
+
+/** The address tuple Python returns for `a` on a socket of `family`. */
+export function toPyAddress(family: number, a: NetAddress): Address {
+  if (family === AF_UNIX) return a.host;
+  if (family === AF_INET6) {
+    let host = a.host;
+    const pct = host.indexOf("%");
+    if (pct >= 0) host = host.slice(0, pct);
+    if (ipVersion(host) === 4) host = "::ffff:" + host;
+    return tuple(host, a.port, 0, 0);
+  }
+  let host = a.host;
+  if (host.startsWith("::ffff:") && ipVersion(host.slice(7)) === 4) host = host.slice(7);
+  if (host === "::" || host === "") host = "0.0.0.0";
+  return tuple(host, a.port);
+}
+
+/** A checked address, before host names are resolved. */
+export interface ParsedAddress {
+  family: number;
+  host: string;
+  port: number;
+}
+
+const decoder = new TextDecoder();
+const hostString = (h: unknown): string => {
+  if (typeof h === "string") return h;
+  if (h instanceof Uint8Array) return decoder.decode(h);
+  throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(h)}`);
+};
+const portNumber = (p: unknown, fname: string): number => {
+  if (typeof p === "boolean") return Number(p);
+  if (typeof p !== "number" || !Number.isInteger(p))
+    throw new TypeError(`'${pyTypeName(p)}' object cannot be interpreted as an integer`);
+  if (p < 0 || p > 65535) throw new OverflowError(`${fname}(): port must be 0-65535.`);
+  return p;
+};
+
+/**
+ * Check `addr` for a socket of `family` as CPython does, with CPython's exception texts.
+ * @throws TypeError, OverflowError, OSError (`AF_UNIX path too long`)
+ */
+export function parseAddress(family: number, addr: unknown, fname: string): ParsedAddress {
+  if (family === AF_UNIX) {
+    if (typeof addr !== "string" && !(addr instanceof Uint8Array))
+      throw new TypeError(`a bytes-like object is required, not '${pyTypeName(addr)}'`);
+    const path = hostString(addr);
+    if (new TextEncoder().encode(path).length > 107) throw new OSError("AF_UNIX path too long");
+    return { family, host: path, port: 0 };
+  }
+  const fam = family === AF_INET6 ? "AF_INET6" : "AF_INET";
+  if (!Array.isArray(addr))
+    throw new TypeError(`${fname}(): ${fam} address must be tuple, not ${addr === null || addr === undefined ? "NoneType" : typeof addr === "string" ? "str" : pyTypeName(addr)}`);
+  if (family === AF_INET6) {
+    if (addr.length < 2 || addr.length > 4)
+      throw new TypeError("AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])");
+    const host = hostString(addr[0]);
+    const port = portNumber(addr[1], fname);
+    const flow = addr[2] ?? 0;
+    if (typeof flow !== "number" || !Number.isInteger(flow))
+      throw new TypeError(`'${pyTypeName(flow)}' object cannot be interpreted as an integer`);
+    if (flow < 0 || flow > 1048575) throw new OverflowError(`${fname}(): flowinfo must be 0-1048575.`);
+    return { family, host, port };
+  }
+  if (addr.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
+  return { family, host: hostString(addr[0]), port: portNumber(addr[1], fname) };
+}
+
+/**
+ * Resolve a checked address to an adapter endpoint: `""` → any address, `"<broadcast>"`,
+ * IP literals as they are, names through the adapter's resolver (AF_INET wants IPv4).
+ * @throws gaierror as CPython (`[Errno -2] Name or service not known`, `[Errno -9] …`).
+ */
+export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promise<Endpoint> {
+  if (a.family === AF_UNIX) return { kind: "unix", host: a.host, port: 0 };
+  const want = a.family === AF_INET6 ? 6 : 4;
+  let host = a.host;
+  if (host === "") host = want === 6 ? "::" : "0.0.0.0";
+  else if (host === "<broadcast>") {
+    if (want === 6) throw gaiError(-2);
+    host = "255.255.255.255";
+  } else {
+    const v = ipVersion(host);
+    if (v === 0) {
+      if (host.includes("%") || /^[\d.]+$/.test(host)) throw gaiError(-2);
+      let found: { address: string; family: 4 | 6 }[];
+      try {
+        found = await adapter.lookup(host, want);
+      } catch (err) {
+        throw fromNative(err);
+      }
+      const hit = found.find((f) => f.family === want);
+      if (!hit) throw gaiError(-2);
+      host = hit.address;
+    } else if (v !== want) throw gaiError(-9);
+  }
+  return { kind: "inet", host, port: a.port, ipVersion: want };
+}

@@ -1,0 +1,117 @@
+// Python `bytes` for received data: a Uint8Array that prints as b'...' and has decode().
+import { ValueError } from "./errors.js";
+
+const HEX = "0123456789abcdef";
+
+/** Python's repr of bytes: `b'hello\n'`. */
+export function bytesRepr(b: Uint8Array): string {
+  let hasSingle = false;
+  let hasDouble = false;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] === 0x27) hasSingle = true;
+    else if (b[i] === 0x22) hasDouble = true;
+  }
+  const q = hasSingle && !hasDouble ? '"' : "'";
+  let s = "b" + q;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === 0x5c) s += "\\\\";
+    else if (c === 0x09) s += "\\t";
+    else if (c === 0x0a) s += "\\n";
+    else if (c === 0x0d) s += "\\r";
+    else if (c === 0x27 && q === "'") s += "\\'";
+    else if (c < 0x20 || c >= 0x7f) s += "\\x" + HEX[c >> 4] + HEX[c & 15];
+    else s += String.fromCharCode(c);
+  }
+  return s + q;
+}
+
+const decoders = new Map<string, TextDecoder>();
+
+/**
+ * Bytes received from a socket: a real `Uint8Array` that also behaves like Python's `bytes`
+ * where JavaScript lets it: `${data}` gives `b'hello'`, `data.decode()` gives `'hello'`.
+ */
+export class PyBytes extends Uint8Array {
+  /**
+   * Like Python's `bytes.decode(encoding="utf-8", errors="strict")`.
+   * @param encoding any label `TextDecoder` knows (`"utf-8"`, `"latin1"`, …); `"ascii"` is strict 7-bit.
+   * @param errors `"strict"` (throw on bad input) or `"replace"`.
+   * @throws ValueError (Python's `UnicodeDecodeError` is a `ValueError`) for undecodable bytes in strict mode.
+   */
+  decode(encoding = "utf-8", errors: "strict" | "replace" = "strict"): string {
+    const enc = encoding.toLowerCase().replace("_", "-");
+    if (enc === "ascii" && errors === "strict") {
+      for (let i = 0; i < this.length; i++)
+        if (this[i]! > 0x7f)
+          throw new ValueError(`'ascii' codec can't decode byte 0x${this[i]!.toString(16)} in position ${i}: ordinal not in range(128)`);
+    }
+    const label = enc === "ascii" || enc === "latin-1" || enc === "iso-8859-1" ? "latin1" : enc;
+    const key = label + ":" + errors;
+    let d = decoders.get(key);
+    if (d === undefined) {
+      d = new TextDecoder(label, { fatal: errors === "strict" });
+      decoders.set(key, d);
+    }
+    try {
+      return d.decode(this);
+    } catch {
+      throw new ValueError(`'${encoding}' codec can't decode bytes: invalid data`);
+    }
+  }
+
+  /** Python's `repr(data)` / `str(data)`: `b'hello'`. */
+  override toString(): string {
+    return bytesRepr(this);
+  }
+
+  /** Python's `bytes.hex()`. */
+  hex(): string {
+    let s = "";
+    for (let i = 0; i < this.length; i++) s += HEX[this[i]! >> 4]! + HEX[this[i]! & 15]!;
+    return s;
+  }
+
+  /** So `console.log(data)` and Node's inspect show Python's repr too. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return bytesRepr(this);
+  }
+}
+
+/** A `PyBytes` view over `b` (no copy). */
+export function asPyBytes(b: Uint8Array): PyBytes {
+  return new PyBytes(b.buffer as ArrayBuffer, b.byteOffset, b.length);
+}
+
+const EMPTY_BUF = new ArrayBuffer(0);
+/** A fresh empty `b''`. */
+export function emptyBytes(): PyBytes {
+  return new PyBytes(EMPTY_BUF, 0, 0);
+}
+
+const encoder = new TextEncoder();
+
+/** Python's name for a JavaScript value's type, for error texts. */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  if (typeof v === "string") return "str";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "bigint") return "int";
+  if (Array.isArray(v)) return "tuple";
+  if (v instanceof Uint8Array) return "bytes";
+  if (typeof v === "function") return "function";
+  return "dict";
+}
+
+/**
+ * Data accepted by send/sendall/sendto: any `ArrayBufferView` (as bytes), or a string (UTF-8).
+ * @throws TypeError `a bytes-like object is required, not 'int'` for anything else.
+ */
+export function toBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === "string") return encoder.encode(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw new TypeError(`a bytes-like object is required, not '${Array.isArray(data) ? "list" : pyTypeName(data)}'`);
+}

@@ -1,0 +1,156 @@
+// Python's exception classes for socket code: OSError and its subclasses, chosen by errno.
+import { STRERROR, errno as E } from "./errno.js";
+
+const setName = (C: { prototype: Error }, name: string): void => {
+  Object.defineProperty(C.prototype, "name", { value: name, writable: true, configurable: true });
+};
+
+/**
+ * Python's `OSError` (also exported as `error`). `new OSError(errno, strerror)` returns the
+ * Python subclass for that errno, as CPython does (`OSError(111, "x")` is a `ConnectionRefusedError`).
+ *
+ * @example Catching "address already in use" (Python: `except OSError as e: e.errno == errno.EADDRINUSE`)
+ * ```ts
+ * try { await s.bind(["127.0.0.1", port]); }
+ * catch (e) { if (e instanceof socket.OSError && e.errno === socket.errno.EADDRINUSE) console.log(String(e)); }
+ * // OSError: [Errno 98] Address already in use
+ * ```
+ */
+export class OSError extends Error {
+  /** The error number (`errno.ECONNREFUSED` …), or `null` (e.g. for `timeout`). */
+  errno!: number | null;
+  /** The OS text for `errno` (`"Connection refused"`), or `null`. */
+  strerror!: string | null;
+  /** `[errno, strerror]` or `[message]`, like Python's `e.args`. */
+  args!: unknown[];
+
+  /**
+   * @param errnoOrMessage an errno number (with `strerror`), or a plain message.
+   * @param strerror the text; defaults to the OS text of `errno`.
+   */
+  constructor(errnoOrMessage?: number | string | null, strerror?: string, options?: { cause?: unknown }) {
+    if (new.target === OSError && typeof errnoOrMessage === "number") {
+      const C = classForErrno(errnoOrMessage);
+      if (C !== OSError) return new C(errnoOrMessage, strerror, options);
+    }
+    if (typeof errnoOrMessage === "number") {
+      const text = strerror ?? STRERROR[errnoOrMessage] ?? `Unknown error ${errnoOrMessage}`;
+      super(`[Errno ${errnoOrMessage}] ${text}`, options);
+      this.errno = errnoOrMessage;
+      this.strerror = text;
+      this.args = [errnoOrMessage, text];
+    } else {
+      super(errnoOrMessage ?? "", options);
+      this.errno = null;
+      this.strerror = null;
+      this.args = errnoOrMessage == null ? [] : [errnoOrMessage];
+    }
+  }
+}
+setName(OSError, "OSError");
+
+/** Python's `ConnectionError`: base of refused/reset/aborted/broken pipe. */
+export class ConnectionError extends OSError {}
+setName(ConnectionError, "ConnectionError");
+/** Python's `ConnectionRefusedError` (errno 111). */
+export class ConnectionRefusedError extends ConnectionError {}
+setName(ConnectionRefusedError, "ConnectionRefusedError");
+/** Python's `ConnectionResetError` (errno 104). */
+export class ConnectionResetError extends ConnectionError {}
+setName(ConnectionResetError, "ConnectionResetError");
+/** Python's `ConnectionAbortedError` (errno 103). */
+export class ConnectionAbortedError extends ConnectionError {}
+setName(ConnectionAbortedError, "ConnectionAbortedError");
+/** Python's `BrokenPipeError` (errno 32, 108). */
+export class BrokenPipeError extends ConnectionError {}
+setName(BrokenPipeError, "BrokenPipeError");
+/** Python's `BlockingIOError` (errno 11, 114, 115): non-blocking call could not complete. */
+export class BlockingIOError extends OSError {}
+setName(BlockingIOError, "BlockingIOError");
+/** Python's `TimeoutError`, also `socket.timeout`; `String(e)` is `TimeoutError: timed out`. */
+export class TimeoutError extends OSError {}
+setName(TimeoutError, "TimeoutError");
+/** Python's `PermissionError` (errno 1, 13). */
+export class PermissionError extends OSError {}
+setName(PermissionError, "PermissionError");
+/** Python's `FileNotFoundError` (errno 2). */
+export class FileNotFoundError extends OSError {}
+setName(FileNotFoundError, "FileNotFoundError");
+/** Python's `InterruptedError` (errno 4). */
+export class InterruptedError extends OSError {}
+setName(InterruptedError, "InterruptedError");
+/** Python's `socket.gaierror`: a name lookup failed (`[Errno -2] Name or service not known`). */
+export class gaierror extends OSError {
+  override toString(): string {
+    return `socket.gaierror: ${this.message}`;
+  }
+}
+setName(gaierror, "gaierror");
+/** Python's `socket.herror`: an address lookup failed. */
+export class herror extends OSError {
+  override toString(): string {
+    return `socket.herror: ${this.message}`;
+  }
+}
+setName(herror, "herror");
+
+/** Python's `ValueError` (e.g. `negative buffersize in recv`). */
+export class ValueError extends Error {}
+setName(ValueError, "ValueError");
+/** Python's `OverflowError` (e.g. `bind(): port must be 0-65535.`). */
+export class OverflowError extends Error {}
+setName(OverflowError, "OverflowError");
+
+type OSErrorClass = new (e?: number | string | null, s?: string, o?: { cause?: unknown }) => OSError;
+
+const BY_ERRNO: Record<number, OSErrorClass> = {
+  [E.EAGAIN]: BlockingIOError,
+  [E.EALREADY]: BlockingIOError,
+  [E.EINPROGRESS]: BlockingIOError,
+  [E.ECONNREFUSED]: ConnectionRefusedError,
+  [E.ECONNRESET]: ConnectionResetError,
+  [E.ECONNABORTED]: ConnectionAbortedError,
+  [E.EPIPE]: BrokenPipeError,
+  [E.ESHUTDOWN]: BrokenPipeError,
+  [E.ETIMEDOUT]: TimeoutError,
+  [E.EACCES]: PermissionError,
+  [E.EPERM]: PermissionError,
+  [E.ENOENT]: FileNotFoundError,
+  [E.EINTR]: InterruptedError,
+};
+
+/** The Python class CPython picks for `OSError(n, ...)` on Linux. */
+export function classForErrno(n: number): OSErrorClass {
+  return BY_ERRNO[n] ?? OSError;
+}
+
+/** `OSError(n)` with the OS text, as the right subclass; keeps `cause`. */
+export function oserror(n: number, cause?: unknown): OSError {
+  const C = classForErrno(n);
+  return new C(n, undefined, cause === undefined ? undefined : { cause });
+}
+
+/** `socket.timeout("timed out")`. */
+export function timedOut(): TimeoutError {
+  return new TimeoutError("timed out");
+}
+
+/** EAI codes → glibc texts, for `gaierror`. */
+export const EAI_TEXT: Readonly<Record<number, string>> = {
+  [-1]: "Bad value for ai_flags",
+  [-2]: "Name or service not known",
+  [-3]: "Temporary failure in name resolution",
+  [-4]: "Non-recoverable failure in name resolution",
+  [-5]: "No address associated with hostname",
+  [-6]: "ai_family not supported",
+  [-7]: "ai_socktype not supported",
+  [-8]: "Servname not supported for ai_socktype",
+  [-9]: "Address family for hostname not supported",
+  [-10]: "Memory allocation failure",
+  [-11]: "System error",
+};
+
+/** `gaierror(code, text)` with glibc's text. */
+export function gaiError(code: number, cause?: unknown): gaierror {
+  return new gaierror(code, EAI_TEXT[code] ?? "Unknown error", cause === undefined ? undefined : { cause });
+}

@@ -1,0 +1,233 @@
+// Module-level helpers: getaddrinfo, gethostbyname, gethostname, create_connection,
+// create_server, socketpair — each as CPython behaves on Linux.
+import * as C from "./constants.js";
+import { type Address, type AddressInput, pyRepr, tuple } from "./address.js";
+import { pyTypeName } from "./bytes.js";
+import { errno as E } from "./errno.js";
+import { OSError, ValueError, gaiError, oserror } from "./errors.js";
+import { ipVersion } from "./inet.js";
+import { fromNative } from "./native-errors.js";
+import { getAdapter } from "./runtime.js";
+import { Socket, type SocketConstructor, socket } from "./_factory.js";
+
+export { socket };
+export type { SocketConstructor };
+
+/** One `getaddrinfo` result: `(family, type, proto, canonname, sockaddr)`. */
+export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: Address];
+
+const SERVICES: Record<string, number> = {
+  echo: 7, discard: 9, daytime: 13, ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53,
+  http: 80, pop3: 110, ntp: 123, imap: 143, snmp: 161, ldap: 389, https: 443, imaps: 993, pop3s: 995,
+};
+
+function portOf(port: unknown, flags: number): number {
+  if (port === null || port === undefined) return 0;
+  if (typeof port === "number" && Number.isInteger(port)) {
+    if (port < 0) throw gaiError(-8);
+    return port & 0xffff;
+  }
+  if (typeof port === "string" || port instanceof Uint8Array) {
+    const s = typeof port === "string" ? port : new TextDecoder().decode(port);
+    if (/^\d+$/.test(s)) return Number(s) & 0xffff;
+    if (flags & C.AI_NUMERICSERV) throw gaiError(-2);
+    const p = SERVICES[s.toLowerCase()];
+    if (p === undefined) throw gaiError(-8);
+    return p;
+  }
+  throw new OSError("Int or String expected");
+}
+
+/**
+ * Like `socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)`: a list of
+ * `[family, type, proto, canonname, sockaddr]` in the system resolver's order.
+ * @throws gaierror `[Errno -2] Name or service not known` and the other EAI errors.
+ */
+export async function getaddrinfo(
+  host: string | Uint8Array | null,
+  port: number | string | null,
+  family = 0,
+  type = 0,
+  proto = 0,
+  flags = 0,
+): Promise<AddrInfo[]> {
+  if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
+  if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x400))
+    throw gaiError(-1);
+  if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
+    throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
+  const p = portOf(port, flags);
+  const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
+  let addrs: { address: string; family: 4 | 6 }[];
+  const want = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 6 : 0;
+  if (name === null) {
+    const v4 = flags & C.AI_PASSIVE ? "0.0.0.0" : "127.0.0.1";
+    const v6 = flags & C.AI_PASSIVE ? "::" : "::1";
+    addrs = [];
+    if (want !== 6) addrs.push({ address: v4, family: 4 });
+    if (want !== 4) addrs.push({ address: v6, family: 6 });
+  } else {
+    const v = ipVersion(name);
+    if (v !== 0) {
+      if (want !== 0 && v !== want) throw gaiError(-9);
+      addrs = [{ address: name, family: v }];
+    } else {
+      if (name === "" || flags & C.AI_NUMERICHOST || /^[\d.]+$/.test(name)) throw gaiError(-2);
+      try {
+        addrs = await getAdapter().lookup(name, want);
+      } catch (err) {
+        throw fromNative(err);
+      }
+      if (want) addrs = addrs.filter((a) => a.family === want);
+      if (addrs.length === 0) throw gaiError(-2);
+    }
+  }
+  const kinds: [number, number][] =
+    type === 0
+      ? [[C.SOCK_STREAM, C.IPPROTO_TCP], [C.SOCK_DGRAM, C.IPPROTO_UDP], [C.SOCK_RAW, 0]]
+      : [[type, proto || (type === C.SOCK_STREAM ? C.IPPROTO_TCP : type === C.SOCK_DGRAM ? C.IPPROTO_UDP : 0)]];
+  const out: AddrInfo[] = [];
+  const seen = new Set<string>();
+  for (const a of addrs) {
+    if (seen.has(a.address)) continue;
+    seen.add(a.address);
+    for (const [t, pr] of kinds) {
+      const fam = a.family === 6 ? C.AF_INET6 : C.AF_INET;
+      const sa = fam === C.AF_INET6 ? tuple(a.address, p, 0, 0) : tuple(a.address, p);
+      const canon = flags & C.AI_CANONNAME && out.length === 0 ? (name ?? "") : "";
+      out.push(tuple(fam, t, pr, canon, sa) as AddrInfo);
+    }
+  }
+  return out;
+}
+
+/**
+ * Like `socket.gethostbyname(hostname)`: an IPv4 address string.
+ * @throws gaierror for unknown names.
+ */
+export async function gethostbyname(hostname: string): Promise<string> {
+  if (typeof hostname !== "string") throw new TypeError(`gethostbyname() argument 1 must be str, not ${pyTypeName(hostname)}`);
+  if (hostname === "") return "0.0.0.0";
+  if (hostname === "<broadcast>") return "255.255.255.255";
+  const res = await getaddrinfo(hostname, null, C.AF_INET, C.SOCK_STREAM);
+  return (res[0]![4] as [string, number])[0];
+}
+
+/** Like `socket.gethostname()`. */
+export function gethostname(): string {
+  return getAdapter().hostname();
+}
+
+/** Options of {@link create_connection} (Python's keyword-only arguments). */
+export interface CreateConnectionOptions {
+  /** Raise an `AggregateError` of every attempt's error instead of the last. @default false */
+  all_errors?: boolean;
+}
+
+/**
+ * Like `socket.create_connection(address, timeout=..., source_address=None, *, all_errors=False)`:
+ * tries each `getaddrinfo` result in order and returns the first socket that connects.
+ * @param timeout seconds for the new socket; omitted → the default timeout.
+ * @throws the last attempt's error (ConnectionRefusedError …), gaierror.
+ */
+export async function create_connection(
+  address: readonly [host: string | null, port: number | string],
+  timeout?: number | null,
+  source_address?: AddressInput | null,
+  options: CreateConnectionOptions = {},
+): Promise<Socket> {
+  if (!Array.isArray(address)) throw new TypeError(`cannot unpack non-iterable ${pyTypeName(address)} object`);
+  if (address.length !== 2)
+    throw new ValueError(
+      address.length < 2
+        ? `not enough values to unpack (expected 2, got ${address.length})`
+        : `too many values to unpack (expected 2)`,
+    );
+  const [host, port] = address;
+  const infos = await getaddrinfo(host, port, 0, C.SOCK_STREAM);
+  const errors: unknown[] = [];
+  for (const [fam, type, proto, , sa] of infos) {
+    const s = new Socket(fam, type, proto);
+    try {
+      if (timeout !== undefined) s.settimeout(timeout);
+      if (source_address) await s.bind(source_address);
+      await s.connect(sa as AddressInput);
+      return s;
+    } catch (err) {
+      errors.push(err);
+      await s.close();
+    }
+  }
+  if (options.all_errors) throw new AggregateError(errors, `create_connection failed (${errors.length} sub-exceptions)`);
+  throw errors[errors.length - 1] ?? new OSError("getaddrinfo returns an empty list");
+}
+
+/** Options of {@link create_server} (Python's keyword-only arguments). */
+export interface CreateServerOptions {
+  /** @default AF_INET */
+  family?: number;
+  /** @default null (the system default) */
+  backlog?: number | null;
+  /** Set SO_REUSEPORT. @default false */
+  reuse_port?: boolean;
+  /** With AF_INET6, accept IPv4 clients too. @default false */
+  dualstack_ipv6?: boolean;
+}
+
+/**
+ * Like `socket.create_server(address, *, family=AF_INET, backlog=None, reuse_port=False,
+ * dualstack_ipv6=False)`: a listening TCP socket with SO_REUSEADDR set.
+ * @throws ValueError `dualstack_ipv6 requires AF_INET6 family`; OSError `[Errno 98] Address already in use (while attempting to bind on address (...))`.
+ */
+export async function create_server(address: AddressInput, options: CreateServerOptions = {}): Promise<Socket> {
+  const family = options.family ?? C.AF_INET;
+  if (options.reuse_port && !getAdapter().capabilities.reusePort)
+    throw new ValueError("SO_REUSEPORT not supported on this platform");
+  if (options.dualstack_ipv6) {
+    if (!has_dualstack_ipv6()) throw new ValueError("dualstack_ipv6 not supported on this platform");
+    if (family !== C.AF_INET6) throw new ValueError("dualstack_ipv6 requires AF_INET6 family");
+  }
+  const s = new Socket(family, C.SOCK_STREAM);
+  try {
+    if (family !== C.AF_UNIX) s.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+    if (options.reuse_port) s.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+    if (family === C.AF_INET6) s._setV6Only(!options.dualstack_ipv6);
+    try {
+      await s.bind(address);
+    } catch (err) {
+      if (err instanceof OSError && err.errno !== null && err.name !== "gaierror")
+        throw new OSError(err.errno, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`, { cause: err });
+      throw err;
+    }
+    await s.listen(options.backlog ?? undefined);
+    return s;
+  } catch (err) {
+    await s.close();
+    throw err;
+  }
+}
+
+/** Like `socket.has_dualstack_ipv6()`. */
+export function has_dualstack_ipv6(): boolean {
+  return true;
+}
+
+/**
+ * Like `a, b = socket.socketpair()`: two connected AF_UNIX stream sockets.
+ * @throws OSError `[Errno 95]` for families other than AF_UNIX (as on Linux).
+ */
+export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto = 0): Promise<[Socket, Socket]> {
+  if (family !== C.AF_UNIX) throw oserror(E.EOPNOTSUPP);
+  const path = `/tmp/polysock-pair-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.sock`;
+  const l = new Socket(C.AF_UNIX, type, proto);
+  try {
+    await l.bind(path);
+    await l.listen(1);
+    const a = new Socket(C.AF_UNIX, type, proto);
+    await a.connect(path);
+    const [b] = await l.accept();
+    return tuple(a, b) as [Socket, Socket];
+  } finally {
+    await l.close();
+  }
+}

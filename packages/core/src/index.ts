@@ -1,0 +1,57 @@
+/**
+ * `@polysock/core`: Python's `socket` module for Node.js, Bun and Deno.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "@polysock/core";
+ * await using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * await s.connect(["127.0.0.1", 65432]);
+ * await s.sendall("Hello, world");
+ * const data = await s.recv(1024);
+ * console.log(`Received ${data}`); // Received b'Hello, world'
+ * ```
+ * @module
+ */
+export * from "./constants.js";
+export { errno, errorcode } from "./errno.js";
+export {
+  OSError,
+  OSError as error,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  ConnectionAbortedError,
+  BrokenPipeError,
+  BlockingIOError,
+  TimeoutError,
+  TimeoutError as timeout,
+  PermissionError,
+  FileNotFoundError,
+  InterruptedError,
+  gaierror,
+  herror,
+  ValueError,
+  OverflowError,
+} from "./errors.js";
+export { PyBytes } from "./bytes.js";
+export { PyTuple, type Address, type AddressInput, type InetAddress, type Inet6Address } from "./address.js";
+export { Socket, Socket as SocketType, socket, type SocketConstructor } from "./_factory.js";
+export type { WritableBuffer } from "./socket.js";
+export { SocketFile, type MakefileOptions } from "./makefile.js";
+export {
+  getaddrinfo,
+  gethostbyname,
+  gethostname,
+  create_connection,
+  create_server,
+  has_dualstack_ipv6,
+  socketpair,
+  type AddrInfo,
+  type CreateConnectionOptions,
+  type CreateServerOptions,
+} from "./functions.js";
+export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from "./inet.js";
+export { getdefaulttimeout, setdefaulttimeout } from "./_timeout.js";
+export { useAdapter, getAdapter } from "./runtime.js";
+export { fromNative } from "./native-errors.js";
+export type * from "./contract.js";

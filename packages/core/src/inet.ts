@@ -1,0 +1,216 @@
+// inet_aton/inet_ntoa/inet_pton/inet_ntop and hton*/ntoh*, as CPython on Linux.
+import { AF_INET, AF_INET6 } from "./constants.js";
+import { OSError, OverflowError, ValueError } from "./errors.js";
+import { PyBytes, pyTypeName } from "./bytes.js";
+import { errno as E } from "./errno.js";
+
+/** Strict dotted-quad parse (inet_pton rules); `null` if not one. */
+export function parseIPv4(s: string): Uint8Array | null {
+  const parts = s.split(".");
+  if (parts.length !== 4) return null;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^\d{1,3}$/.test(p) || (p.length > 1 && p[0] === "0")) return null;
+    const v = Number(p);
+    if (v > 255) return null;
+    out[i] = v;
+  }
+  return out;
+}
+
+/** IPv6 parse (inet_pton rules, embedded IPv4 allowed); `null` if not one. */
+export function parseIPv6(s: string): Uint8Array | null {
+  if (s.length === 0 || s.length > 45) return null;
+  let tail: Uint8Array | null = null;
+  let str = s;
+  const lastColon = s.lastIndexOf(":");
+  if (s.indexOf(".") !== -1) {
+    tail = parseIPv4(s.slice(lastColon + 1));
+    if (tail === null) return null;
+    str = s.slice(0, lastColon + 1) + "0:0";
+  }
+  const halves = str.split("::");
+  if (halves.length > 2) return null;
+  const toGroups = (h: string): number[] | null => {
+    if (h === "") return [];
+    const gs = h.split(":");
+    const out: number[] = [];
+    for (const g of gs) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = toGroups(halves[0]!);
+  const rest = halves.length === 2 ? toGroups(halves[1]!) : [];
+  if (head === null || rest === null) return null;
+  let groups: number[];
+  if (halves.length === 2) {
+    if (head.length + rest.length > 7) return null;
+    groups = [...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest];
+  } else {
+    if (head.length !== 8) return null;
+    groups = head;
+  }
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => {
+    out[i * 2] = g >> 8;
+    out[i * 2 + 1] = g & 255;
+  });
+  if (tail) out.set(tail, 12);
+  return out;
+}
+
+/** Which IP version `s` is a literal of, or 0. */
+export function ipVersion(s: string): 0 | 4 | 6 {
+  if (parseIPv4(s)) return 4;
+  if (s.includes(":") && parseIPv6(s)) return 6;
+  return 0;
+}
+
+function formatIPv6(b: Uint8Array): string {
+  const g: number[] = [];
+  for (let i = 0; i < 16; i += 2) g.push((b[i]! << 8) | b[i + 1]!);
+  // IPv4-mapped and IPv4-compatible forms print their last 32 bits dotted, as glibc does.
+  const v4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `::ffff:${v4}`;
+  if (g.slice(0, 6).every((x) => x === 0) && (g[6] !== 0 || g[7]! > 1)) return `::${v4}`;
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (bestStart < 0) return hex.join(":");
+  return hex.slice(0, bestStart).join(":") + "::" + hex.slice(bestStart + bestLen).join(":");
+}
+
+function packed(b: unknown, fname: string): Uint8Array {
+  if (b instanceof Uint8Array) return b;
+  throw new TypeError(`${fname}() argument ${fname === "inet_ntop" ? 2 : 1} must be bytes-like object, not ${pyTypeName(b)}`);
+}
+
+function str(v: unknown, fname: string, arg = 1): string {
+  if (typeof v !== "string") throw new TypeError(`${fname}() argument ${arg} must be str, not ${pyTypeName(v)}`);
+  return v;
+}
+
+/**
+ * Like `socket.inet_aton(ip_string)`: accepts the classic short forms (`"127.1"`, hex, octal).
+ * @throws OSError `illegal IP address string passed to inet_aton`
+ */
+export function inet_aton(ip: string): PyBytes {
+  const s = str(ip, "inet_aton").split(/\s/)[0]!;
+  const parts = s.split(".");
+  const bad = (): never => {
+    throw new OSError("illegal IP address string passed to inet_aton");
+  };
+  if (s === "" || parts.length > 4) bad();
+  const nums = parts.map((p) => {
+    let v: number;
+    if (/^0[xX][0-9a-fA-F]*$/.test(p)) v = p.length === 2 ? 0 : parseInt(p.slice(2), 16);
+    else if (/^0[0-7]*$/.test(p)) v = parseInt(p, 8);
+    else if (/^[1-9]\d*$/.test(p)) v = Number(p);
+    else return bad();
+    return v;
+  });
+  const last = nums.pop()!;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) bad();
+  let value = last;
+  nums.forEach((n, i) => (value += n * 2 ** (8 * (3 - i))));
+  const out = new PyBytes(4);
+  new DataView(out.buffer).setUint32(0, value);
+  return out;
+}
+
+/**
+ * Like `socket.inet_ntoa(packed_ip)`.
+ * @throws OSError `packed IP wrong length for inet_ntoa`
+ */
+export function inet_ntoa(packedIp: Uint8Array): string {
+  const b = packed(packedIp, "inet_ntoa");
+  if (b.length !== 4) throw new OSError("packed IP wrong length for inet_ntoa");
+  return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+}
+
+/**
+ * Like `socket.inet_pton(address_family, ip_string)` (strict).
+ * @throws OSError `illegal IP address string passed to inet_pton`; `[Errno 97]` for other families.
+ */
+export function inet_pton(family: number, ip: string): PyBytes {
+  const s = str(ip, "inet_pton", 2);
+  let b: Uint8Array | null;
+  if (family === AF_INET) b = parseIPv4(s);
+  else if (family === AF_INET6) b = parseIPv6(s);
+  else throw new OSError(E.EAFNOSUPPORT);
+  if (b === null) throw new OSError("illegal IP address string passed to inet_pton");
+  const out = new PyBytes(b.length);
+  out.set(b);
+  return out;
+}
+
+/**
+ * Like `socket.inet_ntop(address_family, packed_ip)`: `"2001:db8::1"`, `"::ffff:1.2.3.4"`.
+ * @throws ValueError `invalid length of packed IP address string`
+ */
+export function inet_ntop(family: number, packedIp: Uint8Array): string {
+  const b = packed(packedIp, "inet_ntop");
+  if (family === AF_INET) {
+    if (b.length !== 4) throw new ValueError("invalid length of packed IP address string");
+    return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+  }
+  if (family === AF_INET6) {
+    if (b.length !== 16) throw new ValueError("invalid length of packed IP address string");
+    return formatIPv6(b);
+  }
+  throw new ValueError(`unknown address family ${family}`);
+}
+
+function uint(x: unknown, fname: string): number {
+  if (typeof x !== "number" && typeof x !== "boolean")
+    throw new TypeError(`'${pyTypeName(x)}' object cannot be interpreted as an integer`);
+  const n = Number(x);
+  if (!Number.isInteger(n)) throw new TypeError(`'float' object cannot be interpreted as an integer`);
+  if (n < 0)
+    throw new OverflowError(
+      fname.endsWith("l")
+        ? "can't convert negative value to unsigned int"
+        : `${fname}: can't convert negative Python int to C 16-bit unsigned integer`,
+    );
+  return n;
+}
+
+const swap16 = (n: number): number => ((n & 0xff) << 8) | ((n >> 8) & 0xff);
+const swap32 = (n: number): number =>
+  (((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | ((n >>> 24) & 0xff)) >>> 0;
+
+function check16(x: unknown, fname: string): number {
+  const n = uint(x, fname);
+  if (n > 0xffff) throw new OverflowError(`${fname}: Python int too large to convert to C 16-bit unsigned integer`);
+  return n;
+}
+function check32(x: unknown, fname: string): number {
+  const n = uint(x, fname);
+  if (n > 0xffffffff) throw new OverflowError("int larger than 32 bits");
+  return n;
+}
+
+/** Like `socket.htons(x)`: host to network byte order, 16 bits (Linux is little-endian). */
+export const htons = (x: number): number => swap16(check16(x, "htons"));
+/** Like `socket.ntohs(x)`. */
+export const ntohs = (x: number): number => swap16(check16(x, "ntohs"));
+/** Like `socket.htonl(x)`: host to network byte order, 32 bits. */
+export const htonl = (x: number): number => swap32(check32(x, "htonl"));
+/** Like `socket.ntohl(x)`. */
+export const ntohl = (x: number): number => swap32(check32(x, "ntohl"));

@@ -1,0 +1,170 @@
+// sock.makefile(): a file object over a socket that reads from the socket's own receive
+// queue, so readline() and recv() can be mixed without losing a byte.
+import { OSError, ValueError } from "./errors.js";
+import { PyBytes, asPyBytes, emptyBytes, toBytes } from "./bytes.js";
+import type { Socket } from "./socket.js";
+import type { StreamConn } from "./_stream.js";
+
+/** Options of {@link Socket.makefile}, as Python's keyword arguments. */
+export interface MakefileOptions {
+  /** Text encoding for `r`/`w` modes. @default "utf-8" */
+  encoding?: string;
+}
+
+const NL = 10;
+
+/**
+ * What `sock.makefile(mode)` returns: `readline()`, `read(n)`, `write()`, `flush()`,
+ * `close()`, and `for await (const line of f)`. Binary modes (`rb`, `wb`, `rwb`) deal in
+ * bytes; text modes (`r`, `w`, `rw`) in strings.
+ */
+export class SocketFile {
+  /** The mode given to makefile(). */
+  readonly mode: string;
+  private readonly binary: boolean;
+  private readonly readable: boolean;
+  private readonly writable: boolean;
+  private readonly encoding: string;
+  private pending: Uint8Array[] = [];
+  private _closed = false;
+  private timedOut = false;
+
+  constructor(private readonly sock: Socket, mode: string, opts: MakefileOptions) {
+    if (!/^[rwb]+$/.test(mode) || new Set(mode).size !== mode.length)
+      throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`);
+    this.mode = mode;
+    this.binary = mode.includes("b");
+    this.readable = mode.includes("r") || mode === "b";
+    this.writable = mode.includes("w");
+    this.encoding = opts.encoding ?? "utf-8";
+    sock._fileRef(1);
+  }
+
+  /** True after close(). */
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  private conn(): StreamConn {
+    if (this._closed) throw new ValueError("I/O operation on closed file.");
+    if (!this.readable) throw new OSError("File not open for reading");
+    if (this.timedOut) throw new OSError("cannot read from timed out object");
+    return this.sock._stream();
+  }
+
+  private out(b: Uint8Array): PyBytes | string {
+    const bytes = b.length ? asPyBytes(b) : emptyBytes();
+    return this.binary ? bytes : bytes.decode(this.encoding);
+  }
+
+  private async waitMore(c: StreamConn, deadline: number): Promise<void> {
+    const timeout = this.sock.gettimeout();
+    try {
+      await c.waitReadable(timeout, deadline);
+    } catch (err) {
+      if ((err as Error).name === "TimeoutError") this.timedOut = true;
+      throw err;
+    }
+  }
+
+  /**
+   * Like `f.readline(limit=-1)`: through the next `\n`, or to EOF; `b''`/`''` at EOF.
+   */
+  async readline(limit = -1): Promise<PyBytes | string> {
+    const c = this.conn();
+    const max = limit < 0 ? Infinity : limit;
+    const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
+    for (;;) {
+      const i = c.indexOf(NL, max);
+      if (i >= 0) return this.out(c.take(i + 1));
+      if (c.size >= max) return this.out(c.take(max));
+      const err = c.takeError();
+      if (err) throw err;
+      if (c.eof || c.readShut) return this.out(c.size ? c.take(c.size) : new Uint8Array(0));
+      await this.waitMore(c, deadline);
+    }
+  }
+
+  /**
+   * Like `f.read(size=-1)`: `size` bytes (fewer only at EOF), or everything up to EOF.
+   */
+  async read(size = -1): Promise<PyBytes | string> {
+    const c = this.conn();
+    const want = size < 0 ? Infinity : size;
+    const parts: Uint8Array[] = [];
+    let got = 0;
+    const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
+    while (got < want) {
+      if (c.size > 0) {
+        const p = c.take(Math.min(want - got, c.size));
+        // Keep a copy: views into the queue's chunks stay valid, but be safe with reuse.
+        parts.push(p);
+        got += p.length;
+        continue;
+      }
+      const err = c.takeError();
+      if (err) throw err;
+      if (c.eof || c.readShut) break;
+      try {
+        await this.waitMore(c, deadline);
+      } catch (e) {
+        for (let i = parts.length - 1; i >= 0; i--) c.unshift(parts[i]!);
+        throw e;
+      }
+    }
+    if (parts.length === 1) return this.out(parts[0]!);
+    const all = new Uint8Array(got);
+    let off = 0;
+    for (const p of parts) {
+      all.set(p, off);
+      off += p.length;
+    }
+    return this.out(all);
+  }
+
+  /**
+   * Like `f.write(data)`: buffered until `flush()` (or `close()`).
+   * @returns the number of bytes (binary) or characters (text) written.
+   */
+  write(data: Uint8Array | ArrayBufferView | string): number {
+    if (this._closed) throw new ValueError("I/O operation on closed file.");
+    if (!this.writable) throw new OSError("File not open for writing");
+    if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
+    if (typeof data !== "string" && !this.binary) throw new TypeError(`write() argument must be str, not bytes`);
+    const b = toBytes(data);
+    this.pending.push(typeof data === "string" ? b : b.slice());
+    return typeof data === "string" ? data.length : b.length;
+  }
+
+  /** Like `f.flush()`: `sendall` of everything written so far. */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const parts = this.pending;
+    this.pending = [];
+    for (const p of parts) await this.sock.sendall(p);
+  }
+
+  /** Like `f.close()`: flushes; the socket stays open (closing both closes it). */
+  async close(): Promise<void> {
+    if (this._closed) return;
+    try {
+      if (this.writable) await this.flush();
+    } finally {
+      this._closed = true;
+      this.sock._fileRef(-1);
+    }
+  }
+
+  /** `for await (const line of f)`: lines until EOF. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<PyBytes | string> {
+    for (;;) {
+      const line = await this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,726 @@
+// The Python `socket.socket` object: state machine, argument checks with CPython's texts,
+// timeouts and blocking modes. Byte handling lives in _stream.ts / _datagram.ts.
+import * as C from "./constants.js";
+import type { Adapter, Listener, NetAddress, StreamTransport } from "./contract.js";
+import { errno as E } from "./errno.js";
+import { BlockingIOError, OSError, ValueError, oserror, timedOut } from "./errors.js";
+import { fromNative } from "./native-errors.js";
+import {
+  type Address,
+  type AddressInput,
+  parseAddress,
+  pyRepr,
+  resolveAddress,
+  toPyAddress,
+  tuple,
+} from "./address.js";
+import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js";
+import { StreamConn } from "./_stream.js";
+import { DgramConn } from "./_datagram.js";
+import { SocketOptions } from "./_options.js";
+import { WaitList, checkTimeout, getdefaulttimeout, remaining } from "./_timeout.js";
+import { getAdapter } from "./runtime.js";
+import { SocketFile, type MakefileOptions } from "./makefile.js";
+
+// Node 20 has Symbol.asyncDispose; older engines get the well-known fallback tsx/esbuild use.
+(Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for("Symbol.asyncDispose");
+
+let nextFd = 3;
+const MAX_UDP = { [C.AF_INET]: 65507, [C.AF_INET6]: 65527 } as Record<number, number>;
+
+/** Bytes-like buffers `recv_into` may fill. */
+export type WritableBuffer = Uint8Array | ArrayBufferView;
+
+function intArg(v: unknown, what = "integer"): number {
+  if (typeof v === "boolean") return Number(v);
+  if (typeof v !== "number" || !Number.isInteger(v))
+    throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an ${what}`);
+  return v;
+}
+
+function bufsizeArg(n: unknown, fname: string): number {
+  const v = intArg(n);
+  if (v < 0) throw new ValueError(`negative buffersize in ${fname}`);
+  return v;
+}
+
+function intoView(buf: unknown, fname: string): Uint8Array {
+  if (buf instanceof Uint8Array) return buf;
+  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  throw new TypeError(`${fname}() argument 1 must be read-write bytes-like object, not ${pyTypeName(buf)}`);
+}
+
+/**
+ * A socket, like Python's `socket.socket`. Create one with {@link socket}
+ * (`socket.socket(AF_INET, SOCK_STREAM)`, no `new`). Calls that wait return Promises;
+ * state calls are synchronous. `await using s = socket(...)` closes it like Python's `with`.
+ */
+export class Socket {
+  private _fd: number;
+  private _family: number;
+  private _type: number;
+  private _proto: number;
+  private _timeout: number | null;
+  private _closed = false;
+  private readonly adapter: Adapter;
+  private readonly opts: SocketOptions;
+  /** Stream: the OS listener created by bind() (a real bind) and used by listen(). */
+  private listener: Listener | null = null;
+  private listening = false;
+  private acceptQueue: Socket[] = [];
+  private readonly acceptors = new WaitList();
+  private listenError: OSError | null = null;
+  /** Stream: the connection. */
+  private conn: StreamConn | null = null;
+  /** Datagram: the OS socket. */
+  private dgram: DgramConn | null = null;
+  private binding: Promise<void> | null = null;
+  /** A non-blocking connect in flight, or its outcome waiting to be reported. */
+  private connecting: Promise<void> | null = null;
+  private connectOutcome: { err: OSError | null } | null = null;
+  private shutFlags = -1;
+  /** Open makefile() objects keep the connection after close(), as in CPython. */
+  private fileRefs = 0;
+
+  /** @internal use {@link socket}() */
+  constructor(family: number = C.AF_INET, type: number = C.SOCK_STREAM, proto = 0, adapter?: Adapter) {
+    family = intArg(family);
+    type = intArg(type);
+    if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) throw oserror(E.EAFNOSUPPORT);
+    if (type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM) throw oserror(E.EINVAL);
+    if (family === C.AF_UNIX && type === C.SOCK_DGRAM) throw oserror(E.EAFNOSUPPORT);
+    const expect = type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
+    if (proto !== 0 && !(family !== C.AF_UNIX && proto === expect)) throw oserror(E.EPROTONOSUPPORT);
+    this._family = family;
+    this._type = type;
+    this._proto = family === C.AF_UNIX ? 0 : proto;
+    this._timeout = getdefaulttimeout();
+    this._fd = nextFd++;
+    this.adapter = adapter ?? getAdapter();
+    this.opts = new SocketOptions(family, type);
+  }
+
+  /** The address family (`AF_INET`, `AF_INET6`, `AF_UNIX`), like `sock.family`. */
+  get family(): number {
+    return this._family;
+  }
+  /** The socket type (`SOCK_STREAM`, `SOCK_DGRAM`), like `sock.type`. */
+  get type(): number {
+    return this._type;
+  }
+  /** The protocol number, like `sock.proto`. */
+  get proto(): number {
+    return this._proto;
+  }
+  /** Like `sock.timeout`: the same as {@link gettimeout}. */
+  get timeout(): number | null {
+    return this._timeout;
+  }
+
+  private check(): void {
+    if (this._closed) throw oserror(E.EBADF);
+  }
+
+  private get isStream(): boolean {
+    return this._type === C.SOCK_STREAM;
+  }
+
+  // --- modes ---
+
+  /**
+   * Like `sock.settimeout(value)`: `null` blocks, `0` is non-blocking, seconds otherwise.
+   * @throws ValueError `Timeout value out of range`; OSError `[Errno 9]` after close.
+   */
+  settimeout(value: number | null): void {
+    const t = checkTimeout(value);
+    this.check();
+    this._timeout = t;
+  }
+
+  /** Like `sock.gettimeout()`: seconds, `0` (non-blocking) or `null` (blocking). */
+  gettimeout(): number | null {
+    return this._timeout;
+  }
+
+  /** Like `sock.setblocking(flag)`: `false` ≡ `settimeout(0)`, `true` ≡ `settimeout(null)`. */
+  setblocking(flag: boolean): void {
+    this.check();
+    this._timeout = flag ? null : 0;
+  }
+
+  /** Like `sock.getblocking()`: `false` only in non-blocking mode (timeout 0). */
+  getblocking(): boolean {
+    return this._timeout !== 0;
+  }
+
+  /** Like `sock.fileno()`: a number unique among open sockets, `-1` after close. */
+  fileno(): number {
+    return this._fd;
+  }
+
+  // --- bind / listen / accept ---
+
+  /**
+   * Like `sock.bind(address)`: a real bind (`getsockname()` gives the port; in use → `[Errno 98]`).
+   * @throws OSError `[Errno 98] Address already in use`, `[Errno 22] Invalid argument` if bound.
+   */
+  async bind(address: AddressInput): Promise<void> {
+    this.check();
+    const a = parseAddress(this._family, address, "bind");
+    if (this.listener || this.dgram || this.conn || this.binding) throw oserror(E.EINVAL);
+    const done = this.doBind(a);
+    this.binding = done.catch(() => undefined);
+    try {
+      await done;
+    } finally {
+      this.binding = null;
+    }
+  }
+
+  private async doBind(a: ReturnType<typeof parseAddress>): Promise<void> {
+    const ep = await resolveAddress(a, this.adapter);
+    try {
+      if (this.isStream) {
+        this.listener = await this.adapter.listen(ep, {
+          backlog: 128,
+          reusePort: this.opts.get(C.SOL_SOCKET, C.SO_REUSEPORT) === 1,
+          ipv6Only: this._family === C.AF_INET6 && this.opts.get(C.IPPROTO_IPV6, C.IPV6_V6ONLY) === 1,
+        });
+      } else {
+        const t = await this.adapter.bindDatagram(ep, {
+          reuseAddr: this.opts.get(C.SOL_SOCKET, C.SO_REUSEADDR) === 1,
+          reusePort: this.opts.get(C.SOL_SOCKET, C.SO_REUSEPORT) === 1,
+        });
+        this.dgram = new DgramConn(t);
+        if (this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST)) t.setBroadcast(true);
+      }
+    } catch (err) {
+      throw fromNative(err);
+    }
+    if (this._closed) await this.release();
+  }
+
+  private anyAddress(): AddressInput {
+    if (this._family === C.AF_INET6) return ["::", 0];
+    return ["0.0.0.0", 0];
+  }
+
+  /**
+   * Like `sock.listen(backlog)`; an unbound socket is bound to an ephemeral port first.
+   * @throws OSError `[Errno 95] Operation not supported` on UDP.
+   */
+  async listen(backlog?: number): Promise<void> {
+    this.check();
+    if (backlog !== undefined) intArg(backlog);
+    if (!this.isStream) throw oserror(E.EOPNOTSUPP);
+    if (this.conn) throw oserror(E.EINVAL);
+    if (this.listening) return;
+    if (this.binding) await this.binding;
+    if (!this.listener) {
+      if (this._family === C.AF_UNIX) throw oserror(E.EINVAL);
+      await this.bind(this.anyAddress());
+    }
+    this.check();
+    this.listening = true;
+    this.opts.force(C.SOL_SOCKET, C.SO_ACCEPTCONN, 1);
+    this.listener!.start(
+      (t) => this.onConnection(t),
+      (err) => {
+        this.listenError = fromNative(err);
+        this.acceptors.wake();
+      },
+    );
+  }
+
+  private onConnection(t: StreamTransport): void {
+    if (this._closed) return t.abort();
+    const s = new Socket(this._family, C.SOCK_STREAM, this._proto, this.adapter);
+    s.attach(t);
+    this.acceptQueue.push(s);
+    this.acceptors.wake();
+  }
+
+  private attach(t: StreamTransport): void {
+    this.conn = new StreamConn(t);
+    t.setNoDelay(this.opts.get(C.IPPROTO_TCP, C.TCP_NODELAY) === 1 || false);
+    if (this.opts.get(C.SOL_SOCKET, C.SO_KEEPALIVE)) t.setKeepAlive(true);
+  }
+
+  /**
+   * Like `conn, addr = sock.accept()`. The new socket gets the default timeout, not the listener's.
+   * @returns `[conn, address]`.
+   * @throws TimeoutError, BlockingIOError `[Errno 11]`, OSError `[Errno 22]` if not listening.
+   */
+  async accept(): Promise<[Socket, Address]> {
+    this.check();
+    if (!this.isStream) throw oserror(E.EOPNOTSUPP);
+    if (!this.listening) throw oserror(E.EINVAL);
+    const timeout = this._timeout;
+    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    for (;;) {
+      const s = this.acceptQueue.shift();
+      if (s !== undefined) return tuple(s, s.getpeername()) as [Socket, Address];
+      if (this.listenError) {
+        const e = this.listenError;
+        this.listenError = null;
+        throw e;
+      }
+      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      await this.acceptors.wait(remaining(timeout, deadline));
+      this.check();
+    }
+  }
+
+  // --- connect ---
+
+  /**
+   * Like `sock.connect(address)`. In non-blocking mode it starts connecting and raises
+   * `BlockingIOError [Errno 115]`, as Python does; call it again to learn the outcome.
+   * @throws ConnectionRefusedError `[Errno 111]`, TimeoutError, gaierror, OSError `[Errno 106]`.
+   */
+  async connect(address: AddressInput): Promise<void> {
+    this.check();
+    const a = parseAddress(this._family, address, "connect");
+    if (!this.isStream) return this.connectDatagram(a);
+    if (this.connectOutcome) {
+      const { err } = this.connectOutcome;
+      this.connectOutcome = null;
+      if (err) throw err;
+      return;
+    }
+    if (this.connecting) throw new BlockingIOError(E.EALREADY);
+    if (this.conn || this.listening) throw oserror(E.EISCONN);
+    const ep = await resolveAddress(a, this.adapter);
+    if (this.binding) await this.binding;
+    let local: NetAddress | undefined;
+    if (this.listener) {
+      local = this.listener.localAddress();
+      const l = this.listener;
+      this.listener = null;
+      await l.close();
+    }
+    const timeout = this._timeout;
+    const ctl = timeout !== null && timeout > 0 ? new AbortController() : null;
+    const timer = ctl ? setTimeout(() => ctl.abort(timedOut()), timeout! * 1000) : undefined;
+    const attempt = this.adapter
+      .connect(ep, {
+        localAddress: local && this.adapter.capabilities.connectFromLocalAddress ? local : undefined,
+        signal: ctl?.signal,
+      })
+      .then(
+        (t) => {
+          if (this._closed) {
+            t.abort();
+            throw oserror(E.EBADF);
+          }
+          this.attach(t);
+        },
+        (err) => {
+          throw ctl?.signal.aborted ? timedOut() : fromNative(err);
+        },
+      )
+      .finally(() => clearTimeout(timer));
+    if (timeout === 0) {
+      this.connecting = attempt.then(
+        () => void (this.connectOutcome = { err: null }),
+        (err: OSError) => void (this.connectOutcome = { err }),
+      ).finally(() => (this.connecting = null));
+      throw new BlockingIOError(E.EINPROGRESS);
+    }
+    await attempt;
+  }
+
+  /**
+   * Like `sock.connect_ex(address)`: the errno instead of raising (0 on success).
+   * Name lookup and argument errors still raise, as in Python.
+   */
+  async connect_ex(address: AddressInput): Promise<number> {
+    try {
+      await this.connect(address);
+      return 0;
+    } catch (err) {
+      if (err instanceof OSError && !(err.name === "gaierror") && (err.errno !== null || err.name === "TimeoutError"))
+        return err.errno ?? E.EAGAIN;
+      throw err;
+    }
+  }
+
+  private async connectDatagram(a: ReturnType<typeof parseAddress>): Promise<void> {
+    const ep = await resolveAddress(a, this.adapter);
+    const d = await this.ensureDatagram();
+    await d.connect({ host: ep.host, port: ep.port });
+  }
+
+  private async ensureDatagram(): Promise<DgramConn> {
+    if (this.binding) await this.binding;
+    if (!this.dgram) await this.bind(this.anyAddress());
+    this.check();
+    return this.dgram!;
+  }
+
+  // --- receive ---
+
+  private streamConn(): StreamConn {
+    if (this.conn) return this.conn;
+    if (this.shutFlags >= 0) return SHUT_CONN;
+    throw oserror(E.ENOTCONN);
+  }
+
+  /**
+   * Like `sock.recv(bufsize[, flags])`: at most `bufsize` bytes; `b''` (empty) at EOF.
+   * Flags: `MSG_PEEK`, `MSG_WAITALL`, `MSG_DONTWAIT`.
+   * @throws TimeoutError `timed out`, BlockingIOError `[Errno 11]`, ConnectionResetError, ValueError.
+   */
+  async recv(bufsize: number, flags = 0): Promise<PyBytes> {
+    this.check();
+    const n = bufsizeArg(bufsize, "recv");
+    if (!this.isStream) return this.recvDatagram(n, flags).then((r) => r[0]);
+    const c = this.streamConn();
+    if (n === 0) return emptyBytes();
+    const data = flags & C.MSG_WAITALL ? await this.recvAll(c, n, flags) : await this.recvSome(c, n, flags);
+    return data.length ? asPyBytes(data) : emptyBytes();
+  }
+
+  private async recvSome(c: StreamConn, n: number, flags: number): Promise<Uint8Array> {
+    if (c.size > 0 && !c.readShut) return c.take(n, (flags & C.MSG_PEEK) !== 0);
+    const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
+    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    for (;;) {
+      if (c.readShut) return EMPTY;
+      if (c.size > 0) return c.take(n, (flags & C.MSG_PEEK) !== 0);
+      const err = c.takeError();
+      if (err) throw err;
+      if (c.eof) return EMPTY;
+      await c.waitReadable(timeout, deadline);
+      this.check();
+    }
+  }
+
+  /** MSG_WAITALL: exactly `n` bytes unless EOF; on timeout the partial bytes go back to the queue. */
+  private async recvAll(c: StreamConn, n: number, flags: number): Promise<Uint8Array> {
+    const out = new Uint8Array(n);
+    let got = 0;
+    const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
+    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    try {
+      while (got < n) {
+        if (c.size > 0) {
+          const part = c.take(n - got);
+          out.set(part, got);
+          got += part.length;
+          continue;
+        }
+        const err = c.takeError();
+        if (err) throw err;
+        if (c.eof || c.readShut) break;
+        await c.waitReadable(timeout, deadline);
+        this.check();
+      }
+    } catch (err) {
+      if (got > 0 && !this._closed) c.unshift(out.slice(0, got));
+      throw err;
+    }
+    return got === n ? out : out.subarray(0, got);
+  }
+
+  /**
+   * Like `nbytes = sock.recv_into(buffer[, nbytes[, flags]])`: fills `buffer`, returns the count.
+   * @throws ValueError `buffer too small for requested bytes`.
+   */
+  async recv_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<number> {
+    this.check();
+    const view = intoView(buffer, "recv_into");
+    let n = bufsizeArg(nbytes, "recv_into");
+    if (n > view.length) throw new ValueError("buffer too small for requested bytes");
+    if (n === 0) n = view.length;
+    const data = await this.recv(n, flags);
+    view.set(data);
+    return data.length;
+  }
+
+  /**
+   * Like `data, address = sock.recvfrom(bufsize[, flags])`. A datagram longer than
+   * `bufsize` is truncated and the rest discarded. On TCP the address is `null`.
+   */
+  async recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address | null]> {
+    this.check();
+    const n = bufsizeArg(bufsize, "recvfrom");
+    if (this.isStream) return tuple(await this.recv(n, flags), null) as [PyBytes, null];
+    return this.recvDatagram(n, flags);
+  }
+
+  /** Like `nbytes, address = sock.recvfrom_into(buffer[, nbytes[, flags]])`. */
+  async recvfrom_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<[number, Address | null]> {
+    this.check();
+    const view = intoView(buffer, "recvfrom_into");
+    let n = bufsizeArg(nbytes, "recvfrom_into");
+    if (n > view.length) throw new ValueError("nbytes is greater than the length of the buffer");
+    if (n === 0) n = view.length;
+    const [data, addr] = await this.recvfrom(n, flags);
+    view.set(data);
+    return tuple(data.length, addr) as [number, Address | null];
+  }
+
+  private async recvDatagram(n: number, flags: number): Promise<[PyBytes, Address]> {
+    const d = await this.ensureDatagram();
+    const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
+    const { data, from } = await d.receive(timeout, (flags & C.MSG_PEEK) !== 0);
+    const out = data.length > n ? data.subarray(0, n) : data;
+    return tuple(out.length ? asPyBytes(out) : emptyBytes(), toPyAddress(this._family, from)) as [PyBytes, Address];
+  }
+
+  // --- send ---
+
+  private checkFlags(flags: unknown): void {
+    intArg(flags);
+  }
+
+  /**
+   * Like `sock.send(data[, flags])`: returns how many bytes were sent (maybe fewer than given
+   * in timeout/non-blocking mode). Strings are sent as UTF-8.
+   * @throws BrokenPipeError `[Errno 32]`, BlockingIOError `[Errno 11]`, TimeoutError.
+   */
+  async send(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<number> {
+    this.check();
+    const bytes = toBytes(data);
+    this.checkFlags(flags);
+    if (!this.isStream) {
+      const d = this.dgram;
+      if (!d || !d.peer) throw oserror(E.EDESTADDRREQ);
+      await this.sendDatagram(d, bytes, undefined);
+      return bytes.length;
+    }
+    const c = this.writableConn();
+    if (bytes.length === 0) return 0;
+    return c.send(bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
+  }
+
+  private writableConn(): StreamConn {
+    if (this.conn) return this.conn;
+    throw oserror(E.EPIPE);
+  }
+
+  /**
+   * Like `sock.sendall(data[, flags])`: resolves once every byte was handed to the OS.
+   * With a timeout, one deadline covers the whole call (part of the data may have been sent).
+   * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
+   */
+  async sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
+    this.check();
+    const bytes = toBytes(data);
+    this.checkFlags(flags);
+    if (!this.isStream) {
+      await this.send(bytes, flags);
+      return;
+    }
+    const c = this.writableConn();
+    if (bytes.length === 0) return;
+    await c.sendall(bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
+  }
+
+  /**
+   * Like `sock.sendto(data, address)` or `sock.sendto(data, flags, address)`.
+   * An unbound UDP socket is bound to an ephemeral port first.
+   * @returns the number of bytes sent.
+   * @throws OSError `[Errno 90] Message too long`, PermissionError `[Errno 13]` (broadcast without SO_BROADCAST).
+   */
+  async sendto(data: Uint8Array | ArrayBufferView | string, flagsOrAddress: number | AddressInput, address?: AddressInput): Promise<number> {
+    this.check();
+    if (arguments.length < 2) throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
+    const bytes = toBytes(data);
+    let flags = 0;
+    let addr: unknown = flagsOrAddress;
+    if (arguments.length >= 3) {
+      flags = intArg(flagsOrAddress);
+      addr = address;
+    }
+    const a = parseAddress(this._family, addr, "sendto");
+    if (this.isStream) {
+      if (!this.conn) throw oserror(this._family === C.AF_UNIX ? E.ENOTCONN : E.EPIPE);
+      return this.send(bytes, flags);
+    }
+    if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
+    const ep = await resolveAddress(a, this.adapter);
+    if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && (ep.host === "255.255.255.255" || /^127\.255\.255\.255$/.test(ep.host)))
+      throw oserror(E.EACCES);
+    const d = await this.ensureDatagram();
+    const to = { host: ep.host, port: ep.port };
+    const samePeer = d.peer && d.t.connect && d.peer.host === to.host && d.peer.port === to.port;
+    await this.sendDatagram(d, bytes, samePeer ? undefined : to);
+    return bytes.length;
+  }
+
+  private async sendDatagram(d: DgramConn, bytes: Uint8Array, to: NetAddress | undefined): Promise<void> {
+    if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
+    if (to === undefined && !d.t.connect) to = d.peer!;
+    await d.send(bytes, to);
+  }
+
+  // --- shutdown / close ---
+
+  /**
+   * Like `sock.shutdown(how)`: `SHUT_RD`, `SHUT_WR` (sends FIN; the peer's `recv` gets `b''`), `SHUT_RDWR`.
+   * @throws OSError `[Errno 107] Transport endpoint is not connected`, `[Errno 22]` for a bad `how`.
+   */
+  async shutdown(how: number): Promise<void> {
+    this.check();
+    const h = intArg(how);
+    if (h < 0 || h > 2) throw oserror(E.EINVAL);
+    const c = this.conn;
+    if (!c) {
+      if (this.dgram?.peer) return;
+      this.shutFlags = h;
+      throw oserror(E.ENOTCONN);
+    }
+    if (h === C.SHUT_RD || h === C.SHUT_RDWR) {
+      c.readShut = true;
+      c.readers.wake();
+    }
+    if (h === C.SHUT_WR || h === C.SHUT_RDWR) c.shutdownWrite();
+  }
+
+  /**
+   * Like `sock.close()`: sends what `sendall` handed over, then FIN; pending calls reject with
+   * `OSError [Errno 9]`. A second close does nothing. Never rejects.
+   */
+  async close(): Promise<void> {
+    if (this._closed) return;
+    this._closed = true;
+    this._fd = -1;
+    if (this.fileRefs > 0) return;
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
+    const ebadf = oserror(E.EBADF);
+    this.acceptors.fail(ebadf);
+    const jobs: Promise<void>[] = [];
+    for (const s of this.acceptQueue.splice(0)) jobs.push(s.close());
+    if (this.listener) {
+      jobs.push(this.listener.close().catch(() => undefined));
+      this.listener = null;
+    }
+    if (this.conn) {
+      this.conn.failAll(ebadf);
+      jobs.push(this.conn.close());
+    }
+    if (this.dgram) jobs.push(this.dgram.close(ebadf));
+    await Promise.all(jobs);
+  }
+
+  /** @internal makefile() bookkeeping. */
+  _fileRef(delta: number): void {
+    this.fileRefs += delta;
+    if (this.fileRefs === 0 && this._closed) void this.release();
+  }
+
+  /** @internal the stream connection, for makefile(). */
+  _stream(): StreamConn {
+    return this.streamConn();
+  }
+
+  /** `await using s = socket.socket(...)` closes the socket at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // --- addresses and options ---
+
+  /**
+   * Like `sock.getsockname()`: `('127.0.0.1', 54321)`; an unbound socket gives `('0.0.0.0', 0)`.
+   */
+  getsockname(): Address {
+    this.check();
+    let a: NetAddress | null = null;
+    if (this.conn) a = this.conn.t.localAddress();
+    else if (this.listener) a = this.listener.localAddress();
+    else if (this.dgram) a = this.dgram.t.localAddress();
+    if (a === null) a = { host: this._family === C.AF_INET6 ? "::" : this._family === C.AF_UNIX ? "" : "0.0.0.0", port: 0 };
+    return toPyAddress(this._family, a);
+  }
+
+  /**
+   * Like `sock.getpeername()`.
+   * @throws OSError `[Errno 107] Transport endpoint is not connected`.
+   */
+  getpeername(): Address {
+    this.check();
+    if (this.conn) return toPyAddress(this._family, this.conn.t.remoteAddress());
+    if (this.dgram?.peer) return toPyAddress(this._family, this.dgram.peer);
+    throw oserror(E.ENOTCONN);
+  }
+
+  /**
+   * Like `sock.setsockopt(level, optname, value)`. Known: SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE,
+   * SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, TCP_KEEP*, IPV6_V6ONLY, IP_TTL.
+   * @throws OSError `[Errno 92] Protocol not available` for unknown options.
+   */
+  setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
+    this.check();
+    if (!this.isStream && level === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
+    const v = this.opts.set(intArg(level), intArg(optname), value);
+    if (level === C.IPPROTO_TCP && optname === C.TCP_NODELAY) this.conn?.t.setNoDelay(v === 1);
+    else if (level === C.SOL_SOCKET && optname === C.SO_KEEPALIVE) this.conn?.t.setKeepAlive(v === 1);
+    else if (level === C.SOL_SOCKET && optname === C.SO_BROADCAST) this.dgram?.t.setBroadcast(v === 1);
+  }
+
+  /**
+   * Like `sock.getsockopt(level, optname[, buflen])`: an int, or `buflen` bytes.
+   * @throws OSError `[Errno 92] Protocol not available` for unknown options.
+   */
+  getsockopt(level: number, optname: number, buflen?: number): number | PyBytes {
+    this.check();
+    if (!this.isStream && level === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
+    let v = this.opts.get(intArg(level), intArg(optname));
+    if (level === C.SOL_SOCKET && optname === C.SO_ERROR) {
+      const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? null;
+      v = err?.errno ?? 0;
+    }
+    if (buflen === undefined) return v;
+    const out = new PyBytes(intArg(buflen));
+    for (let i = 0; i < Math.min(4, out.length); i++) out[i] = (v >>> (8 * i)) & 255;
+    return out;
+  }
+
+  /** @internal create_server(): IPV6_V6ONLY before bind. */
+  _setV6Only(on: boolean): void {
+    this.opts.force(C.IPPROTO_IPV6, C.IPV6_V6ONLY, on ? 1 : 0);
+  }
+
+  /**
+   * Like `sock.makefile(mode="r", buffering=None, *, encoding=None, newline=None)`: a file over
+   * the socket sharing its receive buffer, so line reads and `recv` mix without loss.
+   * @throws ValueError `invalid mode 'x' (only r, w, b allowed)`.
+   */
+  makefile(mode = "r", options: MakefileOptions = {}): SocketFile {
+    return new SocketFile(this, mode, options);
+  }
+
+  /** The native object of the adapter (escape hatch; shape differs per runtime). */
+  get raw(): unknown {
+    return this.conn?.t.raw ?? this.listener?.raw ?? this.dgram?.t.raw ?? null;
+  }
+
+  /** Python's repr: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000)>`. */
+  toString(): string {
+    if (this._closed) return `<socket.socket [closed] fd=-1, family=${this._family}, type=${this._type}, proto=${this._proto}>`;
+    let s = `<socket.socket fd=${this._fd}, family=${this._family}, type=${this._type}, proto=${this._proto}`;
+    try {
+      s += `, laddr=${pyRepr(this.getsockname())}`;
+      if (this.conn) s += `, raddr=${pyRepr(this.getpeername())}`;
+    } catch {
+      /* unbound */
+    }
+    return s + ">";
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Stands in for the connection of a never-connected socket after shutdown(): reads give EOF. */
+const SHUT_CONN = {
+  size: 0,
+  eof: true,
+  readShut: true,
+  takeError: () => null,
+} as unknown as StreamConn;
