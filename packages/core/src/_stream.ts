@@ -26,6 +26,8 @@ export class StreamConn implements StreamHandlers {
   /** The transport is gone. */
   gone = false;
   private paused = false;
+  /** A reader (makefile's readline) needs more than this many bytes buffered. */
+  private need = 0;
   private error: OSError | null = null;
   private writeBlocked = false;
   readonly readers = new WaitList();
@@ -41,7 +43,7 @@ export class StreamConn implements StreamHandlers {
     if (chunk.length === 0) return;
     this.chunks.push(chunk);
     this.size += chunk.length;
-    if (!this.paused && this.size >= HIGH_WATER) {
+    if (!this.paused && this.size >= HIGH_WATER && this.size >= this.need) {
       this.paused = true;
       this.t.pause();
     }
@@ -176,6 +178,26 @@ export class StreamConn implements StreamHandlers {
     while (!this.readable) await this.readers.wait(remaining(timeout, deadline));
   }
 
+  /**
+   * Wait until more than the bytes now buffered are there (or EOF / error): for readers
+   * that need a delimiter. The read-ahead may grow past the high-water mark meanwhile.
+   */
+  async waitMore(timeout: number | null, deadline: number): Promise<void> {
+    if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+    const before = this.size;
+    this.need = before + 1;
+    if (this.paused && !this.gone) {
+      this.paused = false;
+      this.t.resume();
+    }
+    try {
+      while (this.size <= before && !this.eof && !this.readShut && this.error === null)
+        await this.readers.wait(remaining(timeout, deadline));
+    } finally {
+      this.need = 0;
+    }
+  }
+
   // --- write side ---
 
   private checkWritable(): void {
@@ -253,8 +275,17 @@ export class StreamConn implements StreamHandlers {
     this.writers.fail(err);
   }
 
+  /**
+   * Like close(2): graceful (queued bytes, then FIN) — unless received bytes were never
+   * read, in which case Linux resets the connection, and so do we.
+   */
   close(): Promise<void> {
+    const unread = this.size > 0 && !this.gone;
     this.gone = true;
+    if (unread) {
+      this.t.abort();
+      return Promise.resolve();
+    }
     return this.t.close().catch(() => undefined);
   }
 }

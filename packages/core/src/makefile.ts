@@ -60,7 +60,7 @@ export class SocketFile {
   private async waitMore(c: StreamConn, deadline: number): Promise<void> {
     const timeout = this.sock.gettimeout();
     try {
-      await c.waitReadable(timeout, deadline);
+      await c.waitMore(timeout, deadline);
     } catch (err) {
       if ((err as Error).name === "TimeoutError") this.timedOut = true;
       throw err;
@@ -97,7 +97,6 @@ export class SocketFile {
     while (got < want) {
       if (c.size > 0) {
         const p = c.take(Math.min(want - got, c.size));
-        // Keep a copy: views into the queue's chunks stay valid, but be safe with reuse.
         parts.push(p);
         got += p.length;
         continue;

@@ -242,7 +242,8 @@ export class Socket {
 
   private attach(t: StreamTransport): void {
     this.conn = new StreamConn(t);
-    t.setNoDelay(this.opts.get(C.IPPROTO_TCP, C.TCP_NODELAY) === 1 || false);
+    if (this._family === C.AF_UNIX) return;
+    t.setNoDelay(this.opts.get(C.IPPROTO_TCP, C.TCP_NODELAY) === 1);
     if (this.opts.get(C.SOL_SOCKET, C.SO_KEEPALIVE)) t.setKeepAlive(true);
   }
 
@@ -278,9 +279,13 @@ export class Socket {
    * `BlockingIOError [Errno 115]`, as Python does; call it again to learn the outcome.
    * @throws ConnectionRefusedError `[Errno 111]`, TimeoutError, gaierror, OSError `[Errno 106]`.
    */
-  async connect(address: AddressInput): Promise<void> {
+  connect(address: AddressInput): Promise<void> {
+    return this.doConnect(address, "connect");
+  }
+
+  private async doConnect(address: AddressInput, fname: string): Promise<void> {
     this.check();
-    const a = parseAddress(this._family, address, "connect");
+    const a = parseAddress(this._family, address, fname);
     if (!this.isStream) return this.connectDatagram(a);
     if (this.connectOutcome) {
       const { err } = this.connectOutcome;
@@ -336,7 +341,7 @@ export class Socket {
    */
   async connect_ex(address: AddressInput): Promise<number> {
     try {
-      await this.connect(address);
+      await this.doConnect(address, "connect_ex");
       return 0;
     } catch (err) {
       if (err instanceof OSError && !(err.name === "gaierror") && (err.errno !== null || err.name === "TimeoutError"))

@@ -29,8 +29,10 @@ class NodeDatagram implements DatagramTransport {
   constructor(private readonly sock: dgram.Socket) {
     sock.on("message", (msg, rinfo) => {
       const from = { host: rinfo.address, port: rinfo.port };
-      if (this.h) this.h.onMessage(msg, from);
-      else this.buffered.push([msg, from]);
+      // Deno's node:dgram hands each datagram in its own 64 KiB buffer: keep a right-sized copy.
+      const data = msg.buffer.byteLength > 2 * msg.length + 1024 ? new Uint8Array(msg) : msg;
+      if (this.h) this.h.onMessage(data, from);
+      else this.buffered.push([data, from]);
     });
     sock.on("error", (err) => this.h?.onError(err));
   }

@@ -1,0 +1,48 @@
+// makefile(): line reads that share the socket's buffer with recv.
+import { assert, closeAll, pair, rejects, socket, test } from "./_harness.js";
+
+test("makefile('rb').readline then recv: nothing lost", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("line one\nline two\nBINARY\x00\x01");
+  await c.shutdown(socket.SHUT_WR);
+  const f = s.makefile("rb");
+  assert.equal(`${await f.readline()}`, "b'line one\\n'");
+  assert.equal(`${await f.readline()}`, "b'line two\\n'");
+  assert.equal(`${await s.recv(100)}`, "b'BINARY\\x00\\x01'");
+  await f.close();
+  await closeAll(c, s, l);
+});
+
+test("makefile('r') text lines, async iteration, and 'w' with flush", async () => {
+  const [c, s, l] = await pair();
+  const w = c.makefile("w");
+  w.write("alpha\nbeta\n");
+  w.write("gamma");
+  await w.flush();
+  await w.close();
+  await c.shutdown(socket.SHUT_WR);
+  const r = s.makefile("r");
+  const lines: string[] = [];
+  for await (const line of r) lines.push(line as string);
+  assert.deepEqual(lines, ["alpha\n", "beta\n", "gamma"]);
+  await r.close();
+  await closeAll(c, s, l);
+});
+
+test("makefile read(n) and read()", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("0123456789");
+  await c.close();
+  const f = s.makefile("rb");
+  assert.equal(`${await f.read(4)}`, "b'0123'");
+  assert.equal(`${await f.read()}`, "b'456789'");
+  assert.equal((await f.read()).length, 0);
+  await f.close();
+  await closeAll(s, l);
+});
+
+test("makefile bad mode is ValueError", async () => {
+  await using s = socket.socket();
+  assert.throws(() => s.makefile("x"), (e: unknown) => e instanceof socket.ValueError && e.message === "invalid mode 'x' (only r, w, b allowed)");
+  await rejects(Promise.resolve().then(() => s.makefile("rx")), socket.ValueError);
+});

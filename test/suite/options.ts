@@ -1,0 +1,89 @@
+// setsockopt/getsockopt with Linux defaults; fileno; reprs.
+import { assert, closeAll, pair, rejects, socket, test } from "./_harness.js";
+
+test("fresh TCP socket options have Linux's defaults", async () => {
+  await using s = socket.socket();
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 0);
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), 0);
+  assert.equal(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 0);
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE), socket.SOCK_STREAM);
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 131072);
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF), 16384);
+});
+
+test("set then get: SO_REUSEADDR, SO_REUSEPORT, TCP_NODELAY, SO_KEEPALIVE, SO_BROADCAST", async () => {
+  const [c, s, l] = await pair();
+  c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+  assert.equal(c.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR), 1);
+  c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, true);
+  assert.equal(c.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT), 1);
+  c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 5);
+  assert.equal(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 1);
+  c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
+  assert.equal(c.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), 1);
+  await c.sendall("still works");
+  assert.equal((await s.recv(100)).decode(), "still works");
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  u.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1);
+  assert.equal(u.getsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST), 1);
+  assert.equal(u.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 212992);
+  await closeAll(c, s, l, u);
+});
+
+test("buffer sizes are doubled and clamped as by Linux", async () => {
+  await using s = socket.socket();
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096);
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), 8192);
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 100);
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF), 4608);
+});
+
+test("unknown option and TCP option on UDP: OSError 92", async () => {
+  await using s = socket.socket();
+  await rejects(() => s.getsockopt(socket.SOL_SOCKET, 9999), socket.OSError, 92, "[Errno 92] Protocol not available");
+  await using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  await rejects(() => u.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), socket.OSError, 92);
+  await rejects(() => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, "1" as never), TypeError);
+});
+
+test("getsockopt with buflen returns bytes", async () => {
+  await using s = socket.socket();
+  const b = s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 4) as Uint8Array;
+  assert.deepEqual([...b], [1, 0, 0, 0]);
+});
+
+test("SO_ACCEPTCONN follows listen()", async () => {
+  await using s = socket.socket();
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN), 0);
+  await s.bind(["127.0.0.1", 0]);
+  await s.listen();
+  assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN), 1);
+});
+
+test("SO_REUSEPORT: two listeners share a port where the runtime allows it", async () => {
+  const a = socket.socket();
+  a.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1);
+  await a.bind(["127.0.0.1", 0]);
+  await a.listen();
+  const port = (a.getsockname() as [string, number])[1];
+  const b = socket.socket();
+  b.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1);
+  const caps = socket.getAdapter().capabilities;
+  if (caps.reusePort) {
+    await b.bind(["127.0.0.1", port]);
+    await b.listen();
+  } else {
+    // Node 20 and Deno without --unstable-net cannot set SO_REUSEPORT: documented difference.
+    await rejects(b.bind(["127.0.0.1", port]), socket.OSError, 98);
+  }
+  await closeAll(a, b);
+});
+
+test("repr of a socket and of bytes looks like Python's", async () => {
+  const [c, s, l] = await pair();
+  assert.match(String(c), /^<socket\.socket fd=\d+, family=2, type=1, proto=0, laddr=\('127\.0\.0\.1', \d+\), raddr=\('127\.0\.0\.1', \d+\)>$/);
+  await c.sendall(new Uint8Array([0, 39, 92, 10, 200, 65]));
+  assert.equal(`${await s.recv(10)}`, "b\"\\x00'\\\\\\n\\xc8A\"");
+  await closeAll(c, s, l);
+  assert.match(String(c), /\[closed\]/);
+});

@@ -1,0 +1,287 @@
+// TCP: bind/listen/accept/connect, recv/send/sendall/recv_into, EOF, half-close, close.
+import { assert, closeAll, listener, pair, pattern, recvAll, rejects, same, sleep, socket, test, text } from "./_harness.js";
+
+test("bind to port 0 gives the real port at once", async () => {
+  await using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  await s.bind(["127.0.0.1", 0]);
+  const [host, port] = s.getsockname() as [string, number];
+  assert.equal(host, "127.0.0.1");
+  assert.ok(port > 0 && port < 65536);
+  assert.equal(`${s.getsockname()}`, `('127.0.0.1', ${port})`);
+});
+
+test("unbound socket getsockname is ('0.0.0.0', 0)", async () => {
+  await using s = socket.socket();
+  assert.deepEqual([...(s.getsockname() as [string, number])], ["0.0.0.0", 0]);
+});
+
+test("echo round trip; accept returns the client's address", async () => {
+  const [l, port] = await listener();
+  const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  await c.connect(["127.0.0.1", port]);
+  const [conn, addr] = await l.accept();
+  assert.deepEqual([...(addr as [string, number])], [...(c.getsockname() as [string, number])]);
+  assert.deepEqual([...(conn.getpeername() as [string, number])], [...(addr as [string, number])]);
+  await c.sendall("Hello, world");
+  const got = await conn.recv(1024);
+  assert.equal(got.decode(), "Hello, world");
+  assert.equal(`${got}`, "b'Hello, world'");
+  await conn.sendall(got);
+  assert.equal((await c.recv(1024)).decode(), "Hello, world");
+  await closeAll(c, conn, l);
+});
+
+test("recv(n) returns at most n and keeps the rest", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("hello world");
+  await sleep(50);
+  assert.equal((await s.recv(5)).decode(), "hello");
+  assert.equal((await s.recv(100)).decode(), " world");
+  await closeAll(c, s, l);
+});
+
+test("recv(0) returns b'' and leaves data queued", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("abc");
+  await sleep(30);
+  assert.equal((await s.recv(0)).length, 0);
+  assert.equal((await s.recv(10)).decode(), "abc");
+  await closeAll(c, s, l);
+});
+
+test("orderly EOF: recv returns b'' every time after", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("x");
+  await c.close();
+  assert.equal((await s.recv(10)).decode(), "x");
+  assert.equal((await s.recv(10)).length, 0);
+  assert.equal((await s.recv(10)).length, 0);
+  assert.equal(await s.recv_into(new Uint8Array(4)), 0);
+  await closeAll(s, l);
+});
+
+test("sendall of 8 MiB arrives byte-exact; close after sendall delivers all before FIN", async () => {
+  const [c, s, l] = await pair();
+  const data = pattern(8 * 1024 * 1024);
+  const reader = recvAll(s);
+  await c.sendall(data);
+  await c.close();
+  const got = await reader;
+  assert.equal(got.length, data.length);
+  assert.ok(same(got, data), "bytes differ");
+  await closeAll(s, l);
+}, 30000);
+
+test("many concurrent clients are each echoed", async () => {
+  const [l, port] = await listener();
+  const serve = (async () => {
+    const tasks: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const [conn] = await l.accept();
+      tasks.push((async () => {
+        for (;;) {
+          const d = await conn.recv(4096);
+          if (!d.length) break;
+          await conn.sendall(d);
+        }
+        await conn.close();
+      })());
+    }
+    await Promise.all(tasks);
+  })();
+  const clients = Array.from({ length: 20 }, async (_, i) => {
+    const c = socket.socket();
+    await c.connect(["127.0.0.1", port]);
+    const msg = pattern(10000 + i * 997, i);
+    await c.sendall(msg);
+    await c.shutdown(socket.SHUT_WR);
+    const got = await recvAll(c);
+    await c.close();
+    assert.ok(same(got, msg), `client ${i}`);
+  });
+  await Promise.all(clients);
+  await serve;
+  await l.close();
+});
+
+test("recv_into fills a buffer and honours nbytes", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("abcdef");
+  await sleep(30);
+  const buf = new Uint8Array(10);
+  assert.equal(await s.recv_into(buf, 4), 4);
+  assert.equal(text(buf.subarray(0, 4)), "abcd");
+  await rejects(s.recv_into(new Uint8Array(2), 5), socket.ValueError, undefined, "buffer too small for requested bytes");
+  assert.equal(await s.recv_into(buf), 2);
+  await closeAll(c, s, l);
+});
+
+test("send returns the byte count; send(b'') is 0", async () => {
+  const [c, s, l] = await pair();
+  assert.equal(await c.send(new Uint8Array(0)), 0);
+  assert.equal(await c.send("hey"), 3);
+  assert.equal((await s.recv(10)).decode(), "hey");
+  await closeAll(c, s, l);
+});
+
+test("shutdown(SHUT_WR): peer sees EOF and can still reply; later send is EPIPE", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("question");
+  await c.shutdown(socket.SHUT_WR);
+  assert.equal((await recvAll(s)).length, 8);
+  await s.sendall("answer");
+  await s.close();
+  assert.equal(text(await recvAll(c)), "answer");
+  await rejects(c.send("x"), socket.BrokenPipeError, 32, "[Errno 32] Broken pipe");
+  await c.shutdown(socket.SHUT_WR);
+  await closeAll(c, l);
+});
+
+test("shutdown(SHUT_RDWR) wakes a pending recv with b''", async () => {
+  const [c, s, l] = await pair();
+  const p = s.recv(10);
+  await sleep(20);
+  await s.shutdown(socket.SHUT_RDWR);
+  assert.equal((await p).length, 0);
+  await closeAll(c, s, l);
+});
+
+test("shutdown with a bad how is EINVAL; on an unconnected socket ENOTCONN", async () => {
+  const [c, s, l] = await pair();
+  await rejects(c.shutdown(5), socket.OSError, 22, "[Errno 22] Invalid argument");
+  const u = socket.socket();
+  await rejects(u.shutdown(socket.SHUT_RDWR), socket.OSError, 107, "[Errno 107] Transport endpoint is not connected");
+  await closeAll(c, s, l, u);
+});
+
+test("a half-closed client still gets its whole echo", async () => {
+  const [c, s, l] = await pair();
+  const payload = pattern(300000);
+  const echo = (async () => {
+    for (;;) {
+      const d = await s.recv(65536);
+      if (!d.length) break;
+      await s.sendall(d);
+    }
+    await s.close();
+  })();
+  const reader = recvAll(c);
+  await c.sendall(payload);
+  await c.shutdown(socket.SHUT_WR);
+  const got = await reader;
+  await echo;
+  assert.ok(same(got, payload));
+  await closeAll(c, l);
+});
+
+test("peer reset: recv raises ConnectionResetError 104 once, then b''", async () => {
+  const [c, s, l] = await pair();
+  await s.sendall("unread");
+  await sleep(50);
+  await c.close(); // closing with unread data sends RST (as on Linux)
+  await sleep(100);
+  await rejects(s.recv(10), socket.ConnectionResetError, 104, "[Errno 104] Connection reset by peer");
+  assert.equal((await s.recv(10)).length, 0);
+  await closeAll(s, l);
+});
+
+test("send after the peer is gone raises BrokenPipeError or ConnectionResetError", async () => {
+  const [c, s, l] = await pair();
+  await c.close();
+  await sleep(50);
+  let err: unknown;
+  for (let i = 0; i < 50 && !err; i++) {
+    try {
+      await s.send("x".repeat(1000));
+      await sleep(10);
+    } catch (e) {
+      err = e;
+    }
+  }
+  assert.ok(err instanceof socket.BrokenPipeError || err instanceof socket.ConnectionResetError, String(err));
+  await closeAll(s, l);
+});
+
+test("a crashed (reset) client does not disturb the server's other clients", async () => {
+  const [l, port] = await listener();
+  const a = socket.socket();
+  await a.connect(["127.0.0.1", port]);
+  const [sa] = await l.accept();
+  const b = socket.socket();
+  await b.connect(["127.0.0.1", port]);
+  const [sb] = await l.accept();
+  await sa.sendall("pending");
+  await sleep(30);
+  await a.close(); // reset
+  await b.sendall("still here");
+  assert.equal((await sb.recv(100)).decode(), "still here");
+  await rejects(sa.recv(10), socket.ConnectionResetError, 104);
+  await closeAll(b, sa, sb, l);
+});
+
+test("listen() before bind() binds an ephemeral port", async () => {
+  await using s = socket.socket();
+  await s.listen();
+  const [host, port] = s.getsockname() as [string, number];
+  assert.equal(host, "0.0.0.0");
+  assert.ok(port > 0);
+});
+
+test("getpeername on an unconnected socket is ENOTCONN; recv too", async () => {
+  await using s = socket.socket();
+  assert.throws(() => s.getpeername(), (e: unknown) => e instanceof socket.OSError && e.errno === 107);
+  await rejects(s.recv(1), socket.OSError, 107);
+});
+
+test("accept on a socket that is not listening is EINVAL", async () => {
+  await using s = socket.socket();
+  await rejects(s.accept(), socket.OSError, 22, "[Errno 22] Invalid argument");
+});
+
+test("connect when already connected is EISCONN 106; connect_ex returns 106", async () => {
+  const [c, s, l] = await pair();
+  const port = (l.getsockname() as [string, number])[1];
+  await rejects(c.connect(["127.0.0.1", port]), socket.OSError, 106, "[Errno 106] Transport endpoint is already connected");
+  assert.equal(await c.connect_ex(["127.0.0.1", port]), 106);
+  await closeAll(c, s, l);
+});
+
+test("await using closes the socket at the end of the block", async () => {
+  let kept: socket.Socket;
+  {
+    await using s = socket.socket();
+    kept = s;
+    assert.ok(s.fileno() >= 0);
+  }
+  assert.equal(kept.fileno(), -1);
+});
+
+test("socket() works without new and instanceof socket holds", async () => {
+  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  assert.ok(s instanceof socket.socket);
+  assert.ok(s instanceof socket.Socket);
+  assert.equal(s.family, socket.AF_INET);
+  assert.equal(s.type, socket.SOCK_STREAM);
+  assert.equal(s.proto, 0);
+  const t = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  assert.notEqual(s.fileno(), t.fileno());
+  await closeAll(s, t);
+});
+
+test("bad family / type raise OSError 97 / 22", async () => {
+  assert.throws(() => socket.socket(999), (e: unknown) => e instanceof socket.OSError && e.errno === 97);
+  assert.throws(() => socket.socket(socket.AF_INET, 999), (e: unknown) => e instanceof socket.OSError && e.errno === 22);
+});
+
+test("close rejects a pending recv and accept with EBADF; close twice is fine", async () => {
+  const [c, s, l] = await pair();
+  const r = rejects(s.recv(10), socket.OSError, 9, "[Errno 9] Bad file descriptor");
+  const a = rejects(l.accept(), socket.OSError, 9);
+  await sleep(20);
+  await s.close();
+  await l.close();
+  await r;
+  await a;
+  await s.close();
+  await closeAll(c);
+});

@@ -1,0 +1,212 @@
+// settimeout / setblocking / default timeout, and "a timed-out recv loses nothing".
+import { assert, closeAll, listener, pair, pattern, recvAll, rejects, same, sleep, socket, test } from "./_harness.js";
+
+test("timeout modes: gettimeout / getblocking as in Python", async () => {
+  await using s = socket.socket();
+  assert.equal(s.gettimeout(), null);
+  assert.equal(s.getblocking(), true);
+  s.settimeout(0);
+  assert.equal(s.gettimeout(), 0);
+  assert.equal(s.getblocking(), false);
+  s.settimeout(2.5);
+  assert.equal(s.gettimeout(), 2.5);
+  assert.equal(s.getblocking(), true);
+  s.setblocking(false);
+  assert.equal(s.gettimeout(), 0);
+  s.setblocking(true);
+  assert.equal(s.gettimeout(), null);
+  assert.equal(s.type, socket.SOCK_STREAM);
+});
+
+test("settimeout rejects bad values with Python's errors", async () => {
+  await using s = socket.socket();
+  assert.throws(() => s.settimeout(-1), (e: unknown) => e instanceof socket.ValueError && e.message === "Timeout value out of range");
+  assert.throws(() => s.settimeout(NaN), (e: unknown) => e instanceof socket.ValueError && e.message === "Invalid value NaN (not a number)");
+  assert.throws(() => s.settimeout("1" as never), TypeError);
+  assert.throws(() => socket.setdefaulttimeout(-1), socket.ValueError);
+});
+
+test("recv timeout raises TimeoutError('timed out') after about the timeout", async () => {
+  const [c, s, l] = await pair();
+  s.settimeout(0.2);
+  const t0 = Date.now();
+  const e = await rejects(s.recv(10), socket.TimeoutError, null, "timed out");
+  const dt = Date.now() - t0;
+  assert.ok(dt >= 180 && dt < 2000, `elapsed ${dt}`);
+  assert.ok(e instanceof socket.OSError);
+  assert.equal(socket.timeout, socket.TimeoutError);
+  assert.equal(String(e), "TimeoutError: timed out");
+  await closeAll(c, s, l);
+});
+
+test("a timed-out recv loses nothing: later bytes go to the next recv", async () => {
+  const [c, s, l] = await pair();
+  s.settimeout(0.1);
+  const data = pattern(200000);
+  for (let round = 0; round < 3; round++) await rejects(s.recv(10), socket.TimeoutError);
+  const writer = (async () => {
+    for (let off = 0; off < data.length; off += 10000) {
+      await c.sendall(data.subarray(off, off + 10000));
+      await sleep(off % 50000 === 0 ? 150 : 0);
+    }
+    await c.close();
+  })();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let timeouts = 0;
+  for (;;) {
+    try {
+      const d = await s.recv(7000);
+      if (!d.length) break;
+      parts.push(d.slice());
+      total += d.length;
+    } catch (e) {
+      assert.ok(e instanceof socket.TimeoutError);
+      timeouts++;
+    }
+  }
+  await writer;
+  const got = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    got.set(p, off);
+    off += p.length;
+  }
+  assert.ok(same(got, data), "bytes lost or reordered");
+  assert.ok(timeouts > 0, "expected some timeouts");
+  await closeAll(s, l);
+}, 30000);
+
+test("non-blocking recv with nothing buffered is BlockingIOError 11", async () => {
+  const [c, s, l] = await pair();
+  s.setblocking(false);
+  await rejects(s.recv(10), socket.BlockingIOError, 11, "[Errno 11] Resource temporarily unavailable");
+  await c.sendall("ok");
+  await sleep(50);
+  assert.equal((await s.recv(10)).decode(), "ok");
+  await closeAll(c, s, l);
+});
+
+test("MSG_DONTWAIT makes one recv non-blocking", async () => {
+  const [c, s, l] = await pair();
+  await rejects(s.recv(10, socket.MSG_DONTWAIT), socket.BlockingIOError, 11);
+  await closeAll(c, s, l);
+});
+
+test("non-blocking accept with no client is BlockingIOError; accept timeout is TimeoutError", async () => {
+  const [l] = await listener();
+  l.setblocking(false);
+  await rejects(l.accept(), socket.BlockingIOError, 11);
+  l.settimeout(0.1);
+  await rejects(l.accept(), socket.TimeoutError, null, "timed out");
+  await l.close();
+});
+
+test("accepted sockets get the default timeout, not the listener's", async () => {
+  const [l, port] = await listener();
+  l.settimeout(5);
+  const c = socket.socket();
+  await c.connect(["127.0.0.1", port]);
+  const [s] = await l.accept();
+  assert.equal(s.gettimeout(), null);
+  socket.setdefaulttimeout(3);
+  try {
+    const c2 = socket.socket();
+    assert.equal(c2.gettimeout(), 3);
+    await c2.connect(["127.0.0.1", port]);
+    const [s2] = await l.accept();
+    assert.equal(s2.gettimeout(), 3);
+    await closeAll(c2, s2);
+  } finally {
+    socket.setdefaulttimeout(null);
+  }
+  await closeAll(c, s, l);
+});
+
+test("sendall timeout is one deadline for the whole call; the socket stays usable", async () => {
+  const [c, s, l] = await pair();
+  c.settimeout(0.5);
+  const big = pattern(64 * 1024 * 1024);
+  const t0 = Date.now();
+  await rejects(c.sendall(big), socket.TimeoutError, null, "timed out");
+  const dt = Date.now() - t0;
+  assert.ok(dt >= 450 && dt < 3000, `elapsed ${dt}`);
+  await closeAll(c, s, l);
+}, 20000);
+
+test("non-blocking send to a full peer eventually raises BlockingIOError", async () => {
+  const [c, s, l] = await pair();
+  c.setblocking(false);
+  const chunk = new Uint8Array(1 << 20);
+  let err: unknown;
+  let sent = 0;
+  for (let i = 0; i < 200 && !err; i++) {
+    try {
+      sent += await c.send(chunk);
+    } catch (e) {
+      err = e;
+    }
+  }
+  assert.ok(err instanceof socket.BlockingIOError, String(err));
+  assert.equal((err as socket.OSError).errno, 11);
+  assert.ok(sent > 0);
+  await closeAll(c, s, l);
+}, 20000);
+
+test("connect timeout: TimeoutError; non-blocking connect: BlockingIOError 115 then success", async () => {
+  const [l, port] = await listener();
+  const c = socket.socket();
+  c.setblocking(false);
+  await rejects(c.connect(["127.0.0.1", port]), socket.BlockingIOError, 115, "[Errno 115] Operation now in progress");
+  let rc = -1;
+  for (let i = 0; i < 100; i++) {
+    rc = await c.connect_ex(["127.0.0.1", port]);
+    if (rc !== 114 && rc !== 115) break;
+    await sleep(10);
+  }
+  assert.equal(rc, 0);
+  assert.equal(await c.connect_ex(["127.0.0.1", port]), 106);
+  await closeAll(c, l);
+});
+
+test("settimeout after close is EBADF; gettimeout still answers", async () => {
+  const s = socket.socket();
+  s.settimeout(1);
+  await s.close();
+  assert.throws(() => s.settimeout(2), (e: unknown) => e instanceof socket.OSError && e.errno === 9);
+  assert.equal(s.gettimeout(), 1);
+});
+
+test("recv MSG_PEEK leaves the data; MSG_WAITALL waits for n bytes", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("abc");
+  await sleep(30);
+  assert.equal((await s.recv(10, socket.MSG_PEEK)).decode(), "abc");
+  assert.equal((await s.recv(10)).decode(), "abc");
+  const p = s.recv(6, socket.MSG_WAITALL);
+  await c.sendall("12");
+  await sleep(30);
+  await c.sendall("3456");
+  assert.equal((await p).decode(), "123456");
+  await closeAll(c, s, l);
+});
+
+test("MSG_WAITALL timeout keeps the partial bytes for the next recv", async () => {
+  const [c, s, l] = await pair();
+  s.settimeout(0.2);
+  await c.sendall("abc");
+  await rejects(s.recv(10, socket.MSG_WAITALL), socket.TimeoutError);
+  assert.equal((await s.recv(10)).decode(), "abc");
+  await closeAll(c, s, l);
+});
+
+test("a large recv after data arrives in pieces returns all queued bytes", async () => {
+  const [c, s, l] = await pair();
+  const data = pattern(5000);
+  for (let i = 0; i < 5; i++) await c.sendall(data.subarray(i * 1000, (i + 1) * 1000));
+  await c.close();
+  await sleep(50);
+  const got = await recvAll(s, 100000);
+  assert.ok(same(got, data));
+  await closeAll(s, l);
+});

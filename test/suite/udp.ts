@@ -1,0 +1,131 @@
+// UDP: bind, sendto/recvfrom, truncation, connect, timeouts, sizes, errors.
+import { assert, closeAll, pattern, rejects, same, sleep, socket, test } from "./_harness.js";
+
+async function udp(): Promise<[socket.Socket, [string, number]]> {
+  const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  await s.bind(["127.0.0.1", 0]);
+  return [s, [...(s.getsockname() as [string, number])] as [string, number]];
+}
+
+test("UDP sendto/recvfrom round trip with the sender's address", async () => {
+  const [a, addrA] = await udp();
+  const b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  assert.equal(await b.sendto("ping", addrA), 4);
+  const [data, from] = await a.recvfrom(1024);
+  assert.equal(data.decode(), "ping");
+  assert.equal((from as [string, number])[0], "127.0.0.1");
+  assert.equal((from as [string, number])[1], (b.getsockname() as [string, number])[1]);
+  assert.equal(await a.sendto(data, from as [string, number]), 4);
+  const [back] = await b.recvfrom(1024);
+  assert.equal(`${back}`, "b'ping'");
+  await closeAll(a, b);
+});
+
+test("UDP datagram of 65507 bytes arrives intact; 65508 is EMSGSIZE 90", async () => {
+  const [a, addrA] = await udp();
+  const [b] = await udp();
+  const big = pattern(65507);
+  await b.sendto(big, addrA);
+  const [got] = await a.recvfrom(65535);
+  assert.ok(same(got, big));
+  await rejects(b.sendto(pattern(65508), addrA), socket.OSError, 90, "[Errno 90] Message too long");
+  await closeAll(a, b);
+});
+
+test("UDP truncation: the rest of a long datagram is discarded", async () => {
+  const [a, addrA] = await udp();
+  const [b] = await udp();
+  await b.sendto("0123456789", addrA);
+  await b.sendto("next", addrA);
+  const [d1] = await a.recvfrom(4);
+  assert.equal(d1.decode(), "0123");
+  const [d2] = await a.recvfrom(100);
+  assert.equal(d2.decode(), "next");
+  await closeAll(a, b);
+});
+
+test("UDP empty datagrams and MSG_PEEK", async () => {
+  const [a, addrA] = await udp();
+  const [b] = await udp();
+  await b.sendto(new Uint8Array(0), addrA);
+  await b.sendto("peek", addrA);
+  const [e] = await a.recvfrom(10);
+  assert.equal(e.length, 0);
+  assert.equal((await a.recv(10, socket.MSG_PEEK)).decode(), "peek");
+  assert.equal((await a.recv(10)).decode(), "peek");
+  await closeAll(a, b);
+});
+
+test("UDP recvfrom timeout and non-blocking", async () => {
+  const [a] = await udp();
+  a.settimeout(0.1);
+  await rejects(a.recvfrom(10), socket.TimeoutError, null, "timed out");
+  a.setblocking(false);
+  await rejects(a.recvfrom(10), socket.BlockingIOError, 11);
+  await a.close();
+});
+
+test("UDP connect: send/recv to the peer, getpeername, others filtered", async () => {
+  const [a, addrA] = await udp();
+  const [b, addrB] = await udp();
+  const [other] = await udp();
+  await a.connect(addrB);
+  assert.deepEqual([...(a.getpeername() as [string, number])], addrB);
+  await other.sendto("intruder", addrA);
+  await sleep(30);
+  await a.send("hello");
+  const [d, from] = await b.recvfrom(100);
+  assert.equal(d.decode(), "hello");
+  assert.deepEqual([...(from as [string, number])], addrA);
+  await b.sendto("reply", addrA);
+  assert.equal((await a.recv(100)).decode(), "reply");
+  a.settimeout(0.1);
+  await rejects(a.recv(100), socket.TimeoutError);
+  await closeAll(a, b, other);
+});
+
+test("UDP send on an unconnected socket is EDESTADDRREQ 89; listen is EOPNOTSUPP 95", async () => {
+  const [a] = await udp();
+  await rejects(a.send("x"), socket.OSError, 89, "[Errno 89] Destination address required");
+  await rejects(a.listen(), socket.OSError, 95, "[Errno 95] Operation not supported");
+  await rejects(a.shutdown(socket.SHUT_RDWR), socket.OSError, 107);
+  await a.close();
+});
+
+test("UDP sendto autobinds the socket", async () => {
+  const [a, addrA] = await udp();
+  const b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  assert.equal((b.getsockname() as [string, number])[1], 0);
+  await b.sendto("x", addrA);
+  assert.ok((b.getsockname() as [string, number])[1] > 0);
+  await closeAll(a, b);
+});
+
+test("UDP sendto with flags and the 1-argument error", async () => {
+  const [a, addrA] = await udp();
+  const [b] = await udp();
+  assert.equal(await b.sendto("flags", 0, addrA), 5);
+  assert.equal((await a.recv(10)).decode(), "flags");
+  await rejects((b.sendto as (...x: unknown[]) => Promise<number>)("x"), TypeError, undefined, "sendto() takes 2 or 3 arguments (1 given)");
+  await closeAll(a, b);
+});
+
+test("UDP recvfrom_into", async () => {
+  const [a, addrA] = await udp();
+  const [b, addrB] = await udp();
+  await b.sendto("into", addrA);
+  const buf = new Uint8Array(8);
+  const [n, from] = await a.recvfrom_into(buf);
+  assert.equal(n, 4);
+  assert.deepEqual([...(from as [string, number])], addrB);
+  await closeAll(a, b);
+});
+
+test("UDP many datagrams in a burst are delivered in order when read", async () => {
+  const [a, addrA] = await udp();
+  const [b] = await udp();
+  for (let i = 0; i < 200; i++) await b.sendto(`m${i}`, addrA);
+  await sleep(50);
+  for (let i = 0; i < 200; i++) assert.equal((await a.recv(10)).decode(), `m${i}`);
+  await closeAll(a, b);
+});
