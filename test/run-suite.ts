@@ -47,7 +47,7 @@ for (const c of cases) {
   } catch (e) {
     failed++;
     failures.push(c.name);
-    console.log(`FAIL ${c.name}\n     ${((e as Error)?.stack ?? String(e)).split("\n").slice(0, 6).join("\n     ")}`);
+    console.log(`FAIL ${c.name}\n     ${((e as Error)?.stack ?? String(e)).split("\n").slice(0, 14).join("\n     ")}`);
   } finally {
     clearTimeout(timer);
   }

@@ -22,6 +22,9 @@ export function test(name: string, fn: () => Promise<void>, timeoutMs = 15000): 
 export const runtime: "deno" | "bun" | "node" =
   "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 
+/** "runtime/adapter" of this run, e.g. "deno/node". */
+export const setup = (): string => `${runtime}/${socket.getAdapter().name}`;
+
 /** A listening TCP socket on 127.0.0.1 and its port. */
 export async function listener(family: number = socket.AF_INET): Promise<[socket.Socket, number]> {
   const s = socket.socket(family, socket.SOCK_STREAM);

@@ -29,6 +29,7 @@ export class StreamConn implements StreamHandlers {
   /** A reader (makefile's readline) needs more than this many bytes buffered. */
   private need = 0;
   private error: OSError | null = null;
+  private errored = false;
   private writeBlocked = false;
   readonly readers = new WaitList();
   readonly writers = new WaitList();
@@ -56,7 +57,10 @@ export class StreamConn implements StreamHandlers {
   }
 
   onError(err: unknown): void {
-    if (this.error === null && !this.gone) this.error = fromNative(err);
+    // One error per connection, as the kernel reports it once; reads then see EOF.
+    if (!this.errored && !this.gone) this.error = fromNative(err);
+    this.errored = true;
+    this.eof = true;
     this.readers.wake();
     this.writers.wake();
   }

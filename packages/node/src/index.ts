@@ -26,10 +26,14 @@ export async function lookup(host: string, family: 0 | 4 | 6): Promise<{ address
   return res.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
 }
 
+// node:net honours `reusePort` from Node 23 on (ignored by Node 20/22), and in Bun's and Deno's node:net.
+const reusePort =
+  "Bun" in globalThis || "Deno" in globalThis || Number(process.versions.node.split(".")[0]) >= 23;
+
 /** The Node adapter. */
 export const adapter: Adapter = {
   name: "node",
-  capabilities: { connectFromLocalAddress: true, reusePort: false, unix: true },
+  capabilities: { connectFromLocalAddress: true, reusePort, unix: true },
   listen,
   connect,
   bindDatagram,

@@ -1,0 +1,20 @@
+// Minimal ambient types for what Bun provides beyond ES2023 and this adapter uses
+// (packages/bun has neither @types/node nor @types/bun). Functions and interface
+// methods only, so they merge as overloads, not clash, in a program that also loads
+// @types/node or the DOM lib. Not referenced by the emitted index.d.ts.
+declare module "node:dns/promises" {
+  export function lookup(
+    hostname: string,
+    options: { all: true; family: number; verbatim: boolean },
+  ): Promise<{ address: string; family: number }[]>;
+}
+declare module "node:os" {
+  export function hostname(): string;
+}
+/** Used by core's contract (`ConnectOptions.signal`). */
+interface AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: any;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}

@@ -1,0 +1,51 @@
+// --- Bun.connect as a polysock StreamTransport factory ---
+import type { ConnectOptions, Endpoint, StreamTransport } from "@polysock/core";
+import { bun, type BunSocket } from "./_bun-types.js";
+import { BunStream, handlers } from "./stream.js";
+
+/**
+ * Connect with `allowHalfOpen: true`; rejects with the native error (ECONNREFUSED …).
+ * Bun.connect cannot be cancelled: on abort we reject with `signal.reason` at once and
+ * terminate the socket if it opens later.
+ */
+export function connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTransport> {
+  const { signal, localAddress: local } = opts;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    let aborted = false;
+    const onAbort = (): void => {
+      aborted = true;
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const unix = ep.kind === "unix" ? { path: ep.host, local: false } : undefined;
+    const socket = handlers((s) => void new BunStream(s, unix)); // paused until start()
+    let p: Promise<BunSocket<BunStream>>;
+    try {
+      p =
+        ep.kind === "unix"
+          ? bun().connect({ unix: ep.host, allowHalfOpen: true, socket })
+          : bun().connect({
+              hostname: ep.host,
+              port: ep.port,
+              allowHalfOpen: true,
+              localAddress: local ? local.host || (ep.ipVersion === 6 ? "::" : "0.0.0.0") : undefined,
+              localPort: local?.port || undefined,
+              socket,
+            });
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    p.then(
+      (s) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (aborted) s.terminate();
+        else resolve(s.data);
+      },
+      (err: unknown) => {
+        signal?.removeEventListener("abort", onAbort);
+        reject(err); // no-op if already rejected by the abort
+      },
+    );
+  });
+}

@@ -1,0 +1,100 @@
+// --- Bun.udpSocket as a polysock DatagramTransport ---
+import type { DatagramHandlers, DatagramTransport, Endpoint, NetAddress } from "@polysock/core";
+import { bun, type BunUdpSocket } from "./_bun-types.js";
+
+/** Datagrams kept before `start()`; beyond that they are dropped, as the kernel would. */
+const EARLY_MAX = 64;
+
+/**
+ * Create a UDP socket bound to `ep`; rejects with the native error (EADDRINUSE …).
+ * Bun has no SO_REUSEADDR/SO_REUSEPORT option for UDP and no `connect()` after
+ * creation, so `opts` is not used and core emulates `connect()`.
+ */
+export async function bindDatagram(
+  ep: Endpoint,
+  _opts: { reuseAddr: boolean; reusePort: boolean },
+): Promise<DatagramTransport> {
+  const t = new BunDatagram();
+  t.sock = await bun().udpSocket({
+    hostname: ep.host,
+    port: ep.port,
+    socket: {
+      data: (_s, data, port, host) => t.message(new Uint8Array(data), { host, port }), // copy: Bun may reuse it
+      drain: () => t.drain(),
+      error: (err) => t.error(err), // one argument, not (socket, err)
+    },
+  });
+  return t;
+}
+
+class BunDatagram implements DatagramTransport {
+  sock!: BunUdpSocket;
+  private h: DatagramHandlers | null = null;
+  private early: [Uint8Array, NetAddress][] = [];
+  private waiting: (() => void)[] = [];
+
+  get raw(): unknown {
+    return this.sock;
+  }
+
+  start(h: DatagramHandlers): void {
+    this.h = h;
+    for (const [m, f] of this.early.splice(0)) h.onMessage(m, f);
+  }
+
+  message(data: Uint8Array, from: NetAddress): void {
+    if (this.h) this.h.onMessage(data, from);
+    else if (this.early.length < EARLY_MAX) this.early.push([data, from]);
+  }
+
+  error(err: unknown): void {
+    // Bun reads the kernel error queue (IP_RECVERR), which echoes every EMSGSIZE that
+    // `send` already threw; Linux never reports EMSGSIZE asynchronously to Python.
+    if ((err as { code?: unknown } | null)?.code === "EMSGSIZE") return;
+    this.h?.onError(err);
+  }
+
+  drain(): void {
+    for (const retry of this.waiting.splice(0)) retry();
+  }
+
+  /**
+   * Bun's `send` throws (EMSGSIZE, EACCES, closed …) or returns false when the OS buffer
+   * is full (then we retry from `drain`). Bun sets IP_RECVERR, so an ICMP error caused by
+   * an EARLIER datagram makes the next send throw ECONNREFUSED without sending; Linux
+   * never does that to an unconnected socket, so send again (the kernel cleared it).
+   * The ICMP error is still reported through `onError`.
+   */
+  send(data: Uint8Array, to?: NetAddress): Promise<void> {
+    if (!to) return Promise.reject(new TypeError("Bun UDP socket is not connected: a destination is required"));
+    return new Promise((resolve, reject) => {
+      let refusedRetries = 0;
+      const attempt = (): void => {
+        try {
+          if (this.sock.send(data, to.port, to.host)) resolve();
+          else if (this.sock.closed) reject(new Error("Socket is closed"));
+          else this.waiting.push(attempt); // retried from Bun's drain
+        } catch (err) {
+          if ((err as { code?: unknown }).code === "ECONNREFUSED" && refusedRetries++ < 3) attempt();
+          else reject(err);
+        }
+      };
+      attempt();
+    });
+  }
+
+  localAddress(): NetAddress {
+    const a = this.sock.address;
+    return { host: a.address, port: a.port };
+  }
+
+  setBroadcast(on: boolean): void {
+    this.sock.setBroadcast(on);
+  }
+
+  close(): Promise<void> {
+    if (!this.sock.closed) this.sock.close();
+    for (const retry of this.waiting.splice(0)) retry(); // rejects: socket is closed
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,73 @@
+// --- Bun.listen as a polysock Listener ---
+import type { Endpoint, ListenOptions, Listener, NetAddress, StreamTransport } from "@polysock/core";
+import { bun, type BunListener } from "./_bun-types.js";
+import { BunStream, handlers } from "./stream.js";
+
+/**
+ * Listen with `allowHalfOpen: true`. Bun throws EADDRINUSE synchronously; that becomes
+ * the rejection. Bun's backlog is fixed (512), so `opts.backlog` is not used.
+ */
+export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
+  try {
+    const pending: BunStream[] = [];
+    let deliver: ((t: StreamTransport) => void) | null = null;
+    const unix = ep.kind === "unix" ? { path: ep.host, local: true } : undefined;
+    const socket = handlers((s) => {
+      const t = new BunStream(s, unix); // paused until core's start()
+      if (deliver) deliver(t);
+      else pending.push(t);
+    });
+    const server =
+      ep.kind === "unix"
+        ? bun().listen({ unix: ep.host, allowHalfOpen: true, socket })
+        : bun().listen({
+            hostname: ep.host,
+            port: ep.port,
+            allowHalfOpen: true,
+            reusePort: opts.reusePort,
+            ipv6Only: ep.ipVersion === 6 && opts.ipv6Only,
+            socket,
+          });
+    return Promise.resolve(new BunServer(server, ep, pending, (fn) => (deliver = fn)));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+class BunServer implements Listener {
+  private stopped = false;
+
+  constructor(
+    private readonly server: BunListener,
+    private readonly ep: Endpoint,
+    private readonly pending: BunStream[],
+    private readonly setDeliver: (fn: (t: StreamTransport) => void) => void,
+  ) {}
+
+  get raw(): unknown {
+    return this.server;
+  }
+
+  /** Bun reports no listener-level errors after listen, so `onError` is never called. */
+  start(onConnection: (t: StreamTransport) => void, _onError: (err: unknown) => void): void {
+    this.setDeliver(onConnection);
+    for (const t of this.pending.splice(0)) onConnection(t);
+  }
+
+  localAddress(): NetAddress {
+    if (this.ep.kind === "unix") return { host: this.ep.host, port: 0 };
+    const out: { address?: string; port?: number } = {};
+    this.server.getsockname?.(out);
+    return { host: out.address ?? this.server.hostname ?? "", port: out.port ?? this.server.port ?? 0 };
+  }
+
+  /** Stop listening; accepted connections live on, those never accepted are reset (as Linux does). */
+  close(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.server.stop(false);
+      for (const t of this.pending.splice(0)) t.abort();
+    }
+    return Promise.resolve();
+  }
+}

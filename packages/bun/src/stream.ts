@@ -1,0 +1,157 @@
+// --- Bun TCP / unix socket as a polysock StreamTransport ---
+import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
+import type { BunSocket, BunSocketHandlers } from "./_bun-types.js";
+
+/** The native-like error for writing to a closed or shut-down socket (Bun only returns -1). */
+function epipe(): Error {
+  return Object.assign(new Error("write EPIPE"), { code: "EPIPE", syscall: "write" });
+}
+
+/**
+ * Wraps one Bun socket. Bun calls the shared {@link handlers} with `socket.data`
+ * set to the BunStream. The socket is paused on open; events that still arrive before
+ * `start()` are queued (at most the chunk in flight) and replayed.
+ */
+export class BunStream implements StreamTransport {
+  private h: StreamHandlers | null = null;
+  private early: (() => void)[] = [];
+  private paused = false;
+  private ended = false;
+  private errored = false;
+  private closed = false;
+  private closing = false;
+  private closeWaiters: (() => void)[] = [];
+
+  /** `unix`: the socket path and which side owns it (Bun reports no unix addresses). */
+  constructor(
+    readonly sock: BunSocket<BunStream>,
+    private readonly unix?: { path: string; local: boolean },
+  ) {
+    sock.data = this;
+    sock.pause?.();
+    sock.setNoDelay(false); // Bun defaults to TCP_NODELAY=1; Python's default is 0
+  }
+
+  get raw(): unknown {
+    return this.sock;
+  }
+
+  private emit(fn: (h: StreamHandlers) => void): void {
+    const h = this.h;
+    if (h) fn(h);
+    else this.early.push(() => fn(this.h!));
+  }
+
+  start(h: StreamHandlers): void {
+    this.h = h;
+    for (const fn of this.early.splice(0)) fn();
+    if (!this.paused && !this.closed) this.sock.resume?.();
+  }
+
+  pause(): void {
+    this.paused = true;
+    if (!this.closed) this.sock.pause?.();
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (this.h && !this.closed) this.sock.resume?.();
+  }
+
+  write(data: Uint8Array): number {
+    if (this.closed) throw epipe();
+    const n = data.length === 0 ? 0 : this.sock.write(data); // never pass a byteOffset (Bun quirk)
+    if (n < 0) throw epipe();
+    return n;
+  }
+
+  /** Bun never holds accepted bytes: they are in the kernel, the rest was refused. */
+  get writePending(): boolean {
+    return false;
+  }
+
+  shutdownWrite(): void {
+    // shutdown() is SHUT_WR; shutdown(true) would shut the READ side. NOT end(): it closes at once.
+    if (!this.closed) this.sock.shutdown();
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    // Every accepted byte is already in the kernel, so close(2) sends it, then FIN.
+    return new Promise((resolve) => {
+      this.closeWaiters.push(resolve);
+      this.closing = true;
+      this.sock.end();
+    });
+  }
+
+  abort(): void {
+    if (this.closed) return;
+    this.closing = true;
+    this.sock.terminate();
+  }
+
+  localAddress(): NetAddress {
+    if (this.unix) return { host: this.unix.local ? this.unix.path : "", port: 0 };
+    return { host: this.sock.localAddress ?? "", port: this.sock.localPort ?? 0 };
+  }
+
+  remoteAddress(): NetAddress {
+    if (this.unix) return { host: this.unix.local ? "" : this.unix.path, port: 0 };
+    return { host: this.sock.remoteAddress ?? "", port: this.sock.remotePort ?? 0 };
+  }
+
+  setNoDelay(on: boolean): void {
+    if (!this.closed) this.sock.setNoDelay(on);
+  }
+
+  setKeepAlive(on: boolean): void {
+    if (!this.closed) this.sock.setKeepAlive(on);
+  }
+
+  // --- called from the shared Bun handlers ---
+
+  _data(chunk: Uint8Array): void {
+    const copy = new Uint8Array(chunk); // Bun may reuse the chunk's memory
+    this.emit((h) => h.onData(copy));
+  }
+
+  _drain(): void {
+    this.h?.onDrain();
+  }
+
+  _end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.emit((h) => h.onEnd());
+  }
+
+  _error(err: unknown): void {
+    if (this.errored) return;
+    this.errored = true;
+    this.emit((h) => h.onError(err));
+  }
+
+  _close(err?: unknown): void {
+    if (this.closed) return;
+    this.closed = true;
+    // A peer reset comes only here (err.code ECONNRESET), with no `error` call.
+    if (err) this._error(err);
+    // After our shutdown(), Bun closes on the peer's FIN without calling `end`.
+    else if (!this.closing) this._end();
+    for (const resolve of this.closeWaiters.splice(0)) resolve();
+    this.emit((h) => h.onClose());
+  }
+}
+
+/** Handlers shared by every Bun socket; `socket.data` is its BunStream (set on open). */
+export function handlers(onOpen: (s: BunSocket<BunStream>) => void): BunSocketHandlers<BunStream> {
+  return {
+    open: onOpen,
+    data: (s, chunk) => s.data?._data(chunk),
+    drain: (s) => s.data?._drain(),
+    end: (s) => s.data?._end(),
+    error: (s, err) => s.data?._error(err),
+    close: (s, err) => s.data?._close(err),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * `@polysock/deno`: the polysock adapter over `Deno.listen`, `Deno.connect` and
+ * `Deno.listenDatagram`. `@polysock/core` picks it by itself on Deno (through the `deno`
+ * export condition); import it explicitly only to choose it by hand.
+ *
+ * Runtime support:
+ * - TCP and unix stream sockets need only `--allow-net`.
+ * - UDP uses `Deno.listenDatagram` under `--unstable-net`, else `node:dgram` (no flag).
+ * - SO_REUSEPORT works only under `--unstable-net` (`capabilities.reusePort`).
+ * - `gethostname()` needs `--allow-sys=hostname`.
+ *
+ * @example Choosing the Deno adapter explicitly
+ * ```ts
+ * import { useAdapter } from "@polysock/core";
+ * import { adapter } from "@polysock/deno";
+ * useAdapter(adapter);
+ * ```
+ * @module
+ */
+import type { Adapter } from "@polysock/core";
+import { lookup } from "@polysock/node";
+import { deno, unstableNet } from "./_deno-types.js";
+import { connect } from "./connect.js";
+import { bindDatagram } from "./datagram.js";
+import { listen } from "./listener.js";
+
+export { bindDatagram, connect, listen };
+
+/** The Deno adapter. */
+export const adapter: Adapter = {
+  name: "deno",
+  capabilities: { connectFromLocalAddress: false, reusePort: unstableNet, unix: true },
+  listen,
+  connect,
+  bindDatagram,
+  // node:dns works in Deno; Deno.resolveDns is no getaddrinfo (no /etc/hosts).
+  lookup,
+  hostname: () => deno().hostname(),
+};

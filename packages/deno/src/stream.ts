@@ -1,0 +1,175 @@
+// --- Deno `Conn` as a polysock StreamTransport ---
+// Deno reads are pull-shaped (`conn.read(buf)`); a small pump makes them push-shaped for
+// core. At most one read is in flight, and its bytes are always delivered, so `pause()`
+// holds the peer back through the TCP window without losing a byte.
+import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
+import { type DenoConn, deno, toNetAddress } from "./_deno-types.js";
+
+/** Bytes asked for per `read()`: the read-ahead the pump adds on top of core's queue. */
+const READ_SIZE = 64 * 1024;
+
+/** Deno's own error for writing a closed or shut-down connection (what `conn.write` rejects with). */
+function brokenPipe(): Error {
+  const err = new (deno().errors.BrokenPipe)("Broken pipe (os error 32)");
+  (err as Error & { code: string }).code = "EPIPE";
+  return err;
+}
+
+/** Wraps a connected `Deno.Conn` (tcp or unix). */
+export class DenoStream implements StreamTransport {
+  private h: StreamHandlers | null = null;
+  /** The one reusable read buffer, allocated by the first read (not for unstarted conns). */
+  private buf: Uint8Array | null = null;
+  /** The read pump while it runs (never rejects); `reading` is true meanwhile. */
+  private pumping: Promise<void> = Promise.resolve();
+  private reading = false;
+  private paused = false;
+  private eof = false;
+  /** The write loop in flight, if any; it never rejects. */
+  private writing: Promise<void> | null = null;
+  private wantCloseWrite = false;
+  private closing: Promise<void> | null = null;
+  /** The conn is released (closed by us, or after a fatal error); later rejections are ours. */
+  private closed = false;
+
+  constructor(readonly conn: DenoConn) {}
+
+  get raw(): unknown {
+    return this.conn;
+  }
+
+  start(h: StreamHandlers): void {
+    this.h = h;
+    this.pumping = this.pump();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (!this.reading) this.pumping = this.pump();
+  }
+
+  write(data: Uint8Array): number {
+    if (this.closed || this.closing !== null || this.wantCloseWrite) throw brokenPipe();
+    if (this.writing !== null || data.length === 0) return 0;
+    this.writing = this.flush(data);
+    return data.length;
+  }
+
+  get writePending(): boolean {
+    return this.writing !== null;
+  }
+
+  shutdownWrite(): void {
+    if (this.wantCloseWrite) return;
+    this.wantCloseWrite = true;
+    if (this.writing === null) void this.closeWrite();
+  }
+
+  close(): Promise<void> {
+    // Like close(2) after send(2): accepted bytes go out first, then FIN; unread input is dropped.
+    this.closing ??= (async () => {
+      if (this.writing !== null) await this.writing;
+      this.release();
+      await this.pumping; // a pending read holds the socket open until it rejects
+    })();
+    return this.closing;
+  }
+
+  abort(): void {
+    this.release();
+  }
+
+  localAddress(): NetAddress {
+    return toNetAddress(this.conn.localAddr);
+  }
+
+  remoteAddress(): NetAddress {
+    return toNetAddress(this.conn.remoteAddr);
+  }
+
+  setNoDelay(on: boolean): void {
+    if (!this.closed) this.conn.setNoDelay?.(on); // TcpConn only; unix has no Nagle
+  }
+
+  setKeepAlive(on: boolean): void {
+    if (!this.closed) this.conn.setKeepAlive?.(on);
+  }
+
+  // --- helpers ---
+
+  /** Read until paused, EOF, error or close. Only one pump runs at a time. */
+  private async pump(): Promise<void> {
+    const h = this.h;
+    if (h === null || this.reading || this.eof || this.closed) return;
+    this.reading = true;
+    const buf = (this.buf ??= new Uint8Array(READ_SIZE));
+    try {
+      while (!this.paused && !this.closed) {
+        let n: number | null;
+        try {
+          n = await this.conn.read(buf);
+        } catch (err) {
+          // After our own close the pending read rejects (Interrupted / BadResource): not an error.
+          if (!this.closed) this.fail(err);
+          return;
+        }
+        if (n === null) {
+          this.eof = true;
+          this.buf = null;
+          if (!this.closed) h.onEnd();
+          return;
+        }
+        if (!this.closed) h.onData(buf.slice(0, n)); // a copy: `buf` is reused
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** Write all of `data`; Deno's `write` may be partial (runtime-notes §3). */
+  private async flush(data: Uint8Array): Promise<void> {
+    try {
+      for (let off = 0; off < data.length; ) {
+        off += await this.conn.write(off === 0 ? data : data.subarray(off));
+      }
+    } catch (err) {
+      this.writing = null;
+      if (!this.closed) this.fail(err);
+      return;
+    }
+    this.writing = null;
+    if (this.wantCloseWrite) await this.closeWrite();
+    if (!this.closed) this.h?.onDrain();
+  }
+
+  private async closeWrite(): Promise<void> {
+    try {
+      await this.conn.closeWrite();
+    } catch {
+      // Already reset or closed: there is nothing left to half-close.
+    }
+  }
+
+  /** A fatal read/write error: report it once, then release the conn. */
+  private fail(err: unknown): void {
+    if (this.closed) return;
+    this.h?.onError(err);
+    this.release();
+  }
+
+  private release(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.buf = null;
+    try {
+      this.conn.close();
+    } catch {
+      // BadResource: already gone.
+    }
+    this.h?.onClose();
+  }
+}

@@ -1,0 +1,17 @@
+// The conformance suite on bun: with its native adapter and with the Node adapter (node:net under bun).
+import { expect, test } from "vitest";
+import { runSuite } from "./_spawn.js";
+
+const adapters = ["bun", "node"];
+
+for (const adapter of adapters) {
+  test(`conformance suite: bun runtime, ${adapter} adapter`, async () => {
+    const r = await runSuite("bun", adapter);
+    // The per-runtime count, in the test log.
+    console.log(r.summary);
+    if (r.failed !== 0 || r.code !== 0) console.log(r.output);
+    expect(r.code).toBe(0);
+    expect(r.failed).toBe(0);
+    expect(r.passed).toBeGreaterThan(50);
+  });
+}
