@@ -1,1 +1,123 @@
-// interop cases come next
+// Interop: the TypeScript examples on this runtime against the plain CPython programs in
+// test/fixtures/, both directions, TCP and UDP, byte-exact.
+import { type ChildProcess, spawn } from "node:child_process";
+import { assert, pattern, runtime, same, test } from "./_harness.js";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+/** The command line that runs a TS example on the runtime running this suite. */
+function tsCommand(file: string, args: string[]): [string, string[]] {
+  const path = ROOT + file;
+  if (runtime === "deno") return [process.execPath, ["run", "--allow-net", path, ...args]];
+  if (runtime === "bun") return [process.execPath, [path, ...args]];
+  return [process.execPath, ["--import", "tsx", path, ...args]];
+}
+
+const pyCommand = (file: string, args: string[]): [string, string[]] => ["python3", [ROOT + file, ...args]];
+
+/** Start a server, wait for its "Listening on (..., port)" line, return the port. */
+function startServer([cmd, args]: [string, string[]]): Promise<[ChildProcess, number]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start: ${out} ${err}`));
+    }, 20000);
+    child.stderr!.on("data", (d) => (err += d));
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /Listening on \('[^']*', (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve([child, Number(m[1])]);
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited ${code}: ${out} ${err}`));
+    });
+  });
+}
+
+/**
+ * Stop a server with SIGTERM and return its exit code. A Deno process spawned by Deno
+ * never sees its signal listeners fire (it dies of the signal), so there 0 stands for
+ * "ended by SIGTERM"; test/examples.test.ts checks the real exit code from Node.
+ */
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10000);
+    child.removeAllListeners("exit");
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve(code === null && signal === "SIGTERM" && runtime === "deno" ? 0 : code);
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** Run a client to completion; stdin gets `input`; returns [exit code, stdout bytes]. */
+function runClient([cmd, args]: [string, string[]], input?: Uint8Array): Promise<[number | null, Uint8Array, string]> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks: Uint8Array[] = [];
+    let err = "";
+    child.stdout!.on("data", (d: Uint8Array) => chunks.push(new Uint8Array(d)));
+    child.stderr!.on("data", (d) => (err += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const n = chunks.reduce((a, c) => a + c.length, 0);
+      const out = new Uint8Array(n);
+      let off = 0;
+      for (const c of chunks) {
+        out.set(c, off);
+        off += c.length;
+      }
+      resolve([code, out, err]);
+    });
+    child.stdin!.on("error", () => undefined);
+    if (input) child.stdin!.end(input);
+    else child.stdin!.end();
+  });
+}
+
+const decoder = new TextDecoder();
+
+for (const proto of ["tcp", "udp"] as const) {
+  const server = `${proto}_echo_server`;
+  const client = `${proto}_echo_client`;
+
+  test(`interop ${proto}: CPython client -> TS server on ${runtime}`, async () => {
+    const [srv, port] = await startServer(tsCommand(`examples/${server}.ts`, ["--port", "0"]));
+    try {
+      const [code, out, err] = await runClient(pyCommand(`test/fixtures/${client}.py`, ["--port", String(port), "Hello, world"]));
+      assert.equal(code, 0, err);
+      assert.equal(decoder.decode(out).trim(), "Received b'Hello, world'");
+      const big = pattern(proto === "tcp" ? 3 * 1024 * 1024 : 65507, 3);
+      const [code2, raw, err2] = await runClient(pyCommand(`test/fixtures/${client}.py`, ["--port", String(port), "--raw", "-"]), big);
+      assert.equal(code2, 0, err2);
+      assert.ok(same(raw, big), `echo of ${big.length} bytes differs (got ${raw.length})`);
+    } finally {
+      const code = await stop(srv);
+      assert.equal(code, 0, `server exits 0 on SIGTERM (got ${code})`);
+    }
+  }, 60000);
+
+  test(`interop ${proto}: TS client on ${runtime} -> CPython server`, async () => {
+    const [srv, port] = await startServer(pyCommand(`test/fixtures/${server}.py`, ["--port", "0"]));
+    try {
+      const [code, out, err] = await runClient(tsCommand(`examples/${client}.ts`, ["--port", String(port), "Hello from TS"]));
+      assert.equal(code, 0, err);
+      assert.equal(decoder.decode(out).trim(), "Received b'Hello from TS'");
+      const big = pattern(proto === "tcp" ? 3 * 1024 * 1024 : 65507, 5);
+      const [code2, raw, err2] = await runClient(tsCommand(`examples/${client}.ts`, ["--port", String(port), "--raw", "-"]), big);
+      assert.equal(code2, 0, err2);
+      assert.ok(same(raw, big), `echo of ${big.length} bytes differs (got ${raw.length})`);
+    } finally {
+      await stop(srv);
+    }
+  }, 60000);
+}

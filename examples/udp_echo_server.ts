@@ -1,0 +1,41 @@
+// UDP echo server, ported from the classic CPython tutorial program
+// (test/fixtures/udp_echo_server.py). Runs unchanged on Node, Bun and Deno:
+//
+//   npx tsx examples/udp_echo_server.ts [--host 127.0.0.1] [--port 65433]
+//   npx bun examples/udp_echo_server.ts
+//   npx deno run --allow-net examples/udp_echo_server.ts
+//
+// Sends every datagram (up to 65,507 bytes) back to where it came from; on SIGINT/SIGTERM
+// closes the socket and exits 0.
+import * as socket from "@polysock/core";
+import { parseArgs } from "./_args.ts";
+import { exit, onShutdown } from "./_signals.ts";
+
+const { host: HOST, port: PORT } = parseArgs({ prog: "udp_echo_server", port: 65433 });
+
+{
+  await using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  await s.bind([HOST, PORT]);
+  // Tests wait for this line: it is printed only once datagrams are received.
+  console.log(`Listening on ${s.getsockname()}`);
+
+  let stopping = false;
+  const removeSignals = onShutdown(() => {
+    stopping = true;
+    void s.close(); // the pending recvfrom() rejects, which ends the loop below
+  });
+
+  while (!stopping) {
+    try {
+      const [data, addr] = await s.recvfrom(65535);
+      await s.sendto(data, addr);
+    } catch (e) {
+      if (stopping) break;
+      // One bad datagram or peer (e.g. an ICMP error reported late) must not stop the server.
+      console.error(`echo: ${e}`);
+      if (e instanceof socket.OSError && e.errno === socket.errno.EBADF) break;
+    }
+  }
+  removeSignals();
+}
+exit(0);
