@@ -14,6 +14,7 @@ import "./suite/options.js";
 import "./suite/helpers.js";
 import "./suite/makefile.js";
 import "./suite/interop.js";
+import "./suite/memory.js";
 
 const argv: string[] = "Deno" in globalThis ? (globalThis as any).Deno.args : process.argv.slice(2);
 const pick = argv[argv.indexOf("--adapter") + 1];
