@@ -224,6 +224,21 @@ export class StreamConn implements StreamHandlers {
     return this.writeBlocked || this.t.writePending;
   }
 
+  /**
+   * Hot path of sendall: offer `data` once if nothing is pending and nothing is wrong.
+   * @returns bytes the transport took, or -1 if it was not offered (the slow path decides).
+   */
+  tryWrite(data: Uint8Array): number {
+    if (this.congested || this.error !== null || this.writeShut || this.gone) return -1;
+    try {
+      const n = this.t.write(data);
+      if (n < data.length) this.writeBlocked = true;
+      return n;
+    } catch {
+      return -1;
+    }
+  }
+
   /** Python `send`: some bytes (blocking modes wait for room), or EAGAIN when non-blocking. */
   async send(data: Uint8Array, timeout: number | null): Promise<number> {
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
@@ -245,12 +260,12 @@ export class StreamConn implements StreamHandlers {
   async sendall(data: Uint8Array, timeout: number | null): Promise<void> {
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     let view = data;
-    for (;;) {
+    while (view.length > 0) {
       this.checkWritable();
       if (!this.congested) {
         const n = this.offer(view);
-        if (n === view.length) break;
         view = view.subarray(n);
+        if (view.length === 0) break;
       }
       if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
       await this.writers.wait(remaining(timeout, deadline));

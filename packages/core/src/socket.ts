@@ -382,6 +382,8 @@ export class Socket {
     if (!this.isStream) return this.recvDatagram(n, flags).then((r) => r[0]);
     const c = this.streamConn();
     if (n === 0) return emptyBytes();
+    // Hot path: data already buffered, plain recv: no waiter, no timer, no extra Promise.
+    if (flags === 0 && c.size > 0 && !c.readShut) return asPyBytes(c.take(n));
     const data = flags & C.MSG_WAITALL ? await this.recvAll(c, n, flags) : await this.recvSome(c, n, flags);
     return data.length ? asPyBytes(data) : emptyBytes();
   }
@@ -520,7 +522,10 @@ export class Socket {
     }
     const c = this.writableConn();
     if (bytes.length === 0) return;
-    await c.sendall(bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
+    // Hot path: the OS takes everything at once; nothing to wait for.
+    const k = flags === 0 ? c.tryWrite(bytes) : -1;
+    if (k === bytes.length && !c.t.writePending) return;
+    await c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
   }
 
   /**
