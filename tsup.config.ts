@@ -1,7 +1,8 @@
 import { defineConfig, type Options } from "tsup";
 
 // Core first (adapters' .d.ts import its types), then the three adapters.
-// `npm run build` runs the stages core → node → adapters (Bun and Deno import the Node adapter).
+// `npm run build` runs the stages core → node → adapters (Bun and Deno import the Node adapter;
+// the examples, which import only @polysock/core, are built with the adapters).
 const pkg = (name: string): Options => ({
   entry: { index: `packages/${name}/src/index.ts` },
   outDir: `packages/${name}/dist`,
@@ -15,12 +16,37 @@ const pkg = (name: string): Options => ({
   splitting: false,
   treeshake: false,
   external: ["#runtime", /^@polysock\//, /^node:/],
+  // Keep `node:` specifiers as written (tsup strips them by default): Deno and Bun resolve them
+  // everywhere, and Node >= 20 needs no bare-builtin fallback.
+  removeNodeProtocol: false,
 });
+
+// The examples as plain ESM JavaScript (examples/dist/NAME.js), so `polysock-examples`
+// (examples/bin/polysock-examples.mjs) runs them under Node without a TypeScript loader.
+const examples: Options = {
+  entry: {
+    tcp_echo_server: "examples/tcp_echo_server.ts",
+    tcp_echo_client: "examples/tcp_echo_client.ts",
+    udp_echo_server: "examples/udp_echo_server.ts",
+    udp_echo_client: "examples/udp_echo_client.ts",
+  },
+  outDir: "examples/dist",
+  format: ["esm"],
+  dts: false,
+  target: "es2022",
+  platform: "node",
+  sourcemap: false,
+  clean: true,
+  splitting: false,
+  treeshake: false,
+  removeNodeProtocol: false,
+  external: [/^@polysock\//, /^node:/],
+};
 
 export default defineConfig((opts) => {
   const stage = (opts.env as Record<string, string> | undefined)?.STAGE;
   if (stage === "core") return [pkg("core")];
   if (stage === "node") return [pkg("node")];
-  if (stage === "adapters") return [pkg("bun"), pkg("deno")];
-  return [pkg("core"), pkg("node"), pkg("bun"), pkg("deno")];
+  if (stage === "adapters") return [pkg("bun"), pkg("deno"), examples];
+  return [pkg("core"), pkg("node"), pkg("bun"), pkg("deno"), examples];
 });

@@ -22,19 +22,16 @@ async function send(s: socket.Socket): Promise<void> {
   await s.shutdown(socket.SHUT_WR);
 }
 
-/** What `recv()` returns: a `Uint8Array` that prints like Python's bytes. */
-type Bytes = Awaited<ReturnType<socket.Socket["recv"]>>;
-
 /** Read until EOF. Python: `data = b"".join(chunks)`. */
-async function receive(s: socket.Socket): Promise<Bytes> {
-  const chunks: Bytes[] = [];
-  let data: Bytes;
-  while ((data = await s.recv(1024)).length) chunks.push(data);
-  // `data` is the empty bytes that signalled EOF: join into its class, so the result
-  // still prints as b'...' and has decode().
-  const joined = new (data.constructor as new (length: number) => Bytes)(
-    chunks.reduce((n, c) => n + c.length, 0),
-  );
+async function receive(s: socket.Socket): Promise<socket.PyBytes> {
+  const chunks: socket.PyBytes[] = [];
+  while (true) {
+    const data = await s.recv(1024);
+    if (!data.length) break;
+    chunks.push(data);
+  }
+  // PyBytes, like recv()'s result: prints as b'...' and has decode()
+  const joined = new socket.PyBytes(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {
     joined.set(c, at);

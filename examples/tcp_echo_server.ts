@@ -16,9 +16,11 @@ const { host: HOST, port: PORT, quiet } = parseArgs({ prog: "tcp_echo_server", p
 
 /** Open connections, so shutdown can close them (Python's daemon threads just die). */
 const connections = new Set<socket.Socket>();
+/** Set by SIGINT/SIGTERM. */
+let stopping = false;
 
 /** One client: echo until EOF. A reset or broken client only ends its own connection. */
-async function echo(conn: socket.Socket, addr: unknown): Promise<void> {
+async function echo(conn: socket.Socket, addr: socket.Address): Promise<void> {
   connections.add(conn);
   try {
     await using _conn = conn;
@@ -28,7 +30,7 @@ async function echo(conn: socket.Socket, addr: unknown): Promise<void> {
       await conn.sendall(data);
     }
   } catch (e) {
-    console.error(`${addr}: ${e}`);
+    if (!stopping) console.error(`${addr}: ${e}`); // shutdown closed it: not the client's fault
   } finally {
     connections.delete(conn);
   }
@@ -39,14 +41,12 @@ async function echo(conn: socket.Socket, addr: unknown): Promise<void> {
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
   await s.bind([HOST, PORT]);
   await s.listen();
-  // Tests wait for this line: it is printed only once connections are accepted.
-  console.log(`Listening on ${s.getsockname()}`);
-
-  let stopping = false;
   const removeSignals = onShutdown(() => {
     stopping = true;
     void s.close(); // the pending accept() rejects, which ends the loop below
   });
+  // Tests wait for this line: once it is out, connections are accepted and signals handled.
+  console.log(`Listening on ${s.getsockname()}`);
 
   while (!stopping) {
     let accepted;

@@ -16,14 +16,13 @@ const { host: HOST, port: PORT } = parseArgs({ prog: "udp_echo_server", port: 65
 {
   await using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   await s.bind([HOST, PORT]);
-  // Tests wait for this line: it is printed only once datagrams are received.
-  console.log(`Listening on ${s.getsockname()}`);
-
   let stopping = false;
   const removeSignals = onShutdown(() => {
     stopping = true;
     void s.close(); // the pending recvfrom() rejects, which ends the loop below
   });
+  // Tests wait for this line: once it is out, datagrams are received and signals handled.
+  console.log(`Listening on ${s.getsockname()}`);
 
   while (!stopping) {
     try {

@@ -108,17 +108,17 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   }
 }
 
-/** Wait for the server's `Listening on ...` line; false if it exited or took too long. */
-async function ready(server: Running): Promise<boolean> {
-  const seen = new Promise<boolean>((resolve) => {
+/** Wait for the server's `Listening on ...` line, for it to exit, or for the time limit. */
+async function ready(server: Running): Promise<"ready" | "exited" | "timeout"> {
+  const seen = new Promise<"ready" | "exited">((resolve) => {
     const check = (): void => {
-      if (/^Listening on /m.test(server.output.stdout)) resolve(true);
+      if (/^Listening on /m.test(server.output.stdout)) resolve("ready");
     };
     server.child.stdout!.on("data", check);
     check();
-    void server.exited.then(() => resolve(false));
+    void server.exited.then(() => resolve("exited"));
   });
-  return (await within(seen, TIMEOUT_MS)) ?? false;
+  return (await within(seen, TIMEOUT_MS)) ?? "timeout";
 }
 
 /** SIGTERM to the server's PID, then wait (bounded) for it to exit. */
@@ -134,6 +134,7 @@ async function stop(server: Running): Promise<Finished | undefined> {
 }
 
 function tail(text: string, lines = 8): string {
+  if (!text.trim()) return "    | (empty)";
   return text
     .trimEnd()
     .split("\n")
@@ -153,14 +154,17 @@ async function demo(proto: Proto, client: Runtime, server: Runtime): Promise<boo
 
   const srv = run(server, `${proto}_echo_server`, ["--port", port]);
   let got = "";
-  if (!(await ready(srv))) {
-    problems.push(`server not ready within ${TIMEOUT_MS / 1000} s`);
+  const state = await ready(srv);
+  if (state !== "ready") {
+    const how = state === "timeout" ? `not ready within ${TIMEOUT_MS / 1000} s` : "exited before it was ready";
+    problems.push(`server ${how}`);
   } else {
     const cli = run(client, `${proto}_echo_client`, ["--port", port, message]);
     const done = await within(cli.exited, TIMEOUT_MS);
     if (done === undefined) {
       cli.child.kill("SIGKILL");
-      problems.push(`client did not finish within ${TIMEOUT_MS / 1000} s`);
+      await within(cli.exited, TIMEOUT_MS);
+      problems.push(`client did not finish within ${TIMEOUT_MS / 1000} s (killed)`);
     } else {
       got = done.stdout.trim();
       if (done.code !== 0) problems.push(`client exited ${done.code ?? done.signal}`);
@@ -169,8 +173,10 @@ async function demo(proto: Proto, client: Runtime, server: Runtime): Promise<boo
     if (problems.length) problems.push(`client stderr:\n${tail(cli.output.stderr)}`);
   }
 
+  const wasRunning = srv.child.exitCode === null && srv.child.signalCode === null;
   const stopped = await stop(srv);
-  if (stopped === undefined) problems.push(`server ignored SIGTERM for ${TIMEOUT_MS / 1000} s (killed)`);
+  if (!wasRunning) problems.push(`server exited ${stopped?.code ?? stopped?.signal} on its own`);
+  else if (stopped === undefined) problems.push(`server ignored SIGTERM for ${TIMEOUT_MS / 1000} s (killed)`);
   else if (stopped.code !== 0) problems.push(`server exited ${stopped.code ?? stopped.signal} after SIGTERM, not 0`);
   if (problems.some((p) => p.startsWith("server"))) problems.push(`server stderr:\n${tail(srv.output.stderr)}`);
 

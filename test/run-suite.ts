@@ -15,6 +15,7 @@ import "./suite/helpers.js";
 import "./suite/makefile.js";
 import "./suite/interop.js";
 import "./suite/memory.js";
+import "./suite/parity.js";
 
 const argv: string[] = "Deno" in globalThis ? (globalThis as any).Deno.args : process.argv.slice(2);
 const pick = argv[argv.indexOf("--adapter") + 1];

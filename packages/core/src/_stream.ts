@@ -305,7 +305,10 @@ export class StreamConn implements StreamHandlers {
       this.t.abort();
       return Promise.resolve();
     }
-    return this.t.close().catch(() => undefined);
+    const closing = this.t.close().catch(() => undefined);
+    // close(2) returns at once and the kernel flushes in the background; when the runtime
+    // still holds unsent bytes (a timed-out sendall to a stalled peer), do not wait for them.
+    return this.t.writePending ? Promise.resolve() : closing;
   }
 }
 

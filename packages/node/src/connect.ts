@@ -32,7 +32,7 @@ export function connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTrans
     sock.once("connect", () => {
       sock.off("error", onError);
       opts.signal?.removeEventListener("abort", onAbort);
-      resolve(new NodeStream(sock));
+      resolve(new NodeStream(sock, ep.kind === "unix" ? { local: "", remote: ep.host } : undefined));
     });
   });
 }

@@ -9,8 +9,9 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     const pending: net.Socket[] = [];
     let deliver: ((t: StreamTransport) => void) | null = null;
+    const unix = ep.kind === "unix" ? { local: ep.host, remote: "" } : undefined;
     server.on("connection", (s) => {
-      if (deliver) deliver(new NodeStream(s));
+      if (deliver) deliver(new NodeStream(s, unix));
       else pending.push(s);
     });
     const onListenError = (err: Error): void => {
@@ -20,7 +21,7 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
     server.once("error", onListenError);
     const done = (): void => {
       server.off("error", onListenError);
-      resolve(new NodeListener(server, pending, (fn) => (deliver = fn)));
+      resolve(new NodeListener(server, pending, (fn) => (deliver = fn), unix));
     };
     if (ep.kind === "unix") server.listen({ path: ep.host, backlog: opts.backlog }, done);
     else
@@ -36,6 +37,7 @@ class NodeListener implements Listener {
     private readonly server: net.Server,
     private readonly pending: net.Socket[],
     private readonly setDeliver: (fn: (t: StreamTransport) => void) => void,
+    private readonly unix?: { local: string; remote: string },
   ) {}
 
   get raw(): unknown {
@@ -45,7 +47,7 @@ class NodeListener implements Listener {
   start(onConnection: (t: StreamTransport) => void, onError: (err: unknown) => void): void {
     this.server.on("error", onError);
     this.setDeliver(onConnection);
-    for (const s of this.pending.splice(0)) onConnection(new NodeStream(s));
+    for (const s of this.pending.splice(0)) onConnection(new NodeStream(s, this.unix));
   }
 
   localAddress(): NetAddress {

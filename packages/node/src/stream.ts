@@ -12,7 +12,13 @@ export class NodeStream implements StreamTransport {
     if (this.h !== null && this.sock.writableLength === 0) this.h.onDrain();
   };
 
-  constructor(readonly sock: net.Socket) {
+  /**
+   * @param unix for AF_UNIX: the path on each side (Node reports none), `""` when unnamed.
+   */
+  constructor(
+    readonly sock: net.Socket,
+    private readonly unix?: { local: string; remote: string },
+  ) {
     // Hold data until core installs its handlers; an 'error' listener always, or a
     // peer reset would crash the process.
     sock.pause();
@@ -86,10 +92,12 @@ export class NodeStream implements StreamTransport {
   }
 
   localAddress(): NetAddress {
+    if (this.unix) return { host: this.unix.local, port: 0 };
     return { host: this.sock.localAddress ?? "", port: this.sock.localPort ?? 0 };
   }
 
   remoteAddress(): NetAddress {
+    if (this.unix) return { host: this.unix.remote, port: 0 };
     return { host: this.sock.remoteAddress ?? "", port: this.sock.remotePort ?? 0 };
   }
 

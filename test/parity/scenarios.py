@@ -1,0 +1,837 @@
+#!/usr/bin/env python3
+"""CPython side of the polysock parity harness.
+
+Runs small socket scenarios over loopback (127.0.0.1 / ::1 / a unix path in /tmp) and
+prints ONE JSON object: scenario name -> {"cls", "errno", "msg", "value", "elapsed"}.
+test/parity/scenarios.ts runs the same scenarios, with the same names, against
+@polysock/core; test/suite/parity.ts compares the two. Ports are normalised to "P".
+"""
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import time
+
+RESULTS = {}
+SCENARIOS = []
+
+
+def scenario(name, timed=False):
+    def deco(fn):
+        SCENARIOS.append((name, fn, timed))
+        return fn
+    return deco
+
+
+PORT_RE = re.compile(r"^\('([^']*)', [1-9]\d*")
+
+
+def norm(s):
+    """Replace a non-zero port in a tuple repr (and in messages) with P."""
+    s = str(s)
+    s = PORT_RE.sub(r"('\1', P", s)
+    return re.sub(r"\('([^']*)', [1-9]\d*\)", r"('\1', P)", s)
+
+
+ELAPSED = [None]
+
+
+def timed(fn, *args):
+    """Call fn(*args), recording its own duration (not the set-up or clean-up around it)."""
+    t0 = time.monotonic()
+    try:
+        return fn(*args)
+    finally:
+        ELAPSED[0] = round(time.monotonic() - t0, 1)
+
+
+def listener(family=socket.AF_INET, host="127.0.0.1"):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.bind((host, 0))
+    s.listen()
+    return s, s.getsockname()[1]
+
+
+def pair():
+    l, port = listener()
+    c = socket.socket()
+    c.connect(("127.0.0.1", port))
+    s, _ = l.accept()
+    return c, s, l
+
+
+def dead_port():
+    l, port = listener()
+    l.close()
+    return port
+
+
+def close_all(*socks):
+    for s in socks:
+        try:
+            s.close()
+        except Exception:
+            pass
+
+
+def udp(bind=True):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if bind:
+        u.bind(("127.0.0.1", 0))
+    return u
+
+
+# ---------------------------------------------------------------- errors on connect/bind
+
+@scenario("tcp refused")
+def _():
+    port = dead_port()
+    with socket.socket() as s:
+        s.connect(("127.0.0.1", port))
+
+
+@scenario("tcp connect_ex refused")
+def _():
+    port = dead_port()
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port))
+
+
+@scenario("tcp6 refused")
+def _():
+    l, port = listener(socket.AF_INET6, "::1")
+    l.close()
+    with socket.socket(socket.AF_INET6) as s:
+        s.connect(("::1", port))
+
+
+@scenario("tcp bind in use")
+def _():
+    l, port = listener()
+    try:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))
+    finally:
+        l.close()
+
+
+@scenario("udp bind in use")
+def _():
+    a = udp()
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as b:
+            b.bind(a.getsockname())
+    finally:
+        a.close()
+
+
+@scenario("bind twice")
+def _():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.bind(("127.0.0.1", 0))
+
+
+@scenario("bind non-local")
+def _():
+    with socket.socket() as s:
+        s.bind(("192.0.2.1", 0))
+
+
+@scenario("create_server in use")
+def _():
+    l, port = listener()
+    try:
+        socket.create_server(("127.0.0.1", port)).close()
+    finally:
+        l.close()
+
+
+@scenario("create_connection refused")
+def _():
+    port = dead_port()
+    socket.create_connection(("127.0.0.1", port)).close()
+
+
+@scenario("unix connect missing path")
+def _():
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect("/tmp/polysock-parity-missing-%d.sock" % os.getpid())
+
+
+# ---------------------------------------------------------------- timeouts
+
+@scenario("timeout recv", timed=True)
+def _():
+    c, s, l = pair()
+    try:
+        c.settimeout(0.3)
+        timed(c.recv, 10)
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("timeout accept", timed=True)
+def _():
+    l, _ = listener()
+    try:
+        l.settimeout(0.3)
+        timed(l.accept)
+    finally:
+        l.close()
+
+
+@scenario("timeout recv then data kept")
+def _():
+    c, s, l = pair()
+    try:
+        c.settimeout(0.1)
+        try:
+            c.recv(10)
+        except socket.timeout:
+            pass
+        s.sendall(b"late")
+        c.settimeout(2)
+        return [repr(c.recv(10)), c.gettimeout()]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("timeout connect_ex refused", timed=True)
+def _():
+    port = dead_port()
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return timed(s.connect_ex, ("127.0.0.1", port))
+
+
+@scenario("timeout sendall to non-reading peer", timed=True)
+def _():
+    c, s, l = pair()
+    try:
+        c.settimeout(0.5)
+        timed(c.sendall, b"x" * (64 * 1024 * 1024))
+    finally:
+        close_all(c, s, l)
+
+
+# ---------------------------------------------------------------- non-blocking
+
+@scenario("nonblocking recv")
+def _():
+    c, s, l = pair()
+    try:
+        c.setblocking(False)
+        c.recv(10)
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("nonblocking accept")
+def _():
+    l, _ = listener()
+    try:
+        l.setblocking(False)
+        l.accept()
+    finally:
+        l.close()
+
+
+@scenario("nonblocking send fills up")
+def _():
+    c, s, l = pair()
+    try:
+        c.setblocking(False)
+        chunk = b"y" * (1024 * 1024)
+        for _ in range(512):
+            c.send(chunk)
+        return "never blocked"
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("settimeout(0) is non-blocking")
+def _():
+    with socket.socket() as s:
+        s.settimeout(0)
+        return [s.getblocking(), s.gettimeout()]
+
+
+# ---------------------------------------------------------------- stream data
+
+@scenario("half-close peer sees EOF")
+def _():
+    c, s, l = pair()
+    try:
+        c.sendall(b"bye")
+        c.shutdown(socket.SHUT_WR)
+        return [repr(s.recv(10)), repr(s.recv(10))]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("send after SHUT_WR")
+def _():
+    c, s, l = pair()
+    try:
+        c.shutdown(socket.SHUT_WR)
+        c.send(b"x")
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("half-close reply still flows")
+def _():
+    c, s, l = pair()
+    try:
+        c.shutdown(socket.SHUT_WR)
+        s.recv(10)
+        s.sendall(b"answer")
+        return repr(c.recv(10))
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("EOF recv twice")
+def _():
+    c, s, l = pair()
+    try:
+        s.close()
+        return [repr(c.recv(10)), repr(c.recv(10))]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("recv(0)")
+def _():
+    c, s, l = pair()
+    try:
+        s.sendall(b"abc")
+        a = c.recv(0)
+        return [repr(a), repr(c.recv(10))]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("recv(-1)")
+def _():
+    c, s, l = pair()
+    try:
+        c.recv(-1)
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("recv_into")
+def _():
+    c, s, l = pair()
+    try:
+        s.sendall(b"hello")
+        buf = bytearray(8)
+        n = c.recv_into(buf)
+        return [n, repr(bytes(buf))]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("recv_into too small")
+def _():
+    c, s, l = pair()
+    try:
+        c.recv_into(bytearray(4), 10)
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("MSG_PEEK")
+def _():
+    c, s, l = pair()
+    try:
+        s.sendall(b"peek")
+        a = c.recv(4, socket.MSG_PEEK)
+        return [repr(a), repr(c.recv(4))]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("MSG_WAITALL")
+def _():
+    c, s, l = pair()
+    try:
+        s.sendall(b"ab")
+        t = threading.Timer(0.1, lambda: s.sendall(b"cd"))
+        t.start()
+        data = c.recv(4, socket.MSG_WAITALL)
+        t.join()
+        return repr(data)
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("recvfrom on TCP")
+def _():
+    c, s, l = pair()
+    try:
+        s.sendall(b"hi")
+        data, addr = c.recvfrom(10)
+        return [repr(data), addr]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("sendall 1 MiB round trip")
+def _():
+    c, s, l = pair()
+    try:
+        payload = bytes(range(256)) * 4096
+        c.sendall(payload)
+        c.shutdown(socket.SHUT_WR)
+        got = bytearray()
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            got += d
+        return [len(got), bytes(got) == payload]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("send str")
+def _():
+    c, s, l = pair()
+    try:
+        c.send("text")
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("makefile readline then recv")
+def _():
+    c, s, l = pair()
+    try:
+        f = s.makefile("rb")
+        c.sendall(b"line1\n")
+        line = f.readline()
+        c.sendall(b"rest")
+        data = s.recv(10)
+        f.close()
+        return [repr(line), repr(data)]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("makefile bad mode")
+def _():
+    with socket.socket() as s:
+        s.makefile("x")
+
+
+# ---------------------------------------------------------------- UDP
+
+@scenario("udp truncation")
+def _():
+    a, b = udp(), udp()
+    try:
+        b.sendto(b"0123456789", a.getsockname())
+        b.sendto(b"next", a.getsockname())
+        d1, _ = a.recvfrom(4)
+        d2, _ = a.recvfrom(100)
+        return [repr(d1), repr(d2)]
+    finally:
+        close_all(a, b)
+
+
+@scenario("udp empty datagram")
+def _():
+    a, b = udp(), udp()
+    try:
+        n = b.sendto(b"", a.getsockname())
+        d, addr = a.recvfrom(10)
+        return [n, repr(d), norm(addr)]
+    finally:
+        close_all(a, b)
+
+
+@scenario("udp 65507 ok")
+def _():
+    a, b = udp(), udp()
+    try:
+        n = b.sendto(b"z" * 65507, a.getsockname())
+        d, _ = a.recvfrom(70000)
+        return [n, len(d)]
+    finally:
+        close_all(a, b)
+
+
+@scenario("udp 65508 too long")
+def _():
+    a, b = udp(), udp()
+    try:
+        b.sendto(b"z" * 65508, a.getsockname())
+    finally:
+        close_all(a, b)
+
+
+@scenario("udp send unconnected")
+def _():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.send(b"x")
+
+
+@scenario("udp listen")
+def _():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.bind(("127.0.0.1", 0))
+        u.listen()
+
+
+@scenario("udp connected round trip")
+def _():
+    a, b = udp(), udp()
+    try:
+        b.connect(a.getsockname())
+        b.send(b"ping")
+        d, addr = a.recvfrom(10)
+        a.sendto(b"pong", addr)
+        return [repr(d), repr(b.recv(10)), norm(b.getpeername())]
+    finally:
+        close_all(a, b)
+
+
+@scenario("udp recvfrom timeout", timed=True)
+def _():
+    a = udp()
+    try:
+        a.settimeout(0.3)
+        timed(a.recvfrom, 10)
+    finally:
+        a.close()
+
+
+# ---------------------------------------------------------------- after close
+
+def closed():
+    s = socket.socket()
+    s.close()
+    return s
+
+
+@scenario("closed recv")
+def _():
+    closed().recv(1)
+
+
+@scenario("closed send")
+def _():
+    closed().send(b"x")
+
+
+@scenario("closed getsockname")
+def _():
+    closed().getsockname()
+
+
+@scenario("closed settimeout")
+def _():
+    closed().settimeout(1)
+
+
+@scenario("closed connect_ex")
+def _():
+    return closed().connect_ex(("127.0.0.1", 9))
+
+
+@scenario("closed fileno and close again")
+def _():
+    s = closed()
+    s.close()
+    return s.fileno()
+
+
+# ---------------------------------------------------------------- shutdown
+
+@scenario("shutdown bad how")
+def _():
+    c, s, l = pair()
+    try:
+        c.shutdown(5)
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("shutdown unconnected")
+def _():
+    with socket.socket() as s:
+        s.shutdown(socket.SHUT_RDWR)
+
+
+# ---------------------------------------------------------------- bad arguments
+
+@scenario("bind port 70000")
+def _():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 70000))
+
+
+@scenario("bind str address")
+def _():
+    with socket.socket() as s:
+        s.bind("127.0.0.1")
+
+
+@scenario("bind 1-tuple")
+def _():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1",))
+
+
+@scenario("bind float port")
+def _():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 1.5))
+
+
+@scenario("bind None host")
+def _():
+    with socket.socket() as s:
+        s.bind((None, 0))
+
+
+@scenario("settimeout(-1)")
+def _():
+    with socket.socket() as s:
+        s.settimeout(-1)
+
+
+@scenario("settimeout(nan)")
+def _():
+    with socket.socket() as s:
+        s.settimeout(float("nan"))
+
+
+@scenario("getaddrinfo bad name")
+def _():
+    socket.getaddrinfo("no-such-host.invalid", 80)
+
+
+@scenario("getaddrinfo numeric")
+def _():
+    r = socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM)
+    return [[int(f), int(t), p, c, str(a)] for f, t, p, c, a in r]
+
+
+# ---------------------------------------------------------------- module helpers
+
+@scenario("inet_aton")
+def _():
+    return [repr(socket.inet_aton(x)) for x in ("1.2.3.4", "127.1", "1", "0x7f.1")]
+
+
+@scenario("inet_aton bad")
+def _():
+    socket.inet_aton("256.1.1.1")
+
+
+@scenario("inet_ntoa")
+def _():
+    return socket.inet_ntoa(b"\x7f\x00\x00\x01")
+
+
+@scenario("inet_ntoa bad length")
+def _():
+    socket.inet_ntoa(b"abc")
+
+
+@scenario("inet_pton")
+def _():
+    return [repr(socket.inet_pton(socket.AF_INET6, "::1")), repr(socket.inet_pton(socket.AF_INET, "10.0.0.1"))]
+
+
+@scenario("inet_pton bad")
+def _():
+    socket.inet_pton(socket.AF_INET, "127.1")
+
+
+@scenario("inet_ntop")
+def _():
+    return [
+        socket.inet_ntop(socket.AF_INET6, bytes.fromhex("20010db8000000000000000000000001")),
+        socket.inet_ntop(socket.AF_INET6, bytes.fromhex("00000000000000000000ffff01020304")),
+        socket.inet_ntop(socket.AF_INET, b"\x01\x02\x03\x04"),
+    ]
+
+
+@scenario("inet_ntop bad length")
+def _():
+    socket.inet_ntop(socket.AF_INET6, b"\x00" * 5)
+
+
+@scenario("htons htonl ntohs ntohl")
+def _():
+    return [socket.htons(1), socket.htonl(1), socket.ntohs(256), socket.ntohl(16777216)]
+
+
+@scenario("htons overflow")
+def _():
+    socket.htons(65536)
+
+
+@scenario("htonl overflow")
+def _():
+    socket.htonl(1 << 32)
+
+
+# ---------------------------------------------------------------- options
+
+@scenario("getsockopt TCP defaults")
+def _():
+    with socket.socket() as s:
+        return [s.getsockopt(socket.SOL_SOCKET, o) for o in
+                (socket.SO_RCVBUF, socket.SO_SNDBUF, socket.SO_REUSEADDR, socket.SO_KEEPALIVE)] + \
+               [s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)]
+
+
+@scenario("getsockopt UDP defaults")
+def _():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        return [s.getsockopt(socket.SOL_SOCKET, o) for o in
+                (socket.SO_RCVBUF, socket.SO_SNDBUF, socket.SO_BROADCAST)]
+
+
+@scenario("setsockopt SO_RCVBUF doubles")
+def _():
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        return [s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
+                s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)]
+
+
+# ---------------------------------------------------------------- helpers, reprs, with
+
+@scenario("socketpair round trip")
+def _():
+    a, b = socket.socketpair()
+    try:
+        a.sendall(b"pair")
+        return [repr(b.recv(10)), int(a.family), int(a.type)]
+    finally:
+        close_all(a, b)
+
+
+@scenario("accept address repr")
+def _():
+    c, s, l = pair()
+    try:
+        return [norm(f"{c.getpeername()}"), norm(f"{s.getpeername()}"), norm(f"{l.getsockname()}")]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("ipv6 address repr")
+def _():
+    l, port = listener(socket.AF_INET6, "::1")
+    try:
+        with socket.socket(socket.AF_INET6) as c:
+            c.connect(("::1", port))
+            s, addr = l.accept()
+            s.close()
+            return [norm(f"{addr}"), norm(f"{c.getpeername()}")]
+    finally:
+        l.close()
+
+
+@scenario("bytes repr")
+def _():
+    c, s, l = pair()
+    try:
+        s.sendall(b"it's \"q\"\n\t\x00\xff\\")
+        data = c.recv(100)
+        return f"{data}"
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("getsockname unbound")
+def _():
+    with socket.socket() as s, socket.socket(socket.AF_INET6) as s6:
+        return [f"{s.getsockname()}", f"{s6.getsockname()}"]
+
+
+@scenario("with closes")
+def _():
+    with socket.socket() as s:
+        inside = s.fileno() >= 0
+    return [inside, s.fileno()]
+
+
+@scenario("unix round trip")
+def _():
+    path = "/tmp/polysock-parity-%d.sock" % os.getpid()
+    if os.path.exists(path):
+        os.unlink(path)
+    l = socket.socket(socket.AF_UNIX)
+    try:
+        l.bind(path)
+        l.listen()
+        with socket.socket(socket.AF_UNIX) as c:
+            c.connect(path)
+            s, addr = l.accept()
+            c.sendall(b"unix")
+            data = s.recv(10)
+            s.close()
+            return [repr(data), l.getsockname() == path, addr, c.getpeername() == path]
+    finally:
+        l.close()
+        if os.path.exists(path):
+            os.unlink(path)
+
+
+@scenario("unix bind in use")
+def _():
+    path = "/tmp/polysock-parity-inuse-%d.sock" % os.getpid()
+    if os.path.exists(path):
+        os.unlink(path)
+    l = socket.socket(socket.AF_UNIX)
+    try:
+        l.bind(path)
+        l.listen()
+        with socket.socket(socket.AF_UNIX) as s:
+            s.bind(path)
+    finally:
+        l.close()
+        if os.path.exists(path):
+            os.unlink(path)
+
+
+# ---------------------------------------------------------------- runner
+
+def outcome(fn, is_timed):
+    ELAPSED[0] = None
+    out = {"cls": None, "errno": None, "msg": None, "value": None}
+    try:
+        out["value"] = fn()
+    except Exception as e:  # noqa: BLE001
+        out["cls"] = type(e).__name__
+        n = getattr(e, "errno", None)
+        out["errno"] = n if isinstance(n, int) else None
+        out["msg"] = norm(str(e))
+    if is_timed:
+        out["elapsed"] = ELAPSED[0]
+    return out
+
+
+def main():
+    only = sys.argv[1:]
+    for name, fn, is_timed in SCENARIOS:
+        if only and name not in only:
+            continue
+        RESULTS[name] = outcome(fn, is_timed)
+    print(json.dumps(RESULTS, indent=1, sort_keys=False))
+
+
+if __name__ == "__main__":
+    main()

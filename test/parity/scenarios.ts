@@ -1,0 +1,667 @@
+// polysock side of the CPython parity harness: the scenarios of test/parity/scenarios.py,
+// with the same names, written against @polysock/core. Runs unchanged on Node, Bun and Deno.
+// Each scenario resolves to a value or rejects; runScenarios() turns that into the same
+// outcome shape the Python script prints: {cls, errno, msg, value[, elapsed]}.
+import * as fs from "node:fs";
+import * as socket from "@polysock/core";
+
+export interface Outcome {
+  cls: string | null;
+  errno: number | null;
+  msg: string | null;
+  value: unknown;
+  elapsed?: number | null;
+}
+
+type Fn = () => Promise<unknown> | unknown;
+const SCENARIOS: [name: string, fn: Fn, timed: boolean][] = [];
+const scenario = (name: string, fn: Fn, timed = false): void => {
+  SCENARIOS.push([name, fn, timed]);
+};
+
+/** Replace a non-zero port in a tuple repr (and in messages) with P, as scenarios.py does. */
+export function norm(s: unknown): string {
+  return String(s)
+    .replace(/^\('([^']*)', [1-9]\d*/, "('$1', P")
+    .replace(/\('([^']*)', [1-9]\d*\)/g, "('$1', P)");
+}
+
+let ELAPSED: number | null = null;
+/** Await fn(), recording its own duration in seconds rounded to 0.1. */
+async function timed<T>(fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    ELAPSED = Math.round((performance.now() - t0) / 100) / 10;
+  }
+}
+
+const enc = new TextEncoder();
+const b = (s: string): Uint8Array => enc.encode(s);
+const repr = (x: Uint8Array): string => String(x instanceof socket.PyBytes ? x : new socket.PyBytes(x));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const pid = typeof process !== "undefined" ? process.pid : Math.floor(Math.random() * 1e6);
+
+async function listener(family: number = socket.AF_INET, host = "127.0.0.1"): Promise<[socket.Socket, number]> {
+  const s = socket.socket(family, socket.SOCK_STREAM);
+  try {
+    await s.bind([host, 0]);
+    await s.listen();
+  } catch (e) {
+    await s.close();
+    throw e;
+  }
+  return [s, (s.getsockname() as unknown as [string, number])[1]];
+}
+
+async function pair(): Promise<[socket.Socket, socket.Socket, socket.Socket]> {
+  const [l, port] = await listener();
+  const c = socket.socket();
+  await c.connect(["127.0.0.1", port]);
+  const [s] = await l.accept();
+  return [c, s, l];
+}
+
+async function deadPort(): Promise<number> {
+  const [l, port] = await listener();
+  await l.close();
+  return port;
+}
+
+async function closeAll(...socks: socket.Socket[]): Promise<void> {
+  await Promise.all(socks.map((s) => s.close().catch(() => {})));
+}
+
+async function udp(bind = true): Promise<socket.Socket> {
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  if (bind) await u.bind(["127.0.0.1", 0]);
+  return u;
+}
+
+/** with-block helper: run fn(s) and always close s. */
+async function withSock<T>(s: socket.Socket, fn: (s: socket.Socket) => Promise<T> | T): Promise<T> {
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/** The body of a `c, s, l = pair(); try: ... finally: close_all(c, s, l)` scenario. */
+async function withPair<T>(fn: (c: socket.Socket, s: socket.Socket) => Promise<T>): Promise<T> {
+  const [c, s, l] = await pair();
+  try {
+    return await fn(c, s);
+  } finally {
+    await closeAll(c, s, l);
+  }
+}
+
+const unlinkQuiet = (p: string): void => {
+  try {
+    fs.unlinkSync(p);
+  } catch {
+    /* absent */
+  }
+};
+
+// ---------------------------------------------------------------- errors on connect/bind
+
+scenario("tcp refused", async () => {
+  const port = await deadPort();
+  await withSock(socket.socket(), (s) => s.connect(["127.0.0.1", port]));
+});
+
+scenario("tcp connect_ex refused", async () => {
+  const port = await deadPort();
+  return withSock(socket.socket(), (s) => s.connect_ex(["127.0.0.1", port]));
+});
+
+scenario("tcp6 refused", async () => {
+  const [l, port] = await listener(socket.AF_INET6, "::1");
+  await l.close();
+  await withSock(socket.socket(socket.AF_INET6), (s) => s.connect(["::1", port]));
+});
+
+scenario("tcp bind in use", async () => {
+  const [l, port] = await listener();
+  try {
+    await withSock(socket.socket(), (s) => s.bind(["127.0.0.1", port]));
+  } finally {
+    await l.close();
+  }
+});
+
+scenario("udp bind in use", async () => {
+  const a = await udp();
+  try {
+    await withSock(socket.socket(socket.AF_INET, socket.SOCK_DGRAM), (s) => s.bind(a.getsockname() as never));
+  } finally {
+    await a.close();
+  }
+});
+
+scenario("bind twice", () =>
+  withSock(socket.socket(), async (s) => {
+    await s.bind(["127.0.0.1", 0]);
+    await s.bind(["127.0.0.1", 0]);
+  }));
+
+scenario("bind non-local", () => withSock(socket.socket(), (s) => s.bind(["192.0.2.1", 0])));
+
+scenario("create_server in use", async () => {
+  const [l, port] = await listener();
+  try {
+    await (await socket.create_server(["127.0.0.1", port])).close();
+  } finally {
+    await l.close();
+  }
+});
+
+scenario("create_connection refused", async () => {
+  const port = await deadPort();
+  await (await socket.create_connection(["127.0.0.1", port])).close();
+});
+
+scenario("unix connect missing path", () =>
+  withSock(socket.socket(socket.AF_UNIX), (s) => s.connect(`/tmp/polysock-parity-missing-${pid}.sock`)));
+
+// ---------------------------------------------------------------- timeouts
+
+scenario(
+  "timeout recv",
+  () =>
+    withPair(async (c) => {
+      c.settimeout(0.3);
+      await timed(() => c.recv(10));
+    }),
+  true,
+);
+
+scenario(
+  "timeout accept",
+  async () => {
+    const [l] = await listener();
+    await withSock(l, async () => {
+      l.settimeout(0.3);
+      await timed(() => l.accept());
+    });
+  },
+  true,
+);
+
+scenario("timeout recv then data kept", () =>
+  withPair(async (c, s) => {
+    c.settimeout(0.1);
+    try {
+      await c.recv(10);
+    } catch (e) {
+      if (!(e instanceof socket.timeout)) throw e;
+    }
+    await s.sendall(b("late"));
+    c.settimeout(2);
+    return [repr(await c.recv(10)), c.gettimeout()];
+  }));
+
+scenario(
+  "timeout connect_ex refused",
+  async () => {
+    const port = await deadPort();
+    return withSock(socket.socket(), (s) => {
+      s.settimeout(0.5);
+      return timed(() => s.connect_ex(["127.0.0.1", port]));
+    });
+  },
+  true,
+);
+
+scenario(
+  "timeout sendall to non-reading peer",
+  () =>
+    withPair(async (c) => {
+      c.settimeout(0.5);
+      const data = new Uint8Array(64 * 1024 * 1024).fill(0x78); // built before timing, as Python's is
+      await timed(() => c.sendall(data));
+    }),
+  true,
+);
+
+// ---------------------------------------------------------------- non-blocking
+
+scenario("nonblocking recv", () =>
+  withPair(async (c) => {
+    c.setblocking(false);
+    await c.recv(10);
+  }));
+
+scenario("nonblocking accept", async () => {
+  const [l] = await listener();
+  await withSock(l, async () => {
+    l.setblocking(false);
+    await l.accept();
+  });
+});
+
+scenario("nonblocking send fills up", () =>
+  withPair(async (c) => {
+    c.setblocking(false);
+    const chunk = new Uint8Array(1024 * 1024).fill(0x79);
+    for (let i = 0; i < 512; i++) await c.send(chunk);
+    return "never blocked";
+  }));
+
+scenario("settimeout(0) is non-blocking", () =>
+  withSock(socket.socket(), (s) => {
+    s.settimeout(0);
+    return [s.getblocking(), s.gettimeout()];
+  }));
+
+// ---------------------------------------------------------------- stream data
+
+scenario("half-close peer sees EOF", () =>
+  withPair(async (c, s) => {
+    await c.sendall(b("bye"));
+    await c.shutdown(socket.SHUT_WR);
+    return [repr(await s.recv(10)), repr(await s.recv(10))];
+  }));
+
+scenario("send after SHUT_WR", () =>
+  withPair(async (c) => {
+    await c.shutdown(socket.SHUT_WR);
+    await c.send(b("x"));
+  }));
+
+scenario("half-close reply still flows", () =>
+  withPair(async (c, s) => {
+    await c.shutdown(socket.SHUT_WR);
+    await s.recv(10);
+    await s.sendall(b("answer"));
+    return repr(await c.recv(10));
+  }));
+
+scenario("EOF recv twice", () =>
+  withPair(async (c, s) => {
+    await s.close();
+    return [repr(await c.recv(10)), repr(await c.recv(10))];
+  }));
+
+scenario("recv(0)", () =>
+  withPair(async (c, s) => {
+    await s.sendall(b("abc"));
+    const a = await c.recv(0);
+    return [repr(a), repr(await c.recv(10))];
+  }));
+
+scenario("recv(-1)", () => withPair((c) => c.recv(-1)));
+
+scenario("recv_into", () =>
+  withPair(async (c, s) => {
+    await s.sendall(b("hello"));
+    const buf = new Uint8Array(8);
+    const n = await c.recv_into(buf);
+    return [n, repr(buf)];
+  }));
+
+scenario("recv_into too small", () => withPair((c) => c.recv_into(new Uint8Array(4), 10)));
+
+scenario("MSG_PEEK", () =>
+  withPair(async (c, s) => {
+    await s.sendall(b("peek"));
+    const a = await c.recv(4, socket.MSG_PEEK);
+    return [repr(a), repr(await c.recv(4))];
+  }));
+
+scenario("MSG_WAITALL", () =>
+  withPair(async (c, s) => {
+    await s.sendall(b("ab"));
+    const later = sleep(100).then(() => s.sendall(b("cd")));
+    const data = await c.recv(4, socket.MSG_WAITALL);
+    await later;
+    return repr(data);
+  }));
+
+scenario("recvfrom on TCP", () =>
+  withPair(async (c, s) => {
+    await s.sendall(b("hi"));
+    const [data, addr] = await c.recvfrom(10);
+    return [repr(data), addr];
+  }));
+
+scenario("sendall 1 MiB round trip", () =>
+  withPair(async (c, s) => {
+    const payload = new Uint8Array(256 * 4096);
+    for (let i = 0; i < payload.length; i++) payload[i] = i & 0xff;
+    const reading = (async () => {
+      const parts: Uint8Array[] = [];
+      for (;;) {
+        const d = await s.recv(65536);
+        if (!d.length) break;
+        parts.push(d.slice());
+      }
+      return parts;
+    })();
+    await c.sendall(payload);
+    await c.shutdown(socket.SHUT_WR);
+    const parts = await reading;
+    const n = parts.reduce((a, p) => a + p.length, 0);
+    let ok = n === payload.length;
+    let off = 0;
+    for (const p of parts) {
+      for (let i = 0; ok && i < p.length; i++) if (p[i] !== payload[off + i]) ok = false;
+      off += p.length;
+    }
+    return [n, ok];
+  }));
+
+scenario("send str", () => withPair((c) => c.send("text")));
+
+scenario("makefile readline then recv", () =>
+  withPair(async (c, s) => {
+    const f = s.makefile("rb");
+    await c.sendall(b("line1\n"));
+    const line = await f.readline();
+    await c.sendall(b("rest"));
+    const data = await s.recv(10);
+    await f.close();
+    return [String(line), repr(data)];
+  }));
+
+scenario("makefile bad mode", () => withSock(socket.socket(), (s) => s.makefile("x")));
+
+// ---------------------------------------------------------------- UDP
+
+scenario("udp truncation", async () => {
+  const a = await udp();
+  const c = await udp();
+  try {
+    await c.sendto(b("0123456789"), a.getsockname() as never);
+    await c.sendto(b("next"), a.getsockname() as never);
+    const [d1] = await a.recvfrom(4);
+    const [d2] = await a.recvfrom(100);
+    return [repr(d1), repr(d2)];
+  } finally {
+    await closeAll(a, c);
+  }
+});
+
+scenario("udp empty datagram", async () => {
+  const a = await udp();
+  const c = await udp();
+  try {
+    const n = await c.sendto(new Uint8Array(0), a.getsockname() as never);
+    const [d, addr] = await a.recvfrom(10);
+    return [n, repr(d), norm(addr)];
+  } finally {
+    await closeAll(a, c);
+  }
+});
+
+scenario("udp 65507 ok", async () => {
+  const a = await udp();
+  const c = await udp();
+  try {
+    const n = await c.sendto(new Uint8Array(65507).fill(0x7a), a.getsockname() as never);
+    const [d] = await a.recvfrom(70000);
+    return [n, d.length];
+  } finally {
+    await closeAll(a, c);
+  }
+});
+
+scenario("udp 65508 too long", async () => {
+  const a = await udp();
+  const c = await udp();
+  try {
+    await c.sendto(new Uint8Array(65508).fill(0x7a), a.getsockname() as never);
+  } finally {
+    await closeAll(a, c);
+  }
+});
+
+scenario("udp send unconnected", () =>
+  withSock(socket.socket(socket.AF_INET, socket.SOCK_DGRAM), (u) => u.send(b("x"))));
+
+scenario("udp listen", () =>
+  withSock(socket.socket(socket.AF_INET, socket.SOCK_DGRAM), async (u) => {
+    await u.bind(["127.0.0.1", 0]);
+    await u.listen();
+  }));
+
+scenario("udp connected round trip", async () => {
+  const a = await udp();
+  const c = await udp();
+  try {
+    await c.connect(a.getsockname() as never);
+    await c.send(b("ping"));
+    const [d, addr] = await a.recvfrom(10);
+    await a.sendto(b("pong"), addr as never);
+    return [repr(d), repr(await c.recv(10)), norm(c.getpeername())];
+  } finally {
+    await closeAll(a, c);
+  }
+});
+
+scenario(
+  "udp recvfrom timeout",
+  async () => {
+    const a = await udp();
+    await withSock(a, async () => {
+      a.settimeout(0.3);
+      await timed(() => a.recvfrom(10));
+    });
+  },
+  true,
+);
+
+// ---------------------------------------------------------------- after close
+
+async function closed(): Promise<socket.Socket> {
+  const s = socket.socket();
+  await s.close();
+  return s;
+}
+
+scenario("closed recv", async () => (await closed()).recv(1));
+scenario("closed send", async () => (await closed()).send(b("x")));
+scenario("closed getsockname", async () => (await closed()).getsockname());
+scenario("closed settimeout", async () => (await closed()).settimeout(1));
+scenario("closed connect_ex", async () => (await closed()).connect_ex(["127.0.0.1", 9]));
+scenario("closed fileno and close again", async () => {
+  const s = await closed();
+  await s.close();
+  return s.fileno();
+});
+
+// ---------------------------------------------------------------- shutdown
+
+scenario("shutdown bad how", () => withPair((c) => c.shutdown(5)));
+scenario("shutdown unconnected", () => withSock(socket.socket(), (s) => s.shutdown(socket.SHUT_RDWR)));
+
+// ---------------------------------------------------------------- bad arguments
+
+scenario("bind port 70000", () => withSock(socket.socket(), (s) => s.bind(["127.0.0.1", 70000])));
+scenario("bind str address", () => withSock(socket.socket(), (s) => s.bind("127.0.0.1" as never)));
+scenario("bind 1-tuple", () => withSock(socket.socket(), (s) => s.bind(["127.0.0.1"] as never)));
+scenario("bind float port", () => withSock(socket.socket(), (s) => s.bind(["127.0.0.1", 1.5])));
+scenario("bind None host", () => withSock(socket.socket(), (s) => s.bind([null, 0] as never)));
+scenario("settimeout(-1)", () => withSock(socket.socket(), (s) => s.settimeout(-1)));
+scenario("settimeout(nan)", () => withSock(socket.socket(), (s) => s.settimeout(NaN)));
+
+scenario("getaddrinfo bad name", () => socket.getaddrinfo("no-such-host.invalid", 80));
+
+scenario("getaddrinfo numeric", async () => {
+  const r = await socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM);
+  return r.map(([f, t, p, c, a]) => [f, t, p, c, String(a)]);
+});
+
+// ---------------------------------------------------------------- module helpers
+
+scenario("inet_aton", () => ["1.2.3.4", "127.1", "1", "0x7f.1"].map((x) => repr(socket.inet_aton(x))));
+scenario("inet_aton bad", () => socket.inet_aton("256.1.1.1"));
+scenario("inet_ntoa", () => socket.inet_ntoa(new Uint8Array([127, 0, 0, 1])));
+scenario("inet_ntoa bad length", () => socket.inet_ntoa(b("abc")));
+scenario("inet_pton", () => [
+  repr(socket.inet_pton(socket.AF_INET6, "::1")),
+  repr(socket.inet_pton(socket.AF_INET, "10.0.0.1")),
+]);
+scenario("inet_pton bad", () => socket.inet_pton(socket.AF_INET, "127.1"));
+const hex = (h: string): Uint8Array => new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16)));
+scenario("inet_ntop", () => [
+  socket.inet_ntop(socket.AF_INET6, hex("20010db8000000000000000000000001")),
+  socket.inet_ntop(socket.AF_INET6, hex("00000000000000000000ffff01020304")),
+  socket.inet_ntop(socket.AF_INET, new Uint8Array([1, 2, 3, 4])),
+]);
+scenario("inet_ntop bad length", () => socket.inet_ntop(socket.AF_INET6, new Uint8Array(5)));
+scenario("htons htonl ntohs ntohl", () => [socket.htons(1), socket.htonl(1), socket.ntohs(256), socket.ntohl(16777216)]);
+scenario("htons overflow", () => socket.htons(65536));
+scenario("htonl overflow", () => socket.htonl(2 ** 32));
+
+// ---------------------------------------------------------------- options
+
+scenario("getsockopt TCP defaults", () =>
+  withSock(socket.socket(), (s) => [
+    ...[socket.SO_RCVBUF, socket.SO_SNDBUF, socket.SO_REUSEADDR, socket.SO_KEEPALIVE].map((o) =>
+      s.getsockopt(socket.SOL_SOCKET, o),
+    ),
+    s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+  ]));
+
+scenario("getsockopt UDP defaults", () =>
+  withSock(socket.socket(socket.AF_INET, socket.SOCK_DGRAM), (s) =>
+    [socket.SO_RCVBUF, socket.SO_SNDBUF, socket.SO_BROADCAST].map((o) => s.getsockopt(socket.SOL_SOCKET, o)),
+  ));
+
+scenario("setsockopt SO_RCVBUF doubles", () =>
+  withSock(socket.socket(), (s) => {
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096);
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+    return [s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)];
+  }));
+
+// ---------------------------------------------------------------- helpers, reprs, with
+
+scenario("socketpair round trip", async () => {
+  const [a, c] = await socket.socketpair();
+  try {
+    await a.sendall(b("pair"));
+    return [repr(await c.recv(10)), a.family, a.type];
+  } finally {
+    await closeAll(a, c);
+  }
+});
+
+scenario("accept address repr", async () => {
+  const [c, s, l] = await pair();
+  try {
+    return [norm(`${c.getpeername()}`), norm(`${s.getpeername()}`), norm(`${l.getsockname()}`)];
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
+scenario("ipv6 address repr", async () => {
+  const [l, port] = await listener(socket.AF_INET6, "::1");
+  try {
+    return await withSock(socket.socket(socket.AF_INET6), async (c) => {
+      await c.connect(["::1", port]);
+      const [s, addr] = await l.accept();
+      await s.close();
+      return [norm(`${addr}`), norm(`${c.getpeername()}`)];
+    });
+  } finally {
+    await l.close();
+  }
+});
+
+scenario("bytes repr", () =>
+  withPair(async (c, s) => {
+    await s.sendall(new Uint8Array([...b("it's \"q\"\n\t"), 0, 0xff, 0x5c]));
+    const data = await c.recv(100);
+    return `${data}`;
+  }));
+
+scenario("getsockname unbound", async () => {
+  await using s = socket.socket();
+  await using s6 = socket.socket(socket.AF_INET6);
+  return [`${s.getsockname()}`, `${s6.getsockname()}`];
+});
+
+scenario("with closes", async () => {
+  let inside = false;
+  let outer: socket.Socket;
+  {
+    await using s = socket.socket();
+    inside = s.fileno() >= 0;
+    outer = s;
+  }
+  return [inside, outer.fileno()];
+});
+
+scenario("unix round trip", async () => {
+  const path = `/tmp/polysock-parity-${pid}-ts.sock`;
+  unlinkQuiet(path);
+  const l = socket.socket(socket.AF_UNIX);
+  try {
+    await l.bind(path);
+    await l.listen();
+    return await withSock(socket.socket(socket.AF_UNIX), async (c) => {
+      await c.connect(path);
+      const [s, addr] = await l.accept();
+      await c.sendall(b("unix"));
+      const data = await s.recv(10);
+      await s.close();
+      return [repr(data), l.getsockname() === path, addr, c.getpeername() === path];
+    });
+  } finally {
+    await l.close();
+    unlinkQuiet(path);
+  }
+});
+
+scenario("unix bind in use", async () => {
+  const path = `/tmp/polysock-parity-inuse-${pid}-ts.sock`;
+  unlinkQuiet(path);
+  const l = socket.socket(socket.AF_UNIX);
+  try {
+    await l.bind(path);
+    await l.listen();
+    await withSock(socket.socket(socket.AF_UNIX), (s) => s.bind(path));
+  } finally {
+    await l.close();
+    unlinkQuiet(path);
+  }
+});
+
+// ---------------------------------------------------------------- runner
+
+/** The names of all scenarios, in order. */
+export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
+
+/** Turn a JS value into plain JSON (PyTuple → array, PyBytes → its repr is not implied: kept as numbers). */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null));
+
+async function outcome(fn: Fn, isTimed: boolean): Promise<Outcome> {
+  ELAPSED = null;
+  const out: Outcome = { cls: null, errno: null, msg: null, value: null };
+  try {
+    out.value = plain(await fn());
+  } catch (e) {
+    const err = e as { name?: string; errno?: unknown; message?: string };
+    out.cls = err?.name ?? typeof e;
+    out.errno = typeof err?.errno === "number" ? err.errno : null;
+    out.msg = norm(err?.message ?? String(e));
+  }
+  if (isTimed) out.elapsed = ELAPSED;
+  return out;
+}
+
+/** Run every scenario (or only those named) and return name → outcome. */
+export async function runScenarios(only?: string[]): Promise<Record<string, Outcome>> {
+  const results: Record<string, Outcome> = {};
+  for (const [name, fn, isTimed] of SCENARIOS) {
+    if (only?.length && !only.includes(name)) continue;
+    results[name] = await outcome(fn, isTimed);
+  }
+  return results;
+}

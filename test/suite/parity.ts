@@ -1,0 +1,66 @@
+// CPython parity: runs test/parity/scenarios.py under python3 and the same scenarios
+// (test/parity/scenarios.ts) under @polysock/core on this runtime, and compares each outcome
+// field by field: exception class, errno, message, value; elapsed within ±0.3 s for timeouts.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { runScenarios, type Outcome } from "../parity/scenarios.js";
+import { setup, test } from "./_harness.js";
+
+/** Deliberate differences: scenario → (setup → reason); "*" matches every runtime/adapter. */
+const DELIBERATE: Record<string, Record<string, string>> = {
+  "send str": { "*": "SPEC.md 'Data and addresses': send/sendall/sendto accept a string (sent as UTF-8)" },
+  "bind non-local": { "deno/node": "docs/differences.md #7: Deno's node:net reports EINVAL for a non-local bind" },
+};
+
+const ELAPSED_SLACK = 0.3;
+
+function differs(py: Outcome, ts: Outcome | undefined): string[] {
+  if (!ts) return ["missing"];
+  const out: string[] = [];
+  for (const f of ["cls", "errno", "msg", "value"] as const) {
+    if (JSON.stringify(py[f] ?? null) !== JSON.stringify(ts[f] ?? null)) out.push(f);
+  }
+  if ("elapsed" in py && py.elapsed != null) {
+    if (ts.elapsed == null || Math.abs(py.elapsed - ts.elapsed) > ELAPSED_SLACK + 1e-9) out.push("elapsed");
+  }
+  return out;
+}
+
+function runPython(): Record<string, Outcome> {
+  const script = fileURLToPath(new URL("../parity/scenarios.py", import.meta.url));
+  const r = spawnSync("python3", [script], { encoding: "utf8", timeout: 60000, maxBuffer: 16 << 20 });
+  if (r.error) throw new Error(`python3 could not run: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`python3 ${script} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+test(
+  "parity: scenarios equal to CPython",
+  async () => {
+    const py = runPython();
+    const ts = await runScenarios();
+    const here = setup();
+    const bad: string[] = [];
+    let equal = 0;
+    let skipped = 0;
+    for (const [name, want] of Object.entries(py)) {
+      const reason = DELIBERATE[name]?.[here] ?? DELIBERATE[name]?.["*"];
+      if (reason) {
+        skipped++;
+        console.log(`     parity: skip "${name}" on ${here}: ${reason}`);
+        continue;
+      }
+      const fields = differs(want, ts[name]);
+      if (!fields.length) equal++;
+      else
+        bad.push(
+          `"${name}" differs in ${fields.join(", ")}\n       CPython : ${JSON.stringify(want)}\n       polysock: ${JSON.stringify(ts[name] ?? null)}`,
+        );
+    }
+    for (const name of Object.keys(ts)) if (!(name in py)) bad.push(`"${name}" exists only in scenarios.ts`);
+    const total = Object.keys(py).length;
+    console.log(`     parity (${here}): ${total} scenarios, ${equal} equal, ${bad.length} differ, ${skipped} skipped`);
+    if (bad.length) throw new Error(`${bad.length} scenario(s) differ from CPython on ${here}:\n     ${bad.join("\n     ")}`);
+  },
+  120000,
+);
