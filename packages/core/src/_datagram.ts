@@ -22,7 +22,7 @@ export class DgramConn implements DatagramHandlers {
   /** Default destination after `connect()`; only its datagrams are delivered. */
   peer: NetAddress | null = null;
   private error: OSError | null = null;
-  readonly readers = new WaitList();
+  readonly readers: WaitList = new WaitList();
 
   constructor(readonly t: DatagramTransport) {
     t.start(this);

@@ -31,8 +31,8 @@ export class StreamConn implements StreamHandlers {
   private error: OSError | null = null;
   private errored = false;
   private writeBlocked = false;
-  readonly readers = new WaitList();
-  readonly writers = new WaitList();
+  readonly readers: WaitList = new WaitList();
+  readonly writers: WaitList = new WaitList();
 
   constructor(readonly t: StreamTransport) {
     t.start(this);

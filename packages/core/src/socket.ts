@@ -68,7 +68,7 @@ export class Socket {
   private listener: Listener | null = null;
   private listening = false;
   private acceptQueue: Socket[] = [];
-  private readonly acceptors = new WaitList();
+  private readonly acceptors: WaitList = new WaitList();
   private listenError: OSError | null = null;
   /** Stream: the connection. */
   private conn: StreamConn | null = null;
