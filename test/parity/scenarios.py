@@ -212,7 +212,7 @@ def _():
     c, s, l = pair()
     try:
         c.settimeout(0.5)
-        timed(c.sendall, b"x" * (64 * 1024 * 1024))
+        timed(c.sendall, b"x" * (16 * 1024 * 1024))
     finally:
         close_all(c, s, l)
 

@@ -51,7 +51,7 @@ export async function closeAll(...socks: socket.Socket[]): Promise<void> {
 export async function rejects(
   p: Promise<unknown> | (() => unknown),
   cls: new (...a: never[]) => Error,
-  errno: number | null | undefined,
+  errno?: number | null,
   message?: string | RegExp,
 ): Promise<Error> {
   let err: unknown;

@@ -447,17 +447,18 @@ export class Socket {
 
   /**
    * Like `data, address = sock.recvfrom(bufsize[, flags])`. A datagram longer than
-   * `bufsize` is truncated and the rest discarded. On TCP the address is `null`.
+   * `bufsize` is truncated and the rest discarded. On TCP the address is `null` (Python's
+   * `None`); it is typed as an `Address` so UDP code ports as `sendto(data, addr)`.
    */
-  async recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address | null]> {
+  async recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address]> {
     this.check();
     const n = bufsizeArg(bufsize, "recvfrom");
-    if (this.isStream) return tuple(await this.recv(n, flags), null) as [PyBytes, null];
+    if (this.isStream) return tuple(await this.recv(n, flags), null) as unknown as [PyBytes, Address];
     return this.recvDatagram(n, flags);
   }
 
   /** Like `nbytes, address = sock.recvfrom_into(buffer[, nbytes[, flags]])`. */
-  async recvfrom_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<[number, Address | null]> {
+  async recvfrom_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<[number, Address]> {
     this.check();
     const view = intoView(buffer, "recvfrom_into");
     let n = bufsizeArg(nbytes, "recvfrom_into");
@@ -465,7 +466,7 @@ export class Socket {
     if (n === 0) n = view.length;
     const [data, addr] = await this.recvfrom(n, flags);
     view.set(data);
-    return tuple(data.length, addr) as [number, Address | null];
+    return tuple(data.length, addr) as [number, Address];
   }
 
   private async recvDatagram(n: number, flags: number): Promise<[PyBytes, Address]> {
