@@ -43,10 +43,30 @@ export class DgramConn implements DatagramHandlers {
     this.readers.wake();
   }
 
+  /** An error waits to be raised by the next call. */
+  get hasError(): boolean {
+    return this.error !== null;
+  }
+
   takeError(): OSError | null {
     const e = this.error;
     this.error = null;
     return e;
+  }
+
+  /** The next datagram, removed unless `peek`; `undefined` when none is queued. */
+  take(peek: boolean): Datagram | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const d = this.queue[this.head]!;
+    if (!peek) {
+      this.queue[this.head++] = undefined as unknown as Datagram;
+      this.bytes -= d.data.length;
+      if (this.head === this.queue.length) {
+        this.queue = [];
+        this.head = 0;
+      }
+    }
+    return d;
   }
 
   /** Next datagram (removed unless `peek`), waiting per Python's timeout modes. */
@@ -55,31 +75,24 @@ export class DgramConn implements DatagramHandlers {
     for (;;) {
       const err = this.takeError();
       if (err) throw err;
-      if (this.head < this.queue.length) {
-        const d = this.queue[this.head]!;
-        if (!peek) {
-          this.queue[this.head++] = undefined as unknown as Datagram;
-          this.bytes -= d.data.length;
-          if (this.head === this.queue.length) {
-            this.queue.length = 0;
-            this.head = 0;
-          }
-        }
-        return d;
-      }
+      const d = this.take(peek);
+      if (d !== undefined) return d;
       if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
       await this.readers.wait(remaining(timeout, deadline));
     }
   }
 
-  async send(data: Uint8Array, to: NetAddress | undefined): Promise<void> {
+  /** Hand one datagram to the runtime; a Promise only when the runtime's send is asynchronous. */
+  send(data: Uint8Array, to: NetAddress | undefined): Promise<void> | undefined {
     const err = this.takeError();
     if (err) throw err;
+    let r: Promise<void> | void;
     try {
-      await this.t.send(data, to);
+      r = this.t.send(data, to);
     } catch (e) {
       throw fromNative(e);
     }
+    return r ? r.catch((e: unknown) => Promise.reject(fromNative(e))) : undefined;
   }
 
   /** Set the default peer; drop queued datagrams from anyone else (Linux does). */

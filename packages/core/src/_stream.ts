@@ -148,7 +148,7 @@ export class StreamConn implements StreamHandlers {
     this.chunks[this.head] = EMPTY;
     this.head++;
     if (this.head === this.chunks.length) {
-      this.chunks.length = 0;
+      this.chunks = []; // cheaper than `length = 0`, a runtime call in V8
       this.head = 0;
     } else if (this.head > 64 && this.head * 2 > this.chunks.length) {
       this.chunks = this.chunks.slice(this.head);

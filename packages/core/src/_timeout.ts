@@ -46,44 +46,58 @@ interface Waiter {
 
 /** Pending calls waiting for one condition (readable, writable, a connection …). */
 export class WaitList {
-  private list: Waiter[] = [];
+  // Almost always a single waiter: keep it in a slot, others (concurrent calls) in a list.
+  private one: Waiter | null = null;
+  private more: Waiter[] | null = null;
 
   /** Wait until `wake()` (resolves), `fail(err)` (rejects) or `seconds` pass (rejects `timeout`). */
   wait(seconds: number | null): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { resolve, reject, timer: undefined };
-      if (seconds !== null && seconds < MAX_TIMER_S) {
-        w.timer = setTimeout(() => {
-          const i = this.list.indexOf(w);
-          if (i >= 0) this.list.splice(i, 1);
-          reject(timedOut());
-        }, seconds * 1000);
-      }
-      this.list.push(w);
+      if (seconds !== null && seconds < MAX_TIMER_S) w.timer = setTimeout(() => this.expire(w), seconds * 1000);
+      if (this.one === null) this.one = w;
+      else (this.more ??= []).push(w);
     });
   }
 
+  private expire(w: Waiter): void {
+    if (this.one === w) this.one = null;
+    else if (this.more) {
+      const i = this.more.indexOf(w);
+      if (i >= 0) this.more.splice(i, 1);
+    }
+    w.reject(timedOut());
+  }
+
   get size(): number {
-    return this.list.length;
+    return (this.one ? 1 : 0) + (this.more?.length ?? 0);
   }
 
   wake(): void {
-    if (this.list.length === 0) return;
-    const l = this.list;
-    this.list = [];
-    for (const w of l) {
+    const w = this.one;
+    if (w !== null) {
+      this.one = null;
       if (w.timer !== undefined) clearTimeout(w.timer);
       w.resolve();
+    }
+    if (this.more !== null) {
+      const l = this.more;
+      this.more = null;
+      for (const x of l) {
+        if (x.timer !== undefined) clearTimeout(x.timer);
+        x.resolve();
+      }
     }
   }
 
   fail(err: unknown): void {
-    if (this.list.length === 0) return;
-    const l = this.list;
-    this.list = [];
-    for (const w of l) {
-      if (w.timer !== undefined) clearTimeout(w.timer);
-      w.reject(err);
+    const l = this.more ?? [];
+    if (this.one) l.unshift(this.one);
+    this.one = null;
+    this.more = null;
+    for (const x of l) {
+      if (x.timer !== undefined) clearTimeout(x.timer);
+      x.reject(err);
     }
   }
 }

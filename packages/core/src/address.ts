@@ -66,20 +66,39 @@ export function tuple<T extends unknown[]>(...items: T): T {
   return t as unknown as T;
 }
 
+// Returned addresses are frozen tuples (immutable, like Python's), shared per peer, and
+// remembered with their endpoint so that `sendto(data, addr)` with a tuple we returned needs
+// no parsing or resolving: the UDP echo loop's hot path.
+const tuples = new Map<string, Address>();
+const endpoints = new WeakMap<object, Endpoint>();
+
 /** The address tuple Python returns for `a` on a socket of `family`. */
 export function toPyAddress(family: number, a: NetAddress): Address {
   if (family === AF_UNIX) return a.host;
+  const key = a.host + "|" + a.port + "|" + family;
+  let t = tuples.get(key);
+  if (t !== undefined) return t;
+  let host = a.host;
   if (family === AF_INET6) {
-    let host = a.host;
     const pct = host.indexOf("%");
     if (pct >= 0) host = host.slice(0, pct);
     if (ipVersion(host) === 4) host = "::ffff:" + host;
-    return tuple(host, a.port, 0, 0);
+    t = tuple(host, a.port, 0, 0);
+  } else {
+    if (host.startsWith("::ffff:") && ipVersion(host.slice(7)) === 4) host = host.slice(7);
+    if (host === "::" || host === "") host = "0.0.0.0";
+    t = tuple(host, a.port);
   }
-  let host = a.host;
-  if (host.startsWith("::ffff:") && ipVersion(host.slice(7)) === 4) host = host.slice(7);
-  if (host === "::" || host === "") host = "0.0.0.0";
-  return tuple(host, a.port);
+  Object.freeze(t);
+  if (tuples.size >= 4096) tuples.clear();
+  tuples.set(key, t);
+  endpoints.set(t as object, { kind: "inet", host, port: a.port, ipVersion: family === AF_INET6 ? 6 : 4 });
+  return t;
+}
+
+/** The endpoint of an address tuple this module returned, if `addr` is one. */
+export function knownEndpoint(addr: unknown): Endpoint | undefined {
+  return typeof addr === "object" && addr !== null ? endpoints.get(addr) : undefined;
 }
 
 /** A checked address, before host names are resolved. */

@@ -8,6 +8,7 @@ import { fromNative } from "./native-errors.js";
 import {
   type Address,
   type AddressInput,
+  knownEndpoint,
   parseAddress,
   pyRepr,
   resolveAddress,
@@ -384,21 +385,22 @@ export class Socket {
     if (n === 0) return emptyBytes();
     // Hot path: data already buffered, plain recv: no waiter, no timer, no extra Promise.
     if (flags === 0 && c.size > 0 && !c.readShut) return asPyBytes(c.take(n));
-    const data = flags & C.MSG_WAITALL ? await this.recvAll(c, n, flags) : await this.recvSome(c, n, flags);
-    return data.length ? asPyBytes(data) : emptyBytes();
-  }
-
-  private async recvSome(c: StreamConn, n: number, flags: number): Promise<Uint8Array> {
-    if (c.size > 0 && !c.readShut) return c.take(n, (flags & C.MSG_PEEK) !== 0);
+    if (flags & C.MSG_WAITALL) {
+      const all = await this.recvAll(c, n, flags);
+      return all.length ? asPyBytes(all) : emptyBytes();
+    }
+    const peek = (flags & C.MSG_PEEK) !== 0;
     const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    // One loop, one Promise per wait: this is the path of every recv that must wait.
     for (;;) {
-      if (c.readShut) return EMPTY;
-      if (c.size > 0) return c.take(n, (flags & C.MSG_PEEK) !== 0);
+      if (c.readShut) return emptyBytes();
+      if (c.size > 0) return asPyBytes(c.take(n, peek));
       const err = c.takeError();
       if (err) throw err;
-      if (c.eof) return EMPTY;
-      await c.waitReadable(timeout, deadline);
+      if (c.eof) return emptyBytes();
+      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      await c.readers.wait(timeout === null ? null : remaining(timeout, deadline));
       this.check();
     }
   }
@@ -470,11 +472,13 @@ export class Socket {
   }
 
   private async recvDatagram(n: number, flags: number): Promise<[PyBytes, Address]> {
-    const d = await this.ensureDatagram();
-    const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
-    const { data, from } = await d.receive(timeout, (flags & C.MSG_PEEK) !== 0);
-    const out = data.length > n ? data.subarray(0, n) : data;
-    return tuple(out.length ? asPyBytes(out) : emptyBytes(), toPyAddress(this._family, from)) as [PyBytes, Address];
+    const d = this.dgram ?? (await this.ensureDatagram());
+    const peek = (flags & C.MSG_PEEK) !== 0;
+    let item = flags === 0 && !d.hasError ? d.take(false) : undefined;
+    if (item === undefined) item = await d.receive(flags & C.MSG_DONTWAIT ? 0 : this._timeout, peek);
+    const data = item.data.length > n ? item.data.subarray(0, n) : item.data;
+    // A plain pair: `data, addr = ...` destructures it; the address itself prints like Python's.
+    return [data.length ? asPyBytes(data) : emptyBytes(), toPyAddress(this._family, item.from)];
   }
 
   // --- send ---
@@ -545,19 +549,20 @@ export class Socket {
       flags = intArg(flagsOrAddress);
       addr = address;
     }
-    const a = parseAddress(this._family, addr, "sendto");
+    let ep = knownEndpoint(addr);
+    const a = ep === undefined ? parseAddress(this._family, addr, "sendto") : null;
     if (this.isStream) {
       if (!this.conn) throw oserror(this._family === C.AF_UNIX ? E.ENOTCONN : E.EPIPE);
       return this.send(bytes, flags);
     }
     if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
-    const ep = await resolveAddress(a, this.adapter);
-    if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && (ep.host === "255.255.255.255" || /^127\.255\.255\.255$/.test(ep.host)))
+    if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(a ?? parseAddress(this._family, addr, "sendto"), this.adapter);
+    if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && (ep.host === "255.255.255.255" || ep.host === "127.255.255.255"))
       throw oserror(E.EACCES);
-    const d = await this.ensureDatagram();
-    const to = { host: ep.host, port: ep.port };
-    const samePeer = d.peer && d.t.connect && d.peer.host === to.host && d.peer.port === to.port;
-    await this.sendDatagram(d, bytes, samePeer ? undefined : to);
+    const d = this.dgram ?? (await this.ensureDatagram());
+    const samePeer = d.peer !== null && d.t.connect !== undefined && d.peer.host === ep.host && d.peer.port === ep.port;
+    const pending = d.send(bytes, samePeer ? undefined : ep);
+    if (pending) await pending;
     return bytes.length;
   }
 
