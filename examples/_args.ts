@@ -1,5 +1,5 @@
-// A tiny argparse for the examples: `--host`, `--port`, `--quiet`, `--raw`, one optional
-// positional message. No dependency, and the same code on Node, Bun and Deno.
+// A tiny argparse for the examples: `--host`, `--port`, `--quiet` (servers), `--raw` and one
+// optional positional message (clients). No dependency, and the same code on Node, Bun and Deno.
 
 /** What the examples accept on the command line. */
 export interface Args {
@@ -9,9 +9,9 @@ export interface Args {
   port: number;
   /** The positional message (clients only); `"-"` means "read it from stdin". */
   message: string;
-  /** `--quiet`: servers do not print a line per connection. */
+  /** `--quiet` (servers only): no line per connection. */
   quiet: boolean;
-  /** `--raw`: clients write the reply's bytes to stdout instead of `Received b'...'`. */
+  /** `--raw` (clients only): write the reply's bytes to stdout instead of `Received b'...'`. */
   raw: boolean;
 }
 
@@ -25,16 +25,19 @@ export interface Program {
   message?: string;
 }
 
-/** The program's arguments: `process.argv` on Node, Bun and Deno 2 (which all provide `process`). */
+/**
+ * The program's arguments. `process.argv` exists on Node, Bun and Deno 2 (and a launcher such as
+ * `polysock-examples` can rewrite it); `Deno.args` is the fallback for a Deno without `process`.
+ */
 function argv(): string[] {
-  const deno = (globalThis as { Deno?: { args: string[] } }).Deno;
-  if (deno) return deno.args;
-  return process.argv.slice(2);
+  const proc = (globalThis as { process?: { argv: string[] } }).process;
+  if (proc) return proc.argv.slice(2);
+  return (globalThis as unknown as { Deno: { args: string[] } }).Deno.args;
 }
 
 function usage(p: Program): string {
-  const msg = p.message === undefined ? "" : " [--raw] [message]";
-  return `usage: ${p.prog} [-h] [--host HOST] [--port PORT] [--quiet]${msg}`;
+  const rest = p.message === undefined ? "[--quiet]" : "[--raw] [message]";
+  return `usage: ${p.prog} [-h] [--host HOST] [--port PORT] ${rest}`;
 }
 
 /** Exit like argparse does on a usage error: usage and message on stderr, status 2. */
@@ -80,7 +83,7 @@ export function parseArgs(p: Program): Args {
       const v = value();
       if (!/^\d+$/.test(v)) fail(p, `argument --port: invalid int value: '${v}'`);
       args.port = Number(v);
-    } else if (name === "--quiet") {
+    } else if (name === "--quiet" && p.message === undefined) {
       args.quiet = true;
     } else if (name === "--raw" && p.message !== undefined) {
       args.raw = true;

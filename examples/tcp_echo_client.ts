@@ -9,6 +9,7 @@
 // `Received b'Hello, world'` (or, with --raw, the bytes themselves).
 import * as socket from "@polysock/core";
 import { parseArgs } from "./_args.ts";
+import { exit } from "./_signals.ts";
 import { readStdin, writeStdout } from "./_stdio.ts";
 
 const args = parseArgs({ prog: "tcp_echo_client", port: 65432, message: "Hello, world" });
@@ -41,11 +42,15 @@ async function receive(s: socket.Socket): Promise<socket.PyBytes> {
 }
 
 let data;
-{
+try {
   await using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   await s.connect([HOST, PORT]);
   // Read while sending, so an echo larger than the socket buffers cannot deadlock us.
   [, data] = await Promise.all([send(s), receive(s)]);
+} catch (e) {
+  // Like Python's traceback, ending in e.g. "ConnectionRefusedError: [Errno 111] Connection refused"
+  console.error(e instanceof socket.OSError ? `${e}` : e);
+  exit(1);
 }
 
 if (args.raw) await writeStdout(data);

@@ -36,7 +36,7 @@ async function echo(conn: socket.Socket, addr: socket.Address): Promise<void> {
   }
 }
 
-{
+try {
   await using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
   await s.bind([HOST, PORT]);
@@ -67,5 +67,9 @@ async function echo(conn: socket.Socket, addr: socket.Address): Promise<void> {
   // Give open connections a moment to close gracefully, but never wait on a stuck peer.
   const closing = Promise.all([...connections].map((c) => c.close()));
   await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1000))]);
+} catch (e) {
+  // Like Python's traceback, ending in e.g. "ConnectionRefusedError: [Errno 111] Connection refused"
+  console.error(e instanceof socket.OSError ? `${e}` : e);
+  exit(1);
 }
 exit(0);

@@ -9,6 +9,7 @@
 // `Received b'Hello, world'` (or, with --raw, the bytes themselves).
 import * as socket from "@polysock/core";
 import { parseArgs } from "./_args.ts";
+import { exit } from "./_signals.ts";
 import { readStdin, writeStdout } from "./_stdio.ts";
 
 const args = parseArgs({ prog: "udp_echo_client", port: 65433, message: "Hello, world" });
@@ -17,11 +18,15 @@ const PORT = args.port;
 const message = args.message === "-" ? await readStdin() : args.message;
 
 let data;
-{
+try {
   await using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   s.settimeout(5); // UDP may drop: rejects with socket.timeout rather than wait forever
   await s.sendto(message, [HOST, PORT]);
   [data] = await s.recvfrom(65535);
+} catch (e) {
+  // Like Python's traceback, ending in e.g. "ConnectionRefusedError: [Errno 111] Connection refused"
+  console.error(e instanceof socket.OSError ? `${e}` : e);
+  exit(1);
 }
 
 if (args.raw) await writeStdout(data);

@@ -13,7 +13,7 @@ import { exit, onShutdown } from "./_signals.ts";
 
 const { host: HOST, port: PORT } = parseArgs({ prog: "udp_echo_server", port: 65433 });
 
-{
+try {
   await using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   await s.bind([HOST, PORT]);
   let stopping = false;
@@ -36,5 +36,9 @@ const { host: HOST, port: PORT } = parseArgs({ prog: "udp_echo_server", port: 65
     }
   }
   removeSignals();
+} catch (e) {
+  // Like Python's traceback, ending in e.g. "ConnectionRefusedError: [Errno 111] Connection refused"
+  console.error(e instanceof socket.OSError ? `${e}` : e);
+  exit(1);
 }
 exit(0);

@@ -289,3 +289,37 @@ test("close rejects a pending recv and accept with EBADF; close twice is fine", 
   await s.close();
   await closeAll(c);
 });
+
+test("a client that resets before accept(): the server gets it, and recv reports the reset", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const [l, port] = await listener();
+  const py = spawnSync("python3", ["-c", `
+import socket, struct
+s = socket.create_connection(("127.0.0.1", ${port}))
+print(s.getsockname()[1], flush=True)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()`], { encoding: "utf8" });
+  const clientPort = Number(py.stdout.trim());
+  await sleep(100);
+  l.settimeout(2);
+  try {
+    const [conn, addr] = await l.accept();
+    // Node and Bun cannot tell the address of a connection reset before it was accepted
+    // (getpeername fails): they report ('0.0.0.0', 0) — docs/differences.md #15.
+    const [host, p] = addr as [string, number];
+    if (setup().endsWith("/node") || setup() === "bun/bun") assert.ok(p === clientPort || p === 0, `${addr}`);
+    else assert.deepEqual([host, p], ["127.0.0.1", clientPort]);
+    let err: unknown;
+    try {
+      assert.equal((await conn.recv(10)).length, 0);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err === undefined || err instanceof socket.ConnectionResetError, String(err));
+    await conn.close();
+  } catch (e) {
+    // Deno's accept() rejects such a connection (NotConnected, denoland/deno#8499), so it never arrives.
+    assert.ok(setup() === "deno/deno" && e instanceof socket.TimeoutError, String(e));
+  }
+  await l.close();
+});

@@ -17,29 +17,40 @@ const BOOLEAN = new Set([
 ]);
 const READ_ONLY = new Set([key(C.SOL_SOCKET, C.SO_TYPE), key(C.SOL_SOCKET, C.SO_ERROR), key(C.SOL_SOCKET, C.SO_ACCEPTCONN)]);
 
-/** Fresh-socket values on Linux (python-socket-semantics.md §9). */
-function defaults(family: number, type: number): Map<number, number> {
-  const m = new Map<number, number>([
-    [key(C.SOL_SOCKET, C.SO_REUSEADDR), 0],
-    [key(C.SOL_SOCKET, C.SO_REUSEPORT), 0],
-    [key(C.SOL_SOCKET, C.SO_KEEPALIVE), 0],
-    [key(C.SOL_SOCKET, C.SO_BROADCAST), 0],
-    [key(C.SOL_SOCKET, C.SO_RCVBUF), type === C.SOCK_DGRAM ? 212992 : 131072],
-    [key(C.SOL_SOCKET, C.SO_SNDBUF), type === C.SOCK_DGRAM ? 212992 : 16384],
-    [key(C.SOL_SOCKET, C.SO_LINGER), 0],
-    [key(C.SOL_SOCKET, C.SO_TYPE), type],
-    [key(C.SOL_SOCKET, C.SO_ERROR), 0],
-    [key(C.SOL_SOCKET, C.SO_ACCEPTCONN), 0],
-  ]);
-  if (family !== C.AF_UNIX) m.set(key(C.IPPROTO_IP, C.IP_TTL), 64);
-  if (family === C.AF_INET6) m.set(key(C.IPPROTO_IPV6, C.IPV6_V6ONLY), 0);
-  if (type === C.SOCK_STREAM && family !== C.AF_UNIX) {
-    m.set(key(C.IPPROTO_TCP, C.TCP_NODELAY), 0);
-    m.set(key(C.IPPROTO_TCP, C.TCP_KEEPIDLE), 7200);
-    m.set(key(C.IPPROTO_TCP, C.TCP_KEEPINTVL), 75);
-    m.set(key(C.IPPROTO_TCP, C.TCP_KEEPCNT), 9);
+/** The fresh-socket value of an option on Linux (python-socket-semantics.md §9), or undefined if unknown. */
+function defaultValue(family: number, type: number, k: number): number | undefined {
+  switch (k) {
+    case key(C.SOL_SOCKET, C.SO_REUSEADDR):
+    case key(C.SOL_SOCKET, C.SO_REUSEPORT):
+    case key(C.SOL_SOCKET, C.SO_KEEPALIVE):
+    case key(C.SOL_SOCKET, C.SO_BROADCAST):
+    case key(C.SOL_SOCKET, C.SO_LINGER):
+    case key(C.SOL_SOCKET, C.SO_ERROR):
+    case key(C.SOL_SOCKET, C.SO_ACCEPTCONN):
+      return 0;
+    case key(C.SOL_SOCKET, C.SO_RCVBUF):
+      return type === C.SOCK_DGRAM ? 212992 : 131072;
+    case key(C.SOL_SOCKET, C.SO_SNDBUF):
+      return type === C.SOCK_DGRAM ? 212992 : 16384;
+    case key(C.SOL_SOCKET, C.SO_TYPE):
+      return type;
+    case key(C.IPPROTO_IP, C.IP_TTL):
+      return family === C.AF_UNIX ? undefined : 64;
+    case key(C.IPPROTO_IPV6, C.IPV6_V6ONLY):
+      return family === C.AF_INET6 ? 0 : undefined;
   }
-  return m;
+  if (type !== C.SOCK_STREAM || family === C.AF_UNIX) return undefined;
+  switch (k) {
+    case key(C.IPPROTO_TCP, C.TCP_NODELAY):
+      return 0;
+    case key(C.IPPROTO_TCP, C.TCP_KEEPIDLE):
+      return 7200;
+    case key(C.IPPROTO_TCP, C.TCP_KEEPINTVL):
+      return 75;
+    case key(C.IPPROTO_TCP, C.TCP_KEEPCNT):
+      return 9;
+  }
+  return undefined;
 }
 
 function intArg(v: unknown): number {
@@ -54,12 +65,17 @@ function intArg(v: unknown): number {
   throw new TypeError(`a bytes-like object is required, not '${pyTypeName(v)}'`);
 }
 
-/** The option table of one socket. */
+/** The option table of one socket: Linux's defaults plus what was set (no Map until then). */
 export class SocketOptions {
-  private readonly values: Map<number, number>;
+  private values: Map<number, number> | null = null;
 
-  constructor(family: number, type: number) {
-    this.values = defaults(family, type);
+  constructor(
+    private readonly family: number,
+    private readonly type: number,
+  ) {}
+
+  private lookup(k: number): number | undefined {
+    return this.values?.get(k) ?? defaultValue(this.family, this.type, k);
   }
 
   /**
@@ -69,27 +85,24 @@ export class SocketOptions {
    */
   set(level: number, opt: number, value: unknown): number {
     const k = key(level, opt);
-    if (!this.values.has(k) || READ_ONLY.has(k)) {
-      if (READ_ONLY.has(k)) throw new OSError(E.ENOPROTOOPT);
-      throw new OSError(E.ENOPROTOOPT);
-    }
+    if (this.lookup(k) === undefined || READ_ONLY.has(k)) throw new OSError(E.ENOPROTOOPT);
     let v = intArg(value);
     if (BOOLEAN.has(k)) v = v ? 1 : 0;
     else if (level === C.SOL_SOCKET && opt === C.SO_RCVBUF) v = Math.min(Math.max(v * 2, 2304), 8388608);
     else if (level === C.SOL_SOCKET && opt === C.SO_SNDBUF) v = Math.min(Math.max(v * 2, 4608), 8388608);
-    this.values.set(k, v);
+    (this.values ??= new Map()).set(k, v);
     return v;
   }
 
   /** @throws OSError `[Errno 92] Protocol not available` for unknown options. */
   get(level: number, opt: number): number {
-    const v = this.values.get(key(level, opt));
+    const v = this.lookup(key(level, opt));
     if (v === undefined) throw new OSError(E.ENOPROTOOPT);
     return v;
   }
 
   /** Internal updates (SO_ACCEPTCONN, V6ONLY from create_server). */
   force(level: number, opt: number, v: number): void {
-    this.values.set(key(level, opt), v);
+    (this.values ??= new Map()).set(key(level, opt), v);
   }
 }

@@ -68,8 +68,9 @@ export class Socket {
   /** Stream: the OS listener created by bind() (a real bind) and used by listen(). */
   private listener: Listener | null = null;
   private listening = false;
-  private acceptQueue: Socket[] = [];
-  private readonly acceptors: WaitList = new WaitList();
+  /** Listener only (created by listen()): connections not yet accepted, and accept() calls waiting. */
+  private acceptQueue: Socket[] = NO_SOCKETS;
+  private acceptors: WaitList = NO_WAITERS;
   private listenError: OSError | null = null;
   /** Stream: the connection. */
   private conn: StreamConn | null = null;
@@ -223,6 +224,8 @@ export class Socket {
     }
     this.check();
     this.listening = true;
+    this.acceptQueue = [];
+    this.acceptors = new WaitList();
     this.opts.force(C.SOL_SOCKET, C.SO_ACCEPTCONN, 1);
     this.listener!.start(
       (t) => this.onConnection(t),
@@ -395,7 +398,8 @@ export class Socket {
     // One loop, one Promise per wait: this is the path of every recv that must wait.
     for (;;) {
       if (c.readShut) return emptyBytes();
-      if (c.size > 0) return asPyBytes(c.take(n, peek));
+      // A peek returns a copy: the bytes stay queued and a later recv returns them again.
+      if (c.size > 0) return asPyBytes(peek ? c.take(n, true).slice() : c.take(n));
       const err = c.takeError();
       if (err) throw err;
       if (c.eof) return emptyBytes();
@@ -476,7 +480,8 @@ export class Socket {
     const peek = (flags & C.MSG_PEEK) !== 0;
     let item = flags === 0 && !d.hasError ? d.take(false) : undefined;
     if (item === undefined) item = await d.receive(flags & C.MSG_DONTWAIT ? 0 : this._timeout, peek);
-    const data = item.data.length > n ? item.data.subarray(0, n) : item.data;
+    let data = item.data.length > n ? item.data.subarray(0, n) : item.data;
+    if (peek) data = data.slice(); // still queued: the caller gets its own bytes
     // A plain pair: `data, addr = ...` destructures it; the address itself prints like Python's.
     return [data.length ? asPyBytes(data) : emptyBytes(), toPyAddress(this._family, item.from)];
   }
@@ -609,9 +614,11 @@ export class Socket {
 
   private async release(): Promise<void> {
     const ebadf = oserror(E.EBADF);
-    this.acceptors.fail(ebadf);
     const jobs: Promise<void>[] = [];
-    for (const s of this.acceptQueue.splice(0)) jobs.push(s.close());
+    if (this.listening) {
+      this.acceptors.fail(ebadf);
+      for (const s of this.acceptQueue.splice(0)) jobs.push(s.close());
+    }
     if (this.listener) {
       jobs.push(this.listener.close().catch(() => undefined));
       this.listener = null;
@@ -731,7 +738,8 @@ export class Socket {
   }
 }
 
-const EMPTY = new Uint8Array(0);
+const NO_SOCKETS: Socket[] = [];
+const NO_WAITERS = new WaitList();
 
 /** Stands in for the connection of a never-connected socket after shutdown(): reads give EOF. */
 const SHUT_CONN = {

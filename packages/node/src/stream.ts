@@ -8,6 +8,8 @@ const noop = (): void => {};
 export class NodeStream implements StreamTransport {
   private h: StreamHandlers | null = null;
   private closed = false;
+  private readonly local: NetAddress;
+  private readonly remote: NetAddress;
   private readonly onWritten = (): void => {
     if (this.h !== null && this.sock.writableLength === 0) this.h.onDrain();
   };
@@ -19,6 +21,10 @@ export class NodeStream implements StreamTransport {
     readonly sock: net.Socket,
     private readonly unix?: { local: string; remote: string },
   ) {
+    // Addresses are read now: Node forgets them once the peer resets (CPython's accept()
+    // still reports the real client address).
+    this.local = { host: sock.localAddress ?? "", port: sock.localPort ?? 0 };
+    this.remote = { host: sock.remoteAddress ?? "", port: sock.remotePort ?? 0 };
     // Hold data until core installs its handlers; an 'error' listener always, or a
     // peer reset would crash the process.
     sock.pause();
@@ -93,12 +99,12 @@ export class NodeStream implements StreamTransport {
 
   localAddress(): NetAddress {
     if (this.unix) return { host: this.unix.local, port: 0 };
-    return { host: this.sock.localAddress ?? "", port: this.sock.localPort ?? 0 };
+    return this.local;
   }
 
   remoteAddress(): NetAddress {
     if (this.unix) return { host: this.unix.remote, port: 0 };
-    return { host: this.sock.remoteAddress ?? "", port: this.sock.remotePort ?? 0 };
+    return this.remote;
   }
 
   setNoDelay(on: boolean): void {
