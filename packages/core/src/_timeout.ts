@@ -52,12 +52,15 @@ export class WaitList {
 
   /** Wait until `wake()` (resolves), `fail(err)` (rejects) or `seconds` pass (rejects `timeout`). */
   wait(seconds: number | null): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const w: Waiter = { resolve, reject, timer: undefined };
-      if (seconds !== null && seconds < MAX_TIMER_S) w.timer = setTimeout(() => this.expire(w), seconds * 1000);
-      if (this.one === null) this.one = w;
-      else (this.more ??= []).push(w);
-    });
+    return new Promise<void>((resolve, reject) => this.add(resolve, reject, seconds));
+  }
+
+  /** Callback form of {@link wait}: `onWake()` on wake, `onFail(err)` on fail or timeout. */
+  add(onWake: () => void, onFail: (e: unknown) => void, seconds: number | null): void {
+    const w: Waiter = { resolve: onWake, reject: onFail, timer: undefined };
+    if (seconds !== null && seconds < MAX_TIMER_S) w.timer = setTimeout(() => this.expire(w), seconds * 1000);
+    if (this.one === null) this.one = w;
+    else (this.more ??= []).push(w);
   }
 
   private expire(w: Waiter): void {

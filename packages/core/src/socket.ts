@@ -380,14 +380,56 @@ export class Socket {
    * Flags: `MSG_PEEK`, `MSG_WAITALL`, `MSG_DONTWAIT`.
    * @throws TimeoutError `timed out`, BlockingIOError `[Errno 11]`, ConnectionResetError, ValueError.
    */
-  async recv(bufsize: number, flags = 0): Promise<PyBytes> {
-    this.check();
-    const n = bufsizeArg(bufsize, "recv");
-    if (!this.isStream) return this.recvDatagram(n, flags).then((r) => r[0]);
-    const c = this.streamConn();
-    if (n === 0) return emptyBytes();
-    // Hot path: data already buffered, plain recv: no waiter, no timer, no extra Promise.
-    if (flags === 0 && c.size > 0 && !c.readShut) return asPyBytes(c.take(n));
+  recv(bufsize: number, flags = 0): Promise<PyBytes> {
+    // Not an async function: the common cases cost one Promise (see bench/overhead.ts).
+    try {
+      this.check();
+      const n = bufsizeArg(bufsize, "recv");
+      if (!this.isStream) return this.recvDatagram(n, flags).then((r) => r[0]);
+      const c = this.streamConn();
+      if (n === 0) return Promise.resolve(emptyBytes());
+      if (flags !== 0) return this.recvFlags(c, n, flags);
+      const r = this.readNow(c, n);
+      if (r !== undefined) return Promise.resolve(r);
+      if (this._timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      return this.recvWait(c, n);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** What a plain recv returns right now, or `undefined` if it must wait. Throws a latched error. */
+  private readNow(c: StreamConn, n: number): PyBytes | undefined {
+    if (c.readShut) return emptyBytes();
+    if (c.size > 0) return asPyBytes(c.take(n));
+    const err = c.takeError();
+    if (err) throw err;
+    if (c.eof) return emptyBytes();
+    return undefined;
+  }
+
+  /** A plain recv that waits: one Promise, resolved with the bytes when they arrive. */
+  private recvWait(c: StreamConn, n: number): Promise<PyBytes> {
+    const timeout = this._timeout;
+    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    return new Promise<PyBytes>((resolve, reject) => {
+      const attempt = (): void => {
+        let r: PyBytes | undefined;
+        try {
+          this.check();
+          r = this.readNow(c, n);
+          if (r === undefined) c.readers.add(attempt, reject, timeout === null ? null : remaining(timeout, deadline));
+        } catch (err) {
+          return reject(err);
+        }
+        if (r !== undefined) resolve(r);
+      };
+      c.readers.add(attempt, reject, timeout);
+    });
+  }
+
+  /** recv with flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT. */
+  private async recvFlags(c: StreamConn, n: number, flags: number): Promise<PyBytes> {
     if (flags & C.MSG_WAITALL) {
       const all = await this.recvAll(c, n, flags);
       return all.length ? asPyBytes(all) : emptyBytes();
@@ -395,7 +437,6 @@ export class Socket {
     const peek = (flags & C.MSG_PEEK) !== 0;
     const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
-    // One loop, one Promise per wait: this is the path of every recv that must wait.
     for (;;) {
       if (c.readShut) return emptyBytes();
       // A peek returns a copy: the bytes stay queued and a later recv returns them again.
@@ -522,20 +563,21 @@ export class Socket {
    * With a timeout, one deadline covers the whole call (part of the data may have been sent).
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
    */
-  async sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
-    this.check();
-    const bytes = toBytes(data);
-    this.checkFlags(flags);
-    if (!this.isStream) {
-      await this.send(bytes, flags);
-      return;
+  sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
+    // Not an async function: when the OS takes everything at once, nothing is allocated.
+    try {
+      this.check();
+      const bytes = toBytes(data);
+      this.checkFlags(flags);
+      if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
+      const c = this.writableConn();
+      if (bytes.length === 0) return RESOLVED;
+      const k = flags === 0 ? c.tryWrite(bytes) : -1;
+      if (k === bytes.length && !c.t.writePending) return RESOLVED;
+      return c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const c = this.writableConn();
-    if (bytes.length === 0) return;
-    // Hot path: the OS takes everything at once; nothing to wait for.
-    const k = flags === 0 ? c.tryWrite(bytes) : -1;
-    if (k === bytes.length && !c.t.writePending) return;
-    await c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
   }
 
   /**
@@ -739,6 +781,7 @@ export class Socket {
 }
 
 const NO_SOCKETS: Socket[] = [];
+const RESOLVED: Promise<void> = Promise.resolve();
 const NO_WAITERS = new WaitList();
 
 /** Stands in for the connection of a never-connected socket after shutdown(): reads give EOF. */

@@ -3,6 +3,7 @@ import type * as net from "node:net";
 import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
 
 const noop = (): void => {};
+const NOTHING = new Uint8Array(0);
 
 /** Wraps a connected `net.Socket` (created with `allowHalfOpen: true`). */
 export class NodeStream implements StreamTransport {
@@ -64,7 +65,11 @@ export class NodeStream implements StreamTransport {
       err.code = "EPIPE";
       throw err;
     }
-    s.write(data, this.onWritten);
+    s.write(data);
+    // Usually libuv hands everything to the kernel inside write(). Only when Node kept some
+    // of it does core need to hear when it is gone: an empty write's callback runs after
+    // every earlier write (no callback, no nextTick, on the common path).
+    if (s.writableLength > 0) s.write(NOTHING, this.onWritten);
     return data.length;
   }
 
