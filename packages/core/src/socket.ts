@@ -497,11 +497,21 @@ export class Socket {
    * `bufsize` is truncated and the rest discarded. On TCP the address is `null` (Python's
    * `None`); it is typed as an `Address` so UDP code ports as `sendto(data, addr)`.
    */
-  async recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address]> {
-    this.check();
-    const n = bufsizeArg(bufsize, "recvfrom");
-    if (this.isStream) return tuple(await this.recv(n, flags), null) as unknown as [PyBytes, Address];
-    return this.recvDatagram(n, flags);
+  recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address]> {
+    try {
+      this.check();
+      const n = bufsizeArg(bufsize, "recvfrom");
+      if (this.isStream) return this.recv(n, flags).then((d) => tuple(d, null) as unknown as [PyBytes, Address]);
+      const d = this.dgram;
+      // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
+      if (d !== null && flags === 0 && !d.hasError) {
+        const item = d.take(false);
+        if (item !== undefined) return Promise.resolve(this.datagramResult(item.data, item.from, n, false));
+      }
+      return this.recvDatagram(n, flags);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Like `nbytes, address = sock.recvfrom_into(buffer[, nbytes[, flags]])`. */
@@ -519,12 +529,15 @@ export class Socket {
   private async recvDatagram(n: number, flags: number): Promise<[PyBytes, Address]> {
     const d = this.dgram ?? (await this.ensureDatagram());
     const peek = (flags & C.MSG_PEEK) !== 0;
-    let item = flags === 0 && !d.hasError ? d.take(false) : undefined;
-    if (item === undefined) item = await d.receive(flags & C.MSG_DONTWAIT ? 0 : this._timeout, peek);
-    let data = item.data.length > n ? item.data.subarray(0, n) : item.data;
+    const item = await d.receive(flags & C.MSG_DONTWAIT ? 0 : this._timeout, peek);
+    return this.datagramResult(item.data, item.from, n, peek);
+  }
+
+  /** `(data, address)`: truncated to `n` like Linux; a plain pair, the address prints like Python's. */
+  private datagramResult(bytes: Uint8Array, from: NetAddress, n: number, peek: boolean): [PyBytes, Address] {
+    let data = bytes.length > n ? bytes.subarray(0, n) : bytes;
     if (peek) data = data.slice(); // still queued: the caller gets its own bytes
-    // A plain pair: `data, addr = ...` destructures it; the address itself prints like Python's.
-    return [data.length ? asPyBytes(data) : emptyBytes(), toPyAddress(this._family, item.from)];
+    return [data.length ? asPyBytes(data) : emptyBytes(), toPyAddress(this._family, from)];
   }
 
   // --- send ---
@@ -586,16 +599,31 @@ export class Socket {
    * @returns the number of bytes sent.
    * @throws OSError `[Errno 90] Message too long`, PermissionError `[Errno 13]` (broadcast without SO_BROADCAST).
    */
-  async sendto(data: Uint8Array | ArrayBufferView | string, flagsOrAddress: number | AddressInput, address?: AddressInput): Promise<number> {
-    this.check();
-    if (arguments.length < 2) throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
-    const bytes = toBytes(data);
-    let flags = 0;
-    let addr: unknown = flagsOrAddress;
-    if (arguments.length >= 3) {
-      flags = intArg(flagsOrAddress);
-      addr = address;
+  sendto(data: Uint8Array | ArrayBufferView | string, flagsOrAddress: number | AddressInput, address?: AddressInput): Promise<number> {
+    try {
+      this.check();
+      if (arguments.length < 2) throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
+      // Hot path of a UDP server replying to an address recvfrom returned: no parsing, no async frame.
+      const d = this.dgram;
+      const ep = arguments.length === 2 && d !== null && d.peer === null ? knownEndpoint(flagsOrAddress) : undefined;
+      if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host)) {
+        const bytes = toBytes(data);
+        if (bytes.length <= (MAX_UDP[this._family] ?? 65507)) {
+          const pending = d!.send(bytes, ep);
+          return pending ? pending.then(() => bytes.length) : Promise.resolve(bytes.length);
+        }
+      }
+      return arguments.length >= 3
+        ? this.sendtoSlow(data, flagsOrAddress as number, address, 3)
+        : this.sendtoSlow(data, 0, flagsOrAddress, 2);
+    } catch (err) {
+      return Promise.reject(err);
     }
+  }
+
+  private async sendtoSlow(data: unknown, flagsArg: unknown, addr: unknown, nargs: number): Promise<number> {
+    const bytes = toBytes(data);
+    const flags = nargs >= 3 ? intArg(flagsArg) : 0;
     let ep = knownEndpoint(addr);
     const a = ep === undefined ? parseAddress(this._family, addr, "sendto") : null;
     if (this.isStream) {
@@ -604,8 +632,7 @@ export class Socket {
     }
     if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
     if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(a ?? parseAddress(this._family, addr, "sendto"), this.adapter);
-    if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && (ep.host === "255.255.255.255" || ep.host === "127.255.255.255"))
-      throw oserror(E.EACCES);
+    if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
     const d = this.dgram ?? (await this.ensureDatagram());
     const samePeer = d.peer !== null && d.t.connect !== undefined && d.peer.host === ep.host && d.peer.port === ep.port;
     const pending = d.send(bytes, samePeer ? undefined : ep);
@@ -781,6 +808,8 @@ export class Socket {
 }
 
 const NO_SOCKETS: Socket[] = [];
+/** Broadcast destinations that need SO_BROADCAST (the limited one, and loopback's). */
+const isBroadcast = (host: string): boolean => host === "255.255.255.255" || host === "127.255.255.255";
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_WAITERS = new WaitList();
 
