@@ -21,7 +21,8 @@ export class BunStream implements StreamTransport {
   private closed = false;
   private closing = false;
   private closeWaiters: (() => void)[] | null = null;
-  private readonly remote: NetAddress;
+  private readonly remoteHost: string;
+  private readonly remotePort: number;
 
   /** `unix`: the socket path and which side owns it (Bun reports no unix addresses). */
   constructor(
@@ -30,7 +31,8 @@ export class BunStream implements StreamTransport {
   ) {
     sock.data = this;
     // Read now: after a peer reset Bun reports no address (CPython's accept() still does).
-    this.remote = { host: sock.remoteAddress ?? "", port: sock.remotePort ?? 0 };
+    this.remoteHost = sock.remoteAddress ?? "";
+    this.remotePort = sock.remotePort ?? 0;
     sock.pause?.();
     sock.setNoDelay(false); // Bun defaults to TCP_NODELAY=1; Python's default is 0
   }
@@ -103,7 +105,7 @@ export class BunStream implements StreamTransport {
 
   remoteAddress(): NetAddress {
     if (this.unix) return { host: this.unix.local ? "" : this.unix.path, port: 0 };
-    return this.remote;
+    return { host: this.remoteHost, port: this.remotePort };
   }
 
   setNoDelay(on: boolean): void {

@@ -66,30 +66,40 @@ export function tuple<T extends unknown[]>(...items: T): T {
   return t as unknown as T;
 }
 
-// Returned addresses are frozen tuples (immutable, like Python's), shared per peer, and
-// remembered with their endpoint so that `sendto(data, addr)` with a tuple we returned needs
-// no parsing or resolving: the UDP echo loop's hot path.
+// Addresses of received datagrams are frozen tuples (immutable, like Python's), shared per
+// peer and remembered with their endpoint, so that `sendto(data, addr)` with a tuple that
+// recvfrom returned needs no parsing or resolving: the UDP echo loop's hot path. Other
+// addresses (accept, getsockname …) are fresh tuples: freezing costs memory per connection.
 const tuples = new Map<string, Address>();
 const endpoints = new WeakMap<object, Endpoint>();
 
-/** The address tuple Python returns for `a` on a socket of `family`. */
-export function toPyAddress(family: number, a: NetAddress): Address {
-  if (family === AF_UNIX) return a.host;
-  const key = a.host + "|" + a.port + "|" + family;
-  let t = tuples.get(key);
-  if (t !== undefined) return t;
+function buildTuple(family: number, a: NetAddress): [Address, string] {
   let host = a.host;
   if (family === AF_INET6) {
     const pct = host.indexOf("%");
     if (pct >= 0) host = host.slice(0, pct);
     if (ipVersion(host) === 4) host = "::ffff:" + host;
-    t = tuple(host, a.port, 0, 0);
-  } else {
-    if (host.startsWith("::ffff:") && ipVersion(host.slice(7)) === 4) host = host.slice(7);
-    if (host === "::" || host === "") host = "0.0.0.0";
-    t = tuple(host, a.port);
+    return [tuple(host, a.port, 0, 0), host];
   }
-  Object.freeze(t);
+  if (host.startsWith("::ffff:") && ipVersion(host.slice(7)) === 4) host = host.slice(7);
+  if (host === "::" || host === "") host = "0.0.0.0";
+  return [tuple(host, a.port), host];
+}
+
+/** The address tuple Python returns for `a` on a socket of `family`. */
+export function toPyAddress(family: number, a: NetAddress): Address {
+  if (family === AF_UNIX) return a.host;
+  return buildTuple(family, a)[0];
+}
+
+/** Like {@link toPyAddress}, shared and frozen per peer, and known to {@link knownEndpoint}. */
+export function peerAddress(family: number, a: NetAddress): Address {
+  if (family === AF_UNIX) return a.host;
+  const key = a.host + "|" + a.port + "|" + family;
+  let t = tuples.get(key);
+  if (t !== undefined) return t;
+  const [built, host] = buildTuple(family, a);
+  t = Object.freeze(built) as Address;
   if (tuples.size >= 4096) tuples.clear();
   tuples.set(key, t);
   endpoints.set(t as object, { kind: "inet", host, port: a.port, ipVersion: family === AF_INET6 ? 6 : 4 });

@@ -10,6 +10,7 @@ import {
   type AddressInput,
   knownEndpoint,
   parseAddress,
+  peerAddress,
   pyRepr,
   resolveAddress,
   toPyAddress,
@@ -64,7 +65,8 @@ export class Socket {
   private _timeout: number | null;
   private _closed = false;
   private readonly adapter: Adapter;
-  private readonly opts: SocketOptions;
+  /** Option table, created on first use (most sockets never touch an option). */
+  private _opts: SocketOptions | null = null;
   /** Stream: the OS listener created by bind() (a real bind) and used by listen(). */
   private listener: Listener | null = null;
   private listening = false;
@@ -99,7 +101,10 @@ export class Socket {
     this._timeout = getdefaulttimeout();
     this._fd = nextFd++;
     this.adapter = adapter ?? getAdapter();
-    this.opts = new SocketOptions(family, type);
+  }
+
+  private get opts(): SocketOptions {
+    return (this._opts ??= new SocketOptions(this._family, this._type));
   }
 
   /** The address family (`AF_INET`, `AF_INET6`, `AF_UNIX`), like `sock.family`. */
@@ -246,9 +251,10 @@ export class Socket {
 
   private attach(t: StreamTransport): void {
     this.conn = new StreamConn(t);
-    if (this._family === C.AF_UNIX) return;
-    t.setNoDelay(this.opts.get(C.IPPROTO_TCP, C.TCP_NODELAY) === 1);
-    if (this.opts.get(C.SOL_SOCKET, C.SO_KEEPALIVE)) t.setKeepAlive(true);
+    // Adapters start with Python's defaults (NODELAY 0, no keepalive); apply what was set.
+    if (this._family === C.AF_UNIX || this._opts === null) return;
+    if (this._opts.get(C.IPPROTO_TCP, C.TCP_NODELAY)) t.setNoDelay(true);
+    if (this._opts.get(C.SOL_SOCKET, C.SO_KEEPALIVE)) t.setKeepAlive(true);
   }
 
   /**
@@ -537,7 +543,7 @@ export class Socket {
   private datagramResult(bytes: Uint8Array, from: NetAddress, n: number, peek: boolean): [PyBytes, Address] {
     let data = bytes.length > n ? bytes.subarray(0, n) : bytes;
     if (peek) data = data.slice(); // still queued: the caller gets its own bytes
-    return [data.length ? asPyBytes(data) : emptyBytes(), toPyAddress(this._family, from)];
+    return [data.length ? asPyBytes(data) : emptyBytes(), peerAddress(this._family, from)];
   }
 
   // --- send ---

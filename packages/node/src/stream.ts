@@ -30,6 +30,8 @@ export class NodeStream implements StreamTransport {
     // peer reset would crash the process.
     sock.pause();
     sock.on("error", noop);
+    // Python's default is TCP_NODELAY 0. Node's already is (a no-op there); Bun's node:net is not.
+    if (!unix) sock.setNoDelay(false);
   }
 
   get raw(): unknown {
