@@ -273,6 +273,28 @@ export class StreamConn implements StreamHandlers {
     if (this.t.writePending) await this.waitDrained(timeout === 0 ? null : timeout, deadline);
   }
 
+  /**
+   * After the transport took every byte: resolve once the runtime handed them all to the OS
+   * (Deno's write, Node's queue). One Promise; the sendall path of every Deno write.
+   */
+  whenDrained(timeout: number | null): Promise<void> {
+    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    return new Promise<void>((resolve, reject) => {
+      const attempt = (): void => {
+        try {
+          if (!this.t.writePending) return resolve();
+          const err = this.takeError();
+          if (err) return reject(err);
+          if (this.gone) return reject(oserror(E.EPIPE));
+          this.writers.add(attempt, reject, timeout === null ? null : remaining(timeout, deadline));
+        } catch (err) {
+          reject(err);
+        }
+      };
+      attempt();
+    });
+  }
+
   private async waitDrained(timeout: number | null, deadline: number): Promise<void> {
     while (this.t.writePending) {
       const err = this.takeError();

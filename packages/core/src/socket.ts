@@ -592,7 +592,7 @@ export class Socket {
       const c = this.writableConn();
       if (bytes.length === 0) return RESOLVED;
       const k = flags === 0 ? c.tryWrite(bytes) : -1;
-      if (k === bytes.length && !c.t.writePending) return RESOLVED;
+      if (k === bytes.length) return c.t.writePending ? c.whenDrained(this._timeout || null) : RESOLVED;
       return c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
     } catch (err) {
       return Promise.reject(err);

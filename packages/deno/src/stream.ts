@@ -7,6 +7,8 @@ import { type DenoConn, deno, toNetAddress } from "./_deno-types.js";
 
 /** Bytes asked for per `read()`: the read-ahead the pump adds on top of core's queue. */
 const READ_SIZE = 64 * 1024;
+/** Reads at least this large give their buffer away instead of being copied. */
+const HANDOFF = 16 * 1024;
 
 /** Deno's own error for writing a closed or shut-down connection (what `conn.write` rejects with). */
 function brokenPipe(): Error {
@@ -106,7 +108,7 @@ export class DenoStream implements StreamTransport {
     const h = this.h;
     if (h === null || this.reading || this.eof || this.closed) return;
     this.reading = true;
-    const buf = (this.buf ??= new Uint8Array(READ_SIZE));
+    let buf = (this.buf ??= new Uint8Array(READ_SIZE));
     try {
       while (!this.paused && !this.closed) {
         let n: number | null;
@@ -123,7 +125,12 @@ export class DenoStream implements StreamTransport {
           if (!this.closed) h.onEnd();
           return;
         }
-        if (!this.closed) h.onData(buf.slice(0, n)); // a copy: `buf` is reused
+        if (this.closed) continue;
+        if (n >= HANDOFF) {
+          // A full read: hand the buffer itself over (no copy) and read into a new one.
+          h.onData(buf.subarray(0, n));
+          buf = this.buf = new Uint8Array(READ_SIZE);
+        } else h.onData(buf.slice(0, n)); // a small read: copy, keep reusing `buf`
       }
     } finally {
       this.reading = false;
