@@ -92,7 +92,7 @@ export class DgramConn implements DatagramHandlers {
     } catch (e) {
       throw fromNative(e);
     }
-    return r ? r.catch((e: unknown) => Promise.reject(fromNative(e))) : undefined;
+    return r ? r.then(undefined, rejectNative) : undefined;
   }
 
   /** Set the default peer; drop queued datagrams from anyone else (Linux does). */
@@ -116,6 +116,8 @@ export class DgramConn implements DatagramHandlers {
     return this.t.close().catch(() => undefined);
   }
 }
+
+const rejectNative = (e: unknown): Promise<never> => Promise.reject(fromNative(e));
 
 function samePeer(a: NetAddress, b: NetAddress): boolean {
   if (a.port !== b.port) return false;

@@ -92,9 +92,24 @@ export function toPyAddress(family: number, a: NetAddress): Address {
   return buildTuple(family, a)[0];
 }
 
+let lastHost = "";
+let lastPort = -1;
+let lastFamily = -1;
+let lastTuple: Address = "";
+
 /** Like {@link toPyAddress}, shared and frozen per peer, and known to {@link knownEndpoint}. */
 export function peerAddress(family: number, a: NetAddress): Address {
   if (family === AF_UNIX) return a.host;
+  // A server usually hears from the same peer many times in a row.
+  if (a.port === lastPort && a.host === lastHost && family === lastFamily) return lastTuple;
+  lastHost = a.host;
+  lastPort = a.port;
+  lastFamily = family;
+  lastTuple = peerTuple(family, a);
+  return lastTuple;
+}
+
+function peerTuple(family: number, a: NetAddress): Address {
   const key = a.host + "|" + a.port + "|" + family;
   let t = tuples.get(key);
   if (t !== undefined) return t;
