@@ -113,9 +113,16 @@ export async function gethostbyname(hostname: string): Promise<string> {
   return (res[0]![4] as [string, number])[0];
 }
 
-/** Like `socket.gethostname()`. */
+/**
+ * Like `socket.gethostname()`.
+ * @throws PermissionError on Deno without `--allow-sys=hostname` (or `-A`).
+ */
 export function gethostname(): string {
-  return getAdapter().hostname();
+  try {
+    return getAdapter().hostname();
+  } catch (err) {
+    throw fromNative(err); // e.g. Deno without --allow-sys: PermissionError [Errno 13]
+  }
 }
 
 /** Options of {@link create_connection} (Python's keyword-only arguments). */

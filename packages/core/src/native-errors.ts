@@ -16,6 +16,7 @@ const DENO_NAMES: Record<string, number> = {
   TimedOut: E.ETIMEDOUT,
   NotFound: E.ENOENT,
   PermissionDenied: E.EACCES,
+  NotCapable: E.EACCES,
   AlreadyExists: E.EEXIST,
 };
 
