@@ -65,8 +65,14 @@ class BunDatagram implements DatagramTransport {
    * never does that to an unconnected socket, so send again (the kernel cleared it).
    * The ICMP error is still reported through `onError`.
    */
-  send(data: Uint8Array, to?: NetAddress): Promise<void> {
+  send(data: Uint8Array, to?: NetAddress): Promise<void> | void {
     if (!to) return Promise.reject(new TypeError("Bun UDP socket is not connected: a destination is required"));
+    // Common case: the kernel takes it now; nothing to wait for, no Promise.
+    try {
+      if (this.sock.send(data, to.port, to.host)) return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== "ECONNREFUSED") throw err;
+    }
     return new Promise((resolve, reject) => {
       let refusedRetries = 0;
       const attempt = (): void => {
