@@ -1,5 +1,5 @@
 // Socket addresses: Python-shaped validation (CPython's texts), name resolution, Python printing.
-import { AF_INET, AF_INET6, AF_UNIX } from "./constants.js";
+import { AF_INET6, AF_UNIX } from "./constants.js";
 import type { Adapter, Endpoint, NetAddress } from "./contract.js";
 import { OSError, OverflowError, gaiError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
