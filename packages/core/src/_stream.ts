@@ -6,6 +6,7 @@ import { errno as E } from "./errno.js";
 import { BlockingIOError, type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { WaitList, remaining } from "./_timeout.js";
+import { tuneAllocator } from "./_allocator.js";
 
 /** Read-ahead per socket: pause the transport at this many buffered bytes… */
 export const HIGH_WATER = 128 * 1024;
@@ -35,6 +36,7 @@ export class StreamConn implements StreamHandlers {
   readonly writers: WaitList = new WaitList();
 
   constructor(readonly t: StreamTransport) {
+    tuneAllocator();
     t.start(this);
   }
 
