@@ -7,6 +7,7 @@
 import { useAdapter, getAdapter } from "@polysock/core";
 import { cases, runtime } from "./suite/_harness.js";
 import "./suite/tcp.js";
+import "./suite/bursts.js";
 import "./suite/timeouts.js";
 import "./suite/errors.js";
 import "./suite/udp.js";

@@ -72,6 +72,9 @@ export class BunStream implements StreamTransport {
     return n;
   }
 
+  /** Bun's write() copies into the kernel at once, and its reads are up to 512 KiB: core batches sendall. */
+  readonly batchWrites = true;
+
   /** Bun never holds accepted bytes: they are in the kernel, the rest was refused. */
   get writePending(): boolean {
     return false;

@@ -12,6 +12,8 @@ import { tuneAllocator } from "./_allocator.js";
 export const HIGH_WATER = 128 * 1024;
 /** …and resume below this many. */
 export const LOW_WATER = 64 * 1024;
+/** Largest batch of sendall data sent as one write (transports with `batchWrites`). */
+export const BATCH_MAX = 512 * 1024;
 
 export class StreamConn implements StreamHandlers {
   private chunks: Uint8Array[] = [];
@@ -32,11 +34,27 @@ export class StreamConn implements StreamHandlers {
   private error: OSError | null = null;
   private errored = false;
   private writeBlocked = false;
+  /**
+   * Write batching (see {@link StreamTransport.batchWrites}): while unread input is queued
+   * the app is working through a burst, so sendall copies into `batch` and the burst goes
+   * out as one write — when it ends, when the batch is full, before a read waits, or at
+   * the latest on the next turn of the event loop. Accepted bytes the transport has not
+   * taken yet are the `backlog`, written before anything else; close and shutdown wait for it.
+   */
+  private readonly batching: boolean;
+  private batch: Uint8Array | null = null;
+  private batched = 0;
+  private backlog: Uint8Array | null = null;
+  /** After the backlog: 1 = shutdownWrite, 2 = close. */
+  private afterBacklog = 0;
+  /** In the queue of batches to send on the next turn. */
+  flushQueued = false;
   readonly readers: WaitList = new WaitList();
   readonly writers: WaitList = new WaitList();
 
   constructor(readonly t: StreamTransport) {
     tuneAllocator();
+    this.batching = t.batchWrites === true;
     t.start(this);
   }
 
@@ -68,12 +86,21 @@ export class StreamConn implements StreamHandlers {
   }
 
   onDrain(): void {
+    if (this.backlog !== null) {
+      if (!this.writeOwned(this.backlog)) return;
+      this.dropBatch();
+      if (this.afterBacklog === 1) this.t.shutdownWrite();
+      else if (this.afterBacklog === 2) void this.t.close().catch(() => undefined);
+      this.afterBacklog = 0;
+    }
     this.writeBlocked = false;
     this.writers.wake();
   }
 
   onClose(): void {
     this.gone = true;
+    this.batched = 0;
+    this.backlog = null;
     this.eof = true;
     this.readers.wake();
     this.writers.wake();
@@ -181,6 +208,7 @@ export class StreamConn implements StreamHandlers {
   /** Wait until readable, honouring Python's timeout modes (0 → EAGAIN at once). */
   async waitReadable(timeout: number | null, deadline: number): Promise<void> {
     if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+    this.flush();
     while (!this.readable) await this.readers.wait(remaining(timeout, deadline));
   }
 
@@ -192,6 +220,7 @@ export class StreamConn implements StreamHandlers {
     if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
     const before = this.size;
     this.need = before + 1;
+    this.flush();
     if (this.paused && !this.gone) {
       this.paused = false;
       this.t.resume();
@@ -213,6 +242,7 @@ export class StreamConn implements StreamHandlers {
   }
 
   private offer(data: Uint8Array): number {
+    if (this.batched > 0 && !this.flushBatch()) return 0;
     try {
       const n = this.t.write(data);
       if (n < data.length) this.writeBlocked = true;
@@ -232,6 +262,7 @@ export class StreamConn implements StreamHandlers {
    */
   tryWrite(data: Uint8Array): number {
     if (this.congested || this.error !== null || this.writeShut || this.gone) return -1;
+    if (this.batching) return this.batchWrite(data);
     try {
       const n = this.t.write(data);
       if (n < data.length) this.writeBlocked = true;
@@ -306,10 +337,91 @@ export class StreamConn implements StreamHandlers {
     }
   }
 
+  // --- write batching ---
+
+  private batchWrite(data: Uint8Array): number {
+    const len = data.length;
+    if (this.size > 0 && len <= BATCH_MAX) {
+      // Mid-burst: keep a copy (the caller may reuse its buffer once sendall resolves).
+      if (this.batched + len > BATCH_MAX && !this.flushBatch()) return -1;
+      this.addToBatch(data);
+      queueFlush(this);
+      return len;
+    }
+    if (this.batched > 0) {
+      // End of the burst: these bytes and the batch as one write when they fit.
+      if (this.batched + len <= BATCH_MAX) {
+        this.addToBatch(data);
+        this.flushBatch();
+        return len;
+      }
+      if (!this.flushBatch()) return -1;
+    }
+    try {
+      const n = this.t.write(data);
+      if (n < len) this.writeBlocked = true;
+      return n;
+    } catch {
+      return -1;
+    }
+  }
+
+  private addToBatch(data: Uint8Array): void {
+    const b = (this.batch ??= freeBatches.pop() ?? new Uint8Array(BATCH_MAX));
+    b.set(data, this.batched);
+    this.batched += data.length;
+  }
+
+  /** Send the batch now (before a read waits, and on the next turn of the event loop). */
+  flush(): void {
+    if (this.batched > 0) this.flushBatch();
+  }
+
+  /** Write the batch; true if the transport took all of it (else the rest is the backlog). */
+  private flushBatch(): boolean {
+    const out = this.batch!.subarray(0, this.batched);
+    this.batched = 0;
+    if (!this.writeOwned(out)) return false;
+    if (this.size === 0) this.dropBatch();
+    return true;
+  }
+
+  /** Write bytes core owns; what the transport does not take becomes the backlog. */
+  private writeOwned(out: Uint8Array): boolean {
+    let n: number;
+    try {
+      n = this.t.write(out);
+    } catch (err) {
+      // Bytes sendall already accepted cannot go out: report it on the next call, as the
+      // kernel reports an error on a socket's buffered data.
+      if (!this.errored) this.error = fromNative(err);
+      this.errored = true;
+      this.backlog = null;
+      this.dropBatch();
+      return false;
+    }
+    if (n < out.length) {
+      this.backlog = out.subarray(n);
+      this.writeBlocked = true;
+      return false;
+    }
+    this.backlog = null;
+    return true;
+  }
+
+  private dropBatch(): void {
+    const b = this.batch;
+    this.batch = null;
+    if (b !== null && freeBatches.length < FREE_BATCHES) freeBatches.push(b);
+  }
+
   shutdownWrite(): void {
     if (this.writeShut) return;
     this.writeShut = true;
-    if (!this.gone) this.t.shutdownWrite();
+    if (this.gone) return;
+    this.flush();
+    if (this.backlog !== null) this.afterBacklog = 1;
+    else this.t.shutdownWrite();
   }
 
   /** Reject every pending call with `err` (our own close → EBADF). */
@@ -329,6 +441,12 @@ export class StreamConn implements StreamHandlers {
       this.t.abort();
       return Promise.resolve();
     }
+    this.flush();
+    if (this.backlog !== null) {
+      // Like close(2): returns at once; the accepted bytes, then FIN, follow when the peer reads.
+      this.afterBacklog = 2;
+      return Promise.resolve();
+    }
     const closing = this.t.close().catch(() => undefined);
     // close(2) returns at once and the kernel flushes in the background; when the runtime
     // still holds unsent bytes (a timed-out sendall to a stalled peer), do not wait for them.
@@ -337,3 +455,29 @@ export class StreamConn implements StreamHandlers {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Batch buffers kept for reuse (at most this many, across all connections). */
+const FREE_BATCHES = 8;
+const freeBatches: Uint8Array[] = [];
+
+/** Connections whose batch goes out on the next turn of the event loop (one timer for all). */
+let flushList: StreamConn[] = [];
+const nextTurn: (fn: () => void) => void =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
+    ? (fn) => void (globalThis as unknown as { setImmediate(f: () => void): unknown }).setImmediate(fn)
+    : (fn) => void setTimeout(fn, 0);
+
+function queueFlush(c: StreamConn): void {
+  if (c.flushQueued) return;
+  c.flushQueued = true;
+  if (flushList.push(c) === 1) nextTurn(flushAll);
+}
+
+function flushAll(): void {
+  const list = flushList;
+  flushList = [];
+  for (const c of list) {
+    c.flushQueued = false;
+    c.flush();
+  }
+}

@@ -73,6 +73,12 @@ export interface StreamTransport {
   setKeepAlive(on: boolean): void;
   /** The native object (escape hatch, read-only). */
   readonly raw: unknown;
+  /**
+   * `write()` copies what it accepts before returning and never holds it (`writePending` is
+   * always false), and the runtime delivers reads much larger than a typical `recv` size
+   * (Bun: 512 KiB). Core then batches the sendall calls of a burst into one write.
+   */
+  readonly batchWrites?: boolean;
 }
 
 /** Options for {@link Adapter.listen}. */

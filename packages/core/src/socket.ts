@@ -430,6 +430,7 @@ export class Socket {
         }
         if (r !== undefined) resolve(r);
       };
+      c.flush(); // a batch of sendall data goes out before waiting for the reply
       c.readers.add(attempt, reject, timeout);
     });
   }
@@ -451,6 +452,7 @@ export class Socket {
       if (err) throw err;
       if (c.eof) return emptyBytes();
       if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      c.flush();
       await c.readers.wait(timeout === null ? null : remaining(timeout, deadline));
       this.check();
     }

@@ -1,0 +1,111 @@
+// Replies sent while more input is queued (a burst): on Bun core batches them into one
+// write (StreamTransport.batchWrites). Whatever the runtime, the peer must get every byte,
+// in order, as it was when sendall resolved — also across close, shutdown and a slow reader.
+import { assert, closeAll, pair, pattern, recvAll, same, sleep, socket, test, text } from "./_harness.js";
+
+/** recv exactly n bytes (the test's own framing). */
+async function recvExactly(s: socket.Socket, n: number): Promise<Uint8Array> {
+  const out = new Uint8Array(n);
+  let got = 0;
+  while (got < n) {
+    const d = await s.recv(n - got);
+    if (!d.length) break;
+    out.set(d, got);
+    got += d.length;
+  }
+  return out.subarray(0, got);
+}
+
+test("a reply sent while input is queued reaches the peer before the server waits again", async () => {
+  const [c, s, l] = await pair();
+  c.settimeout(5);
+  await c.sendall("ab"); // both requests in one segment
+  await sleep(30);
+  assert.equal(text(await s.recv(1)), "a"); // "b" still queued
+  await s.sendall("A");
+  assert.equal(text(await s.recv(1)), "b");
+  await s.sendall("B");
+  // The client answers only after both replies: the server's next recv waits on it.
+  const next = s.recv(10);
+  assert.equal(text(await recvExactly(c, 2)), "AB");
+  await c.sendall("c");
+  assert.equal(text(await next), "c");
+  await closeAll(c, s, l);
+});
+
+test("a reply's buffer reused at once after sendall: the peer gets the bytes sendall saw", async () => {
+  const [c, s, l] = await pair();
+  const data = pattern(300 * 1024, 3);
+  await c.sendall(data);
+  await c.shutdown(socket.SHUT_WR);
+  const buf = new Uint8Array(1000);
+  const server = (async () => {
+    for (;;) {
+      const n = await s.recv_into(buf);
+      if (n === 0) break;
+      await s.sendall(buf.subarray(0, n));
+      buf.fill(0xee); // like Python reusing a bytearray after sendall returned
+    }
+    await s.close();
+  })();
+  const got = await recvAll(c);
+  await server;
+  assert.equal(got.length, data.length);
+  assert.ok(same(got, data), "echo differs from what was sent");
+  await closeAll(c, l);
+});
+
+test("close right after replies sent during a burst delivers them all, then EOF", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall(pattern(200 * 1024, 5));
+  await sleep(50);
+  const head = await s.recv(100); // the rest stays queued
+  await s.sendall(head);
+  await s.sendall("tail");
+  // Read everything else without replying (close with unread bytes would reset), then close.
+  let rest = 200 * 1024 - head.length;
+  while (rest > 0) rest -= (await s.recv(rest)).length;
+  await s.close();
+  const got = await recvAll(c);
+  assert.equal(got.length, 104);
+  assert.ok(same(got.subarray(0, 100), head), "reply differs");
+  assert.equal(text(got.subarray(100)), "tail");
+  await closeAll(c, l);
+});
+
+test("shutdown(SHUT_WR) after replies sent during a burst: the replies, then EOF; reading goes on", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("1234");
+  await sleep(30);
+  assert.equal(text(await s.recv(2)), "12");
+  await s.sendall("x");
+  await s.shutdown(socket.SHUT_WR);
+  assert.equal(text(await recvAll(c)), "x");
+  assert.equal(text(await s.recv(10)), "34");
+  await c.sendall("more");
+  assert.equal(text(await s.recv(10)), "more");
+  await closeAll(c, s, l);
+});
+
+test("a slow reader: replies past the kernel's buffers all arrive in order, also after close", async () => {
+  const [c, s, l] = await pair();
+  const data = pattern(6 * 1024 * 1024, 11);
+  const server = (async () => {
+    for (;;) {
+      const d = await s.recv(65536);
+      if (!d.length) break;
+      await s.sendall(d);
+    }
+    await s.close();
+  })();
+  const sending = (async () => {
+    await c.sendall(data);
+    await c.shutdown(socket.SHUT_WR);
+  })();
+  await sleep(300); // let both directions fill up before the client reads
+  const got = await recvAll(c);
+  await Promise.all([sending, server]);
+  assert.equal(got.length, data.length);
+  assert.ok(same(got, data), "echo differs from what was sent");
+  await closeAll(c, l);
+}, 60000);
