@@ -8,7 +8,7 @@ import { fromNative } from "./native-errors.js";
 import { WaitList, remaining } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
 
-/** Read-ahead per socket: pause the transport at this many buffered bytes… */
+/** Read-ahead per socket: pause the transport at this many buffered bytes (plus the chunk that crossed it)… */
 export const HIGH_WATER = 128 * 1024;
 /** …and resume below this many. */
 export const LOW_WATER = 64 * 1024;
@@ -44,13 +44,24 @@ export class StreamConn implements StreamHandlers {
   private readonly batching: boolean;
   private batch: Uint8Array | null = null;
   private batched = 0;
+  /**
+   * The batch by reference instead of in `batch`: consecutive bytes of one received chunk,
+   * sent back as recv returned them (an echo or proxy). They are bytes — immutable in Python.
+   */
+  private batchView: Uint8Array | null = null;
+  /** What the last recv returned (only for batching by reference). */
+  private lastTaken: Uint8Array | null = null;
   private backlog: Uint8Array | null = null;
   /** After the backlog: 1 = shutdownWrite, 2 = close. */
   private afterBacklog = 0;
   /** In the queue of batches to send on the next turn. */
   flushQueued = false;
   readonly readers: WaitList = new WaitList();
-  readonly writers: WaitList = new WaitList();
+  private _writers: WaitList | null = null;
+  /** Calls waiting to write (created on first use: most connections never wait). */
+  get writers(): WaitList {
+    return (this._writers ??= new WaitList());
+  }
 
   constructor(readonly t: StreamTransport) {
     tuneAllocator();
@@ -62,9 +73,12 @@ export class StreamConn implements StreamHandlers {
 
   onData(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
+    const before = this.size;
     this.chunks.push(chunk);
     this.size += chunk.length;
-    if (!this.paused && this.size >= HIGH_WATER && this.size >= this.need) {
+    // One chunk alone never pauses (Bun reads up to 512 KiB at a time; pausing for each
+    // would cost two epoll_ctl calls per read): at most HIGH_WATER plus one chunk is queued.
+    if (!this.paused && before > 0 && this.size >= HIGH_WATER && this.size >= this.need) {
       this.paused = true;
       this.t.pause();
     }
@@ -82,7 +96,7 @@ export class StreamConn implements StreamHandlers {
     this.errored = true;
     this.eof = true;
     this.readers.wake();
-    this.writers.wake();
+    this._writers?.wake();
   }
 
   onDrain(): void {
@@ -94,16 +108,17 @@ export class StreamConn implements StreamHandlers {
       this.afterBacklog = 0;
     }
     this.writeBlocked = false;
-    this.writers.wake();
+    this._writers?.wake();
   }
 
   onClose(): void {
     this.gone = true;
     this.batched = 0;
+    this.batchView = null;
     this.backlog = null;
     this.eof = true;
     this.readers.wake();
-    this.writers.wake();
+    this._writers?.wake();
   }
 
   // --- read side ---
@@ -151,6 +166,7 @@ export class StreamConn implements StreamHandlers {
       }
       if (!peek) this.skip(len);
     }
+    if (!peek && this.batching && (this.size > 0 || this.batched > 0)) this.lastTaken = out;
     if (!peek && this.paused && this.size < LOW_WATER && !this.gone) {
       this.paused = false;
       this.t.resume();
@@ -367,9 +383,27 @@ export class StreamConn implements StreamHandlers {
   }
 
   private addToBatch(data: Uint8Array): void {
+    const len = data.length;
+    const v = this.batchView;
+    if (data === this.lastTaken) {
+      if (this.batched === 0) {
+        this.batchView = data;
+        this.batched = len;
+        return;
+      }
+      if (v !== null && data.buffer === v.buffer && data.byteOffset === v.byteOffset + v.length) {
+        this.batchView = new Uint8Array(v.buffer, v.byteOffset, v.length + len);
+        this.batched += len;
+        return;
+      }
+    }
     const b = (this.batch ??= freeBatches.pop() ?? new Uint8Array(BATCH_MAX));
+    if (v !== null) {
+      b.set(v);
+      this.batchView = null;
+    }
     b.set(data, this.batched);
-    this.batched += data.length;
+    this.batched += len;
   }
 
   /** Send the batch now (before a read waits, and on the next turn of the event loop). */
@@ -379,7 +413,9 @@ export class StreamConn implements StreamHandlers {
 
   /** Write the batch; true if the transport took all of it (else the rest is the backlog). */
   private flushBatch(): boolean {
-    const out = this.batch!.subarray(0, this.batched);
+    const out = this.batchView ?? this.batch!.subarray(0, this.batched);
+    this.batchView = null;
+    this.lastTaken = null;
     this.batched = 0;
     if (!this.writeOwned(out)) return false;
     if (this.size === 0) this.dropBatch();
@@ -427,7 +463,7 @@ export class StreamConn implements StreamHandlers {
   /** Reject every pending call with `err` (our own close → EBADF). */
   failAll(err: unknown): void {
     this.readers.fail(err);
-    this.writers.fail(err);
+    this._writers?.fail(err);
   }
 
   /**

@@ -38,10 +38,20 @@ export function setdefaulttimeout(timeout: number | null): void {
 // Beyond ~24.8 days setTimeout overflows; such a timeout is as good as none here.
 const MAX_TIMER_S = 2147483;
 
-interface Waiter {
-  resolve(): void;
-  reject(e: unknown): void;
+/** One pending call: woken when its condition may hold, failed on close or timeout. */
+export interface Waiter {
+  wake(): void;
+  fail(e: unknown): void;
+  /** Set by {@link WaitList.addWaiter} when the wait has a timeout. */
   timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+class CallbackWaiter implements Waiter {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  constructor(
+    readonly wake: () => void,
+    readonly fail: (e: unknown) => void,
+  ) {}
 }
 
 /** Pending calls waiting for one condition (readable, writable, a connection …). */
@@ -57,19 +67,24 @@ export class WaitList {
 
   /** Callback form of {@link wait}: `onWake()` on wake, `onFail(err)` on fail or timeout. */
   add(onWake: () => void, onFail: (e: unknown) => void, seconds: number | null): void {
-    const w: Waiter = { resolve: onWake, reject: onFail, timer: undefined };
+    this.addWaiter(new CallbackWaiter(onWake, onFail), seconds);
+  }
+
+  /** Object form (no closures): a hot path's waiter carries its own state. */
+  addWaiter(w: Waiter, seconds: number | null): void {
     if (seconds !== null && seconds < MAX_TIMER_S) w.timer = setTimeout(() => this.expire(w), seconds * 1000);
     if (this.one === null) this.one = w;
     else (this.more ??= []).push(w);
   }
 
   private expire(w: Waiter): void {
+    w.timer = undefined;
     if (this.one === w) this.one = null;
     else if (this.more) {
       const i = this.more.indexOf(w);
       if (i >= 0) this.more.splice(i, 1);
     }
-    w.reject(timedOut());
+    w.fail(timedOut());
   }
 
   get size(): number {
@@ -80,15 +95,21 @@ export class WaitList {
     const w = this.one;
     if (w !== null) {
       this.one = null;
-      if (w.timer !== undefined) clearTimeout(w.timer);
-      w.resolve();
+      if (w.timer !== undefined) {
+        clearTimeout(w.timer);
+        w.timer = undefined;
+      }
+      w.wake();
     }
     if (this.more !== null) {
       const l = this.more;
       this.more = null;
       for (const x of l) {
-        if (x.timer !== undefined) clearTimeout(x.timer);
-        x.resolve();
+        if (x.timer !== undefined) {
+          clearTimeout(x.timer);
+          x.timer = undefined;
+        }
+        x.wake();
       }
     }
   }
@@ -99,8 +120,11 @@ export class WaitList {
     this.one = null;
     this.more = null;
     for (const x of l) {
-      if (x.timer !== undefined) clearTimeout(x.timer);
-      x.reject(err);
+      if (x.timer !== undefined) {
+        clearTimeout(x.timer);
+        x.timer = undefined;
+      }
+      x.fail(err);
     }
   }
 }

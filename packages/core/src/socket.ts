@@ -20,7 +20,7 @@ import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js"
 import { StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
-import { WaitList, checkTimeout, getdefaulttimeout, remaining } from "./_timeout.js";
+import { type Waiter, WaitList, checkTimeout, getdefaulttimeout, remaining } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
 
@@ -125,6 +125,11 @@ export class Socket {
   }
 
   private check(): void {
+    if (this._closed) throw oserror(E.EBADF);
+  }
+
+  /** @internal {@link check} for waiters. */
+  _check(): void {
     if (this._closed) throw oserror(E.EBADF);
   }
 
@@ -395,7 +400,7 @@ export class Socket {
       const c = this.streamConn();
       if (n === 0) return Promise.resolve(emptyBytes());
       if (flags !== 0) return this.recvFlags(c, n, flags);
-      const r = this.readNow(c, n);
+      const r = this._readNow(c, n);
       if (r !== undefined) return Promise.resolve(r);
       if (this._timeout === 0) throw new BlockingIOError(E.EAGAIN);
       return this.recvWait(c, n);
@@ -404,8 +409,8 @@ export class Socket {
     }
   }
 
-  /** What a plain recv returns right now, or `undefined` if it must wait. Throws a latched error. */
-  private readNow(c: StreamConn, n: number): PyBytes | undefined {
+  /** @internal What a plain recv returns right now, or `undefined` if it must wait. Throws a latched error. */
+  _readNow(c: StreamConn, n: number): PyBytes | undefined {
     if (c.readShut) return emptyBytes();
     if (c.size > 0) return asPyBytes(c.take(n));
     const err = c.takeError();
@@ -414,25 +419,16 @@ export class Socket {
     return undefined;
   }
 
-  /** A plain recv that waits: one Promise, resolved with the bytes when they arrive. */
+  /** A plain recv that waits: one Promise and one waiter object (no closures), resolved with the bytes. */
   private recvWait(c: StreamConn, n: number): Promise<PyBytes> {
-    const timeout = this._timeout;
-    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
-    return new Promise<PyBytes>((resolve, reject) => {
-      const attempt = (): void => {
-        let r: PyBytes | undefined;
-        try {
-          this.check();
-          r = this.readNow(c, n);
-          if (r === undefined) c.readers.add(attempt, reject, timeout === null ? null : remaining(timeout, deadline));
-        } catch (err) {
-          return reject(err);
-        }
-        if (r !== undefined) resolve(r);
-      };
-      c.flush(); // a batch of sendall data goes out before waiting for the reply
-      c.readers.add(attempt, reject, timeout);
+    const w = new RecvWaiter(this, c, n, this._timeout);
+    const p = new Promise<PyBytes>((resolve, reject) => {
+      w.resolve = resolve;
+      w.reject = reject;
     });
+    c.flush(); // a batch of sendall data goes out before waiting for the reply
+    c.readers.addWaiter(w, w.timeout);
+    return p;
   }
 
   /** recv with flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT. */
@@ -820,6 +816,39 @@ const NO_SOCKETS: Socket[] = [];
 const isBroadcast = (host: string): boolean => host === "255.255.255.255" || host === "127.255.255.255";
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_WAITERS = new WaitList();
+
+/** A recv waiting for bytes: woken by the connection's readers list, or failed (close, timeout). */
+class RecvWaiter implements Waiter {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  resolve!: (b: PyBytes) => void;
+  reject!: (e: unknown) => void;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly s: Socket,
+    private readonly c: StreamConn,
+    private readonly n: number,
+    readonly timeout: number | null,
+  ) {
+    this.deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+  }
+
+  wake(): void {
+    let r: PyBytes | undefined;
+    try {
+      this.s._check();
+      r = this.s._readNow(this.c, this.n);
+      if (r === undefined) this.c.readers.addWaiter(this, this.timeout === null ? null : remaining(this.timeout, this.deadline));
+    } catch (err) {
+      return this.reject(err);
+    }
+    if (r !== undefined) this.resolve(r);
+  }
+
+  fail(e: unknown): void {
+    this.reject(e);
+  }
+}
 
 /** Stands in for the connection of a never-connected socket after shutdown(): reads give EOF. */
 const SHUT_CONN = {

@@ -2,7 +2,6 @@
 // `Deno.listenDatagram` exists only under `--unstable-net`; without it the adapter uses
 // `@polysock/node`'s `node:dgram` transport, which Deno runs without any flag.
 import type { DatagramHandlers, DatagramTransport, Endpoint, NetAddress } from "@polysock/core";
-import { bindDatagram as bindNodeDatagram } from "@polysock/node";
 import { type DenoDatagramConn, deno, isDenoError, sleep, toNetAddress } from "./_deno-types.js";
 
 /** Receive buffer: any UDP payload (IPv4 max 65,507) fits, so nothing is truncated here. */
@@ -19,7 +18,11 @@ export async function bindDatagram(
   opts: { reuseAddr: boolean; reusePort: boolean },
 ): Promise<DatagramTransport> {
   const D = deno();
-  if (typeof D.listenDatagram !== "function") return compactNodeDatagram(await bindNodeDatagram(ep, opts));
+  if (typeof D.listenDatagram !== "function") {
+    // Loaded on first use: node:dgram (and node:net, node:dns) cost Deno ~8 MiB of RSS.
+    const { bindDatagram: bindNodeDatagram } = await import("@polysock/node");
+    return compactNodeDatagram(await bindNodeDatagram(ep, opts));
+  }
   const sock = D.listenDatagram({
     transport: "udp",
     hostname: ep.host || (ep.ipVersion === 6 ? "::" : "0.0.0.0"),

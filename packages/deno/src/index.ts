@@ -18,7 +18,6 @@
  * @module
  */
 import type { Adapter } from "@polysock/core";
-import { lookup } from "@polysock/node";
 import { deno, unstableNet } from "./_deno-types.js";
 import { connect } from "./connect.js";
 import { bindDatagram } from "./datagram.js";
@@ -33,7 +32,8 @@ export const adapter: Adapter = {
   listen,
   connect,
   bindDatagram,
-  // node:dns works in Deno; Deno.resolveDns is no getaddrinfo (no /etc/hosts).
-  lookup,
+  // node:dns works in Deno; Deno.resolveDns is no getaddrinfo (no /etc/hosts). Loaded on
+  // first use (with the rest of @polysock/node): it costs Deno ~8 MiB of RSS.
+  lookup: (host, family) => import("@polysock/node").then((m) => m.lookup(host, family)),
   hostname: () => deno().hostname(),
 };
