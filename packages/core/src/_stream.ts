@@ -35,13 +35,17 @@ export class StreamConn implements StreamHandlers {
   private errored = false;
   private writeBlocked = false;
   /**
-   * Write batching (see {@link StreamTransport.batchWrites}): while unread input is queued
-   * the app is working through a burst, so sendall copies into `batch` and the burst goes
-   * out as one write — when it ends, when the batch is full, before a read waits, or at
-   * the latest on the next turn of the event loop. Accepted bytes the transport has not
-   * taken yet are the `backlog`, written before anything else; close and shutdown wait for it.
+   * Write batching. While unread input is queued the app is working through a burst (an
+   * echo or proxy replying chunk by chunk, a server answering pipelined requests), so the
+   * burst's sendall data goes out as one write — when the burst ends, when the batch is
+   * full, before a read waits, or at the latest on the next turn of the event loop.
+   * Bytes that recv just returned and that follow the batch in the same received chunk are
+   * batched by reference, on every transport (they are bytes — immutable in Python); other
+   * data only where `write()` copies at once ({@link StreamTransport.batchWrites}: Bun), into
+   * `batch`. Accepted bytes the transport has not taken yet are the `backlog`, written
+   * before anything else; close and shutdown wait for it.
    */
-  private readonly batching: boolean;
+  private readonly copyBatch: boolean;
   private batch: Uint8Array | null = null;
   private batched = 0;
   /**
@@ -65,7 +69,7 @@ export class StreamConn implements StreamHandlers {
 
   constructor(readonly t: StreamTransport) {
     tuneAllocator();
-    this.batching = t.batchWrites === true;
+    this.copyBatch = t.batchWrites === true;
     t.start(this);
   }
 
@@ -103,11 +107,15 @@ export class StreamConn implements StreamHandlers {
     if (this.backlog !== null) {
       if (!this.writeOwned(this.backlog)) return;
       this.dropBatch();
-      if (this.afterBacklog === 1) this.t.shutdownWrite();
-      else if (this.afterBacklog === 2) void this.t.close().catch(() => undefined);
-      this.afterBacklog = 0;
     }
     this.writeBlocked = false;
+    // A batch that waited for the transport goes now; a close or shutdown that waited for
+    // them, after it.
+    if (this.flushBatch() && this.afterBacklog !== 0) {
+      if (this.afterBacklog === 1) this.t.shutdownWrite();
+      else void this.t.close().catch(() => undefined);
+      this.afterBacklog = 0;
+    }
     this._writers?.wake();
   }
 
@@ -166,7 +174,7 @@ export class StreamConn implements StreamHandlers {
       }
       if (!peek) this.skip(len);
     }
-    if (!peek && this.batching && (this.size > 0 || this.batched > 0)) this.lastTaken = out;
+    if (!peek) this.lastTaken = this.size > 0 || this.batched > 0 ? out : null;
     if (!peek && this.paused && this.size < LOW_WATER && !this.gone) {
       this.paused = false;
       this.t.resume();
@@ -277,8 +285,9 @@ export class StreamConn implements StreamHandlers {
    * @returns bytes the transport took, or -1 if it was not offered (the slow path decides).
    */
   tryWrite(data: Uint8Array): number {
-    if (this.congested || this.error !== null || this.writeShut || this.gone) return -1;
-    if (this.batching) return this.batchWrite(data);
+    if (this.error !== null || this.writeShut || this.gone) return -1;
+    if (this.copyBatch || this.batched > 0 || data === this.lastTaken) return this.batchWrite(data);
+    if (this.congested) return -1;
     try {
       const n = this.t.write(data);
       if (n < data.length) this.writeBlocked = true;
@@ -357,22 +366,22 @@ export class StreamConn implements StreamHandlers {
 
   private batchWrite(data: Uint8Array): number {
     const len = data.length;
-    if (this.size > 0 && len <= BATCH_MAX) {
-      // Mid-burst: keep a copy (the caller may reuse its buffer once sendall resolves).
-      if (this.batched + len > BATCH_MAX && !this.flushBatch()) return -1;
+    if (this.size > 0 && (this.canBatch(data) || (this.batched > 0 && this.flushBatch() && this.canBatch(data)))) {
+      // Mid-burst (after sending a full batch or one of another chunk, if need be).
       this.addToBatch(data);
       queueFlush(this);
       return len;
     }
     if (this.batched > 0) {
       // End of the burst: these bytes and the batch as one write when they fit.
-      if (this.batched + len <= BATCH_MAX) {
+      if (this.canBatch(data)) {
         this.addToBatch(data);
         this.flushBatch();
         return len;
       }
       if (!this.flushBatch()) return -1;
     }
+    if (this.congested) return -1;
     try {
       const n = this.t.write(data);
       if (n < len) this.writeBlocked = true;
@@ -382,20 +391,36 @@ export class StreamConn implements StreamHandlers {
     }
   }
 
+  /**
+   * Can `data` join the batch now? By reference at any time (it is written when the
+   * transport is free, in order); by copy only while the transport is free (until then the
+   * batch buffer may still hold the backlog).
+   */
+  private canBatch(data: Uint8Array): boolean {
+    if (this.batched + data.length > BATCH_MAX) return false;
+    return this.continuesBatch(data) || (this.copyBatch && !this.congested);
+  }
+
+  /** `data` is what recv just returned, right after the batch in the same chunk (or starts one). */
+  private continuesBatch(data: Uint8Array): boolean {
+    if (data !== this.lastTaken) return false;
+    if (this.batched === 0) return true;
+    const v = this.batchView;
+    return v !== null && data.buffer === v.buffer && data.byteOffset === v.byteOffset + v.length;
+  }
+
   private addToBatch(data: Uint8Array): void {
     const len = data.length;
     const v = this.batchView;
-    if (data === this.lastTaken) {
-      if (this.batched === 0) {
-        this.batchView = data;
-        this.batched = len;
-        return;
-      }
-      if (v !== null && data.buffer === v.buffer && data.byteOffset === v.byteOffset + v.length) {
-        this.batchView = new Uint8Array(v.buffer, v.byteOffset, v.length + len);
-        this.batched += len;
-        return;
-      }
+    if (this.batched === 0 && data === this.lastTaken) {
+      this.batchView = data;
+      this.batched = len;
+      return;
+    }
+    if (v !== null && this.continuesBatch(data)) {
+      this.batchView = new Uint8Array(v.buffer, v.byteOffset, v.length + len);
+      this.batched += len;
+      return;
     }
     const b = (this.batch ??= freeBatches.pop() ?? new Uint8Array(BATCH_MAX));
     if (v !== null) {
@@ -411,15 +436,22 @@ export class StreamConn implements StreamHandlers {
     if (this.batched > 0) this.flushBatch();
   }
 
-  /** Write the batch; true if the transport took all of it (else the rest is the backlog). */
+  /**
+   * Write the batch unless the transport is busy (then `onDrain` does). True if nothing
+   * remains for later (no batch, no backlog).
+   */
   private flushBatch(): boolean {
+    if (this.batched === 0) return true;
+    if (this.congested) return false;
     const out = this.batchView ?? this.batch!.subarray(0, this.batched);
     this.batchView = null;
-    this.lastTaken = null;
     this.batched = 0;
-    if (!this.writeOwned(out)) return false;
-    if (this.size === 0) this.dropBatch();
-    return true;
+    const taken = this.writeOwned(out);
+    if (this.size === 0) {
+      this.lastTaken = null; // the burst is over: keep no reference to received bytes
+      if (taken) this.dropBatch();
+    }
+    return taken;
   }
 
   /** Write bytes core owns; what the transport does not take becomes the backlog. */
@@ -456,7 +488,7 @@ export class StreamConn implements StreamHandlers {
     this.writeShut = true;
     if (this.gone) return;
     this.flush();
-    if (this.backlog !== null) this.afterBacklog = 1;
+    if (this.backlog !== null || this.batched > 0) this.afterBacklog = 1;
     else this.t.shutdownWrite();
   }
 
@@ -478,7 +510,7 @@ export class StreamConn implements StreamHandlers {
       return Promise.resolve();
     }
     this.flush();
-    if (this.backlog !== null) {
+    if (this.backlog !== null || this.batched > 0) {
       // Like close(2): returns at once; the accepted bytes, then FIN, follow when the peer reads.
       this.afterBacklog = 2;
       return Promise.resolve();

@@ -5,8 +5,13 @@
 import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
 import { type DenoConn, deno, toNetAddress } from "./_deno-types.js";
 
-/** Bytes asked for per `read()`: the read-ahead the pump adds on top of core's queue. */
+/** Bytes asked for per `read()`: the read-ahead the pump adds on top of core's queue… */
 const READ_SIZE = 64 * 1024;
+/**
+ * …and while data streams in (the last read brought at least READ_SIZE): fewer, larger
+ * reads cost the kernel a third less per byte, and core batches the replies by reference.
+ */
+const BIG_READ_SIZE = 256 * 1024;
 /** Reads at least this large give their buffer away instead of being copied. */
 const HANDOFF = 16 * 1024;
 
@@ -127,10 +132,13 @@ export class DenoStream implements StreamTransport {
         }
         if (this.closed) continue;
         if (n >= HANDOFF) {
-          // A full read: hand the buffer itself over (no copy) and read into a new one.
+          // A large read: hand the buffer itself over (no copy) and read into a new one.
           h.onData(buf.subarray(0, n));
-          buf = this.buf = new Uint8Array(READ_SIZE);
-        } else h.onData(buf.slice(0, n)); // a small read: copy, keep reusing `buf`
+          buf = this.buf = new Uint8Array(n >= READ_SIZE ? BIG_READ_SIZE : READ_SIZE);
+        } else {
+          h.onData(buf.slice(0, n)); // a small read: copy, keep reusing `buf`
+          if (buf.length > READ_SIZE) buf = this.buf = new Uint8Array(READ_SIZE);
+        }
       }
     } finally {
       this.reading = false;
