@@ -109,3 +109,17 @@ test("a slow reader: replies past the kernel's buffers all arrive in order, also
   assert.ok(same(got, data), "echo differs from what was sent");
   await closeAll(c, l);
 }, 60000);
+
+test("bytes sent back as recv returned them mid-burst go out even if the app then waits on something else", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("abcd");
+  await sleep(30);
+  const d = await s.recv(2); // "cd" stays queued: a burst
+  await s.sendall(d);
+  const pause = sleep(1500); // the server now waits on something that is not this socket
+  c.settimeout(1);
+  assert.equal(text(await c.recv(10)), "ab");
+  await pause;
+  assert.equal(text(await s.recv(10)), "cd");
+  await closeAll(c, s, l);
+});
