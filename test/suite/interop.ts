@@ -1,7 +1,7 @@
 // Interop: the TypeScript examples on this runtime against the plain CPython programs in
 // test/fixtures/, both directions, TCP and UDP, byte-exact.
 import { type ChildProcess, spawn } from "node:child_process";
-import { assert, pattern, runtime, same, test } from "./_harness.js";
+import { assert, listener, pattern, recvAll, runtime, same, test } from "./_harness.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -121,3 +121,19 @@ for (const proto of ["tcp", "udp"] as const) {
     }
   }, 60000);
 }
+
+test(`a program on ${runtime} that exits right after a reply sent during a burst: the reply arrives`, async () => {
+  const [l, port] = await listener();
+  const child = spawn(...tsCommand("test/fixtures/reply_then_exit.ts", [String(port)]), { cwd: ROOT, stdio: "ignore" });
+  try {
+    l.settimeout(20);
+    const [conn] = await l.accept();
+    conn.settimeout(20);
+    await conn.sendall("abcd"); // one segment: "cd" is still queued when the reply is sent
+    assert.equal(decoder.decode(await recvAll(conn)), "ab");
+    await conn.close();
+  } finally {
+    child.kill("SIGKILL");
+    await l.close();
+  }
+}, 30000);

@@ -509,6 +509,7 @@ export class StreamConn implements StreamHandlers {
       this.t.abort();
       return Promise.resolve();
     }
+    const batched = this.batched > 0;
     this.flush();
     if (this.backlog !== null || this.batched > 0) {
       // Like close(2): returns at once; the accepted bytes, then FIN, follow when the peer reads.
@@ -517,8 +518,10 @@ export class StreamConn implements StreamHandlers {
     }
     const closing = this.t.close().catch(() => undefined);
     // close(2) returns at once and the kernel flushes in the background; when the runtime
-    // still holds unsent bytes (a timed-out sendall to a stalled peer), do not wait for them.
-    return this.t.writePending ? Promise.resolve() : closing;
+    // still holds unsent bytes (a timed-out sendall to a stalled peer), do not wait for them
+    // — unless they are a batch sendall already reported as sent (Deno's asynchronous
+    // write): then close resolves once they are in the kernel, so a program may exit.
+    return this.t.writePending && !batched ? Promise.resolve() : closing;
   }
 }
 
@@ -535,10 +538,18 @@ const nextTurn: (fn: () => void) => void =
     ? (fn) => void (globalThis as unknown as { setImmediate(f: () => void): unknown }).setImmediate(fn)
     : (fn) => void setTimeout(fn, 0);
 
+let exitHook = false;
+
 function queueFlush(c: StreamConn): void {
   if (c.flushQueued) return;
   c.flushQueued = true;
   if (flushList.push(c) === 1) nextTurn(flushAll);
+  if (!exitHook) {
+    // A program that exits right after sendall: Node's and Bun's writes are synchronous,
+    // so the batches still reach the kernel, as they would have without batching.
+    exitHook = true;
+    (globalThis as { process?: { on?(e: "exit", f: () => void): unknown } }).process?.on?.("exit", flushAll);
+  }
 }
 
 function flushAll(): void {

@@ -578,6 +578,8 @@ export class Socket {
   /**
    * Like `sock.sendall(data[, flags])`: resolves once every byte was handed to the OS.
    * With a timeout, one deadline covers the whole call (part of the data may have been sent).
+   * While unread input is queued, replies are batched into one write (at most 512 KiB held
+   * back; docs/differences.md #17–18): do not modify a buffer `recv` returned after passing it here.
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
