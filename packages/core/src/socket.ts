@@ -422,10 +422,9 @@ export class Socket {
   /** A plain recv that waits: one Promise and one waiter object (no closures), resolved with the bytes. */
   private recvWait(c: StreamConn, n: number): Promise<PyBytes> {
     const w = new RecvWaiter(this, c, n, this._timeout);
-    const p = new Promise<PyBytes>((resolve, reject) => {
-      w.resolve = resolve;
-      w.reject = reject;
-    });
+    const p = new Promise<PyBytes>(capture);
+    w.resolve = captured.resolve as (b: PyBytes) => void;
+    w.reject = captured.reject;
     c.flush(); // a batch of sendall data goes out before waiting for the reply
     c.readers.addWaiter(w, w.timeout);
     return p;
@@ -510,7 +509,8 @@ export class Socket {
       // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
       if (d !== null && flags === 0 && !d.hasError) {
         const item = d.take(false);
-        if (item !== undefined) return Promise.resolve(this.datagramResult(item.data, item.from, n, false));
+        if (item !== undefined) return Promise.resolve(this._datagramResult(item.data, item.from, n, false));
+        if (this._timeout !== 0) return this.recvfromWait(d, n);
       }
       return this.recvDatagram(n, flags);
     } catch (err) {
@@ -534,11 +534,22 @@ export class Socket {
     const d = this.dgram ?? (await this.ensureDatagram());
     const peek = (flags & C.MSG_PEEK) !== 0;
     const item = await d.receive(flags & C.MSG_DONTWAIT ? 0 : this._timeout, peek);
-    return this.datagramResult(item.data, item.from, n, peek);
+    return this._datagramResult(item.data, item.from, n, peek);
   }
 
   /** `(data, address)`: truncated to `n` like Linux; a plain pair, the address prints like Python's. */
-  private datagramResult(bytes: Uint8Array, from: NetAddress, n: number, peek: boolean): [PyBytes, Address] {
+  /** A plain recvfrom that waits: one Promise and one waiter object, resolved with the datagram. */
+  private recvfromWait(d: DgramConn, n: number): Promise<[PyBytes, Address]> {
+    const w = new DatagramWaiter(this, d, n, this._timeout);
+    const p = new Promise<[PyBytes, Address]>(capture);
+    w.resolve = captured.resolve as (r: [PyBytes, Address]) => void;
+    w.reject = captured.reject;
+    d.readers.addWaiter(w, w.timeout);
+    return p;
+  }
+
+  /** @internal A received datagram as recvfrom returns it (truncated to `n`). */
+  _datagramResult(bytes: Uint8Array, from: NetAddress, n: number, peek: boolean): [PyBytes, Address] {
     let data = bytes.length > n ? bytes.subarray(0, n) : bytes;
     if (peek) data = data.slice(); // still queued: the caller gets its own bytes
     return [data.length ? asPyBytes(data) : emptyBytes(), peerAddress(this._family, from)];
@@ -616,7 +627,7 @@ export class Socket {
         const bytes = toBytes(data);
         if (bytes.length <= (MAX_UDP[this._family] ?? 65507)) {
           const pending = d!.send(bytes, ep);
-          return pending ? pending.then(() => bytes.length) : Promise.resolve(bytes.length);
+          return pending ? pending.then(() => bytes.length) : resolvedCount(bytes.length);
         }
       }
       return arguments.length >= 3
@@ -819,6 +830,24 @@ const isBroadcast = (host: string): boolean => host === "255.255.255.255" || hos
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_WAITERS = new WaitList();
 
+// `new Promise(capture)`: the hot paths' Promises without a closure per call.
+const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } = { resolve: () => {}, reject: () => {} };
+function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
+  captured.resolve = resolve as (v: unknown) => void;
+  captured.reject = reject;
+}
+
+// sendto's result when the datagram went out at once: one settled Promise per size in a row.
+let lastCount = -1;
+let lastCountPromise: Promise<number> = Promise.resolve(0);
+function resolvedCount(n: number): Promise<number> {
+  if (n !== lastCount) {
+    lastCount = n;
+    lastCountPromise = Promise.resolve(n);
+  }
+  return lastCountPromise;
+}
+
 /** A recv waiting for bytes: woken by the connection's readers list, or failed (close, timeout). */
 class RecvWaiter implements Waiter {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -845,6 +874,45 @@ class RecvWaiter implements Waiter {
       return this.reject(err);
     }
     if (r !== undefined) this.resolve(r);
+  }
+
+  fail(e: unknown): void {
+    this.reject(e);
+  }
+}
+
+/** A recvfrom waiting for a datagram (see {@link RecvWaiter}). */
+class DatagramWaiter implements Waiter {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  resolve!: (r: [PyBytes, Address]) => void;
+  reject!: (e: unknown) => void;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly s: Socket,
+    private readonly d: DgramConn,
+    private readonly n: number,
+    readonly timeout: number | null,
+  ) {
+    this.deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+  }
+
+  wake(): void {
+    let r: [PyBytes, Address];
+    try {
+      this.s._check();
+      const err = this.d.takeError();
+      if (err) throw err;
+      const item = this.d.take(false);
+      if (item === undefined) {
+        this.d.readers.addWaiter(this, this.timeout === null ? null : remaining(this.timeout, this.deadline));
+        return;
+      }
+      r = this.s._datagramResult(item.data, item.from, this.n, false);
+    } catch (err) {
+      return this.reject(err);
+    }
+    this.resolve(r);
   }
 
   fail(e: unknown): void {
