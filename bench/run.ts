@@ -184,7 +184,7 @@ function spawnBench(cmd: string[], opts: SpawnOptions): ChildProcess {
 // --- servers ---
 
 type Runtime = "node" | "bun" | "deno" | "c";
-type Role = "raw" | "polysock" | "promise-socket" | "c";
+type Role = "raw" | "polysock" | "promise-socket" | "c" | "floor";
 
 interface ServerSpec {
   id: string;
@@ -229,6 +229,9 @@ const SERVERS = {
   ),
   bun_tcp_raw: spec("bun-tcp-raw", "Bun.listen", "bun", "raw", () => bunCmd("raw_bun_tcp.ts")),
   bun_tcp_poly: spec("bun-tcp-poly", "polysock", "bun", "polysock", () => bunCmd("polysock_tcp_echo.ts")),
+  bun_tcp_floor: spec("bun-tcp-floor", "pull floor (an async function awaiting a Promise per connection)", "bun", "floor", () =>
+    bunCmd("floor_bun_tcp.ts"),
+  ),
   deno_tcp_raw: spec("deno-tcp-raw", "Deno.listen", "deno", "raw", () => denoCmd("raw_deno_tcp.ts")),
   deno_tcp_poly: spec("deno-tcp-poly", "polysock", "deno", "polysock", () => denoCmd("polysock_tcp_echo.ts")),
   node_udp_raw: spec("node-udp-raw", "node:dgram", "node", "raw", () => nodeCmd("raw_node_udp.ts")),
@@ -797,7 +800,7 @@ async function main(): Promise<void> {
 
   const idleSets: [string, ServerSpec[]][] = [
     ["node", [SERVERS.node_tcp_raw, SERVERS.node_tcp_poly, SERVERS.node_tcp_ps]],
-    ["bun", [SERVERS.bun_tcp_raw, SERVERS.bun_tcp_poly]],
+    ["bun", [SERVERS.bun_tcp_raw, SERVERS.bun_tcp_poly, SERVERS.bun_tcp_floor]],
     ["deno", [SERVERS.deno_tcp_raw, SERVERS.deno_tcp_poly]],
   ];
   const floodSets: [string, ServerSpec[]][] = [
@@ -1029,7 +1032,9 @@ function renderDoc(
     L.push("");
     L.push(
       "Each connection echoes one byte once (so the server's per-connection loop really runs and waits in `recv`), then stays idle. " +
-        "RSS (VmRSS) of the server process before and after; target: polysock RSS <= 1.2 x raw RSS." +
+        "RSS (VmRSS) of the server process before and after; target: polysock RSS <= 1.2 x raw RSS. " +
+        "On Bun, *pull floor* (bench/servers/floor_bun_tcp.ts) is the least any pull-style API can keep: one async " +
+        "function per connection waiting for one Promise, and nothing else." +
         (all.idleNote ? ` **${all.idleNote}**` : ""),
     );
     L.push("");
