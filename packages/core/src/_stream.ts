@@ -504,13 +504,15 @@ export class StreamConn implements StreamHandlers {
    */
   close(): Promise<void> {
     const unread = this.size > 0 && !this.gone;
+    const batched = this.batched > 0;
+    // Replies sendall already reported as sent go out first, even before a reset: the
+    // kernel would have sent them when sendall returned.
+    if (!this.gone) this.flush();
     this.gone = true;
     if (unread) {
       this.t.abort();
       return Promise.resolve();
     }
-    const batched = this.batched > 0;
-    this.flush();
     if (this.backlog !== null || this.batched > 0) {
       // Like close(2): returns at once; the accepted bytes, then FIN, follow when the peer reads.
       this.afterBacklog = 2;
