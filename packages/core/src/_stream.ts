@@ -5,7 +5,7 @@ import type { StreamHandlers, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { BlockingIOError, type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
-import { WaitList, remaining } from "./_timeout.js";
+import { type Waiter, WaitList, capture, captured, remaining } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
 
 /** Read-ahead per socket: pause the transport at this many buffered bytes (plus the chunk that crossed it)… */
@@ -336,21 +336,12 @@ export class StreamConn implements StreamHandlers {
    * (Deno's write, Node's queue). One Promise; the sendall path of every Deno write.
    */
   whenDrained(timeout: number | null): Promise<void> {
-    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
-    return new Promise<void>((resolve, reject) => {
-      const attempt = (): void => {
-        try {
-          if (!this.t.writePending) return resolve();
-          const err = this.takeError();
-          if (err) return reject(err);
-          if (this.gone) return reject(oserror(E.EPIPE));
-          this.writers.add(attempt, reject, timeout === null ? null : remaining(timeout, deadline));
-        } catch (err) {
-          reject(err);
-        }
-      };
-      attempt();
-    });
+    const w = new DrainWaiter(this, timeout);
+    const p = new Promise<void>(capture);
+    w.resolve = captured.resolve;
+    w.reject = captured.reject;
+    w.wake();
+    return p;
   }
 
   private async waitDrained(timeout: number | null, deadline: number): Promise<void> {
@@ -528,6 +519,38 @@ export class StreamConn implements StreamHandlers {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A sendall waiting until the runtime handed its bytes to the OS (see {@link StreamConn.whenDrained}). */
+class DrainWaiter implements Waiter {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  resolve!: (v: unknown) => void;
+  reject!: (e: unknown) => void;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly c: StreamConn,
+    private readonly timeout: number | null,
+  ) {
+    this.deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+  }
+
+  wake(): void {
+    const c = this.c;
+    try {
+      if (!c.t.writePending) return this.resolve(undefined);
+      const err = c.takeError();
+      if (err) return this.reject(err);
+      if (c.gone) return this.reject(oserror(E.EPIPE));
+      c.writers.addWaiter(this, this.timeout === null ? null : remaining(this.timeout, this.deadline));
+    } catch (err) {
+      this.reject(err);
+    }
+  }
+
+  fail(e: unknown): void {
+    this.reject(e);
+  }
+}
 
 /** Batch buffers kept for reuse (at most this many, across all connections). */
 const FREE_BATCHES = 8;

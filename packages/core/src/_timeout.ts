@@ -129,6 +129,16 @@ export class WaitList {
   }
 }
 
+/** `new Promise(capture)`, then read {@link captured}: a hot path's Promise without a closure per call. */
+export const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } = {
+  resolve: () => undefined,
+  reject: () => undefined,
+};
+export function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
+  captured.resolve = resolve as (v: unknown) => void;
+  captured.reject = reject;
+}
+
 /** Seconds left until `deadline` (ms timestamp), for one deadline over several waits. */
 export function remaining(timeout: number | null, deadline: number): number | null {
   if (timeout === null) return null;

@@ -20,7 +20,7 @@ import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js"
 import { StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
-import { type Waiter, WaitList, checkTimeout, getdefaulttimeout, remaining } from "./_timeout.js";
+import { type Waiter, WaitList, capture, captured, checkTimeout, getdefaulttimeout, remaining } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
 
@@ -829,13 +829,6 @@ const NO_SOCKETS: Socket[] = [];
 const isBroadcast = (host: string): boolean => host === "255.255.255.255" || host === "127.255.255.255";
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_WAITERS = new WaitList();
-
-// `new Promise(capture)`: the hot paths' Promises without a closure per call.
-const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } = { resolve: () => {}, reject: () => {} };
-function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
-  captured.resolve = resolve as (v: unknown) => void;
-  captured.reject = reject;
-}
 
 // sendto's result when the datagram went out at once: one settled Promise per size in a row.
 let lastCount = -1;
