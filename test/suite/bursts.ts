@@ -140,3 +140,44 @@ test("close with unread input right after a reply sent during a burst: the reply
   }
   await closeAll(c, l);
 });
+
+test("an echo with random recv sizes, copies, views and pauses returns every byte in order", async () => {
+  for (const seed0 of [12345, 777, 31337, 4242]) {
+    const [c, s, l] = await pair();
+    let seed = seed0;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const sizes = [1, 7, 100, 1500, 4096, 65536, 300000];
+    const data = pattern(4 * 1024 * 1024, seed0 & 0xff);
+    const server = (async () => {
+      for (;;) {
+        const d = await s.recv(sizes[rand(sizes.length)]!);
+        if (!d.length) break;
+        const how = rand(6);
+        if (how === 0) await s.sendall(d.slice()); // a copy
+        else if (how === 1 && d.length > 1) {
+          await s.sendall(d.subarray(0, 1)); // views that are not what recv returned
+          await s.sendall(d.subarray(1));
+        } else await s.sendall(d); // what recv returned (batched by reference)
+        if (rand(20) === 0) await sleep(rand(3)); // the app waits on something else mid-burst
+      }
+      await s.close();
+    })();
+    const sending = (async () => {
+      for (let off = 0; off < data.length; ) {
+        const n = Math.min(data.length - off, sizes[rand(sizes.length)]!);
+        await c.sendall(data.subarray(off, off + n));
+        off += n;
+      }
+      await c.shutdown(socket.SHUT_WR);
+    })();
+    if (seed0 & 1) await sleep(200); // a slow reader: both directions fill up first
+    const got = await recvAll(c);
+    await Promise.all([sending, server]);
+    assert.equal(got.length, data.length, `seed ${seed0}`);
+    assert.ok(same(got, data), `echo differs from what was sent (seed ${seed0})`);
+    await closeAll(c, l);
+  }
+}, 60000);
