@@ -5,7 +5,7 @@ import type { StreamHandlers, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { BlockingIOError, type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
-import { type Waiter, WaitList, capture, captured, remaining } from "./_timeout.js";
+import { PromiseWaiter, WaitList, remaining } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
 
 /** Read-ahead per socket: pause the transport at this many buffered bytes (plus the chunk that crossed it)… */
@@ -337,9 +337,7 @@ export class StreamConn implements StreamHandlers {
    */
   whenDrained(timeout: number | null): Promise<void> {
     const w = new DrainWaiter(this, timeout);
-    const p = new Promise<void>(capture);
-    w.resolve = captured.resolve;
-    w.reject = captured.reject;
+    const p = w.promise();
     w.wake();
     return p;
   }
@@ -521,34 +519,25 @@ export class StreamConn implements StreamHandlers {
 const EMPTY = new Uint8Array(0);
 
 /** A sendall waiting until the runtime handed its bytes to the OS (see {@link StreamConn.whenDrained}). */
-class DrainWaiter implements Waiter {
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  resolve!: (v: unknown) => void;
-  reject!: (e: unknown) => void;
-  private readonly deadline: number;
-
+class DrainWaiter extends PromiseWaiter<void> {
   constructor(
     private readonly c: StreamConn,
-    private readonly timeout: number | null,
+    timeout: number | null,
   ) {
-    this.deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    super(timeout);
   }
 
   wake(): void {
     const c = this.c;
     try {
-      if (!c.t.writePending) return this.resolve(undefined);
+      if (!c.t.writePending) return this.resolve();
       const err = c.takeError();
       if (err) return this.reject(err);
       if (c.gone) return this.reject(oserror(E.EPIPE));
-      c.writers.addWaiter(this, this.timeout === null ? null : remaining(this.timeout, this.deadline));
+      c.writers.addWaiter(this, this.left());
     } catch (err) {
       this.reject(err);
     }
-  }
-
-  fail(e: unknown): void {
-    this.reject(e);
   }
 }
 

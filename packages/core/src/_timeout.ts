@@ -139,6 +139,40 @@ export function capture(resolve: (v: never) => void, reject: (e: unknown) => voi
   captured.reject = reject;
 }
 
+/**
+ * A waiter that settles its own Promise (made without a closure) and re-waits until its
+ * deadline: the hot paths' form (recv, recvfrom, sendall's drain). Subclasses define `wake`.
+ */
+export abstract class PromiseWaiter<T> implements Waiter {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  resolve!: (v: T) => void;
+  reject!: (e: unknown) => void;
+  private readonly deadline: number;
+
+  constructor(readonly timeout: number | null) {
+    this.deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+  }
+
+  /** The Promise this waiter settles; call once, right after construction. */
+  promise(): Promise<T> {
+    const p = new Promise<T>(capture);
+    this.resolve = captured.resolve;
+    this.reject = captured.reject;
+    return p;
+  }
+
+  /** Seconds left to wait again (throws `timed out` once the deadline passed). */
+  protected left(): number | null {
+    return remaining(this.timeout, this.deadline);
+  }
+
+  abstract wake(): void;
+
+  fail(e: unknown): void {
+    this.reject(e);
+  }
+}
+
 /** Seconds left until `deadline` (ms timestamp), for one deadline over several waits. */
 export function remaining(timeout: number | null, deadline: number): number | null {
   if (timeout === null) return null;

@@ -20,7 +20,7 @@ import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js"
 import { StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
-import { type Waiter, WaitList, capture, captured, checkTimeout, getdefaulttimeout, remaining } from "./_timeout.js";
+import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, remaining } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
 
@@ -422,9 +422,7 @@ export class Socket {
   /** A plain recv that waits: one Promise and one waiter object (no closures), resolved with the bytes. */
   private recvWait(c: StreamConn, n: number): Promise<PyBytes> {
     const w = new RecvWaiter(this, c, n, this._timeout);
-    const p = new Promise<PyBytes>(capture);
-    w.resolve = captured.resolve as (b: PyBytes) => void;
-    w.reject = captured.reject;
+    const p = w.promise();
     c.flush(); // a batch of sendall data goes out before waiting for the reply
     c.readers.addWaiter(w, w.timeout);
     return p;
@@ -541,9 +539,7 @@ export class Socket {
   /** A plain recvfrom that waits: one Promise and one waiter object, resolved with the datagram. */
   private recvfromWait(d: DgramConn, n: number): Promise<[PyBytes, Address]> {
     const w = new DatagramWaiter(this, d, n, this._timeout);
-    const p = new Promise<[PyBytes, Address]>(capture);
-    w.resolve = captured.resolve as (r: [PyBytes, Address]) => void;
-    w.reject = captured.reject;
+    const p = w.promise();
     d.readers.addWaiter(w, w.timeout);
     return p;
   }
@@ -842,19 +838,14 @@ function resolvedCount(n: number): Promise<number> {
 }
 
 /** A recv waiting for bytes: woken by the connection's readers list, or failed (close, timeout). */
-class RecvWaiter implements Waiter {
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  resolve!: (b: PyBytes) => void;
-  reject!: (e: unknown) => void;
-  private readonly deadline: number;
-
+class RecvWaiter extends PromiseWaiter<PyBytes> {
   constructor(
     private readonly s: Socket,
     private readonly c: StreamConn,
     private readonly n: number,
-    readonly timeout: number | null,
+    timeout: number | null,
   ) {
-    this.deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    super(timeout);
   }
 
   wake(): void {
@@ -862,32 +853,23 @@ class RecvWaiter implements Waiter {
     try {
       this.s._check();
       r = this.s._readNow(this.c, this.n);
-      if (r === undefined) this.c.readers.addWaiter(this, this.timeout === null ? null : remaining(this.timeout, this.deadline));
+      if (r === undefined) this.c.readers.addWaiter(this, this.left());
     } catch (err) {
       return this.reject(err);
     }
     if (r !== undefined) this.resolve(r);
   }
-
-  fail(e: unknown): void {
-    this.reject(e);
-  }
 }
 
-/** A recvfrom waiting for a datagram (see {@link RecvWaiter}). */
-class DatagramWaiter implements Waiter {
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  resolve!: (r: [PyBytes, Address]) => void;
-  reject!: (e: unknown) => void;
-  private readonly deadline: number;
-
+/** A recvfrom waiting for a datagram. */
+class DatagramWaiter extends PromiseWaiter<[PyBytes, Address]> {
   constructor(
     private readonly s: Socket,
     private readonly d: DgramConn,
     private readonly n: number,
-    readonly timeout: number | null,
+    timeout: number | null,
   ) {
-    this.deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    super(timeout);
   }
 
   wake(): void {
@@ -898,7 +880,7 @@ class DatagramWaiter implements Waiter {
       if (err) throw err;
       const item = this.d.take(false);
       if (item === undefined) {
-        this.d.readers.addWaiter(this, this.timeout === null ? null : remaining(this.timeout, this.deadline));
+        this.d.readers.addWaiter(this, this.left());
         return;
       }
       r = this.s._datagramResult(item.data, item.from, this.n, false);
@@ -906,10 +888,6 @@ class DatagramWaiter implements Waiter {
       return this.reject(err);
     }
     this.resolve(r);
-  }
-
-  fail(e: unknown): void {
-    this.reject(e);
   }
 }
 
