@@ -192,6 +192,8 @@ interface ServerSpec {
   runtime: Runtime;
   role: Role;
   cmd: string[];
+  /** Only these modes (default: every mode of its group). */
+  modes?: string[];
 }
 
 let LOADGEN = "";
@@ -207,17 +209,21 @@ const denoCmd = (file: string, unstable = false): string[] => [
   S(file),
 ];
 
-function spec(id: string, label: string, runtime: Runtime, role: Role, cmd: () => string[]): ServerSpec {
+function spec(id: string, label: string, runtime: Runtime, role: Role, cmd: () => string[], modes?: string[]): ServerSpec {
   return {
     id,
     label,
     runtime,
     role,
+    modes,
     get cmd() {
       return cmd();
     },
   };
 }
+
+/** Minimal pull-style servers (one Promise per recv call, nothing else) run only where they are sound. */
+const FLOOR_TCP_MODES = ["pp1", "pp50"];
 
 const SERVERS = {
   c_tcp: spec("c-tcp", "C epoll echo", "c", "c", () => [LOADGEN, "serve-tcp", "--port", "0", "--hold", "900"]),
@@ -229,9 +235,17 @@ const SERVERS = {
   ),
   bun_tcp_raw: spec("bun-tcp-raw", "Bun.listen", "bun", "raw", () => bunCmd("raw_bun_tcp.ts")),
   bun_tcp_poly: spec("bun-tcp-poly", "polysock", "bun", "polysock", () => bunCmd("polysock_tcp_echo.ts")),
-  bun_tcp_floor: spec("bun-tcp-floor", "pull floor (an async function awaiting a Promise per connection)", "bun", "floor", () =>
-    bunCmd("floor_bun_tcp.ts"),
+  bun_tcp_floor: spec(
+    "bun-tcp-floor",
+    "pull floor (an async function awaiting a Promise per connection)",
+    "bun",
+    "floor",
+    () => bunCmd("floor_bun_tcp.ts"),
+    FLOOR_TCP_MODES,
   ),
+  node_tcp_floor: spec("node-tcp-floor", "pull floor", "node", "floor", () => nodeCmd("floor_node_tcp.ts"), FLOOR_TCP_MODES),
+  node_udp_floor: spec("node-udp-floor", "pull floor", "node", "floor", () => nodeCmd("floor_node_udp.ts")),
+  bun_udp_floor: spec("bun-udp-floor", "pull floor", "bun", "floor", () => bunCmd("floor_bun_udp.ts")),
   deno_tcp_raw: spec("deno-tcp-raw", "Deno.listen", "deno", "raw", () => denoCmd("raw_deno_tcp.ts")),
   deno_tcp_poly: spec("deno-tcp-poly", "polysock", "deno", "polysock", () => denoCmd("polysock_tcp_echo.ts")),
   node_udp_raw: spec("node-udp-raw", "node:dgram", "node", "raw", () => nodeCmd("raw_node_udp.ts")),
@@ -472,11 +486,16 @@ async function runGroup(g: Group): Promise<GroupResults> {
       }
     }
     try {
-      for (const r of running) for (const m of warm) await measure(r, m, WARMUP / warm.length); // JIT warm-up, discarded
+      const runs = (r: Running, m: Mode): boolean => r.spec.modes === undefined || r.spec.modes.includes(m.id);
+      for (const r of running) {
+        const w = warm.filter((m) => runs(r, m));
+        for (const m of w) await measure(r, m, WARMUP / w.length); // JIT warm-up, discarded
+      }
       for (const m of modes) {
         // A B, B A, A B, ...: interleaved, and a slow drift of the machine favours nobody.
         const order = rep % 2 === 0 ? running : [...running].reverse();
         for (const r of order) {
+          if (!runs(r, m)) continue;
           if (r.proc.exitCode !== null || r.proc.signalCode !== null) {
             res[m.id][r.spec.id].samples.push(failed(`${r.spec.id}: server died`));
             continue;
@@ -766,13 +785,13 @@ async function main(): Promise<void> {
     groups.push({ id: "ref-udp", title: "C (generator ceiling)", runtime: "c", kind: "udp", servers: [SERVERS.c_udp] });
   }
   if (ONLY.has("tcp")) {
-    groups.push({ id: "node-tcp", title: "Node", runtime: "node", kind: "tcp", servers: [SERVERS.node_tcp_raw, SERVERS.node_tcp_poly, SERVERS.node_tcp_ps] });
-    groups.push({ id: "bun-tcp", title: "Bun", runtime: "bun", kind: "tcp", servers: [SERVERS.bun_tcp_raw, SERVERS.bun_tcp_poly] });
+    groups.push({ id: "node-tcp", title: "Node", runtime: "node", kind: "tcp", servers: [SERVERS.node_tcp_raw, SERVERS.node_tcp_poly, SERVERS.node_tcp_ps, SERVERS.node_tcp_floor] });
+    groups.push({ id: "bun-tcp", title: "Bun", runtime: "bun", kind: "tcp", servers: [SERVERS.bun_tcp_raw, SERVERS.bun_tcp_poly, SERVERS.bun_tcp_floor] });
     groups.push({ id: "deno-tcp", title: "Deno", runtime: "deno", kind: "tcp", servers: [SERVERS.deno_tcp_raw, SERVERS.deno_tcp_poly] });
   }
   if (ONLY.has("udp")) {
-    groups.push({ id: "node-udp", title: "Node", runtime: "node", kind: "udp", servers: [SERVERS.node_udp_raw, SERVERS.node_udp_poly] });
-    groups.push({ id: "bun-udp", title: "Bun", runtime: "bun", kind: "udp", servers: [SERVERS.bun_udp_raw, SERVERS.bun_udp_poly] });
+    groups.push({ id: "node-udp", title: "Node", runtime: "node", kind: "udp", servers: [SERVERS.node_udp_raw, SERVERS.node_udp_poly, SERVERS.node_udp_floor] });
+    groups.push({ id: "bun-udp", title: "Bun", runtime: "bun", kind: "udp", servers: [SERVERS.bun_udp_raw, SERVERS.bun_udp_poly, SERVERS.bun_udp_floor] });
     groups.push({ id: "deno-udp-dgram", title: "Deno, no --unstable-net", runtime: "deno", kind: "udp", servers: [SERVERS.deno_udp_dgram_raw, SERVERS.deno_udp_dgram_poly] });
     groups.push({ id: "deno-udp-unstable", title: "Deno --unstable-net", runtime: "deno", kind: "udp", servers: [SERVERS.deno_udp_unstable_raw, SERVERS.deno_udp_unstable_poly] });
   }
@@ -1025,6 +1044,37 @@ function renderDoc(
       }
       L.push("");
     }
+  }
+
+  const floors = all.groups.filter((x) => x.group.servers.some((s) => s.role === "floor"));
+  if (floors.length) {
+    L.push("### Baseline: the least any pull-style API costs");
+    L.push("");
+    L.push(
+      "A Python-style `recv` returns a Promise per call, which a raw push server never creates. *Pull floor* " +
+        "(bench/servers/floor_*.ts) is the minimum of that: one Promise per `recv()`/`recvfrom()` call (settled at once " +
+        "when data is queued), awaited in one async function per connection, over the runtime's own API, with nothing " +
+        "else (no timeouts, errors, backpressure or addresses). Measured in the same interleaved runs as the rows above; " +
+        "Deno's own API is already pull-style (`await conn.read()`), so there raw is the floor.",
+    );
+    L.push("");
+    L.push("| runtime | test | raw | pull floor | floor / raw | polysock | polysock / floor |");
+    L.push("|---|---|---:|---:|---:|---:|---:|");
+    for (const x of floors) {
+      const raw = x.group.servers.find((s) => s.role === "raw")!;
+      const poly = x.group.servers.find((s) => s.role === "polysock")!;
+      const fl = x.group.servers.find((s) => s.role === "floor")!;
+      for (const m of MODES.filter((y) => y.kind === x.group.kind && (fl.modes === undefined || fl.modes.includes(y.id)))) {
+        const a = cellSummary(x.res[m.id]?.[raw.id]);
+        const f = cellSummary(x.res[m.id]?.[fl.id]);
+        const b = cellSummary(x.res[m.id]?.[poly.id]);
+        const r1 = pairRatio(x.res[m.id], raw.id, fl.id, (q) => q.value);
+        const r2 = pairRatio(x.res[m.id], fl.id, poly.id, (q) => q.value);
+        const fx = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
+        L.push(`| ${x.group.title} | ${m.label} (${m.unit}) | ${a.text} | ${f.text} | ${fx(r1)} | ${b.text} | ${fx(r2)} |`);
+      }
+    }
+    L.push("");
   }
 
   if (all.idle.length) {

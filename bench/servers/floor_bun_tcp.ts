@@ -1,5 +1,5 @@
 // The least memory any pull-style API (Python's `recv`) can keep per idle connection on Bun:
-// one async function per connection, waiting for a Promise per read, over Bun.listen, with
+// one async function per connection awaiting one Promise per recv() call, over Bun.listen, with
 // nothing else (no timeouts, errors, addresses, options). The idle-memory table shows it
 // beside the raw push server and polysock. Usage: bun bench/servers/floor_bun_tcp.ts [PORT]
 // Prints "READY <port> <pid>".
@@ -25,10 +25,15 @@ declare const Bun: {
 
 const port = Number(process.argv[2] ?? 0);
 
+/** The pull API: one Promise per call (settled at once when data is queued); `undefined` at EOF. */
+function recv(st: State): Promise<Uint8Array | undefined> {
+  if (st.queue.length > 0 || st.ended) return Promise.resolve(st.queue.shift());
+  return new Promise((resolve) => (st.wake = () => resolve(st.queue.shift())));
+}
+
 async function serve(s: BunSocket, st: State): Promise<void> {
   for (;;) {
-    while (st.queue.length === 0 && !st.ended) await new Promise<void>((r) => (st.wake = r));
-    const chunk = st.queue.shift();
+    const chunk = await recv(st);
     if (chunk === undefined) break;
     s.write(chunk); // tiny echoes only (the idle test): no backpressure handling
   }
