@@ -15,8 +15,12 @@ export const LOW_WATER = 64 * 1024;
 /** Largest batch of sendall data sent as one write (transports with `batchWrites`). */
 export const BATCH_MAX = 512 * 1024;
 
+/** The queue of a connection with nothing buffered (never written to). */
+const NO_CHUNKS: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+
 export class StreamConn implements StreamHandlers {
-  private chunks: Uint8Array[] = [];
+  /** Received chunks from `head` on; the shared empty array while none are queued (idle connections). */
+  private chunks: Uint8Array[] = NO_CHUNKS;
   private head = 0;
   /** Bytes buffered. */
   size = 0;
@@ -78,7 +82,8 @@ export class StreamConn implements StreamHandlers {
   onData(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     const before = this.size;
-    this.chunks.push(chunk);
+    if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
+    else this.chunks.push(chunk);
     this.size += chunk.length;
     // One chunk alone never pauses (Bun reads up to 512 KiB at a time; pausing for each
     // would cost two epoll_ctl calls per read): at most HIGH_WATER plus one chunk is queued.
@@ -201,7 +206,7 @@ export class StreamConn implements StreamHandlers {
     this.chunks[this.head] = EMPTY;
     this.head++;
     if (this.head === this.chunks.length) {
-      this.chunks = []; // cheaper than `length = 0`, a runtime call in V8
+      this.chunks = NO_CHUNKS; // cheaper than `length = 0`, a runtime call in V8
       this.head = 0;
     } else if (this.head > 64 && this.head * 2 > this.chunks.length) {
       this.chunks = this.chunks.slice(this.head);
@@ -213,6 +218,7 @@ export class StreamConn implements StreamHandlers {
   unshift(b: Uint8Array): void {
     if (b.length === 0) return;
     if (this.head > 0) this.chunks[--this.head] = b;
+    else if (this.chunks === NO_CHUNKS) this.chunks = [b];
     else this.chunks.unshift(b);
     this.size += b.length;
   }
