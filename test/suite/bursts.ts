@@ -1,7 +1,7 @@
 // Replies sent while more input is queued (a burst): on Bun core batches them into one
 // write (StreamTransport.batchWrites). Whatever the runtime, the peer must get every byte,
 // in order, as it was when sendall resolved — also across close, shutdown and a slow reader.
-import { assert, closeAll, pair, pattern, recvAll, same, sleep, socket, test, text } from "./_harness.js";
+import { assert, closeAll, listener, pair, pattern, recvAll, same, sleep, socket, test, text } from "./_harness.js";
 
 /** recv exactly n bytes (the test's own framing). */
 async function recvExactly(s: socket.Socket, n: number): Promise<Uint8Array> {
@@ -180,4 +180,41 @@ test("an echo with random recv sizes, copies, views and pauses returns every byt
     assert.ok(same(got, data), `echo differs from what was sent (seed ${seed0})`);
     await closeAll(c, l);
   }
+}, 60000);
+
+test("many connections replying with new bytes during bursts at once: each gets exactly its own replies", async () => {
+  const [l, port] = await listener();
+  const N = 40;
+  const serve = async (conn: socket.Socket, seed: number): Promise<void> => {
+    for (let i = 0; ; i++) {
+      const d = await conn.recv(((seed + i) % 5) * 300 + 1);
+      if (!d.length) break;
+      const reply = new Uint8Array(d.length); // new bytes, not what recv returned: copied when batched
+      for (let j = 0; j < d.length; j++) reply[j] = d[j]! ^ 0x55;
+      await conn.sendall(reply);
+      if ((seed + i) % 7 === 0) await sleep(1); // other connections run meanwhile
+    }
+    await conn.close();
+  };
+  const server = (async () => {
+    const jobs: Promise<void>[] = [];
+    for (let k = 0; k < N; k++) {
+      const [conn] = await l.accept();
+      jobs.push(serve(conn, k));
+    }
+    await Promise.all(jobs);
+  })();
+  const clients = Array.from({ length: N }, async (_, k) => {
+    const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+    await c.connect(["127.0.0.1", port]);
+    const data = pattern(20000 + k * 1000, k + 1);
+    await c.sendall(data); // all of it at once: the server works through a burst
+    await c.shutdown(socket.SHUT_WR);
+    const got = await recvAll(c);
+    await c.close();
+    assert.equal(got.length, data.length, `client ${k}`);
+    for (let j = 0; j < data.length; j++) if (got[j] !== (data[j]! ^ 0x55)) assert.fail(`client ${k}: byte ${j} differs`);
+  });
+  await Promise.all([...clients, server]);
+  await l.close();
 }, 60000);

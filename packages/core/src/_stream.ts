@@ -12,8 +12,13 @@ import { tuneAllocator } from "./_allocator.js";
 export const HIGH_WATER = 128 * 1024;
 /** …and resume below this many. */
 export const LOW_WATER = 64 * 1024;
-/** Largest batch of sendall data sent as one write (transports with `batchWrites`). */
+/** Largest batch of sendall data sent as one write. */
 export const BATCH_MAX = 512 * 1024;
+/**
+ * Largest batch copied (transports with `batchWrites`): the buffer is taken per burst and given
+ * back after each write, so memory stays bounded however many connections burst at once.
+ */
+export const COPY_BATCH_MAX = 64 * 1024;
 
 /** The queue of a connection with nothing buffered (never written to). */
 const NO_CHUNKS: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
@@ -392,8 +397,9 @@ export class StreamConn implements StreamHandlers {
    * batch buffer may still hold the backlog).
    */
   private canBatch(data: Uint8Array): boolean {
-    if (this.batched + data.length > BATCH_MAX) return false;
-    return this.continuesBatch(data) || (this.copyBatch && !this.congested);
+    const total = this.batched + data.length;
+    if (total > BATCH_MAX) return false;
+    return this.continuesBatch(data) || (this.copyBatch && !this.congested && total <= COPY_BATCH_MAX);
   }
 
   /** `data` is what recv just returned, right after the batch in the same chunk (or starts one). */
@@ -417,7 +423,7 @@ export class StreamConn implements StreamHandlers {
       this.batched += len;
       return;
     }
-    const b = (this.batch ??= freeBatches.pop() ?? new Uint8Array(BATCH_MAX));
+    const b = (this.batch ??= freeBatches.pop() ?? new Uint8Array(COPY_BATCH_MAX));
     if (v !== null) {
       b.set(v);
       this.batchView = null;
@@ -442,10 +448,8 @@ export class StreamConn implements StreamHandlers {
     this.batchView = null;
     this.batched = 0;
     const taken = this.writeOwned(out);
-    if (this.size === 0) {
-      this.lastTaken = null; // the burst is over: keep no reference to received bytes
-      if (taken) this.dropBatch();
-    }
+    if (taken) this.dropBatch(); // back to the shared pool: none is kept per connection
+    if (this.size === 0) this.lastTaken = null; // the burst is over: keep no reference to received bytes
     return taken;
   }
 
