@@ -3,26 +3,16 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { expect, test } from "vitest";
+import { listeningPort } from "./_listening.js";
 import { ROOT, runtimeCommand } from "./_spawn.js";
 
-function startServer(runtime: "node" | "bun" | "deno", name: string): Promise<[ReturnType<typeof spawn>, number]> {
+async function startServer(runtime: "node" | "bun" | "deno", name: string): Promise<[ReturnType<typeof spawn>, number]> {
   const [cmd, args] = runtimeCommand(runtime, path.join(ROOT, "examples", `${name}.ts`), ["--port", "0"]);
   const child = spawn(cmd, runtime === "deno" ? args.map((a) => (a === "-A" ? "--allow-net" : a)) : args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 20000);
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /Listening on \('[^']*', (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve([child, Number(m[1])]);
-      }
-    });
-  });
+  return [child, await listeningPort(child)];
 }
 
 function run(cmd: string, args: string[]): Promise<[number | null, string]> {

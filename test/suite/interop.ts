@@ -1,6 +1,7 @@
 // Interop: the TypeScript examples on this runtime against the plain CPython programs in
 // test/fixtures/, both directions, TCP and UDP, byte-exact.
 import { type ChildProcess, spawn } from "node:child_process";
+import { listeningPort } from "../_listening.js";
 import { assert, listener, pattern, recvAll, runtime, same, test } from "./_harness.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -16,29 +17,9 @@ function tsCommand(file: string, args: string[]): [string, string[]] {
 const pyCommand = (file: string, args: string[]): [string, string[]] => ["python3", [ROOT + file, ...args]];
 
 /** Start a server, wait for its "Listening on (..., port)" line, return the port. */
-function startServer([cmd, args]: [string, string[]]): Promise<[ChildProcess, number]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`server did not start: ${out} ${err}`));
-    }, 20000);
-    child.stderr!.on("data", (d) => (err += d));
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /Listening on \('[^']*', (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve([child, Number(m[1])]);
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited ${code}: ${out} ${err}`));
-    });
-  });
+async function startServer([cmd, args]: [string, string[]]): Promise<[ChildProcess, number]> {
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  return [child, await listeningPort(child)];
 }
 
 /**

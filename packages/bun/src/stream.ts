@@ -72,7 +72,7 @@ export class BunStream implements StreamTransport {
     return n;
   }
 
-  /** Bun's write() copies into the kernel at once, and its reads are up to 512 KiB: core batches sendall. */
+  /** Bun's write() copies into the kernel at once: core may copy sendall data into batches too. */
   readonly batchWrites = true;
 
   /** Bun never holds accepted bytes: they are in the kernel, the rest was refused. */

@@ -292,8 +292,9 @@ export class StreamConn implements StreamHandlers {
   }
 
   /**
-   * Hot path of sendall: offer `data` once if nothing is pending and nothing is wrong.
-   * @returns bytes the transport took, or -1 if it was not offered (the slow path decides).
+   * Hot path of sendall: batch `data` during a burst, else offer it once if nothing is
+   * pending and nothing is wrong.
+   * @returns bytes accepted (taken by the transport or batched), or -1 if not offered (the slow path decides).
    */
   tryWrite(data: Uint8Array): number {
     if (this.error !== null || this.writeShut || this.gone) return -1;

@@ -75,8 +75,9 @@ export interface StreamTransport {
   readonly raw: unknown;
   /**
    * `write()` copies what it accepts before returning and never holds it (`writePending` is
-   * always false), and the runtime delivers reads much larger than a typical `recv` size
-   * (Bun: 512 KiB). Core then batches the sendall calls of a burst into one write.
+   * always false). Core then may also batch sendall data it must copy (a buffer of the app's),
+   * not only the received bytes it batches by reference on every transport (Bun: its reads
+   * are up to 512 KiB, and without batching each `recv(65536)` reply was its own write).
    */
   readonly batchWrites?: boolean;
 }
