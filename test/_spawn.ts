@@ -7,10 +7,15 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const bin = (name: string): string => path.join(ROOT, "node_modules", ".bin", name);
 
 /** The command line that runs `file` (a .ts path) on `runtime`. */
-export function runtimeCommand(runtime: "node" | "bun" | "deno", file: string, args: string[] = []): [string, string[]] {
-  if (runtime === "node") return [process.execPath, ["--import", "tsx", file, ...args]];
-  if (runtime === "bun") return [bin("bun"), [file, ...args]];
-  return [bin("deno"), ["run", "-A", file, ...args]];
+export function runtimeCommand(
+  runtime: "node" | "bun" | "deno",
+  file: string,
+  args: string[] = [],
+  flags: string[] = [],
+): [string, string[]] {
+  if (runtime === "node") return [process.execPath, [...flags, "--import", "tsx", file, ...args]];
+  if (runtime === "bun") return [bin("bun"), [...flags, file, ...args]];
+  return [bin("deno"), ["run", "-A", ...flags, file, ...args]];
 }
 
 export interface SuiteResult {
@@ -21,9 +26,14 @@ export interface SuiteResult {
   summary: string;
 }
 
-/** Run test/run-suite.ts on `runtime` with `adapter`, bounded by `timeoutMs`. */
-export function runSuite(runtime: "node" | "bun" | "deno", adapter: string, timeoutMs = 540_000): Promise<SuiteResult> {
-  const [cmd, args] = runtimeCommand(runtime, path.join(ROOT, "test", "run-suite.ts"), ["--adapter", adapter]);
+/** Run test/run-suite.ts on `runtime` (with runtime `flags`) and `adapter`, bounded by `timeoutMs`. */
+export function runSuite(
+  runtime: "node" | "bun" | "deno",
+  adapter: string,
+  flags: string[] = [],
+  timeoutMs = 540_000,
+): Promise<SuiteResult> {
+  const [cmd, args] = runtimeCommand(runtime, path.join(ROOT, "test", "run-suite.ts"), ["--adapter", adapter], flags);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

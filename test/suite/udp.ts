@@ -129,3 +129,14 @@ test("UDP many datagrams in a burst are delivered in order when read", async () 
   for (let i = 0; i < 200; i++) assert.equal((await a.recv(10)).decode(), `m${i}`);
   await closeAll(a, b);
 });
+
+test("UDP replies to the address recvfrom returned: a burst without a pause, then close, all arrive in order", async () => {
+  const [a, addrA] = await udp();
+  const [b] = await udp();
+  await b.sendto("hello", addrA);
+  const [, from] = await a.recvfrom(100);
+  for (let i = 0; i < 150; i++) assert.equal(await a.sendto(`r${i}`, from), `r${i}`.length);
+  await a.close(); // replies accepted by sendto still go out
+  for (let i = 0; i < 150; i++) assert.equal((await b.recv(10)).decode(), `r${i}`);
+  await closeAll(b);
+});

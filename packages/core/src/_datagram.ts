@@ -9,6 +9,11 @@ import { WaitList, remaining } from "./_timeout.js";
 /** Like a kernel receive buffer: beyond these, new datagrams are dropped. */
 const MAX_DATAGRAMS = 1024;
 const MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * Replies posted (sent without waiting for the runtime's confirmation) that are not confirmed
+ * yet; beyond this, `reply` waits like `send`, so a loop that never yields cannot pile them up.
+ */
+const MAX_POSTED = 64;
 
 interface Datagram {
   data: Uint8Array;
@@ -23,6 +28,18 @@ export class DgramConn implements DatagramHandlers {
   peer: NetAddress | null = null;
   private error: OSError | null = null;
   readonly readers: WaitList = new WaitList();
+  /** Posted replies the runtime has not confirmed yet, and who waits for none to be left (close). */
+  private posted = 0;
+  private allPosted: (() => void) | null = null;
+  private readonly postDone = (err: unknown): void => {
+    this.posted--;
+    if (err) {
+      // Raised by the socket's next call, as the kernel reports a pending error (SO_ERROR).
+      this.error = fromNative(err);
+      this.readers.wake();
+    }
+    if (this.posted === 0 && this.allPosted !== null) this.allPosted();
+  };
 
   constructor(readonly t: DatagramTransport) {
     t.start(this);
@@ -95,6 +112,26 @@ export class DgramConn implements DatagramHandlers {
     return r ? r.then(undefined, rejectNative) : undefined;
   }
 
+  /**
+   * Send a reply to `to`, a peer that just sent us a datagram (so the route works): where the
+   * runtime confirms sends by callback, without waiting for it. A failure (rare: the peer just
+   * reached us) is raised by the socket's next call.
+   */
+  reply(data: Uint8Array, to: NetAddress): Promise<void> | undefined {
+    const post = this.t.post;
+    if (post === undefined || this.posted >= MAX_POSTED) return this.send(data, to);
+    const err = this.takeError();
+    if (err) throw err;
+    this.posted++;
+    try {
+      post.call(this.t, data, to, this.postDone);
+    } catch (e) {
+      this.posted--;
+      throw fromNative(e);
+    }
+    return undefined;
+  }
+
   /** Set the default peer; drop queued datagrams from anyone else (Linux does). */
   async connect(to: NetAddress): Promise<void> {
     if (this.t.connect) {
@@ -111,8 +148,10 @@ export class DgramConn implements DatagramHandlers {
     this.bytes = keep.reduce((n, d) => n + d.data.length, 0);
   }
 
-  close(err: unknown): Promise<void> {
+  async close(err: unknown): Promise<void> {
     this.readers.fail(err);
+    // Posted replies were accepted by sendto: let the runtime finish them first.
+    if (this.posted > 0) await new Promise<void>((resolve) => (this.allPosted = resolve));
     return this.t.close().catch(() => undefined);
   }
 }

@@ -123,6 +123,12 @@ export interface DatagramTransport {
    * `connect()`. Resolves when the runtime took the datagram; rejects with the native error.
    */
   send(data: Uint8Array, to?: NetAddress): Promise<void> | void;
+  /**
+   * Optional, for runtimes that confirm a send through a callback: send one datagram to `to`
+   * without a Promise, and call `done` (null, or the native error) once the runtime completes
+   * it. Core uses it for replies to a peer `recvfrom` just returned, at most a few at a time.
+   */
+  post?(data: Uint8Array, to: NetAddress, done: (err: unknown) => void): void;
   localAddress(): NetAddress;
   setBroadcast(on: boolean): void;
   /**

@@ -622,7 +622,7 @@ export class Socket {
       if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host)) {
         const bytes = toBytes(data);
         if (bytes.length <= (MAX_UDP[this._family] ?? 65507)) {
-          const pending = d!.send(bytes, ep);
+          const pending = d!.reply(bytes, ep);
           return pending ? pending.then(() => bytes.length) : resolvedCount(bytes.length);
         }
       }

@@ -3,6 +3,7 @@
 // `@polysock/node`'s `node:dgram` transport, which Deno runs without any flag.
 import type { DatagramHandlers, DatagramTransport, Endpoint, NetAddress } from "@polysock/core";
 import { type DenoDatagramConn, deno, isDenoError, sleep, toNetAddress } from "./_deno-types.js";
+import { copyOut } from "./_small.js";
 
 /** Receive buffer: any UDP payload (IPv4 max 65,507) fits, so nothing is truncated here. */
 const RECV_SIZE = 64 * 1024;
@@ -66,6 +67,10 @@ class DenoDatagram implements DatagramTransport {
     await this.sock.send(data, { transport: "udp", hostname: to.host, port: to.port });
   }
 
+  post(data: Uint8Array, to: NetAddress, done: (err: unknown) => void): void {
+    this.sock.send(data, { transport: "udp", hostname: to.host, port: to.port }).then(() => done(null), done);
+  }
+
   localAddress(): NetAddress {
     return toNetAddress(this.sock.addr);
   }
@@ -91,7 +96,7 @@ class DenoDatagram implements DatagramTransport {
       try {
         const [data, from] = await this.sock.receive(buf);
         // A copy: `buf` is reused, and a 64 KiB buffer per tiny datagram would waste memory.
-        if (!this.closed) h.onMessage(data.slice(), toNetAddress(from));
+        if (!this.closed) h.onMessage(copyOut(data), toNetAddress(from));
       } catch (err) {
         // After our close: Interrupted (pending) or BadResource "Socket has been closed".
         if (this.closed || isDenoError(err, "BadResource")) return;

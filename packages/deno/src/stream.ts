@@ -4,6 +4,7 @@
 // holds the peer back through the TCP window without losing a byte.
 import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
 import { type DenoConn, deno, toNetAddress } from "./_deno-types.js";
+import { copyOut } from "./_small.js";
 
 /** Bytes asked for per `read()`: the read-ahead the pump adds on top of core's queue… */
 const READ_SIZE = 64 * 1024;
@@ -158,7 +159,7 @@ export class DenoStream implements StreamTransport {
             off = 0;
           }
         } else {
-          h.onData(space.slice(0, n)); // a small read: copy, keep reusing the space
+          h.onData(copyOut(space.subarray(0, n))); // a small read: copy, keep reusing the space
           if (slab) {
             buf = this.buf = new Uint8Array(READ_SIZE); // the stream has slowed: give the slab up
             off = 0;

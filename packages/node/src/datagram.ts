@@ -8,7 +8,7 @@ export function bindDatagram(
   opts: { reuseAddr: boolean; reusePort: boolean },
 ): Promise<DatagramTransport> {
   return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket({ type: ep.ipVersion === 6 ? "udp6" : "udp4", reuseAddr: opts.reuseAddr });
+    const sock = dgram.createSocket({ type: ep.ipVersion === 6 ? "udp6" : "udp4", reuseAddr: opts.reuseAddr, lookup: literal });
     const onError = (err: Error): void => {
       sock.close();
       reject(err);
@@ -19,6 +19,14 @@ export function bindDatagram(
       resolve(new NodeDatagram(sock));
     });
   });
+}
+
+/**
+ * Core hands over IP literals only: "resolving" one is the identity, done at once, so `send`
+ * reaches the kernel synchronously (dns.lookup would defer every datagram by a tick).
+ */
+function literal(host: string, _family: unknown, cb: (err: null, address: string, family: number) => void): void {
+  cb(null, host, host.includes(":") ? 6 : 4);
 }
 
 class NodeDatagram implements DatagramTransport {
@@ -52,6 +60,10 @@ class NodeDatagram implements DatagramTransport {
       if (to) this.sock.send(data, to.port, to.host, cb);
       else this.sock.send(data, cb);
     });
+  }
+
+  post(data: Uint8Array, to: NetAddress, done: (err: unknown) => void): void {
+    this.sock.send(data, to.port, to.host, done);
   }
 
   connect(to: NetAddress): Promise<void> {
