@@ -24,7 +24,12 @@ export const COPY_BATCH_MAX = 64 * 1024;
 const NO_CHUNKS: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
 
 export class StreamConn implements StreamHandlers {
-  /** Received chunks from `head` on; the shared empty array while none are queued (idle connections). */
+  /**
+   * Received chunks, in order: `first` (EMPTY while none is queued), then `chunks` from
+   * `head` on (the shared empty array unless several are queued). One chunk at a time is the
+   * common case (a request, then its reply): it costs no array, nor does an idle connection.
+   */
+  private first: Uint8Array = EMPTY;
   private chunks: Uint8Array[] = NO_CHUNKS;
   private head = 0;
   /** Bytes buffered. */
@@ -87,7 +92,8 @@ export class StreamConn implements StreamHandlers {
   onData(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     const before = this.size;
-    if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
+    if (before === 0) this.first = chunk;
+    else if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
     else this.chunks.push(chunk);
     this.size += chunk.length;
     // One chunk alone never pauses (Bun reads up to 512 KiB at a time; pausing for each
@@ -159,13 +165,13 @@ export class StreamConn implements StreamHandlers {
    * queued. Caller ensures `size > 0`.
    */
   take(n: number, peek = false): Uint8Array {
-    const first = this.chunks[this.head]!;
+    const first = this.first;
     let out: Uint8Array;
-    if (first.length >= n || this.head === this.chunks.length - 1) {
+    if (first.length >= n || this.head === this.chunks.length) {
       if (first.length > n) {
         out = first.subarray(0, n);
         if (!peek) {
-          this.chunks[this.head] = first.subarray(n);
+          this.first = first.subarray(n);
           this.size -= n;
         }
       } else {
@@ -175,7 +181,8 @@ export class StreamConn implements StreamHandlers {
     } else {
       const len = Math.min(n, this.size);
       out = new Uint8Array(len);
-      let off = 0;
+      out.set(first);
+      let off = first.length;
       for (let i = this.head; off < len; i++) {
         const c = this.chunks[i]!;
         const k = Math.min(c.length, len - off);
@@ -194,12 +201,12 @@ export class StreamConn implements StreamHandlers {
 
   private skip(len: number): void {
     while (len > 0) {
-      const c = this.chunks[this.head]!;
+      const c = this.first;
       if (c.length <= len) {
         len -= c.length;
         this.dropHead();
       } else {
-        this.chunks[this.head] = c.subarray(len);
+        this.first = c.subarray(len);
         this.size -= len;
         len = 0;
       }
@@ -207,7 +214,12 @@ export class StreamConn implements StreamHandlers {
   }
 
   private dropHead(): void {
-    this.size -= this.chunks[this.head]!.length;
+    this.size -= this.first.length;
+    if (this.head === this.chunks.length) {
+      this.first = EMPTY;
+      return;
+    }
+    this.first = this.chunks[this.head]!;
     this.chunks[this.head] = EMPTY;
     this.head++;
     if (this.head === this.chunks.length) {
@@ -222,17 +234,21 @@ export class StreamConn implements StreamHandlers {
   /** Put bytes back at the front (a timed-out MSG_WAITALL or makefile read loses nothing). */
   unshift(b: Uint8Array): void {
     if (b.length === 0) return;
-    if (this.head > 0) this.chunks[--this.head] = b;
-    else if (this.chunks === NO_CHUNKS) this.chunks = [b];
-    else this.chunks.unshift(b);
+    const was = this.first;
+    this.first = b;
+    if (this.size > 0) {
+      if (this.head > 0) this.chunks[--this.head] = was;
+      else if (this.chunks === NO_CHUNKS) this.chunks = [was];
+      else this.chunks.unshift(was);
+    }
     this.size += b.length;
   }
 
   /** Index of `byte` within the first `limit` buffered bytes, or -1. */
   indexOf(byte: number, limit: number): number {
     let base = 0;
-    for (let i = this.head; i < this.chunks.length && base < limit; i++) {
-      const c = this.chunks[i]!;
+    for (let i = this.head - 1; i < this.chunks.length && base < limit; i++) {
+      const c = i < this.head ? this.first : this.chunks[i]!;
       const j = c.indexOf(byte);
       if (j >= 0 && base + j < limit) return base + j;
       base += c.length;
