@@ -3,10 +3,15 @@
 // internal so neither Deno's lib nor these leak into the emitted `index.d.ts`.
 import type { ConnectOptions, NetAddress } from "@polysock/core";
 
+/** `Deno.NetAddr`. */
+export interface DenoNetAddr {
+  transport: "tcp" | "udp";
+  hostname: string;
+  port: number;
+}
+
 /** `Deno.NetAddr` / `Deno.UnixAddr` (the unix path is `null` for an unnamed peer at run time). */
-export type DenoAddr =
-  | { transport: "tcp" | "udp"; hostname: string; port: number }
-  | { transport: "unix" | "unixpacket"; path: string | null };
+export type DenoAddr = DenoNetAddr | { transport: "unix" | "unixpacket"; path: string | null };
 
 /** `Deno.Conn`; `setNoDelay`/`setKeepAlive` exist on `Deno.TcpConn` only. */
 export interface DenoConn {

@@ -2,7 +2,7 @@
 // `Deno.listenDatagram` exists only under `--unstable-net`; without it the adapter uses
 // `@polysock/node`'s `node:dgram` transport, which Deno runs without any flag.
 import type { DatagramHandlers, DatagramTransport, Endpoint, NetAddress } from "@polysock/core";
-import { type DenoDatagramConn, deno, isDenoError, sleep, toNetAddress } from "./_deno-types.js";
+import { type DenoDatagramConn, type DenoNetAddr, deno, isDenoError, sleep, toNetAddress } from "./_deno-types.js";
 import { copyOut } from "./_small.js";
 
 /** Receive buffer: any UDP payload (IPv4 max 65,507) fits, so nothing is truncated here. */
@@ -50,6 +50,10 @@ function compactNodeDatagram(t: DatagramTransport): DatagramTransport {
 class DenoDatagram implements DatagramTransport {
   private closed = false;
   private loop: Promise<void> = Promise.resolve();
+  private lastTo: DenoNetAddr | null = null;
+  /** `post`'s completion callback, and its success form (no closure per datagram). */
+  private done: ((err: unknown) => void) | null = null;
+  private sent: () => void = () => undefined;
 
   constructor(private readonly sock: DenoDatagramConn) {}
 
@@ -64,11 +68,22 @@ class DenoDatagram implements DatagramTransport {
 
   async send(data: Uint8Array, to?: NetAddress): Promise<void> {
     if (to === undefined) throw new TypeError("Deno datagram sockets cannot send without an address");
-    await this.sock.send(data, { transport: "udp", hostname: to.host, port: to.port });
+    await this.sock.send(data, this.denoAddr(to));
   }
 
   post(data: Uint8Array, to: NetAddress, done: (err: unknown) => void): void {
-    this.sock.send(data, { transport: "udp", hostname: to.host, port: to.port }).then(() => done(null), done);
+    if (this.done !== done) {
+      this.done = done;
+      this.sent = () => done(null);
+    }
+    this.sock.send(data, this.denoAddr(to)).then(this.sent, done);
+  }
+
+  /** Deno's form of `to`; a server replies to the same peer many times in a row. */
+  private denoAddr(to: NetAddress): DenoNetAddr {
+    const a = this.lastTo;
+    if (a !== null && a.port === to.port && a.hostname === to.host) return a;
+    return (this.lastTo = { transport: "udp", hostname: to.host, port: to.port });
   }
 
   localAddress(): NetAddress {
@@ -92,11 +107,16 @@ class DenoDatagram implements DatagramTransport {
 
   private async receiveLoop(h: DatagramHandlers): Promise<void> {
     const buf = new Uint8Array(RECV_SIZE);
+    let last: NetAddress | null = null;
     while (!this.closed) {
       try {
         const [data, from] = await this.sock.receive(buf);
         // A copy: `buf` is reused, and a 64 KiB buffer per tiny datagram would waste memory.
-        if (!this.closed) h.onMessage(copyOut(data), toNetAddress(from));
+        if (this.closed) continue;
+        // The same peer many times in a row: one address object (core only reads it).
+        const f = from as DenoNetAddr;
+        if (last === null || last.host !== f.hostname || last.port !== f.port) last = toNetAddress(f);
+        h.onMessage(copyOut(data), last);
       } catch (err) {
         // After our close: Interrupted (pending) or BadResource "Socket has been closed".
         if (this.closed || isDenoError(err, "BadResource")) return;
