@@ -107,6 +107,37 @@ test("many concurrent clients are each echoed", async () => {
   await l.close();
 });
 
+test("24 clients streaming 1.5 MiB each at once are each echoed byte-exact (more than the read slabs)", async () => {
+  const N = 24;
+  const [l, port] = await listener();
+  const serve = (async () => {
+    const tasks: Promise<void>[] = [];
+    for (let i = 0; i < N; i++) {
+      const [conn] = await l.accept();
+      tasks.push((async () => {
+        for (;;) {
+          const d = await conn.recv(65536);
+          if (!d.length) break;
+          await conn.sendall(d);
+        }
+        await conn.close();
+      })());
+    }
+    await Promise.all(tasks);
+  })();
+  const clients = Array.from({ length: N }, async (_, i) => {
+    const c = socket.socket();
+    await c.connect(["127.0.0.1", port]);
+    const msg = pattern(1536 * 1024 + i * 4099, 100 + i);
+    const [, got] = await Promise.all([c.sendall(msg).then(() => c.shutdown(socket.SHUT_WR)), recvAll(c)]);
+    await c.close();
+    assert.ok(same(got, msg), `client ${i}`);
+  });
+  await Promise.all(clients);
+  await serve;
+  await l.close();
+}, 30000);
+
 test("recv_into fills a buffer and honours nbytes", async () => {
   const [c, s, l] = await pair();
   await c.sendall("abcdef");

@@ -16,11 +16,11 @@ const READ_SIZE = 64 * 1024;
  */
 const SLAB_SIZE = 1024 * 1024;
 /**
- * Slabs that reads in flight may hold, over all connections: a read that waits holds its
+ * Slabs held at once, over all connections: a read that waits (or a paused pump) keeps its
  * buffer, so 10,000 connections that streamed and then went idle must not hold a slab each.
  */
 const SLAB_BUDGET = 16;
-let slabsReading = 0;
+let slabsHeld = 0;
 /** Reads at least this large give their bytes away instead of being copied. */
 const HANDOFF = 16 * 1024;
 
@@ -124,13 +124,11 @@ export class DenoStream implements StreamTransport {
     const h = this.h;
     if (h === null || this.reading || this.eof || this.closed) return;
     this.reading = true;
-    let buf = (this.buf ??= new Uint8Array(READ_SIZE));
+    let buf = this.buf ?? this.newBuffer(false);
     let off = this.off;
     try {
       while (!this.paused && !this.closed) {
         const space = off === 0 ? buf : buf.subarray(off);
-        const slab = buf.length > READ_SIZE;
-        if (slab) slabsReading++;
         let n: number | null;
         try {
           n = await this.conn.read(space);
@@ -138,13 +136,10 @@ export class DenoStream implements StreamTransport {
           // After our own close the pending read rejects (Interrupted / BadResource): not an error.
           if (!this.closed) this.fail(err);
           return;
-        } finally {
-          if (slab) slabsReading--;
         }
         if (n === null) {
           this.eof = true;
-          this.buf = null;
-          this.off = 0;
+          this.dropBuffer();
           if (!this.closed) h.onEnd();
           return;
         }
@@ -154,14 +149,13 @@ export class DenoStream implements StreamTransport {
           h.onData(space.subarray(0, n));
           off += n;
           if (buf.length - off < READ_SIZE) {
-            const next = n >= READ_SIZE && slabsReading < SLAB_BUDGET ? SLAB_SIZE : READ_SIZE;
-            buf = this.buf = new Uint8Array(next);
+            buf = this.newBuffer(n >= READ_SIZE);
             off = 0;
           }
         } else {
           h.onData(copyOut(space.subarray(0, n))); // a small read: copy, keep reusing the space
-          if (slab) {
-            buf = this.buf = new Uint8Array(READ_SIZE); // the stream has slowed: give the slab up
+          if (buf.length > READ_SIZE) {
+            buf = this.newBuffer(false); // the stream has slowed: give the slab up
             off = 0;
           }
         }
@@ -170,6 +164,22 @@ export class DenoStream implements StreamTransport {
     } finally {
       this.reading = false;
     }
+  }
+
+  /** Replace the read buffer (the old one belongs to core now, or to nobody): a slab if wanted and the budget allows. */
+  private newBuffer(slab: boolean): Uint8Array {
+    this.dropBuffer();
+    if (slab && slabsHeld < SLAB_BUDGET) {
+      slabsHeld++;
+      return (this.buf = new Uint8Array(SLAB_SIZE));
+    }
+    return (this.buf = new Uint8Array(READ_SIZE));
+  }
+
+  private dropBuffer(): void {
+    if (this.buf !== null && this.buf.length > READ_SIZE) slabsHeld--;
+    this.buf = null;
+    this.off = 0;
   }
 
   /** Write all of `data`; Deno's `write` may be partial (runtime-notes §3). */
@@ -206,8 +216,7 @@ export class DenoStream implements StreamTransport {
   private release(): void {
     if (this.closed) return;
     this.closed = true;
-    this.buf = null;
-    this.off = 0;
+    this.dropBuffer();
     try {
       this.conn.close();
     } catch {
