@@ -2,9 +2,9 @@
 // filtering and ICMP error latching as Linux does them.
 import type { DatagramHandlers, DatagramTransport, NetAddress } from "./contract.js";
 import { errno as E } from "./errno.js";
-import { BlockingIOError, type OSError } from "./errors.js";
+import type { OSError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
-import { WaitList, remaining } from "./_timeout.js";
+import { WaitList, remaining, wouldBlock } from "./_timeout.js";
 
 /** Like a kernel receive buffer: beyond these, new datagrams are dropped. */
 const MAX_DATAGRAMS = 1024;
@@ -94,7 +94,7 @@ export class DgramConn implements DatagramHandlers {
       if (err) throw err;
       const d = this.take(peek);
       if (d !== undefined) return d;
-      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      if (timeout === 0) return wouldBlock(E.EAGAIN);
       await this.readers.wait(remaining(timeout, deadline));
     }
   }

@@ -3,9 +3,9 @@
 // so bytes that arrive later go to the next recv.
 import type { StreamHandlers, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
-import { BlockingIOError, type OSError, oserror } from "./errors.js";
+import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
-import { PromiseWaiter, WaitList, remaining } from "./_timeout.js";
+import { PromiseWaiter, WaitList, remaining, wouldBlock } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
 
 /** Read-ahead per socket: pause the transport at this many buffered bytes (plus the chunk that crossed it)… */
@@ -258,7 +258,7 @@ export class StreamConn implements StreamHandlers {
 
   /** Wait until readable, honouring Python's timeout modes (0 → EAGAIN at once). */
   async waitReadable(timeout: number | null, deadline: number): Promise<void> {
-    if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+    if (timeout === 0) return wouldBlock(E.EAGAIN);
     this.flush();
     while (!this.readable) await this.readers.wait(remaining(timeout, deadline));
   }
@@ -268,7 +268,7 @@ export class StreamConn implements StreamHandlers {
    * that need a delimiter. The read-ahead may grow past the high-water mark meanwhile.
    */
   async waitMore(timeout: number | null, deadline: number): Promise<void> {
-    if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+    if (timeout === 0) return wouldBlock(E.EAGAIN);
     const before = this.size;
     this.need = before + 1;
     this.flush();
@@ -337,7 +337,7 @@ export class StreamConn implements StreamHandlers {
           return n;
         }
       }
-      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      if (timeout === 0) return wouldBlock(E.EAGAIN);
       await this.writers.wait(remaining(timeout, deadline));
     }
   }
@@ -353,10 +353,12 @@ export class StreamConn implements StreamHandlers {
         view = view.subarray(n);
         if (view.length === 0) break;
       }
-      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      if (timeout === 0) return wouldBlock(E.EAGAIN);
       await this.writers.wait(remaining(timeout, deadline));
     }
-    if (this.t.writePending) await this.waitDrained(timeout === 0 ? null : timeout, deadline);
+    // Non-blocking: every byte was accepted (what the runtime still holds counts as the send
+    // buffer; the next call sees it congested), so there is nothing to wait for.
+    if (timeout !== 0 && this.t.writePending) await this.waitDrained(timeout, deadline);
   }
 
   /**

@@ -1,5 +1,5 @@
 // Timeout values (Python semantics) and a list of waiters that a timer can cut short.
-import { OverflowError, ValueError, timedOut } from "./errors.js";
+import { BlockingIOError, OverflowError, ValueError, timedOut } from "./errors.js";
 import { pyTypeName } from "./bytes.js";
 
 let defaultTimeout: number | null = null;
@@ -171,6 +171,26 @@ export abstract class PromiseWaiter<T> implements Waiter {
   fail(e: unknown): void {
     this.reject(e);
   }
+}
+
+/** setImmediate (Node, Bun) or, where there is none (Deno), a zero-delay timer. */
+const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+const turn: (f: () => void) => void = immediate ? (f) => void immediate(f) : (f) => void setTimeout(f, 0);
+
+/**
+ * Resolves on the next turn of the event loop (a macrotask). A non-blocking call that finds
+ * nothing to do waits for it before raising BlockingIOError: Python's syscall lets the kernel
+ * make progress, and a poll loop (`for (;;) try { await s.recv(n) } catch {}`) must let the
+ * runtime run I/O, which a rejection settled as a microtask never would.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => turn(resolve));
+}
+
+/** A BlockingIOError raised on the next turn of the event loop (see {@link nextTurn}). */
+export async function wouldBlock(errno: number): Promise<never> {
+  await nextTurn();
+  throw new BlockingIOError(errno);
 }
 
 /** Seconds left until `deadline` (ms timestamp), for one deadline over several waits. */

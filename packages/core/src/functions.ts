@@ -233,6 +233,8 @@ export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto
     const a = new Socket(C.AF_UNIX, type, proto);
     await a.connect(path);
     const [b] = await l.accept();
+    a._unnamedPair();
+    b._unnamedPair();
     return tuple(a, b) as [Socket, Socket];
   } finally {
     await l.close();

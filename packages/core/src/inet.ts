@@ -75,7 +75,8 @@ function formatIPv6(b: Uint8Array): string {
   // IPv4-mapped and IPv4-compatible forms print their last 32 bits dotted, as glibc does.
   const v4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
   if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `::ffff:${v4}`;
-  if (g.slice(0, 6).every((x) => x === 0) && (g[6] !== 0 || g[7]! > 1)) return `::${v4}`;
+  // glibc: IPv4-compatible only when the leading zero run is exactly six groups (`::2` stays hex).
+  if (g.slice(0, 6).every((x) => x === 0) && g[6] !== 0) return `::${v4}`;
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {

@@ -3,7 +3,7 @@
 import * as C from "./constants.js";
 import type { Adapter, Listener, NetAddress, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
-import { BlockingIOError, OSError, ValueError, oserror, timedOut } from "./errors.js";
+import { OSError, ValueError, oserror, timedOut } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import {
   type Address,
@@ -20,7 +20,7 @@ import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js"
 import { StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
-import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, remaining } from "./_timeout.js";
+import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
 
@@ -74,6 +74,10 @@ export class Socket {
   private acceptQueue: Socket[] = NO_SOCKETS;
   private acceptors: WaitList = NO_WAITERS;
   private listenError: OSError | null = null;
+  /** `shutdown(SHUT_RD/SHUT_RDWR)` on the listener: accept() raises EINVAL from then on. */
+  private listenShut = false;
+  /** A socketpair() end: unnamed on both sides, as Linux's pair is. */
+  private unnamed = false;
   /** Stream: the connection. */
   private conn: StreamConn | null = null;
   /** Datagram: the OS socket. */
@@ -274,14 +278,18 @@ export class Socket {
     const timeout = this._timeout;
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     for (;;) {
+      if (this.listenShut) throw oserror(E.EINVAL);
       const s = this.acceptQueue.shift();
-      if (s !== undefined) return tuple(s, s.getpeername()) as [Socket, Address];
+      if (s !== undefined) {
+        s._timeout = getdefaulttimeout(); // a new socket now, as accept(2) makes it
+        return tuple(s, s.getpeername()) as [Socket, Address];
+      }
       if (this.listenError) {
         const e = this.listenError;
         this.listenError = null;
         throw e;
       }
-      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      if (timeout === 0) return wouldBlock(E.EAGAIN);
       await this.acceptors.wait(remaining(timeout, deadline));
       this.check();
     }
@@ -308,9 +316,11 @@ export class Socket {
       if (err) throw err;
       return;
     }
-    if (this.connecting) throw new BlockingIOError(E.EALREADY);
+    if (this.connecting) return wouldBlock(E.EALREADY);
     if (this.conn || this.listening) throw oserror(E.EISCONN);
     const ep = await resolveAddress(a, this.adapter);
+    // Nothing listens on port 0: Linux refuses at once (runtimes reject the port instead).
+    if (ep.kind === "inet" && ep.port === 0) throw oserror(E.ECONNREFUSED);
     if (this.binding) await this.binding;
     let local: NetAddress | undefined;
     if (this.listener) {
@@ -345,7 +355,7 @@ export class Socket {
         () => void (this.connectOutcome = { err: null }),
         (err: OSError) => void (this.connectOutcome = { err }),
       ).finally(() => (this.connecting = null));
-      throw new BlockingIOError(E.EINPROGRESS);
+      return wouldBlock(E.EINPROGRESS);
     }
     await attempt;
   }
@@ -382,8 +392,30 @@ export class Socket {
 
   private streamConn(): StreamConn {
     if (this.conn) return this.conn;
+    this.raiseConnectError();
     if (this.shutFlags >= 0) return SHUT_CONN;
     throw oserror(E.ENOTCONN);
+  }
+
+  /** A refused (failed) non-blocking connect is reported once, by the next call (SO_ERROR). */
+  private raiseConnectError(): void {
+    const err = this.takeConnectError();
+    if (err) throw err;
+  }
+
+  private takeConnectError(): OSError | null {
+    const err = this.connectOutcome?.err ?? null;
+    if (err) this.connectOutcome = null;
+    return err;
+  }
+
+  /**
+   * A recv or send while a non-blocking connect is in progress: BlockingIOError `[Errno 11]`
+   * (non-blocking, as in SYN_SENT), or wait for the connection (blocking or timeout modes).
+   */
+  private async whenConnected(): Promise<void> {
+    if (this._timeout === 0) return wouldBlock(E.EAGAIN);
+    await this.connecting; // records the outcome; never rejects
   }
 
   /**
@@ -395,6 +427,7 @@ export class Socket {
     // Not an async function: the common cases cost one Promise (see bench/overhead.ts).
     try {
       this.check();
+      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
       const n = bufsizeArg(bufsize, "recv");
       if (!this.isStream) return this.recvDatagram(n, flags).then((r) => r[0]);
       const c = this.streamConn();
@@ -402,7 +435,7 @@ export class Socket {
       if (flags !== 0) return this.recvFlags(c, n, flags);
       const r = this._readNow(c, n);
       if (r !== undefined) return Promise.resolve(r);
-      if (this._timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      if (this._timeout === 0) return wouldBlock(E.EAGAIN);
       return this.recvWait(c, n);
     } catch (err) {
       return Promise.reject(err);
@@ -411,8 +444,9 @@ export class Socket {
 
   /** @internal What a plain recv returns right now, or `undefined` if it must wait. Throws a latched error. */
   _readNow(c: StreamConn, n: number): PyBytes | undefined {
-    if (c.readShut) return emptyBytes();
+    // After shutdown(SHUT_RD) queued data is still returned, then b'' (Linux's tcp_recvmsg).
     if (c.size > 0) return asPyBytes(c.take(n));
+    if (c.readShut) return emptyBytes();
     const err = c.takeError();
     if (err) throw err;
     if (c.eof) return emptyBytes();
@@ -438,13 +472,13 @@ export class Socket {
     const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     for (;;) {
-      if (c.readShut) return emptyBytes();
       // A peek returns a copy: the bytes stay queued and a later recv returns them again.
       if (c.size > 0) return asPyBytes(peek ? c.take(n, true).slice() : c.take(n));
+      if (c.readShut) return emptyBytes();
       const err = c.takeError();
       if (err) throw err;
       if (c.eof) return emptyBytes();
-      if (timeout === 0) throw new BlockingIOError(E.EAGAIN);
+      if (timeout === 0) return wouldBlock(E.EAGAIN);
       c.flush();
       await c.readers.wait(timeout === null ? null : remaining(timeout, deadline));
       this.check();
@@ -564,6 +598,7 @@ export class Socket {
    */
   async send(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<number> {
     this.check();
+    if (this.conn === null && this.connecting !== null) await this.whenConnected();
     const bytes = toBytes(data);
     this.checkFlags(flags);
     if (!this.isStream) {
@@ -579,6 +614,7 @@ export class Socket {
 
   private writableConn(): StreamConn {
     if (this.conn) return this.conn;
+    this.raiseConnectError();
     throw oserror(E.EPIPE);
   }
 
@@ -593,13 +629,15 @@ export class Socket {
     // Not an async function: when the OS takes everything at once, nothing is allocated.
     try {
       this.check();
+      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.sendall(data, flags));
       const bytes = toBytes(data);
       this.checkFlags(flags);
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
       const c = this.writableConn();
       if (bytes.length === 0) return RESOLVED;
       const k = flags === 0 ? c.tryWrite(bytes) : -1;
-      if (k === bytes.length) return c.t.writePending ? c.whenDrained(this._timeout || null) : RESOLVED;
+      // Non-blocking: what the runtime still holds counts as the send buffer (nothing to wait for).
+      if (k === bytes.length) return c.t.writePending && this._timeout !== 0 ? c.whenDrained(this._timeout) : RESOLVED;
       return c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
     } catch (err) {
       return Promise.reject(err);
@@ -645,6 +683,7 @@ export class Socket {
     }
     if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
     if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(a ?? parseAddress(this._family, addr, "sendto"), this.adapter);
+    if (ep.kind === "inet" && ep.port === 0) throw oserror(E.EINVAL); // Linux's sendto to port 0
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
     const d = this.dgram ?? (await this.ensureDatagram());
     const samePeer = d.peer !== null && d.t.connect !== undefined && d.peer.host === ep.host && d.peer.port === ep.port;
@@ -671,6 +710,14 @@ export class Socket {
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
     const c = this.conn;
     if (!c) {
+      if (this.listening) {
+        // Linux stops a listener on SHUT_RD: pending and later accept() calls raise EINVAL.
+        if (h !== C.SHUT_WR) {
+          this.listenShut = true;
+          this.acceptors.wake();
+        }
+        return;
+      }
       if (this.dgram?.peer) return;
       this.shutFlags = h;
       throw oserror(E.ENOTCONN);
@@ -736,6 +783,7 @@ export class Socket {
    */
   getsockname(): Address {
     this.check();
+    if (this.unnamed) return "";
     let a: NetAddress | null = null;
     if (this.conn) a = this.conn.t.localAddress();
     else if (this.listener) a = this.listener.localAddress();
@@ -750,6 +798,7 @@ export class Socket {
    */
   getpeername(): Address {
     this.check();
+    if (this.conn && this.unnamed) return "";
     if (this.conn) return toPyAddress(this._family, this.conn.t.remoteAddress());
     if (this.dgram?.peer) return toPyAddress(this._family, this.dgram.peer);
     throw oserror(E.ENOTCONN);
@@ -778,13 +827,18 @@ export class Socket {
     if (!this.isStream && level === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
     let v = this.opts.get(intArg(level), intArg(optname));
     if (level === C.SOL_SOCKET && optname === C.SO_ERROR) {
-      const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? null;
+      const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? this.takeConnectError();
       v = err?.errno ?? 0;
     }
     if (buflen === undefined) return v;
     const out = new PyBytes(intArg(buflen));
     for (let i = 0; i < Math.min(4, out.length); i++) out[i] = (v >>> (8 * i)) & 255;
     return out;
+  }
+
+  /** @internal socketpair(): both ends report no names (`''`), as Linux's pair does. */
+  _unnamedPair(): void {
+    this.unnamed = true;
   }
 
   /** @internal create_server(): IPV6_V6ONLY before bind. */
@@ -810,11 +864,19 @@ export class Socket {
   toString(): string {
     if (this._closed) return `<socket.socket [closed] fd=-1, family=${this._family}, type=${this._type}, proto=${this._proto}>`;
     let s = `<socket.socket fd=${this._fd}, family=${this._family}, type=${this._type}, proto=${this._proto}`;
+    // As socket.py: each address with str(), left out when empty or not there.
+    const str = (a: Address): string => (typeof a === "string" ? a : pyRepr(a));
     try {
-      s += `, laddr=${pyRepr(this.getsockname())}`;
-      if (this.conn) s += `, raddr=${pyRepr(this.getpeername())}`;
+      const laddr = this.getsockname();
+      if (laddr !== "") s += `, laddr=${str(laddr)}`;
     } catch {
-      /* unbound */
+      /* not bound */
+    }
+    try {
+      const raddr = this.getpeername();
+      if (raddr !== "") s += `, raddr=${str(raddr)}`;
+    } catch {
+      /* not connected */
     }
     return s + ">";
   }

@@ -1,0 +1,176 @@
+// Non-blocking polling, connect in progress, listener shutdown and other CPython details a
+// ported program meets (each checked against CPython 3 on Linux).
+import { assert, closeAll, listener, pair, rejects, sleep, socket, test, text } from "./_harness.js";
+
+/** A port on 127.0.0.1 that nothing listens on. */
+async function deadPort(): Promise<number> {
+  const [l, port] = await listener();
+  await l.close();
+  return port;
+}
+
+test("a non-blocking recv poll loop without sleeps gets the data (the event loop runs)", async () => {
+  const [c, s, l] = await pair();
+  c.setblocking(false);
+  setTimeout(() => void s.sendall("hello"), 20);
+  let tries = 0;
+  let got = "";
+  for (; tries < 100000; tries++) {
+    try {
+      got = text(await c.recv(10));
+      break;
+    } catch (e) {
+      if (!(e instanceof socket.BlockingIOError)) throw e;
+    }
+  }
+  assert.equal(got, "hello", `after ${tries} EAGAINs`);
+  await closeAll(c, s, l);
+});
+
+test("a non-blocking connect_ex poll loop reaches 0; accept and recvfrom polls progress too", async () => {
+  const [l, port] = await listener();
+  l.setblocking(false);
+  const c = socket.socket();
+  c.setblocking(false);
+  let err = await c.connect_ex(["127.0.0.1", port]);
+  assert.equal(err, 115);
+  let n = 0;
+  while ((err === 115 || err === 114) && n++ < 100000) err = await c.connect_ex(["127.0.0.1", port]);
+  assert.equal(err, 0);
+  let conn: socket.Socket | null = null;
+  for (let i = 0; i < 100000 && conn === null; i++) {
+    try {
+      [conn] = await l.accept();
+    } catch (e) {
+      if (!(e instanceof socket.BlockingIOError)) throw e;
+    }
+  }
+  assert.ok(conn !== null);
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  await u.bind(["127.0.0.1", 0]);
+  u.setblocking(false);
+  const v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  setTimeout(() => void v.sendto("dgram", u.getsockname()), 20);
+  let data = "";
+  for (let i = 0; i < 100000 && !data; i++) {
+    try {
+      data = text((await u.recvfrom(100))[0]);
+    } catch (e) {
+      if (!(e instanceof socket.BlockingIOError)) throw e;
+    }
+  }
+  assert.equal(data, "dgram");
+  await closeAll(c, conn, l, u, v);
+});
+
+test("non-blocking sendall to a peer that never reads raises BlockingIOError instead of hanging", async () => {
+  const [c, s, l] = await pair();
+  c.setblocking(false);
+  const big = new Uint8Array(8 << 20);
+  let raised = false;
+  for (let i = 0; i < 8 && !raised; i++) {
+    try {
+      await c.sendall(big);
+    } catch (e) {
+      assert.ok(e instanceof socket.BlockingIOError, String(e));
+      assert.equal((e as socket.OSError).errno, 11);
+      raised = true;
+    }
+  }
+  assert.ok(raised);
+  await closeAll(c, s, l);
+});
+
+test("shutdown(SHUT_RDWR) on a listener: accept() raises EINVAL 22, also a pending one", async () => {
+  const [l] = await listener();
+  const pending = rejects(l.accept(), socket.OSError, 22, "[Errno 22] Invalid argument");
+  await sleep(10);
+  assert.equal(await l.shutdown(socket.SHUT_RDWR), undefined);
+  await pending;
+  await rejects(l.accept(), socket.OSError, 22);
+  const [l2] = await listener();
+  assert.equal(await l2.shutdown(socket.SHUT_WR), undefined); // no effect on a listener
+  await closeAll(l, l2);
+});
+
+test("a refused non-blocking connect: SO_ERROR is 111 once, or the next recv raises it", async () => {
+  const port = await deadPort();
+  const a = socket.socket();
+  a.setblocking(false);
+  assert.equal(await a.connect_ex(["127.0.0.1", port]), 115);
+  await sleep(100);
+  assert.equal(a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), 111);
+  assert.equal(a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), 0);
+  const b = socket.socket();
+  b.setblocking(false);
+  assert.equal(await b.connect_ex(["127.0.0.1", port]), 115);
+  await sleep(100);
+  await rejects(b.recv(1), socket.ConnectionRefusedError, 111);
+  await closeAll(a, b);
+});
+
+test("recv and sendall while a non-blocking connect is in progress: EAGAIN, or wait when blocking", async () => {
+  const [l, port] = await listener();
+  const c = socket.socket();
+  c.setblocking(false);
+  assert.equal(await c.connect_ex(["127.0.0.1", port]), 115);
+  const early = c.recv(1); // SYN_SENT (or just connected): EAGAIN either way, nothing queued
+  await rejects(early, socket.BlockingIOError, 11);
+  c.setblocking(true);
+  await c.sendall("ping"); // waits for the connection, then sends
+  const [s] = await l.accept();
+  assert.equal(text(await s.recv(10)), "ping");
+  await closeAll(c, s, l);
+});
+
+test("recv after shutdown(SHUT_RD) returns the queued data first, then b''", async () => {
+  const [c, s, l] = await pair();
+  await s.sendall("hello");
+  await sleep(50);
+  await c.shutdown(socket.SHUT_RD);
+  assert.equal(text(await c.recv(10)), "hello");
+  assert.equal((await c.recv(10)).length, 0);
+  await closeAll(c, s, l);
+});
+
+test("socketpair ends have no names; repr leaves empty addresses out, shows a connected UDP peer", async () => {
+  const [a, b] = await socket.socketpair();
+  assert.deepEqual([a.getsockname(), a.getpeername(), b.getsockname(), b.getpeername()], ["", "", "", ""]);
+  assert.match(String(a), /^<socket\.socket fd=\d+, family=1, type=1, proto=0>$/);
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  await u.bind(["127.0.0.1", 0]);
+  await u.connect(["127.0.0.1", 9]);
+  assert.match(String(u), /, laddr=\('127\.0\.0\.1', \d+\), raddr=\('127\.0\.0\.1', 9\)>$/);
+  await closeAll(a, b, u);
+});
+
+test("an accepted socket gets the default timeout of accept() time", async () => {
+  const [l, port] = await listener();
+  const c = socket.socket();
+  await c.connect(["127.0.0.1", port]);
+  await sleep(20); // queued before the default changes
+  socket.setdefaulttimeout(2.5);
+  try {
+    const [s] = await l.accept();
+    assert.equal(s.gettimeout(), 2.5);
+    await s.close();
+  } finally {
+    socket.setdefaulttimeout(null);
+  }
+  await closeAll(c, l);
+});
+
+test("port 0: connect is ConnectionRefusedError 111 (connect_ex 111); UDP sendto is OSError 22", async () => {
+  const c = socket.socket();
+  await rejects(c.connect(["127.0.0.1", 0]), socket.ConnectionRefusedError, 111);
+  const d = socket.socket();
+  assert.equal(await d.connect_ex(["127.0.0.1", 0]), 111);
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  await rejects(u.sendto("x", ["127.0.0.1", 0]), socket.OSError, 22, "[Errno 22] Invalid argument");
+  await closeAll(c, d, u);
+});
+
+test("inet_ntop prints IPv4-compatible form only for a six-group zero run, as glibc", async () => {
+  const f = (a: string): string => socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, a));
+  assert.deepEqual(["::2", "::0.0.1.0", "::1.2.3.4", "::ffff:1.2.3.4", "::1"].map(f), ["::2", "::100", "::1.2.3.4", "::ffff:1.2.3.4", "::1"]);
+});
