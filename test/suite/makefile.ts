@@ -46,3 +46,40 @@ test("makefile bad mode is ValueError", async () => {
   assert.throws(() => s.makefile("x"), (e: unknown) => e instanceof socket.ValueError && e.message === "invalid mode 'x' (only r, w, b allowed)");
   await rejects(Promise.resolve().then(() => s.makefile("rx")), socket.ValueError);
 });
+
+test("makefile('r') reads universal newlines and counts characters, as TextIOWrapper", async () => {
+  const [c, s, l] = await pair();
+  const f = s.makefile("r");
+  await c.sendall("line1\r\nline2\rline3\n");
+  assert.equal(await f.readline(), "line1\n");
+  assert.equal(await f.readline(), "line2\n");
+  assert.equal(await f.readline(), "line3\n");
+  await c.sendall("é€abc\nx\r");
+  assert.equal(await f.read(1), "é");
+  assert.equal(await f.read(1), "€");
+  assert.equal(await f.readline(2), "ab");
+  assert.equal(await f.readline(0), "");
+  assert.equal(await f.readline(), "c\n");
+  const last = f.readline(); // a final \r waits to see whether \n follows
+  await c.sendall("\ny");
+  assert.equal(await last, "x\n");
+  await c.shutdown(socket.SHUT_WR);
+  assert.equal(await f.read(), "y");
+  assert.equal(await f.readline(), "");
+  await f.close();
+  await closeAll(c, s, l);
+});
+
+test("makefile('wb') sends on its own once more than 8192 bytes are buffered", async () => {
+  const [c, s, l] = await pair();
+  const w = c.makefile("wb");
+  assert.equal(w.write(new Uint8Array(10000).fill(65)), 10000);
+  s.settimeout(5);
+  let got = 0;
+  while (got < 10000) got += (await s.recv(65536)).length; // no flush() was called
+  assert.equal(got, 10000);
+  w.write(new Uint8Array([66]));
+  await w.close(); // flushes the rest
+  assert.equal(`${await s.recv(10)}`, "b'B'");
+  await closeAll(c, s, l);
+});

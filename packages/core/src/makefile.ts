@@ -4,6 +4,7 @@ import { OSError, ValueError } from "./errors.js";
 import { PyBytes, asPyBytes, emptyBytes, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
+import { CR, LF, decodeText, isUtf8, walk } from "./_text.js";
 
 /** Options of {@link Socket.makefile}, as Python's keyword arguments. */
 export interface MakefileOptions {
@@ -12,6 +13,9 @@ export interface MakefileOptions {
 }
 
 const NL = 10;
+const NOTHING = new Uint8Array(0);
+/** Python's io.DEFAULT_BUFFER_SIZE: written data beyond it is sent without waiting for flush(). */
+const BUFFER_SIZE = 8192;
 
 /**
  * What `sock.makefile(mode)` returns: `readline()`, `read(n)`, `write()`, `flush()`,
@@ -25,7 +29,13 @@ export class SocketFile {
   private readonly readable: boolean;
   private readonly writable: boolean;
   private readonly encoding: string;
+  private readonly utf8: boolean;
   private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** Sends run one after another (flush() and the automatic ones of write()). */
+  private sending: Promise<void> = Promise.resolve();
+  /** The failure of an automatic send, raised by the next write() or flush(). */
+  private sendError: unknown = null;
   private _closed = false;
   private timedOut = false;
 
@@ -37,6 +47,7 @@ export class SocketFile {
     this.readable = mode.includes("r") || mode === "b";
     this.writable = mode.includes("w");
     this.encoding = opts.encoding ?? "utf-8";
+    this.utf8 = isUtf8(this.encoding);
     sock._fileRef(1);
   }
 
@@ -68,9 +79,11 @@ export class SocketFile {
   }
 
   /**
-   * Like `f.readline(limit=-1)`: through the next `\n`, or to EOF; `b''`/`''` at EOF.
+   * Like `f.readline(limit=-1)`: through the next `\n`, or to EOF; `b''`/`''` at EOF. Text
+   * modes read `\r\n` and `\r` as `\n` (universal newlines) and count `limit` in characters.
    */
   async readline(limit = -1): Promise<PyBytes | string> {
+    if (!this.binary) return this.readlineText(limit);
     const c = this.conn();
     const max = limit < 0 ? Infinity : limit;
     const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
@@ -85,10 +98,53 @@ export class SocketFile {
     }
   }
 
+  private async readlineText(limit: number): Promise<string> {
+    const c = this.conn();
+    const max = limit < 0 ? Infinity : limit;
+    if (max === 0) return "";
+    const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
+    for (;;) {
+      const err = c.size === 0 ? c.takeError() : null;
+      if (err) throw err;
+      const done = c.eof || c.readShut;
+      // Up to the first line end and the byte after it (a `\r` may be followed by `\n`).
+      const lf = c.indexOf(LF, c.size);
+      const cr = c.indexOf(CR, lf < 0 ? c.size : lf);
+      const end = cr >= 0 ? cr : lf;
+      const b = c.size === 0 ? NOTHING : c.take(end < 0 ? c.size : Math.min(c.size, end + 2), true);
+      const [i, m] = walk(b, max, this.utf8, done && b.length === c.size, true);
+      const x = i > 0 ? b[i - 1] : 0;
+      if (x === LF || x === CR || (m === max && m > 0)) return decodeText(c.take(i), this.encoding);
+      if (done) return decodeText(c.size ? c.take(c.size) : NOTHING, this.encoding);
+      await this.waitMore(c, deadline);
+    }
+  }
+
+  private async readText(size: number): Promise<string> {
+    const c = this.conn();
+    const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
+    if (size === 0) return "";
+    for (;;) {
+      const err = c.size === 0 ? c.takeError() : null;
+      if (err) throw err;
+      const done = c.eof || c.readShut;
+      if (size > 0 && c.size > 0) {
+        // `size` characters take at most 4 bytes each (`\r\n`: 2), and one more for a `\r`'s `\n`.
+        const b = c.take(Math.min(c.size, size * 4 + 1), true);
+        const [i, m] = walk(b, size, this.utf8, done && b.length === c.size);
+        if (m === size) return decodeText(c.take(i), this.encoding);
+      }
+      if (done) return decodeText(c.size ? c.take(c.size) : NOTHING, this.encoding);
+      await this.waitMore(c, deadline);
+    }
+  }
+
   /**
-   * Like `f.read(size=-1)`: `size` bytes (fewer only at EOF), or everything up to EOF.
+   * Like `f.read(size=-1)`: `size` bytes (fewer only at EOF), or everything up to EOF. Text
+   * modes count characters and read `\r\n` and `\r` as `\n`.
    */
   async read(size = -1): Promise<PyBytes | string> {
+    if (!this.binary) return this.readText(size);
     const c = this.conn();
     const want = size < 0 ? Infinity : size;
     const parts: Uint8Array[] = [];
@@ -122,7 +178,8 @@ export class SocketFile {
   }
 
   /**
-   * Like `f.write(data)`: buffered until `flush()` (or `close()`).
+   * Like `f.write(data)`: buffered until `flush()` (or `close()`), or sent on its own once
+   * more than 8192 bytes wait (Python's buffer size).
    * @returns the number of bytes (binary) or characters (text) written.
    */
   write(data: Uint8Array | ArrayBufferView | string): number {
@@ -130,17 +187,33 @@ export class SocketFile {
     if (!this.writable) throw new OSError("File not open for writing");
     if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
     if (typeof data !== "string" && !this.binary) throw new TypeError(`write() argument must be str, not bytes`);
+    this.raiseSendError();
     const b = toBytes(data);
     this.pending.push(typeof data === "string" ? b : b.slice());
+    this.pendingBytes += b.length;
+    if (this.pendingBytes > BUFFER_SIZE) this.flush().catch((e: unknown) => (this.sendError ??= e));
     return typeof data === "string" ? data.length : b.length;
   }
 
   /** Like `f.flush()`: `sendall` of everything written so far. */
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
+    const run = this.sending.then(() => this.sendPending());
+    this.sending = run.catch(() => undefined);
+    await run;
+    this.raiseSendError();
+  }
+
+  private async sendPending(): Promise<void> {
     const parts = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
     for (const p of parts) await this.sock.sendall(p);
+  }
+
+  private raiseSendError(): void {
+    const e = this.sendError;
+    this.sendError = null;
+    if (e !== null) throw e;
   }
 
   /** Like `f.close()`: flushes; the socket stays open (closing both closes it). */
