@@ -167,7 +167,9 @@ test("shutdown(SHUT_WR): peer sees EOF and can still reply; later send is EPIPE"
   await s.close();
   assert.equal(text(await recvAll(c)), "answer");
   await rejects(c.send("x"), socket.BrokenPipeError, 32, "[Errno 32] Broken pipe");
-  await c.shutdown(socket.SHUT_WR);
+  await sleep(50); // closed both ways now (TCP_CLOSE): shutdown and getpeername are ENOTCONN
+  await rejects(c.shutdown(socket.SHUT_WR), socket.OSError, 107);
+  await rejects(() => c.getpeername(), socket.OSError, 107);
   await closeAll(c, l);
 });
 

@@ -2,7 +2,7 @@
 // filtering and ICMP error latching as Linux does them.
 import type { DatagramHandlers, DatagramTransport, NetAddress } from "./contract.js";
 import { errno as E } from "./errno.js";
-import type { OSError } from "./errors.js";
+import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { WaitList, remaining, wouldBlock } from "./_timeout.js";
 
@@ -26,6 +26,8 @@ export class DgramConn implements DatagramHandlers {
   private bytes = 0;
   /** Default destination after `connect()`; only its datagrams are delivered. */
   peer: NetAddress | null = null;
+  /** `shutdown(SHUT_WR)` was called: sends raise EPIPE. */
+  writeShut = false;
   private error: OSError | null = null;
   readonly readers: WaitList = new WaitList();
   /** Posted replies the runtime has not confirmed yet, and who waits for none to be left (close). */
@@ -101,6 +103,7 @@ export class DgramConn implements DatagramHandlers {
 
   /** Hand one datagram to the runtime; a Promise only when the runtime's send is asynchronous. */
   send(data: Uint8Array, to: NetAddress | undefined): Promise<void> | undefined {
+    if (this.writeShut) throw oserror(E.EPIPE);
     const err = this.takeError();
     if (err) throw err;
     let r: Promise<void> | void;
@@ -119,7 +122,7 @@ export class DgramConn implements DatagramHandlers {
    */
   reply(data: Uint8Array, to: NetAddress): Promise<void> | undefined {
     const post = this.t.post;
-    if (post === undefined || this.posted >= MAX_POSTED) return this.send(data, to);
+    if (post === undefined || this.posted >= MAX_POSTED || this.writeShut) return this.send(data, to);
     const err = this.takeError();
     if (err) throw err;
     this.posted++;

@@ -154,6 +154,11 @@ export class StreamConn implements StreamHandlers {
     return e;
   }
 
+  /** The connection is over (reset, failed, or closed both ways): Linux's TCP_CLOSE. */
+  get dead(): boolean {
+    return this.gone || this.errored;
+  }
+
   /** Is there something for a reader now (data, EOF, error)? */
   get readable(): boolean {
     return this.size > 0 || this.eof || this.readShut || this.error !== null;

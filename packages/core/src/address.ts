@@ -4,7 +4,7 @@ import type { Adapter, Endpoint, NetAddress } from "./contract.js";
 import { OSError, OverflowError, gaiError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { pyTypeName } from "./bytes.js";
-import { ipVersion } from "./inet.js";
+import { ipVersion, numericIPv4 } from "./inet.js";
 
 /** An AF_INET address as Python returns it: `(host, port)`. */
 export type InetAddress = [host: string, port: number];
@@ -192,7 +192,11 @@ export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promis
     host = "255.255.255.255";
   } else {
     const v = ipVersion(host);
-    if (v === 0) {
+    const short = v === 0 ? numericIPv4(host) : null;
+    if (short !== null) {
+      if (want === 6) throw gaiError(-9);
+      host = short;
+    } else if (v === 0) {
       if (host.includes("%") || /^[\d.]+$/.test(host)) throw gaiError(-2);
       let found: { address: string; family: 4 | 6 }[];
       try {

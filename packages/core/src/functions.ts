@@ -5,7 +5,7 @@ import { type Address, type AddressInput, pyRepr, tuple } from "./address.js";
 import { pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { OSError, ValueError, gaiError, oserror } from "./errors.js";
-import { ipVersion } from "./inet.js";
+import { ipVersion, numericIPv4 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
@@ -68,9 +68,10 @@ export async function getaddrinfo(
     if (want !== 4) addrs.push({ address: v6, family: 6 });
   } else {
     const v = ipVersion(name);
-    if (v !== 0) {
-      if (want !== 0 && v !== want) throw gaiError(-9);
-      addrs = [{ address: name, family: v }];
+    const short = v === 0 ? numericIPv4(name) : null;
+    if (v !== 0 || short !== null) {
+      if (want !== 0 && (v || 4) !== want) throw gaiError(-9);
+      addrs = [{ address: short ?? name, family: v || 4 }];
     } else {
       if (name === "" || flags & C.AI_NUMERICHOST || /^[\d.]+$/.test(name)) throw gaiError(-2);
       try {

@@ -108,6 +108,20 @@ function str(v: unknown, fname: string, arg = 1): string {
 }
 
 /**
+ * The dotted quad of a host name in one of inet_aton's short forms (`"127.1"`, `"0x7f.1"`,
+ * `"2130706433"`), which getaddrinfo (and so bind/connect) takes as numeric; else null.
+ */
+export function numericIPv4(host: string): string | null {
+  if (!/^\d[\dxXa-fA-F.]*$/.test(host)) return null;
+  try {
+    const b = inet_aton(host);
+    return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Like `socket.inet_aton(ip_string)`: accepts the classic short forms (`"127.1"`, hex, octal).
  * @throws OSError `illegal IP address string passed to inet_aton`
  */

@@ -282,7 +282,8 @@ export class Socket {
       const s = this.acceptQueue.shift();
       if (s !== undefined) {
         s._timeout = getdefaulttimeout(); // a new socket now, as accept(2) makes it
-        return tuple(s, s.getpeername()) as [Socket, Address];
+        // accept(2)'s address, even if the client has already reset the connection.
+        return tuple(s, toPyAddress(this._family, s.conn!.t.remoteAddress())) as [Socket, Address];
       }
       if (this.listenError) {
         const e = this.listenError;
@@ -718,10 +719,14 @@ export class Socket {
         }
         return;
       }
-      if (this.dgram?.peer) return;
+      if (this.dgram?.peer) {
+        if (h !== C.SHUT_RD) this.dgram.writeShut = true; // later sends: EPIPE
+        return;
+      }
       this.shutFlags = h;
       throw oserror(E.ENOTCONN);
     }
+    if (c.dead) throw oserror(E.ENOTCONN); // fully closed or reset (TCP_CLOSE)
     if (h === C.SHUT_RD || h === C.SHUT_RDWR) {
       c.readShut = true;
       c.readers.wake();
@@ -799,7 +804,7 @@ export class Socket {
   getpeername(): Address {
     this.check();
     if (this.conn && this.unnamed) return "";
-    if (this.conn) return toPyAddress(this._family, this.conn.t.remoteAddress());
+    if (this.conn && !this.conn.dead) return toPyAddress(this._family, this.conn.t.remoteAddress());
     if (this.dgram?.peer) return toPyAddress(this._family, this.dgram.peer);
     throw oserror(E.ENOTCONN);
   }

@@ -46,6 +46,8 @@ export class DenoStream implements StreamTransport {
   /** The write loop in flight, if any; it never rejects. */
   private writing: Promise<void> | null = null;
   private wantCloseWrite = false;
+  /** Our FIN is sent (closeWrite done). */
+  private writeClosed = false;
   private closing: Promise<void> | null = null;
   /** The conn is released (closed by us, or after a fatal error); later rejections are ours. */
   private closed = false;
@@ -141,6 +143,7 @@ export class DenoStream implements StreamTransport {
           this.eof = true;
           this.dropBuffer();
           if (!this.closed) h.onEnd();
+          if (this.writeClosed) this.release(); // closed both ways: the conn is over
           return;
         }
         if (this.closed) continue;
@@ -204,6 +207,8 @@ export class DenoStream implements StreamTransport {
     } catch {
       // Already reset or closed: there is nothing left to half-close.
     }
+    this.writeClosed = true;
+    if (this.eof) this.release(); // closed both ways: the conn is over
   }
 
   /** A fatal read/write error: report it once, then release the conn. */
