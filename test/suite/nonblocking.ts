@@ -221,3 +221,18 @@ test("UDP send after shutdown(SHUT_WR) on a connected socket is BrokenPipeError 
   await rejects(u.sendto("x", ["127.0.0.1", 9]), socket.BrokenPipeError, 32);
   await u.close();
 });
+
+test("getaddrinfo(None, …): ::1 first (AI_PASSIVE: 0.0.0.0 first); a protocol picks its type; a bad type is -7", async () => {
+  const fams = (r: socket.AddrInfo[]): string[] => r.map((i) => `${i[0]}/${i[1]}/${i[2]}`);
+  assert.deepEqual(fams(await socket.getaddrinfo(null, 80, 0, 0, socket.IPPROTO_TCP)), ["10/1/6", "2/1/6"]);
+  const passive = await socket.getaddrinfo(null, 80, 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE);
+  assert.deepEqual(passive.map((i) => i[4][0]), ["0.0.0.0", "::"]);
+  assert.deepEqual(fams(await socket.getaddrinfo("127.0.0.1", 80, 0, 0, socket.IPPROTO_UDP)), ["2/2/17"]);
+  await rejects(socket.getaddrinfo("127.0.0.1", 80, 0, 99), socket.gaierror, -7, "[Errno -7] ai_socktype not supported");
+});
+
+test("AF_UNIX bind to a path in a missing directory is FileNotFoundError 2", async () => {
+  const s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  await rejects(s.bind(`/tmp/polysock-no-such-dir-${Date.now()}/a.sock`), socket.FileNotFoundError, 2);
+  await s.close();
+});

@@ -52,6 +52,7 @@ export async function getaddrinfo(
   flags = 0,
 ): Promise<AddrInfo[]> {
   if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
+  if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
   if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x400))
     throw gaiError(-1);
   if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
@@ -61,11 +62,11 @@ export async function getaddrinfo(
   let addrs: { address: string; family: 4 | 6 }[];
   const want = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 6 : 0;
   if (name === null) {
-    const v4 = flags & C.AI_PASSIVE ? "0.0.0.0" : "127.0.0.1";
-    const v6 = flags & C.AI_PASSIVE ? "::" : "::1";
-    addrs = [];
-    if (want !== 6) addrs.push({ address: v4, family: 4 });
-    if (want !== 4) addrs.push({ address: v6, family: 6 });
+    // glibc's order (RFC 6724): ::1 before 127.0.0.1; for AI_PASSIVE 0.0.0.0 before ::.
+    const v4 = { address: flags & C.AI_PASSIVE ? "0.0.0.0" : "127.0.0.1", family: 4 as const };
+    const v6 = { address: flags & C.AI_PASSIVE ? "::" : "::1", family: 6 as const };
+    addrs = flags & C.AI_PASSIVE ? [v4, v6] : [v6, v4];
+    if (want !== 0) addrs = addrs.filter((a) => a.family === want);
   } else {
     const v = ipVersion(name);
     const short = v === 0 ? numericIPv4(name) : null;
@@ -85,7 +86,9 @@ export async function getaddrinfo(
   }
   const kinds: [number, number][] =
     type === 0
-      ? [[C.SOCK_STREAM, C.IPPROTO_TCP], [C.SOCK_DGRAM, C.IPPROTO_UDP], [C.SOCK_RAW, 0]]
+      ? ([[C.SOCK_STREAM, C.IPPROTO_TCP], [C.SOCK_DGRAM, C.IPPROTO_UDP], [C.SOCK_RAW, 0]] as [number, number][]).filter(
+          ([, pr]) => proto === 0 || pr === proto, // a protocol picks its socket type, as glibc does
+        )
       : [[type, proto || (type === C.SOCK_STREAM ? C.IPPROTO_TCP : type === C.SOCK_DGRAM ? C.IPPROTO_UDP : 0)]];
   const out: AddrInfo[] = [];
   const seen = new Set<string>();

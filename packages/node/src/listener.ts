@@ -1,4 +1,5 @@
 // --- Node `net.Server` as a polysock Listener ---
+import { existsSync } from "node:fs";
 import * as net from "node:net";
 import type { Endpoint, ListenOptions, Listener, NetAddress, StreamTransport } from "@polysock/core";
 import { NodeStream } from "./stream.js";
@@ -16,7 +17,7 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
     });
     const onListenError = (err: Error): void => {
       server.close();
-      reject(err);
+      reject(unix ? unixBindError(err as NodeJS.ErrnoException, ep.host) : err);
     };
     server.once("error", onListenError);
     const done = (): void => {
@@ -30,6 +31,17 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
         done,
       );
   });
+}
+
+/**
+ * libuv reports a unix socket path in a missing directory as EACCES; bind(2) says ENOENT
+ * (CPython: FileNotFoundError), as Bun and Deno do.
+ */
+function unixBindError(err: NodeJS.ErrnoException, path: string): Error {
+  if (err.code !== "EACCES" || typeof path !== "string" || path.startsWith("\0")) return err;
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+  if (existsSync(dir)) return err;
+  return Object.assign(new Error(`listen ENOENT: no such file or directory ${path}`), { code: "ENOENT", errno: -2, syscall: "listen" });
 }
 
 class NodeListener implements Listener {
