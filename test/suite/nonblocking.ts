@@ -236,3 +236,11 @@ test("AF_UNIX bind to a path in a missing directory is FileNotFoundError 2", asy
   await rejects(s.bind(`/tmp/polysock-no-such-dir-${Date.now()}/a.sock`), socket.FileNotFoundError, 2);
   await s.close();
 });
+
+test("create_server re-raises a name error as OSError with the address; AF_UNIX buffers default to 212992", async () => {
+  const e = await rejects(socket.create_server(["256.1.1.1", 0]), socket.OSError, -2);
+  assert.equal(e.message, "[Errno -2] Name or service not known (while attempting to bind on address ('256.1.1.1', 0))");
+  const u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  assert.deepEqual([u.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), u.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)], [212992, 212992]);
+  await u.close();
+});

@@ -29,9 +29,9 @@ function defaultValue(family: number, type: number, k: number): number | undefin
     case key(C.SOL_SOCKET, C.SO_ACCEPTCONN):
       return 0;
     case key(C.SOL_SOCKET, C.SO_RCVBUF):
-      return type === C.SOCK_DGRAM ? 212992 : 131072;
+      return type === C.SOCK_DGRAM || family === C.AF_UNIX ? 212992 : 131072;
     case key(C.SOL_SOCKET, C.SO_SNDBUF):
-      return type === C.SOCK_DGRAM ? 212992 : 16384;
+      return type === C.SOCK_DGRAM || family === C.AF_UNIX ? 212992 : 16384;
     case key(C.SOL_SOCKET, C.SO_TYPE):
       return type;
     case key(C.IPPROTO_IP, C.IP_TTL):

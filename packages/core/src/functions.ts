@@ -169,7 +169,7 @@ export async function create_connection(
       await s.close();
     }
   }
-  if (options.all_errors) throw new AggregateError(errors, `create_connection failed (${errors.length} sub-exceptions)`);
+  if (options.all_errors) throw new AggregateError(errors, `create_connection failed (${errors.length} sub-exception${errors.length === 1 ? "" : "s"})`);
   throw errors[errors.length - 1] ?? new OSError("getaddrinfo returns an empty list");
 }
 
@@ -206,7 +206,8 @@ export async function create_server(address: AddressInput, options: CreateServer
     try {
       await s.bind(address);
     } catch (err) {
-      if (err instanceof OSError && err.errno !== null && err.name !== "gaierror")
+      // socket.py re-raises any OSError (a gaierror too) as a plain OSError with the address.
+      if (err instanceof OSError && err.errno !== null)
         throw new OSError(err.errno, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`, { cause: err });
       throw err;
     }
