@@ -244,3 +244,16 @@ test("create_server re-raises a name error as OSError with the address; AF_UNIX 
   assert.deepEqual([u.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), u.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)], [212992, 212992]);
   await u.close();
 });
+
+test("netdb: getservbyname/port, getprotobyname, gethostbyname_ex, getfqdn; SOCK_NONBLOCK in the type", async () => {
+  assert.deepEqual([socket.getservbyname("http"), socket.getservbyname("https", "tcp"), socket.getservbyport(22)], [80, 443, "ssh"]);
+  assert.deepEqual([socket.getprotobyname("tcp"), socket.getprotobyname("udp"), socket.getprotobyname("icmp")], [6, 17, 1]);
+  await rejects(() => socket.getservbyname("no-such-service"), socket.OSError, null, "service/proto not found");
+  await rejects(() => socket.getservbyport(1), socket.OSError, null, "port/proto not found");
+  await rejects(() => socket.getprotobyname("nope"), socket.OSError, null, "protocol not found");
+  assert.deepEqual(await socket.gethostbyname_ex("127.0.0.1"), ["127.0.0.1", [], ["127.0.0.1"]]);
+  assert.equal(socket.getfqdn("127.0.0.1"), "localhost");
+  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK | socket.SOCK_CLOEXEC);
+  assert.deepEqual([s.type, s.gettimeout(), s.getblocking()], [socket.SOCK_STREAM, 0, false]);
+  await s.close();
+});

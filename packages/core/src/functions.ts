@@ -1,5 +1,6 @@
 // Module-level helpers: getaddrinfo, gethostbyname, gethostname, create_connection,
 // create_server, socketpair — each as CPython behaves on Linux.
+import { SERVICES } from "./netdb.js";
 import * as C from "./constants.js";
 import { type Address, type AddressInput, pyRepr, tuple } from "./address.js";
 import { pyTypeName } from "./bytes.js";
@@ -16,10 +17,6 @@ export type { SocketConstructor };
 /** One `getaddrinfo` result: `(family, type, proto, canonname, sockaddr)`. */
 export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: Address];
 
-const SERVICES: Record<string, number> = {
-  echo: 7, discard: 9, daytime: 13, ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53,
-  http: 80, pop3: 110, ntp: 123, imap: 143, snmp: 161, ldap: 389, https: 443, imaps: 993, pop3s: 995,
-};
 
 function portOf(port: unknown, flags: number): number {
   if (port === null || port === undefined) return 0;
@@ -127,6 +124,28 @@ export function gethostname(): string {
   } catch (err) {
     throw fromNative(err); // e.g. Deno without --allow-sys: PermissionError [Errno 13]
   }
+}
+
+/**
+ * Like `hostname, aliaslist, ipaddrlist = socket.gethostbyname_ex(hostname)` (IPv4 only).
+ * Aliases are not known to the runtimes' resolvers: the list is empty.
+ * @throws gaierror `[Errno -2] Name or service not known`
+ */
+export async function gethostbyname_ex(hostname: string): Promise<[string, string[], string[]]> {
+  const ip = await gethostbyname(hostname);
+  return [hostname, [], [ip]];
+}
+
+/**
+ * Like `socket.getfqdn(name='')`: `name`, or this host's name for `''`; the loopback
+ * addresses give `'localhost'`. There is no reverse lookup of other addresses (none of
+ * the runtimes resolves them the way /etc/hosts does), so other names come back as given.
+ */
+export function getfqdn(name = ""): string {
+  const n = name.trim();
+  if (n === "" || n === "0.0.0.0" || n === "::") return gethostname();
+  if (n === "127.0.0.1" || n === "::1") return "localhost";
+  return n;
 }
 
 /** Options of {@link create_connection} (Python's keyword-only arguments). */

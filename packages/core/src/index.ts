@@ -41,7 +41,9 @@ export { SocketFile, type MakefileOptions } from "./makefile.js";
 export {
   getaddrinfo,
   gethostbyname,
+  gethostbyname_ex,
   gethostname,
+  getfqdn,
   create_connection,
   create_server,
   has_dualstack_ipv6,
@@ -50,6 +52,7 @@ export {
   type CreateConnectionOptions,
   type CreateServerOptions,
 } from "./functions.js";
+export { getservbyname, getservbyport, getprotobyname } from "./netdb.js";
 export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from "./inet.js";
 export { getdefaulttimeout, setdefaulttimeout } from "./_timeout.js";
 export { useAdapter, getAdapter } from "./runtime.js";

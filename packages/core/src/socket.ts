@@ -94,6 +94,9 @@ export class Socket {
   constructor(family: number = C.AF_INET, type: number = C.SOCK_STREAM, proto = 0, adapter?: Adapter) {
     family = intArg(family);
     type = intArg(type);
+    // Flags or-ed into the type, as on Linux: SOCK_NONBLOCK makes it non-blocking at once.
+    const nonblocking = (type & C.SOCK_NONBLOCK) !== 0;
+    type &= ~(C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
     if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) throw oserror(E.EAFNOSUPPORT);
     if (type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM) throw oserror(E.EINVAL);
     if (family === C.AF_UNIX && type === C.SOCK_DGRAM) throw oserror(E.EAFNOSUPPORT);
@@ -102,7 +105,7 @@ export class Socket {
     this._family = family;
     this._type = type;
     this._proto = family === C.AF_UNIX ? 0 : proto;
-    this._timeout = getdefaulttimeout();
+    this._timeout = nonblocking ? 0 : getdefaulttimeout();
     this._fd = nextFd++;
     this.adapter = adapter ?? getAdapter();
   }
