@@ -75,23 +75,26 @@ test("sendall of 8 MiB arrives byte-exact; close after sendall delivers all befo
   await closeAll(s, l);
 }, 30000);
 
+/** Accept `n` connections and echo each (`recv(size)` / `sendall`) until EOF. */
+async function echoEach(l: socket.Socket, n: number, size: number): Promise<void> {
+  const tasks: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const [conn] = await l.accept();
+    tasks.push((async () => {
+      for (;;) {
+        const d = await conn.recv(size);
+        if (!d.length) break;
+        await conn.sendall(d);
+      }
+      await conn.close();
+    })());
+  }
+  await Promise.all(tasks);
+}
+
 test("many concurrent clients are each echoed", async () => {
   const [l, port] = await listener();
-  const serve = (async () => {
-    const tasks: Promise<void>[] = [];
-    for (let i = 0; i < 20; i++) {
-      const [conn] = await l.accept();
-      tasks.push((async () => {
-        for (;;) {
-          const d = await conn.recv(4096);
-          if (!d.length) break;
-          await conn.sendall(d);
-        }
-        await conn.close();
-      })());
-    }
-    await Promise.all(tasks);
-  })();
+  const serve = echoEach(l, 20, 4096);
   const clients = Array.from({ length: 20 }, async (_, i) => {
     const c = socket.socket();
     await c.connect(["127.0.0.1", port]);
@@ -110,21 +113,7 @@ test("many concurrent clients are each echoed", async () => {
 test("24 clients streaming 1.5 MiB each at once are each echoed byte-exact (more than the read slabs)", async () => {
   const N = 24;
   const [l, port] = await listener();
-  const serve = (async () => {
-    const tasks: Promise<void>[] = [];
-    for (let i = 0; i < N; i++) {
-      const [conn] = await l.accept();
-      tasks.push((async () => {
-        for (;;) {
-          const d = await conn.recv(65536);
-          if (!d.length) break;
-          await conn.sendall(d);
-        }
-        await conn.close();
-      })());
-    }
-    await Promise.all(tasks);
-  })();
+  const serve = echoEach(l, N, 65536);
   const clients = Array.from({ length: N }, async (_, i) => {
     const c = socket.socket();
     await c.connect(["127.0.0.1", port]);
