@@ -19,6 +19,9 @@ const pkg = (name: string): Options => ({
   // Keep `node:` specifiers as written (tsup strips them by default): Deno and Bun resolve them
   // everywhere, and Node >= 20 needs no bare-builtin fallback.
   removeNodeProtocol: false,
+  // Core's class names as written (`OSError`, not a bundler's `_OSError`): ported code reads
+  // `e.constructor.name` as Python's `type(e).__name__`. (Adapters: no per-call name wrappers.)
+  keepNames: name === "core",
 });
 
 // The examples as plain ESM JavaScript (examples/dist/NAME.js), so `polysock-examples`

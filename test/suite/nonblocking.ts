@@ -257,3 +257,27 @@ test("netdb: getservbyname/port, getprotobyname, gethostbyname_ex, getfqdn; SOCK
   assert.deepEqual([s.type, s.gettimeout(), s.getblocking()], [socket.SOCK_STREAM, 0, false]);
   await s.close();
 });
+
+test("accepted sockets inherit the listener's options (TCP_NODELAY, SO_KEEPALIVE), not SO_ACCEPTCONN", async () => {
+  const [l, port] = await listener();
+  l.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  l.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
+  const c = socket.socket();
+  await c.connect(["127.0.0.1", port]);
+  const [a] = await l.accept();
+  assert.deepEqual(
+    [a.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), a.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), a.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)],
+    [1, 1, 0],
+  );
+  await closeAll(a, c, l);
+});
+
+test("UDP recv(0) is b'' at once; class names and console output are Python's", async () => {
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  await u.bind(["127.0.0.1", 0]);
+  assert.equal((await u.recv(0)).length, 0);
+  assert.deepEqual([socket.OSError.name, new socket.ConnectionRefusedError(111).constructor.name, socket.PyBytes.name], ["OSError", "ConnectionRefusedError", "PyBytes"]);
+  const inspect = (u as unknown as Record<symbol, () => string>)[Symbol.for("nodejs.util.inspect.custom")]!.call(u);
+  assert.equal(inspect, String(u));
+  await u.close();
+});

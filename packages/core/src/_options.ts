@@ -101,6 +101,16 @@ export class SocketOptions {
     return v;
   }
 
+  /** An accepted socket's options: Linux copies the listener's (all but SO_ACCEPTCONN). */
+  inherited(): SocketOptions {
+    const o = new SocketOptions(this.family, this.type);
+    if (this.values !== null) {
+      o.values = new Map(this.values);
+      o.values.delete(key(C.SOL_SOCKET, C.SO_ACCEPTCONN));
+    }
+    return o;
+  }
+
   /** Internal updates (SO_ACCEPTCONN, V6ONLY from create_server). */
   force(level: number, opt: number, v: number): void {
     (this.values ??= new Map()).set(key(level, opt), v);

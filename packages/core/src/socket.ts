@@ -256,6 +256,7 @@ export class Socket {
   private onConnection(t: StreamTransport): void {
     if (this._closed) return t.abort();
     const s = new Socket(this._family, C.SOCK_STREAM, this._proto, this.adapter);
+    if (this._opts !== null) s._opts = this._opts.inherited(); // TCP_NODELAY, SO_KEEPALIVE … as Linux
     s.attach(t);
     this.acceptQueue.push(s);
     this.acceptors.wake();
@@ -433,7 +434,8 @@ export class Socket {
       this.check();
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
       const n = bufsizeArg(bufsize, "recv");
-      if (!this.isStream) return this.recvDatagram(n, flags).then((r) => r[0]);
+      // recv(0) is b'' at once, UDP too (CPython makes no call for it).
+      if (!this.isStream) return n === 0 ? Promise.resolve(emptyBytes()) : this.recvDatagram(n, flags).then((r) => r[0]);
       const c = this.streamConn();
       if (n === 0) return Promise.resolve(emptyBytes());
       if (flags !== 0) return this.recvFlags(c, n, flags);
@@ -866,6 +868,14 @@ export class Socket {
   /** The native object of the adapter (escape hatch; shape differs per runtime). */
   get raw(): unknown {
     return this.conn?.t.raw ?? this.listener?.raw ?? this.dgram?.t.raw ?? null;
+  }
+
+  /** `console.log(sock)` prints Python's repr too (Node, Bun; Deno's console). */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
   }
 
   /** Python's repr: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000)>`. */
