@@ -101,6 +101,13 @@ class BunDatagram implements DatagramTransport {
     this.sock.setBroadcast(on);
   }
 
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.sock as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     if (!this.sock.closed) this.sock.close();
     for (const retry of this.waiting.splice(0)) retry(); // rejects: socket is closed

@@ -62,6 +62,13 @@ class BunServer implements Listener {
   }
 
   /** Stop listening; accepted connections live on, those never accepted are reset (as Linux does). */
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.server as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;

@@ -85,6 +85,13 @@ export class BunStream implements StreamTransport {
     if (!this.closed) this.sock.shutdown();
   }
 
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.sock as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     // Every accepted byte is already in the kernel, so close(2) sends it, then FIN.

@@ -5,6 +5,7 @@ import { errno as E } from "./errno.js";
 import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { WaitList, remaining, wouldBlock } from "./_timeout.js";
+import { Keeper } from "./_keeper.js";
 
 /** Like a kernel receive buffer: beyond these, new datagrams are dropped. */
 const MAX_DATAGRAMS = 1024;
@@ -40,10 +41,14 @@ export class DgramConn implements DatagramHandlers {
       this.error = fromNative(err);
       this.readers.wake();
     }
-    if (this.posted === 0 && this.allPosted !== null) this.allPosted();
+    if (this.posted === 0) {
+      this.readers.keeper?.idle();
+      if (this.allPosted !== null) this.allPosted();
+    }
   };
 
   constructor(readonly t: DatagramTransport) {
+    if (t.setRef !== undefined) this.readers.keeper = new Keeper(t, () => this.readers.size > 0 || this.posted > 0);
     t.start(this);
   }
 

@@ -7,6 +7,7 @@ import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { PromiseWaiter, WaitList, remaining, wouldBlock } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
+import { Keeper } from "./_keeper.js";
 
 /** Read-ahead per socket: pause the transport at this many buffered bytes (plus the chunk that crossed it)… */
 export const HIGH_WATER = 128 * 1024;
@@ -78,12 +79,18 @@ export class StreamConn implements StreamHandlers {
   private _writers: WaitList | null = null;
   /** Calls waiting to write (created on first use: most connections never wait). */
   get writers(): WaitList {
-    return (this._writers ??= new WaitList());
+    if (this._writers === null) {
+      this._writers = new WaitList();
+      this._writers.keeper = this.readers.keeper;
+    }
+    return this._writers;
   }
 
   constructor(readonly t: StreamTransport) {
     tuneAllocator();
     this.copyBatch = t.batchWrites === true;
+    if (t.setRef !== undefined)
+      this.readers.keeper = new Keeper(t, () => this.readers.size > 0 || (this._writers?.size ?? 0) > 0);
     t.start(this);
   }
 

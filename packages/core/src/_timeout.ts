@@ -1,5 +1,6 @@
 // Timeout values (Python semantics) and a list of waiters that a timer can cut short.
 import { BlockingIOError, OverflowError, ValueError, timedOut } from "./errors.js";
+import type { Keeper } from "./_keeper.js";
 import { pyTypeName } from "./bytes.js";
 
 let defaultTimeout: number | null = null;
@@ -59,6 +60,8 @@ export class WaitList {
   // Almost always a single waiter: keep it in a slot, others (concurrent calls) in a list.
   private one: Waiter | null = null;
   private more: Waiter[] | null = null;
+  /** Keeps the runtime handle referenced while someone waits here (see _keeper.ts). */
+  keeper: Keeper | null = null;
 
   /** Wait until `wake()` (resolves), `fail(err)` (rejects) or `seconds` pass (rejects `timeout`). */
   wait(seconds: number | null): Promise<void> {
@@ -72,6 +75,7 @@ export class WaitList {
 
   /** Object form (no closures): a hot path's waiter carries its own state. */
   addWaiter(w: Waiter, seconds: number | null): void {
+    this.keeper?.busy();
     if (seconds !== null && seconds < MAX_TIMER_S) w.timer = setTimeout(() => this.expire(w), seconds * 1000);
     if (this.one === null) this.one = w;
     else (this.more ??= []).push(w);
@@ -84,6 +88,7 @@ export class WaitList {
       const i = this.more.indexOf(w);
       if (i >= 0) this.more.splice(i, 1);
     }
+    if (this.size === 0) this.keeper?.idle();
     w.fail(timedOut());
   }
 
@@ -93,6 +98,7 @@ export class WaitList {
 
   wake(): void {
     const w = this.one;
+    if (this.keeper !== null && (w !== null || this.more !== null)) this.keeper.idle();
     if (w !== null) {
       this.one = null;
       if (w.timer !== undefined) {
@@ -117,6 +123,7 @@ export class WaitList {
   fail(err: unknown): void {
     const l = this.more ?? [];
     if (this.one) l.unshift(this.one);
+    if (l.length > 0) this.keeper?.idle();
     this.one = null;
     this.more = null;
     for (const x of l) {

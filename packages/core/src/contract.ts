@@ -74,6 +74,11 @@ export interface StreamTransport {
   /** The native object (escape hatch, read-only). */
   readonly raw: unknown;
   /**
+   * Optional: whether the runtime handle holds the process open (Node/Bun/Deno `ref`/`unref`).
+   * Core keeps it only while a call waits on it, so a program ends like a Python script.
+   */
+  setRef?(on: boolean): void;
+  /**
    * `write()` copies what it accepts before returning and never holds it (`writePending` is
    * always false). Core then may also batch sendall data it must copy (a buffer of the app's),
    * not only the received bytes it batches by reference on every transport (Bun: its reads
@@ -97,6 +102,11 @@ export interface Listener {
   localAddress(): NetAddress;
   close(): Promise<void>;
   readonly raw: unknown;
+  /**
+   * Optional: whether the runtime handle holds the process open (Node/Bun/Deno `ref`/`unref`).
+   * Core keeps it only while a call waits on it, so a program ends like a Python script.
+   */
+  setRef?(on: boolean): void;
 }
 
 /** Options for {@link Adapter.connect}. */
@@ -138,6 +148,11 @@ export interface DatagramTransport {
   connect?(to: NetAddress): Promise<void>;
   close(): Promise<void>;
   readonly raw: unknown;
+  /**
+   * Optional: whether the runtime handle holds the process open (Node/Bun/Deno `ref`/`unref`).
+   * Core keeps it only while a call waits on it, so a program ends like a Python script.
+   */
+  setRef?(on: boolean): void;
 }
 
 /** Named capabilities; core turns a missing one into a clear `OSError`. */

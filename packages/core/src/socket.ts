@@ -22,6 +22,7 @@ import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
 import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
+import { Keeper } from "./_keeper.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
 
 // Node 20 has Symbol.asyncDispose; older engines get the well-known fallback tsx/esbuild use.
@@ -74,6 +75,8 @@ export class Socket {
   private acceptQueue: Socket[] = NO_SOCKETS;
   private acceptors: WaitList = NO_WAITERS;
   private listenError: OSError | null = null;
+  /** Holds the runtime listener open while accept() waits (see _keeper.ts). */
+  private listenKeeper: Keeper | null = null;
   /** `shutdown(SHUT_RD/SHUT_RDWR)` on the listener: accept() raises EINVAL from then on. */
   private listenShut = false;
   /** A socketpair() end: unnamed on both sides, as Linux's pair is. */
@@ -205,6 +208,9 @@ export class Socket {
           reusePort: this.opts.get(C.SOL_SOCKET, C.SO_REUSEPORT) === 1,
           ipv6Only: this._family === C.AF_INET6 && this.opts.get(C.IPPROTO_IPV6, C.IPV6_V6ONLY) === 1,
         });
+        // Held open only while accept() waits (listen() hands the keeper to its wait list).
+        const l = this.listener;
+        if (l.setRef !== undefined) this.listenKeeper = new Keeper(l, () => this.acceptors.size > 0);
       } else {
         const t = await this.adapter.bindDatagram(ep, {
           reuseAddr: this.opts.get(C.SOL_SOCKET, C.SO_REUSEADDR) === 1,
@@ -243,6 +249,7 @@ export class Socket {
     this.listening = true;
     this.acceptQueue = [];
     this.acceptors = new WaitList();
+    this.acceptors.keeper = this.listenKeeper;
     this.opts.force(C.SOL_SOCKET, C.SO_ACCEPTCONN, 1);
     this.listener!.start(
       (t) => this.onConnection(t),

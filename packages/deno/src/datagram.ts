@@ -92,6 +92,13 @@ class DenoDatagram implements DatagramTransport {
 
   setBroadcast(_on: boolean): void {}
 
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.sock as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;

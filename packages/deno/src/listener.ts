@@ -51,6 +51,13 @@ class DenoListenerImpl implements Listener {
     return toNetAddress(this.listener.addr);
   }
 
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.listener as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;

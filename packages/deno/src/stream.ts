@@ -89,6 +89,13 @@ export class DenoStream implements StreamTransport {
     if (this.writing === null) void this.closeWrite();
   }
 
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.conn as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     // Like close(2) after send(2): accepted bytes go out first, then FIN; unread input is dropped.
     this.closing ??= (async () => {

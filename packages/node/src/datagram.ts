@@ -86,6 +86,13 @@ class NodeDatagram implements DatagramTransport {
     this.sock.setBroadcast(on);
   }
 
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.sock as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;

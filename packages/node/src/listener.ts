@@ -69,6 +69,13 @@ class NodeListener implements Listener {
     return { host: a.address, port: a.port };
   }
 
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.server as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     // server.close() releases the port at once; its callback would wait for every
     // accepted connection to end, which is not what Python's close() means.

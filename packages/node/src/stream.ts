@@ -83,6 +83,13 @@ export class NodeStream implements StreamTransport {
     if (!this.sock.writableEnded) this.sock.end();
   }
 
+  /** Hold the process open or not (core: only while a call waits on this). */
+  setRef(on: boolean): void {
+    const h = this.sock as { ref?(): unknown; unref?(): unknown };
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+
   close(): Promise<void> {
     const s = this.sock;
     if (this.closed || s.destroyed) return Promise.resolve();

@@ -1,0 +1,69 @@
+// Which sockets hold the process open. A Python script ends when its last line runs, open
+// sockets or not; a runtime's event loop stays alive while any handle is referenced. So a
+// handle is referenced only while a call waits on it (recv, accept, sendall's drain …):
+// `busy()` at once, and the release (`idle()`) on the next turn, so a connection waiting
+// again right away (an echo loop) costs no runtime call per message.
+
+/** The runtime object (a transport or listener) that can be referenced or not. */
+interface Referable {
+  setRef?(on: boolean): void;
+}
+
+const idleQueue: Keeper[] = [];
+let sweepScheduled = false;
+const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+const later: (f: () => void) => void = immediate ? (f) => void immediate(f) : (f) => void setTimeout(f, 0);
+
+function sweep(): void {
+  sweepScheduled = false;
+  const list = idleQueue.splice(0);
+  for (const k of list) k.settle();
+}
+
+/** Keeps one runtime handle referenced while `waiting()` holds. */
+export class Keeper {
+  /** Runtime handles start referenced. */
+  private held = true;
+  private queued = false;
+
+  constructor(
+    private readonly target: Referable,
+    private readonly waiting: () => boolean,
+  ) {
+    if (target.setRef !== undefined) this.idle();
+  }
+
+  /** A call waits on the handle: reference it. */
+  busy(): void {
+    if (this.held) return;
+    this.held = true;
+    try {
+      this.target.setRef?.(true);
+    } catch {
+      // closed meanwhile
+    }
+  }
+
+  /** A wait ended: release the handle on the next turn unless a call waits again. */
+  idle(): void {
+    if (this.queued || !this.held || this.target.setRef === undefined) return;
+    this.queued = true;
+    idleQueue.push(this);
+    if (!sweepScheduled) {
+      sweepScheduled = true;
+      later(sweep);
+    }
+  }
+
+  /** @internal the sweep */
+  settle(): void {
+    this.queued = false;
+    if (!this.held || this.waiting()) return;
+    this.held = false;
+    try {
+      this.target.setRef?.(false);
+    } catch {
+      // closed meanwhile
+    }
+  }
+}

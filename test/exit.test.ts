@@ -1,0 +1,46 @@
+// A program ends like a Python script: open sockets do not hold it, a waiting call does.
+import { spawn } from "node:child_process";
+import * as net from "node:net";
+import * as path from "node:path";
+import { expect, test } from "vitest";
+import { ROOT, runtimeCommand } from "./_spawn.js";
+
+const runtimes = ["node", "bun", "deno"] as const;
+
+function run(runtime: (typeof runtimes)[number], file: string, args: string[] = [], ms = 20000): Promise<{ code: number | null; out: string }> {
+  // Deno: native UDP (--unstable-net); its node:dgram cannot unref (docs/differences.md #24).
+  const flags = runtime === "deno" ? ["--unstable-net"] : [];
+  const [cmd, argv] = runtimeCommand(runtime, path.join(ROOT, "test", "fixtures", file), args, flags);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+for (const rt of runtimes) {
+  test(`${rt}: a program that leaves sockets open still exits`, async () => {
+    const r = await run(rt, "open_sockets_exit.ts");
+    expect(r.out).toContain("b'hi'\nb'x'\ndone");
+    expect(r.code).toBe(0);
+  }, 30000);
+
+  test(`${rt}: a program waiting in recv() is kept alive until the reply comes`, async () => {
+    const server = net.createServer((c) => setTimeout(() => c.end("late reply"), 1500));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const r = await run(rt, "wait_for_reply.ts", [String(port)]);
+      expect(r.out).toContain("got b'late reply'");
+      expect(r.code).toBe(0);
+    } finally {
+      server.close();
+    }
+  }, 30000);
+}
