@@ -48,7 +48,7 @@ export class DgramConn implements DatagramHandlers {
   };
 
   constructor(readonly t: DatagramTransport) {
-    if (t.setRef !== undefined) this.readers.keeper = new Keeper(t, () => this.readers.size > 0 || this.posted > 0);
+    if (t.setRef !== undefined) this.readers.keeper = new Keeper(t, this);
     t.start(this);
   }
 
@@ -65,6 +65,11 @@ export class DgramConn implements DatagramHandlers {
     if (this.peer === null) return;
     this.error = fromNative(err);
     this.readers.wake();
+  }
+
+  /** A recvfrom waits, or posted replies are unconfirmed (the Keeper holds the handle meanwhile). */
+  hasWaiters(): boolean {
+    return this.readers.size > 0 || this.posted > 0;
   }
 
   /** An error waits to be raised by the next call. */

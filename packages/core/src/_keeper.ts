@@ -28,7 +28,7 @@ export class Keeper {
 
   constructor(
     private readonly target: Referable,
-    private readonly waiting: () => boolean,
+    private readonly owner: { hasWaiters(): boolean },
   ) {
     if (target.setRef !== undefined) this.idle();
   }
@@ -58,7 +58,7 @@ export class Keeper {
   /** @internal the sweep */
   settle(): void {
     this.queued = false;
-    if (!this.held || this.waiting()) return;
+    if (!this.held || this.owner.hasWaiters()) return;
     this.held = false;
     try {
       this.target.setRef?.(false);

@@ -101,13 +101,17 @@ export class SocketOptions {
     return v;
   }
 
-  /** An accepted socket's options: Linux copies the listener's (all but SO_ACCEPTCONN). */
-  inherited(): SocketOptions {
+  /**
+   * An accepted socket's options: Linux copies the listener's (all but SO_ACCEPTCONN); null
+   * when the listener set none (the defaults need no object per connection).
+   */
+  inherited(): SocketOptions | null {
+    if (this.values === null) return null;
+    const values = new Map(this.values);
+    values.delete(key(C.SOL_SOCKET, C.SO_ACCEPTCONN));
+    if (values.size === 0) return null;
     const o = new SocketOptions(this.family, this.type);
-    if (this.values !== null) {
-      o.values = new Map(this.values);
-      o.values.delete(key(C.SOL_SOCKET, C.SO_ACCEPTCONN));
-    }
+    o.values = values;
     return o;
   }
 

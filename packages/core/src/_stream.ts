@@ -89,8 +89,7 @@ export class StreamConn implements StreamHandlers {
   constructor(readonly t: StreamTransport) {
     tuneAllocator();
     this.copyBatch = t.batchWrites === true;
-    if (t.setRef !== undefined)
-      this.readers.keeper = new Keeper(t, () => this.readers.size > 0 || (this._writers?.size ?? 0) > 0);
+    if (t.setRef !== undefined) this.readers.keeper = new Keeper(t, this);
     t.start(this);
   }
 
@@ -159,6 +158,11 @@ export class StreamConn implements StreamHandlers {
     const e = this.error;
     this.error = null;
     return e;
+  }
+
+  /** A call waits to read or write (the Keeper holds the runtime handle meanwhile). */
+  hasWaiters(): boolean {
+    return this.readers.size > 0 || (this._writers?.size ?? 0) > 0;
   }
 
   /** The connection is over (reset, failed, or closed both ways): Linux's TCP_CLOSE. */

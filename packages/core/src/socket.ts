@@ -210,7 +210,7 @@ export class Socket {
         });
         // Held open only while accept() waits (listen() hands the keeper to its wait list).
         const l = this.listener;
-        if (l.setRef !== undefined) this.listenKeeper = new Keeper(l, () => this.acceptors.size > 0);
+        if (l.setRef !== undefined) this.listenKeeper = new Keeper(l, this);
       } else {
         const t = await this.adapter.bindDatagram(ep, {
           reuseAddr: this.opts.get(C.SOL_SOCKET, C.SO_REUSEADDR) === 1,
@@ -851,6 +851,11 @@ export class Socket {
     const out = new PyBytes(intArg(buflen));
     for (let i = 0; i < Math.min(4, out.length); i++) out[i] = (v >>> (8 * i)) & 255;
     return out;
+  }
+
+  /** @internal for the listener's Keeper: an accept() waits. */
+  hasWaiters(): boolean {
+    return this.acceptors.size > 0;
   }
 
   /** @internal socketpair(): both ends report no names (`''`), as Linux's pair does. */
