@@ -26,14 +26,8 @@ export interface SuiteResult {
   summary: string;
 }
 
-/** Run test/run-suite.ts on `runtime` (with runtime `flags`) and `adapter`, bounded by `timeoutMs`. */
-export function runSuite(
-  runtime: "node" | "bun" | "deno",
-  adapter: string,
-  flags: string[] = [],
-  timeoutMs = 540_000,
-): Promise<SuiteResult> {
-  const [cmd, args] = runtimeCommand(runtime, path.join(ROOT, "test", "run-suite.ts"), ["--adapter", adapter], flags);
+/** Run `cmd args` in the repo; killed after `timeoutMs`. Resolves with its exit code (null if killed) and output. */
+export function runProgram(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -42,14 +36,26 @@ export function runSuite(
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("close", (code) => {
       clearTimeout(timer);
-      const m = /^(\S+): (\d+) passed, (\d+) failed$/m.exec(output);
-      resolve({
-        code,
-        passed: m ? Number(m[2]) : 0,
-        failed: m ? Number(m[3]) : -1,
-        output,
-        summary: m ? m[0] : `${runtime}/${adapter}: no summary (exit ${code})`,
-      });
+      resolve({ code, output });
     });
   });
+}
+
+/** Run test/run-suite.ts on `runtime` (with runtime `flags`) and `adapter`, bounded by `timeoutMs`. */
+export async function runSuite(
+  runtime: "node" | "bun" | "deno",
+  adapter: string,
+  flags: string[] = [],
+  timeoutMs = 540_000,
+): Promise<SuiteResult> {
+  const [cmd, args] = runtimeCommand(runtime, path.join(ROOT, "test", "run-suite.ts"), ["--adapter", adapter], flags);
+  const { code, output } = await runProgram(cmd, args, timeoutMs);
+  const m = /^(\S+): (\d+) passed, (\d+) failed$/m.exec(output);
+  return {
+    code,
+    passed: m ? Number(m[2]) : 0,
+    failed: m ? Number(m[3]) : -1,
+    output,
+    summary: m ? m[0] : `${runtime}/${adapter}: no summary (exit ${code})`,
+  };
 }

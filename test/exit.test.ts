@@ -1,27 +1,18 @@
 // A program ends like a Python script: open sockets do not hold it, a waiting call does.
-import { spawn } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { expect, test } from "vitest";
-import { ROOT, runtimeCommand } from "./_spawn.js";
+import { ROOT, runProgram, runtimeCommand } from "./_spawn.js";
 
 const runtimes = ["node", "bun", "deno"] as const;
 
-function run(runtime: (typeof runtimes)[number], file: string, args: string[] = [], ms = 20000): Promise<{ code: number | null; out: string }> {
+/** A fixture on `runtime`, killed after 20 s (a program that never ends fails the test). */
+async function run(runtime: (typeof runtimes)[number], file: string, args: string[] = []): Promise<{ code: number | null; out: string }> {
   // Deno: native UDP (--unstable-net); its node:dgram cannot unref (docs/differences.md #24).
   const flags = runtime === "deno" ? ["--unstable-net"] : [];
   const [cmd, argv] = runtimeCommand(runtime, path.join(ROOT, "test", "fixtures", file), args, flags);
-  return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  const { code, output } = await runProgram(cmd, argv, 20000);
+  return { code, out: output };
 }
 
 for (const rt of runtimes) {
