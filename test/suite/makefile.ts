@@ -83,3 +83,15 @@ test("makefile('wb') sends on its own once more than 8192 bytes are buffered", a
   assert.equal(`${await s.recv(10)}`, "b'B'");
   await closeAll(c, s, l);
 });
+
+test("makefile readlines() and readlines(hint)", async () => {
+  const [c, s, l] = await pair();
+  await c.sendall("a\nbb\nccc\ndddd\n");
+  await c.shutdown(socket.SHUT_WR);
+  const f = s.makefile("r");
+  assert.deepEqual(await f.readlines(4), ["a\n", "bb\n"]);
+  assert.deepEqual(await f.readlines(), ["ccc\n", "dddd\n"]);
+  assert.deepEqual(await f.readlines(), []);
+  await f.close();
+  await closeAll(c, s, l);
+});

@@ -227,6 +227,22 @@ export class SocketFile {
     }
   }
 
+  /**
+   * Like `f.readlines(hint=-1)`: the lines up to EOF, or stop once they total `hint` bytes
+   * (binary) or characters (text).
+   */
+  async readlines(hint = -1): Promise<(PyBytes | string)[]> {
+    const lines: (PyBytes | string)[] = [];
+    let total = 0;
+    for (;;) {
+      const line = await this.readline();
+      if (line.length === 0) return lines;
+      lines.push(line);
+      total += line.length;
+      if (hint > 0 && total >= hint) return lines;
+    }
+  }
+
   /** `for await (const line of f)`: lines until EOF. */
   async *[Symbol.asyncIterator](): AsyncGenerator<PyBytes | string> {
     for (;;) {
