@@ -272,7 +272,7 @@ export class StreamConn implements StreamHandlers {
     return -1;
   }
 
-  /** Wait until readable, honouring Python's timeout modes (0 → EAGAIN at once). */
+  /** Wait until readable, honouring Python's timeout modes (0 → EAGAIN, on the next event-loop turn). */
   async waitReadable(timeout: number | null, deadline: number): Promise<void> {
     if (timeout === 0) return wouldBlock(E.EAGAIN);
     this.flush();

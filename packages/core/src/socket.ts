@@ -636,6 +636,8 @@ export class Socket {
    * With a timeout, one deadline covers the whole call (part of the data may have been sent).
    * While unread input is queued, replies are batched into one write (at most 512 KiB held
    * back; docs/differences.md #17–18): do not modify a buffer `recv` returned after passing it here.
+   * Non-blocking: bytes the runtime accepted but still holds count as sent (like a send buffer);
+   * a call that finds the connection congested raises BlockingIOError `[Errno 11]`.
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
