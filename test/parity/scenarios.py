@@ -807,6 +807,49 @@ def _():
             os.unlink(path)
 
 
+@scenario("getnameinfo")
+def _():
+    return [
+        socket.getnameinfo(("127.0.0.1", 80), 0),
+        socket.getnameinfo(("127.0.0.1", 12345), 0),
+        socket.getnameinfo(("127.0.0.1", 80), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+        socket.getnameinfo(("127.0.0.1", 53), socket.NI_DGRAM),
+        socket.getnameinfo(("127.0.0.1", 70000), socket.NI_NUMERICHOST),
+        socket.getnameinfo(("::1", 22, 0, 0), socket.NI_NUMERICHOST),
+        socket.getnameinfo(("0:0::1", 22, 0, 0), socket.NI_NUMERICHOST),
+    ]
+
+
+@scenario("getnameinfo name required")
+def _():
+    return socket.getnameinfo(("10.255.255.1", 80), socket.NI_NAMEREQD)
+
+
+@scenario("getnameinfo not numeric")
+def _():
+    return socket.getnameinfo(("localhost", 80), 0)
+
+
+@scenario("getnameinfo IPv4 4-tuple")
+def _():
+    return socket.getnameinfo(("127.0.0.1", 80, 0, 0), 0)
+
+
+@scenario("getnameinfo negative port")
+def _():
+    return socket.getnameinfo(("127.0.0.1", -1), 0)
+
+
+@scenario("gethostbyaddr")
+def _():
+    return [socket.gethostbyaddr("127.0.0.1"), socket.gethostbyaddr("localhost")]
+
+
+@scenario("gethostbyaddr unknown")
+def _():
+    return socket.gethostbyaddr("10.255.255.1")
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -633,6 +633,22 @@ scenario("unix bind in use", async () => {
   }
 });
 
+scenario("getnameinfo", async () => [
+  await socket.getnameinfo(["127.0.0.1", 80], 0),
+  await socket.getnameinfo(["127.0.0.1", 12345], 0),
+  await socket.getnameinfo(["127.0.0.1", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+  await socket.getnameinfo(["127.0.0.1", 53], socket.NI_DGRAM),
+  await socket.getnameinfo(["127.0.0.1", 70000], socket.NI_NUMERICHOST),
+  await socket.getnameinfo(["::1", 22, 0, 0], socket.NI_NUMERICHOST),
+  await socket.getnameinfo(["0:0::1", 22, 0, 0], socket.NI_NUMERICHOST),
+]);
+scenario("getnameinfo name required", () => socket.getnameinfo(["10.255.255.1", 80], socket.NI_NAMEREQD));
+scenario("getnameinfo not numeric", () => socket.getnameinfo(["localhost", 80], 0));
+scenario("getnameinfo IPv4 4-tuple", () => socket.getnameinfo(["127.0.0.1", 80, 0, 0], 0));
+scenario("getnameinfo negative port", () => socket.getnameinfo(["127.0.0.1", -1], 0));
+scenario("gethostbyaddr", async () => [await socket.gethostbyaddr("127.0.0.1"), await socket.gethostbyaddr("localhost")]);
+scenario("gethostbyaddr unknown", () => socket.gethostbyaddr("10.255.255.1"));
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -7,6 +7,7 @@ declare module "node:dns/promises" {
     hostname: string,
     options: { all: true; family: number; verbatim: boolean },
   ): Promise<{ address: string; family: number }[]>;
+  export function lookupService(address: string, port: number): Promise<{ hostname: string; service?: string }>;
 }
 declare module "node:os" {
   export function hostname(): string;

@@ -33,6 +33,16 @@ export async function lookup(host: string, family: 0 | 4 | 6): Promise<{ address
   return res.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
 }
 
+/** The host name of `ip` from the system resolver's getnameinfo, or `null` if it has none. */
+export async function reverse(ip: string): Promise<string | null> {
+  const { lookupService } = await (dns ??= import("node:dns/promises"));
+  try {
+    return (await lookupService(ip, 0)).hostname || null;
+  } catch {
+    return null; // ENOTFOUND: no name (getnameinfo with NI_NAMEREQD)
+  }
+}
+
 /** The Bun adapter. */
 export const adapter: Adapter = {
   name: "bun",
@@ -41,5 +51,6 @@ export const adapter: Adapter = {
   connect,
   bindDatagram,
   lookup,
+  reverse,
   hostname: () => (globalThis as unknown as BunGlobals).process.getBuiltinModule("node:os").hostname(),
 };

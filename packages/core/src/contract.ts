@@ -180,4 +180,10 @@ export interface Adapter {
   lookup(host: string, family: 0 | 4 | 6): Promise<{ address: string; family: 4 | 6 }[]>;
   /** The machine's host name. */
   hostname(): string;
+  /**
+   * Optional: the host name of an IP literal, as the system resolver's reverse lookup
+   * (getnameinfo: /etc/hosts, then DNS) gives it; `null` when it has none. Without it,
+   * `getnameinfo` answers numerically and `gethostbyaddr` raises `herror`.
+   */
+  reverse?(ip: string): Promise<string | null>;
 }

@@ -35,5 +35,6 @@ export const adapter: Adapter = {
   // node:dns works in Deno; Deno.resolveDns is no getaddrinfo (no /etc/hosts). Loaded on
   // first use (with the rest of @polysock/node): it costs Deno ~8 MiB of RSS.
   lookup: (host, family) => import("@polysock/node").then((m) => m.lookup(host, family)),
+  reverse: (ip) => import("@polysock/node").then((m) => m.reverse(ip)),
   hostname: () => deno().hostname(),
 };

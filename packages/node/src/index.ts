@@ -26,6 +26,15 @@ export async function lookup(host: string, family: 0 | 4 | 6): Promise<{ address
   return res.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
 }
 
+/** The host name of `ip` from the system resolver's getnameinfo, or `null` if it has none. */
+export async function reverse(ip: string): Promise<string | null> {
+  try {
+    return (await dns.promises.lookupService(ip, 0)).hostname || null;
+  } catch {
+    return null; // ENOTFOUND: no name (getnameinfo with NI_NAMEREQD)
+  }
+}
+
 // node:net honours `reusePort` from Node 23 on (ignored by Node 20/22), and in Bun's and Deno's node:net.
 const reusePort =
   "Bun" in globalThis || "Deno" in globalThis || Number(process.versions.node.split(".")[0]) >= 23;
@@ -39,4 +48,5 @@ export const adapter: Adapter = {
   bindDatagram,
   lookup,
   hostname: () => os.hostname(),
+  reverse,
 };

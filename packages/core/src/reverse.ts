@@ -1,0 +1,96 @@
+// Reverse lookups of Python's socket module: getnameinfo and gethostbyaddr, through the
+// system resolver (/etc/hosts, then DNS) as glibc does them.
+import * as C from "./constants.js";
+import { tuple } from "./address.js";
+import { pyTypeName } from "./bytes.js";
+import { OSError, OverflowError, gaiError, herror } from "./errors.js";
+import { getaddrinfo } from "./functions.js";
+import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";
+import { SERVICES } from "./netdb.js";
+import { getAdapter } from "./runtime.js";
+
+const intArg = (v: unknown): number => {
+  if (typeof v === "boolean") return Number(v);
+  if (typeof v !== "number" || !Number.isInteger(v))
+    throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
+  return v;
+};
+
+/** The host name of `ip` from the adapter's reverse lookup, or `null`. */
+async function nameOf(ip: string): Promise<string | null> {
+  const reverse = getAdapter().reverse;
+  if (reverse === undefined) return null;
+  try {
+    return await reverse(ip);
+  } catch {
+    return null;
+  }
+}
+
+/** An IP literal (IPv4 short forms like `127.1` too) in its canonical form, or `null`. */
+function canonicalIp(host: string): string | null {
+  const pct = host.indexOf("%"); // an IPv6 scope (`fe80::1%lo`): not part of the address
+  const bare = pct >= 0 && host.includes(":") ? host.slice(0, pct) : host;
+  const v = ipVersion(bare);
+  if (v === 6) return inet_ntop(C.AF_INET6, inet_pton(C.AF_INET6, bare));
+  return v === 4 ? host : numericIPv4(host);
+}
+
+/**
+ * Like `host, port = socket.getnameinfo(sockaddr, flags)`: the host name and service name of
+ * an address (`sockaddr`'s host must be an IP literal). Flags: `NI_NUMERICHOST`,
+ * `NI_NUMERICSERV`, `NI_NAMEREQD` (no name → gaierror), `NI_DGRAM` (UDP service names).
+ * @example `await socket.getnameinfo(["127.0.0.1", 80], 0)` → `['localhost', 'http']`
+ * @throws gaierror `[Errno -2] Name or service not known`; TypeError for a malformed sockaddr.
+ */
+export async function getnameinfo(sockaddr: readonly unknown[], flags: number): Promise<[string, string]> {
+  if (!Array.isArray(sockaddr)) throw new TypeError("getnameinfo() argument 1 must be a tuple");
+  const f = intArg(flags);
+  const [host, port, flowinfo = 0, scope = 0] = sockaddr as unknown[];
+  if (sockaddr.length < 2 || sockaddr.length > 4 || typeof host !== "string")
+    throw new TypeError("getnameinfo(): illegal sockaddr argument");
+  const p = intArg(port);
+  const flow = intArg(flowinfo);
+  const scopeId = intArg(scope);
+  if (flow < 0 || flow > 0xfffff) throw new OverflowError("getnameinfo(): flowinfo must be 0-1048575.");
+  // CPython resolves the sockaddr numerically first (getaddrinfo with AI_NUMERICHOST).
+  if (p < 0) throw gaiError(-8);
+  const ip = canonicalIp(host);
+  if (ip === null) throw gaiError(-2);
+  const v6 = ipVersion(ip) === 6;
+  if (!v6 && sockaddr.length !== 2) throw new OSError("IPv4 sockaddr must be 2 tuple");
+  const numeric = v6 && scopeId !== 0 ? `${ip}%${scopeId}` : ip;
+  let name: string | null = null;
+  if (!(f & C.NI_NUMERICHOST)) name = await nameOf(ip);
+  if (name === null && f & C.NI_NAMEREQD) throw gaiError(-2);
+  const port16 = p & 0xffff;
+  let service = String(port16);
+  if (!(f & C.NI_NUMERICSERV)) {
+    const known = Object.keys(SERVICES).find((k) => SERVICES[k] === port16);
+    if (known !== undefined) service = known;
+  }
+  return tuple(name ?? numeric, service);
+}
+
+/**
+ * Like `hostname, aliaslist, ipaddrlist = socket.gethostbyaddr(ip_address)`: the host name of
+ * an address (a name is resolved first). Aliases are not known to the runtimes' resolvers:
+ * the list is empty.
+ * @example `await socket.gethostbyaddr("127.0.0.1")` → `['localhost', [], ['127.0.0.1']]`
+ * @throws herror `[Errno 1] Unknown host`; gaierror for a name that does not resolve.
+ */
+export async function gethostbyaddr(ip_address: string | Uint8Array): Promise<[string, string[], string[]]> {
+  let host: string;
+  if (typeof ip_address === "string") host = ip_address;
+  else if (ip_address instanceof Uint8Array) host = new TextDecoder().decode(ip_address);
+  else throw new TypeError(`gethostbyaddr() argument 1 must be str, bytes or bytearray, not ${pyTypeName(ip_address)}`);
+  if (host === "") throw new OSError("wildcard resolved to multiple address");
+  let ip = canonicalIp(host);
+  if (ip === null) {
+    const res = await getaddrinfo(host, null, 0, C.SOCK_DGRAM);
+    ip = (res[0]![4] as [string, number])[0];
+  }
+  const name = await nameOf(ip);
+  if (name === null) throw new herror(1, "Unknown host");
+  return tuple(name, [], [ip]);
+}
