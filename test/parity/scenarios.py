@@ -850,6 +850,11 @@ def _():
     return socket.gethostbyaddr("10.255.255.1")
 
 
+@scenario("getfqdn")
+def _():
+    return [socket.getfqdn(), socket.getfqdn("127.0.0.1"), socket.getfqdn(" localhost "), socket.getfqdn("10.255.255.1")]
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -649,6 +649,13 @@ scenario("getnameinfo negative port", () => socket.getnameinfo(["127.0.0.1", -1]
 scenario("gethostbyaddr", async () => [await socket.gethostbyaddr("127.0.0.1"), await socket.gethostbyaddr("localhost")]);
 scenario("gethostbyaddr unknown", () => socket.gethostbyaddr("10.255.255.1"));
 
+scenario("getfqdn", async () => [
+  await socket.getfqdn(),
+  await socket.getfqdn("127.0.0.1"),
+  await socket.getfqdn(" localhost "),
+  await socket.getfqdn("10.255.255.1"),
+]);
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -252,7 +252,8 @@ test("netdb: getservbyname/port, getprotobyname, gethostbyname_ex, getfqdn; SOCK
   await rejects(() => socket.getservbyport(1), socket.OSError, null, "port/proto not found");
   await rejects(() => socket.getprotobyname("nope"), socket.OSError, null, "protocol not found");
   assert.deepEqual(await socket.gethostbyname_ex("127.0.0.1"), ["127.0.0.1", [], ["127.0.0.1"]]);
-  assert.equal(socket.getfqdn("127.0.0.1"), "localhost");
+  assert.equal(await socket.getfqdn("127.0.0.1"), "localhost");
+  assert.equal(await socket.getfqdn("no-such-host.invalid"), "no-such-host.invalid");
   const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK | socket.SOCK_CLOEXEC);
   assert.deepEqual([s.type, s.gettimeout(), s.getblocking()], [socket.SOCK_STREAM, 0, false]);
   await s.close();

@@ -136,17 +136,6 @@ export async function gethostbyname_ex(hostname: string): Promise<[string, strin
   return [hostname, [], [ip]];
 }
 
-/**
- * Like `socket.getfqdn(name='')`: `name`, or this host's name for `''`; the loopback
- * addresses give `'localhost'`. There is no reverse lookup of other addresses (none of
- * the runtimes resolves them the way /etc/hosts does), so other names come back as given.
- */
-export function getfqdn(name = ""): string {
-  const n = name.trim();
-  if (n === "" || n === "0.0.0.0" || n === "::") return gethostname();
-  if (n === "127.0.0.1" || n === "::1") return "localhost";
-  return n;
-}
 
 /** Options of {@link create_connection} (Python's keyword-only arguments). */
 export interface CreateConnectionOptions {

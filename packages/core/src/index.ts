@@ -43,7 +43,6 @@ export {
   gethostbyname,
   gethostbyname_ex,
   gethostname,
-  getfqdn,
   create_connection,
   create_server,
   has_dualstack_ipv6,
@@ -53,7 +52,7 @@ export {
   type CreateServerOptions,
 } from "./functions.js";
 export { getservbyname, getservbyport, getprotobyname } from "./netdb.js";
-export { getnameinfo, gethostbyaddr } from "./reverse.js";
+export { getnameinfo, gethostbyaddr, getfqdn } from "./reverse.js";
 export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from "./inet.js";
 export { getdefaulttimeout, setdefaulttimeout } from "./_timeout.js";
 export { useAdapter, getAdapter } from "./runtime.js";

@@ -1,10 +1,10 @@
-// Reverse lookups of Python's socket module: getnameinfo and gethostbyaddr, through the
+// Reverse lookups of Python's socket module: getnameinfo, gethostbyaddr and getfqdn, through the
 // system resolver (/etc/hosts, then DNS) as glibc does them.
 import * as C from "./constants.js";
 import { tuple } from "./address.js";
 import { pyTypeName } from "./bytes.js";
 import { OSError, OverflowError, gaiError, herror } from "./errors.js";
-import { getaddrinfo } from "./functions.js";
+import { getaddrinfo, gethostname } from "./functions.js";
 import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";
 import { SERVICES } from "./netdb.js";
 import { getAdapter } from "./runtime.js";
@@ -93,4 +93,22 @@ export async function gethostbyaddr(ip_address: string | Uint8Array): Promise<[s
   const name = await nameOf(ip);
   if (name === null) throw new herror(1, "Unknown host");
   return tuple(name, [], [ip]);
+}
+
+/**
+ * Like `socket.getfqdn(name='')`: the first name with a dot among the host name and aliases
+ * `gethostbyaddr(name)` gives, else that host name; `name` as given when it has none. An
+ * empty name (or `0.0.0.0`, `::`) means this host. Asynchronous: it is a lookup.
+ * @example `await socket.getfqdn("127.0.0.1")` → `'localhost'`
+ */
+export async function getfqdn(name = ""): Promise<string> {
+  let n = name.trim();
+  if (n === "" || n === "0.0.0.0" || n === "::") n = gethostname();
+  try {
+    const [hostname, aliases] = await gethostbyaddr(n);
+    return [hostname, ...aliases].find((a) => a.includes(".")) ?? hostname;
+  } catch (e) {
+    if (e instanceof OSError) return n;
+    throw e;
+  }
 }
