@@ -855,6 +855,47 @@ def _():
     return [socket.getfqdn(), socket.getfqdn("127.0.0.1"), socket.getfqdn(" localhost "), socket.getfqdn("10.255.255.1")]
 
 
+@scenario("so_linger options")
+def _():
+    import struct
+    with socket.socket() as s:
+        out = [s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER), repr(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))]
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 5))
+        out += [s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER), repr(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))]
+        out.append(repr(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4)))
+        out.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 0))
+        for bad in (1, b"\x01"):
+            try:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, bad)
+            except OSError as e:
+                out.append(str(e))
+        try:
+            s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2000)
+        except OSError as e:
+            out.append(str(e))
+        return out
+
+
+@scenario("so_linger zero resets on close")
+def _():
+    import struct
+    c, s, l = pair()
+    try:
+        c.sendall(b"last words")
+        time.sleep(0.1)  # the peer's runtime reads it before the reset arrives
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()
+        time.sleep(0.2)
+        out = [repr(s.recv(100))]
+        try:
+            out.append(repr(s.recv(100)))
+        except OSError as e:
+            out.append(type(e).__name__ + ": " + str(e))
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -656,6 +656,51 @@ scenario("getfqdn", async () => [
   await socket.getfqdn("10.255.255.1"),
 ]);
 
+const linger = (onoff: number, seconds: number): Uint8Array => new Uint8Array(new Int32Array([onoff, seconds]).buffer);
+scenario("so_linger options", () =>
+  withSock(socket.socket(), (s) => {
+    const out: unknown[] = [s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER), String(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))];
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger(1, 5));
+    out.push(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER), String(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8)));
+    out.push(String(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4)));
+    out.push(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 0));
+    for (const bad of [1, new Uint8Array([1])]) {
+      try {
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, bad);
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+    }
+    try {
+      s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2000);
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+    return out;
+  }),
+);
+scenario("so_linger zero resets on close", async () => {
+  const [c, s, l] = await pair();
+  try {
+    await c.sendall("last words");
+    // The peer's runtime reads it before the reset arrives: libuv (Node) reports data and a
+    // reset that arrive together as EOF (it reads SO_ERROR, which clears the reset).
+    await sleep(100);
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger(1, 0));
+    await c.close();
+    await sleep(200);
+    const out = [repr(await s.recv(100))];
+    try {
+      out.push(repr(await s.recv(100)));
+    } catch (e) {
+      out.push(`${(e as Error).name}: ${(e as Error).message}`);
+    }
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -5,6 +5,8 @@ import { OSError } from "./errors.js";
 import { pyTypeName } from "./bytes.js";
 
 const key = (level: number, opt: number): number => level * 1000 + opt;
+/** SO_LINGER's `l_linger` (seconds); the option's own key holds `l_onoff`. Not a real option number. */
+const LINGER_SECONDS = -1;
 
 /** Options that read back as 0/1. */
 const BOOLEAN = new Set([
@@ -86,12 +88,38 @@ export class SocketOptions {
   set(level: number, opt: number, value: unknown): number {
     const k = key(level, opt);
     if (this.lookup(k) === undefined || READ_ONLY.has(k)) throw new OSError(E.ENOPROTOOPT);
+    if (k === key(C.SOL_SOCKET, C.SO_LINGER)) return this.setLinger(value);
     let v = intArg(value);
     if (BOOLEAN.has(k)) v = v ? 1 : 0;
     else if (level === C.SOL_SOCKET && opt === C.SO_RCVBUF) v = Math.min(Math.max(v * 2, 2304), 8388608);
     else if (level === C.SOL_SOCKET && opt === C.SO_SNDBUF) v = Math.min(Math.max(v * 2, 4608), 8388608);
     (this.values ??= new Map()).set(k, v);
     return v;
+  }
+
+  /** SO_LINGER takes `struct linger` (`struct.pack("ii", onoff, seconds)`); an int is EINVAL, as on Linux. */
+  private setLinger(value: unknown): number {
+    if (!(value instanceof Uint8Array)) {
+      intArg(value); // TypeError for what is neither bytes nor an int
+      throw new OSError(E.EINVAL);
+    }
+    if (value.length < 8) throw new OSError(E.EINVAL);
+    const word = (at: number): number => value[at]! | (value[at + 1]! << 8) | (value[at + 2]! << 16) | (value[at + 3]! << 24);
+    const onoff = word(0) !== 0 ? 1 : 0;
+    this.values ??= new Map();
+    this.values.set(key(C.SOL_SOCKET, C.SO_LINGER), onoff);
+    this.values.set(LINGER_SECONDS, word(4));
+    return onoff;
+  }
+
+  /** SO_LINGER's timeout in seconds (0 unless set). */
+  lingerSeconds(): number {
+    return this.values?.get(LINGER_SECONDS) ?? 0;
+  }
+
+  /** SO_LINGER is on with a zero timeout: close() resets the connection (RST, no FIN). */
+  lingerReset(): boolean {
+    return this.values !== null && this.values.get(key(C.SOL_SOCKET, C.SO_LINGER)) === 1 && this.lingerSeconds() === 0;
   }
 
   /** @throws OSError `[Errno 92] Protocol not available` for unknown options. */

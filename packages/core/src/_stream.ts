@@ -534,10 +534,11 @@ export class StreamConn implements StreamHandlers {
 
   /**
    * Like close(2): graceful (queued bytes, then FIN) — unless received bytes were never
-   * read, in which case Linux resets the connection, and so do we.
+   * read, or `reset` (SO_LINGER on with a zero timeout), in which case Linux resets the
+   * connection, and so do we.
    */
-  close(): Promise<void> {
-    const unread = this.size > 0 && !this.gone;
+  close(reset = false): Promise<void> {
+    const unread = (reset || this.size > 0) && !this.gone;
     const batched = this.batched > 0;
     // Replies sendall already reported as sent go out first, even before a reset: the
     // kernel would have sent them when sendall returned.

@@ -773,7 +773,7 @@ export class Socket {
     }
     if (this.conn) {
       this.conn.failAll(ebadf);
-      jobs.push(this.conn.close());
+      jobs.push(this.conn.close(this.opts.lingerReset()));
     }
     if (this.dgram) jobs.push(this.dgram.close(ebadf));
     await Promise.all(jobs);
@@ -825,8 +825,9 @@ export class Socket {
 
   /**
    * Like `sock.setsockopt(level, optname, value)`. Known: SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE,
-   * SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, TCP_KEEP*, IPV6_V6ONLY, IP_TTL.
-   * @throws OSError `[Errno 92] Protocol not available` for unknown options.
+   * SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, TCP_KEEP*, IPV6_V6ONLY, IP_TTL, and
+   * SO_LINGER as `struct.pack("ii", onoff, seconds)` bytes (on with 0 seconds: `close()` resets).
+   * @throws OSError `[Errno 92] Protocol not available` for unknown options, `[Errno 22]` for a bad SO_LINGER.
    */
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
     this.check();
@@ -849,9 +850,14 @@ export class Socket {
       const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? this.takeConnectError();
       v = err?.errno ?? 0;
     }
-    if (buflen === undefined) return v;
-    const out = new PyBytes(intArg(buflen));
-    for (let i = 0; i < Math.min(4, out.length); i++) out[i] = (v >>> (8 * i)) & 255;
+    const n = buflen === undefined ? 0 : intArg(buflen);
+    if (n === 0) return v;
+    if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
+    const out = new PyBytes(n);
+    const words = level === C.SOL_SOCKET && optname === C.SO_LINGER ? [v, this.opts.lingerSeconds()] : [v];
+    words.forEach((w, j) => {
+      for (let i = 0; i < 4 && 4 * j + i < n; i++) out[4 * j + i] = (w >>> (8 * i)) & 255;
+    });
     return out;
   }
 
