@@ -18,6 +18,7 @@ import "./suite/interop.js";
 import "./suite/memory.js";
 import "./suite/parity.js";
 import "./suite/nonblocking.js";
+import "./suite/select.js";
 
 const argv: string[] = "Deno" in globalThis ? (globalThis as any).Deno.args : process.argv.slice(2);
 const pick = argv[argv.indexOf("--adapter") + 1];

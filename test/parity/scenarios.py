@@ -896,6 +896,46 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("select readiness")
+def _():
+    import select
+    fresh = socket.socket()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    c, s, l = pair()
+    try:
+        out = [[len(x) for x in select.select([fresh], [fresh], [fresh], 0)]]
+        out.append([len(x) for x in select.select([u], [u], [u], 0)])
+        out.append([len(x) for x in select.select([l, s], [l], [], 0)])
+        c.sendall(b"x")
+        out.append([len(x) for x in select.select([l, s], [s], [], 5)])
+        c.shutdown(socket.SHUT_WR)
+        s.recv(10)
+        out.append([len(x) for x in select.select([s], [], [], 5)])
+        d = socket.socket()
+        d.setblocking(False)
+        out.append(d.connect_ex(("127.0.0.1", dead_port())))
+        out.append([len(x) for x in select.select([d], [d], [], 5)])
+        out.append(d.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+        d.close()
+        return out
+    finally:
+        close_all(fresh, u, c, s, l)
+
+
+@scenario("select negative timeout")
+def _():
+    import select
+    select.select([], [], [], -1)
+
+
+@scenario("select closed socket")
+def _():
+    import select
+    s = socket.socket()
+    s.close()
+    select.select([s], [], [], 0)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -701,6 +701,38 @@ scenario("so_linger zero resets on close", async () => {
   }
 });
 
+scenario("select readiness", async () => {
+  const lens = (r: socket.Socket[][]): number[] => [...r].map((x) => x.length);
+  const fresh = socket.socket();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const [c, s, l] = await pair();
+  try {
+    const out: unknown[] = [lens(await socket.select([fresh], [fresh], [fresh], 0))];
+    out.push(lens(await socket.select([u], [u], [u], 0)));
+    out.push(lens(await socket.select([l, s], [l], [], 0)));
+    await c.sendall("x");
+    out.push(lens(await socket.select([l, s], [s], [], 5)));
+    await c.shutdown(socket.SHUT_WR);
+    await s.recv(10);
+    out.push(lens(await socket.select([s], [], [], 5)));
+    const d = socket.socket();
+    d.setblocking(false);
+    out.push(await d.connect_ex(["127.0.0.1", await deadPort()]));
+    out.push(lens(await socket.select([d], [d], [], 5)));
+    out.push(d.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR));
+    await d.close();
+    return out;
+  } finally {
+    await closeAll(fresh, u, c, s, l);
+  }
+});
+scenario("select negative timeout", () => socket.select([], [], [], -1));
+scenario("select closed socket", async () => {
+  const s = socket.socket();
+  await s.close();
+  return socket.select([s], [], [], 0);
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -118,3 +118,20 @@ test(`a program on ${runtime} that exits right after a reply sent during a burst
     await l.close();
   }
 }, 30000);
+
+test(`interop: a selectors multi-connection server on ${runtime} (ported from Python's tutorial) serves CPython's multiconn client`, async () => {
+  const conns = 5;
+  const [srv, port] = await startServer(tsCommand("test/fixtures/multiconn_server.ts", [String(conns)]));
+  let serverOut = "";
+  srv.stdout!.on("data", (d) => (serverOut += d));
+  const exited = new Promise<number | null>((resolve) => srv.on("exit", (code) => resolve(code)));
+  try {
+    const [code, out, err] = await runClient(pyCommand("test/fixtures/multiconn_client.py", ["127.0.0.1", String(port), String(conns)]));
+    assert.equal(code, 0, err);
+    assert.equal(decoder.decode(out).trim(), `ok ${conns * (22 * 50 + 22 * 5000)}`);
+    assert.equal(await exited, 0);
+    assert.match(serverOut, new RegExp(`served ${conns}`));
+  } finally {
+    srv.kill("SIGKILL");
+  }
+}, 60000);

@@ -72,6 +72,11 @@ export class DgramConn implements DatagramHandlers {
     return this.readers.size > 0 || this.posted > 0;
   }
 
+  /** A datagram or an error waits for the next recvfrom (select()'s readability). */
+  get readable(): boolean {
+    return this.head < this.queue.length || this.error !== null;
+  }
+
   /** An error waits to be raised by the next call. */
   get hasError(): boolean {
     return this.error !== null;

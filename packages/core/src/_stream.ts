@@ -170,6 +170,11 @@ export class StreamConn implements StreamHandlers {
     return this.gone || this.errored;
   }
 
+  /** Would a send go ahead now (room, or an error or shutdown to raise)? select()'s writability. */
+  get writable(): boolean {
+    return this.dead || this.error !== null || this.writeShut || !this.congested;
+  }
+
   /** Is there something for a reader now (data, EOF, error)? */
   get readable(): boolean {
     return this.size > 0 || this.eof || this.readShut || this.error !== null;

@@ -53,6 +53,8 @@ export {
 } from "./functions.js";
 export { getservbyname, getservbyport, getprotobyname } from "./netdb.js";
 export { getnameinfo, gethostbyaddr, getfqdn } from "./reverse.js";
+export { select } from "./select.js";
+export * as selectors from "./selectors.js";
 export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from "./inet.js";
 export { getdefaulttimeout, setdefaulttimeout } from "./_timeout.js";
 export { useAdapter, getAdapter } from "./runtime.js";

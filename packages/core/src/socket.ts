@@ -861,6 +861,26 @@ export class Socket {
     return out;
   }
 
+  /**
+   * @internal select(): would a read (`write` false) or a write go ahead now, or raise?
+   * A socket neither connected nor listening is both, as Linux reports it (POLLHUP).
+   */
+  _ready(write: boolean): boolean {
+    if (this.listening) return !write && (this.acceptQueue.length > 0 || this.listenError !== null || this.listenShut);
+    if (this.conn) return write ? this.conn.writable : this.conn.readable;
+    if (this.dgram) return write || this.dgram.readable;
+    if (!this.isStream) return write;
+    return this.connecting === null;
+  }
+
+  /** @internal select(): where a waiter hears that {@link _ready} may have changed. */
+  _readyWait(write: boolean): WaitList | Promise<void> | null {
+    if (this.listening) return write ? null : this.acceptors;
+    if (this.conn) return write ? this.conn.writers : this.conn.readers;
+    if (this.dgram) return write ? null : this.dgram.readers;
+    return this.connecting;
+  }
+
   /** @internal for the listener's Keeper: an accept() waits. */
   hasWaiters(): boolean {
     return this.acceptors.size > 0;

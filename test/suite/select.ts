@@ -1,0 +1,140 @@
+// select(): the readiness a ported select-loop server relies on, and such a server serving
+// polysock and CPython clients at once from one task.
+import { spawn } from "node:child_process";
+import { assert, closeAll, listener, pair, pattern, recvAll, same, sleep, socket, test } from "./_harness.js";
+
+test("select(): a one-task non-blocking echo server serves polysock and CPython clients at once", async () => {
+  const [l, port] = await listener();
+  l.setblocking(false);
+  const size = 300_000;
+  const clientCount = 3;
+  // The server, as a Python select() loop: accept, recv, echo; bounded in rounds and time.
+  const server = (async () => {
+    const conns: socket.Socket[] = [];
+    let done = 0;
+    const until = Date.now() + 20000;
+    for (let round = 0; round < 100000 && done < clientCount + 1 && Date.now() < until; round++) {
+      const [readable] = await socket.select([l, ...conns], [], [], 5);
+      for (const s of readable) {
+        if (s === l) {
+          const [c] = await l.accept();
+          c.setblocking(false);
+          conns.push(c);
+          continue;
+        }
+        const data = await s.recv(65536);
+        if (data.length === 0) {
+          conns.splice(conns.indexOf(s), 1);
+          await s.close();
+          done++;
+        } else {
+          s.setblocking(true); // sendall of what arrived, then back to polling
+          await s.sendall(data);
+          s.setblocking(false);
+        }
+      }
+    }
+    await closeAll(...conns);
+    return done;
+  })();
+  const client = async (seed: number): Promise<boolean> => {
+    const c = socket.socket();
+    await c.connect(["127.0.0.1", port]);
+    const data = pattern(size, seed);
+    const [, echoed] = await Promise.all([c.sendall(data).then(() => c.shutdown(socket.SHUT_WR)), recvAll(c)]);
+    await c.close();
+    return same(echoed, data);
+  };
+  const py = new Promise<string>((resolve) => {
+    const code = `
+import socket
+s = socket.create_connection(("127.0.0.1", ${port}))
+data = bytes(range(256)) * 1000
+s.sendall(data); s.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    b = s.recv(65536)
+    if not b: break
+    got += b
+print("same" if got == data else "differs %d" % len(got))`;
+    const child = spawn("python3", ["-c", code], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20000);
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve(out.trim());
+    });
+  });
+  const results = await Promise.all([...Array.from({ length: clientCount }, (_, i) => client(i + 1)), py]);
+  assert.deepEqual(results, [true, true, true, "same"]);
+  assert.equal(await server, clientCount + 1);
+  await l.close();
+}, 30000);
+
+test("select(): timeout, nothing ready, writable after a non-blocking connect, readable on a datagram", async () => {
+  const [c, s, l] = await pair();
+  let t0 = Date.now();
+  const none = await socket.select([s, l], [], [], 0.2);
+  assert.deepEqual([...none], [[], [], []]);
+  assert.ok(Date.now() - t0 >= 150, "waited for the timeout");
+  // Data wakes a select that waits with no limit.
+  setTimeout(() => void c.sendall("x"), 30);
+  t0 = Date.now();
+  const [r, w] = await socket.select([l, s], [], [], null);
+  assert.deepEqual([r, w], [[s], []]);
+  assert.deepEqual([...(await socket.select([s], [s, c], [], 0))], [[s], [s, c], []]);
+  // A non-blocking connect: select reports it writable once connected.
+  const [l2, port2] = await listener();
+  const d = socket.socket();
+  d.setblocking(false);
+  assert.equal(await d.connect_ex(["127.0.0.1", port2]), 115);
+  const [, dw] = await socket.select([], [d], [], 5);
+  assert.deepEqual(dw, [d]);
+  assert.equal(d.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), 0);
+  // UDP: readable once a datagram is queued.
+  const u1 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const u2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  await u2.bind(["127.0.0.1", 0]);
+  setTimeout(() => void u1.sendto("hi", u2.getsockname()), 30);
+  const [ur] = await socket.select([u2], [], [], 5);
+  assert.deepEqual(ur, [u2]);
+  await sleep(1);
+  await closeAll(c, s, l, l2, d, u1, u2);
+});
+
+test("select(): a poll loop with timeout 0 lets the runtime deliver data", async () => {
+  const [c, s, l] = await pair();
+  setTimeout(() => void c.sendall("late"), 20);
+  let polls = 0;
+  let r: socket.Socket[] = [];
+  for (; polls < 100000 && r.length === 0; polls++) [r] = await socket.select([s], [], [], 0);
+  assert.deepEqual(r, [s], `after ${polls} polls`);
+  await closeAll(c, s, l);
+});
+
+test("selectors: register/modify/unregister/get_key/get_map and their errors, as Python's selectors", async () => {
+  const { selectors } = socket;
+  const [c, s, l] = await pair();
+  const sel = selectors.DefaultSelector<string | null>();
+  const key = sel.register(s, selectors.EVENT_READ, "conn");
+  assert.deepEqual([key.fileobj === s, key.fd, key.events, key.data], [true, s.fileno(), 1, "conn"]);
+  assert.throws(() => sel.register(s, selectors.EVENT_READ), (e: Error) => e.name === "KeyError" && /already registered/.test(e.message));
+  assert.throws(() => sel.register(c, 0), (e: Error) => e.name === "ValueError" && e.message === "Invalid events: 0");
+  assert.throws(() => sel.register(c, 4), (e: Error) => e.name === "ValueError" && e.message === "Invalid events: 4");
+  assert.throws(() => sel.unregister(c), (e: Error) => e.name === "KeyError" && /is not registered/.test(e.message));
+  assert.deepEqual(await sel.select(0), []);
+  await c.sendall("ping");
+  const ready = await sel.select(5);
+  assert.equal(ready.length, 1);
+  assert.deepEqual([ready[0]![0] === key, ready[0]![1]], [true, selectors.EVENT_READ]);
+  const both = sel.modify(s, selectors.EVENT_READ | selectors.EVENT_WRITE, "rw");
+  assert.deepEqual([both.events, both.data, sel.get_key(s) === both, sel.get_map().size], [3, "rw", true, 1]);
+  assert.deepEqual((await sel.select(0)).map(([, m]) => m), [3]);
+  // A socket closed while registered: select skips it, unregister still finds it.
+  await s.close();
+  assert.deepEqual(await sel.select(0), []);
+  assert.equal(sel.unregister(s), both);
+  sel.close();
+  await closeAll(c, l);
+});
