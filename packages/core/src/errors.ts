@@ -94,11 +94,21 @@ export class herror extends OSError {
 }
 setName(herror, "herror");
 
-/** Python's `ValueError` (e.g. `negative buffersize in recv`). */
-export class ValueError extends Error {}
+/** An exception with Python's `args` (`[message]`), for the non-OSError classes. */
+export class PyException extends Error {
+  /** `[message]`, like Python's `e.args`. */
+  args: unknown[];
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.args = message === undefined ? [] : [message];
+  }
+}
+
+/** Python's `ValueError` (e.g. `negative buffersize in recv`); `args` is `[message]` as in Python. */
+export class ValueError extends PyException {}
 setName(ValueError, "ValueError");
-/** Python's `OverflowError` (e.g. `bind(): port must be 0-65535.`). */
-export class OverflowError extends Error {}
+/** Python's `OverflowError` (e.g. `bind(): port must be 0-65535.`); `args` is `[message]`. */
+export class OverflowError extends PyException {}
 setName(OverflowError, "OverflowError");
 
 type OSErrorClass = new (e?: number | string | null, s?: string, o?: { cause?: unknown }) => OSError;

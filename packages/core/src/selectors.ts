@@ -2,7 +2,7 @@
 // wait for, then `select()` which of them are ready — as the DefaultSelector of a Python
 // multi-connection server uses it.
 import { PyTuple, pyRepr, tuple } from "./address.js";
-import { ValueError } from "./errors.js";
+import { PyException, ValueError } from "./errors.js";
 import { Socket } from "./socket.js";
 import { select as selectSockets } from "./select.js";
 
@@ -15,7 +15,7 @@ export const EVENT_READ = 1;
 export const EVENT_WRITE = 2;
 
 /** Python's `KeyError` (a socket registered twice, or not registered). */
-export class KeyError extends Error {}
+export class KeyError extends PyException {}
 Object.defineProperty(KeyError.prototype, "name", { value: "KeyError", writable: true, configurable: true });
 
 /**
@@ -175,7 +175,7 @@ export class Selector<T = unknown> {
 }
 
 /** Python's `RuntimeError` (a closed selector). */
-export class RuntimeError extends Error {}
+export class RuntimeError extends PyException {}
 Object.defineProperty(RuntimeError.prototype, "name", { value: "RuntimeError", writable: true, configurable: true });
 
 /** `selectors.DefaultSelector` (also `SelectSelector`, `PollSelector`, `EpollSelector`): call it with or without `new`. */
