@@ -936,6 +936,52 @@ def _():
     select.select([s], [], [], 0)
 
 
+@scenario("blocking send takes everything")
+def _():
+    c, s, l = pair()
+    try:
+        size = 8 << 20
+        got = [0]
+
+        def reader():
+            while got[0] < size:
+                d = c.recv(1 << 20)
+                if not d:
+                    break
+                got[0] += len(d)
+
+        t = threading.Thread(target=reader)
+        t.start()
+        n = s.send(b"x" * size)
+        if n < size:
+            s.sendall(b"x" * (size - n))
+        t.join(10)
+        return [n, got[0]]
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("send to a closed peer: the error stays on the send side")
+def _():
+    c, s, l = pair()
+    try:
+        s.close()
+        time.sleep(0.05)
+        out = [repr(c.recv(10))]
+        err = None
+        for _ in range(10):
+            try:
+                c.send(b"x")
+            except OSError as e:
+                err = type(e).__name__
+                break
+            time.sleep(0.03)
+        out += [err, repr(c.recv(10))]
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -733,6 +733,50 @@ scenario("select closed socket", async () => {
   return socket.select([s], [], [], 0);
 });
 
+scenario("blocking send takes everything", async () => {
+  const [c, s, l] = await pair();
+  try {
+    const size = 8 << 20;
+    let got = 0;
+    const reader = (async () => {
+      while (got < size) {
+        const d = await c.recv(1 << 20);
+        if (!d.length) break;
+        got += d.length;
+      }
+    })();
+    const data = new Uint8Array(size).fill(120);
+    const n = await s.send(data);
+    if (n < size) await s.sendall(data.subarray(n));
+    await reader;
+    return [n, got];
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+scenario("send to a closed peer: the error stays on the send side", async () => {
+  const [c, s, l] = await pair();
+  try {
+    await s.close();
+    await sleep(50);
+    const out: unknown[] = [repr(await c.recv(10))];
+    let err: string | null = null;
+    for (let i = 0; i < 10; i++) {
+      try {
+        await c.send("x");
+      } catch (e) {
+        err = (e as Error).name;
+        break;
+      }
+      await sleep(30);
+    }
+    out.push(err, repr(await c.recv(10)));
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -47,6 +47,8 @@ export class StreamConn implements StreamHandlers {
   /** A reader (makefile's readline) needs more than this many bytes buffered. */
   private need = 0;
   private error: OSError | null = null;
+  /** An error for the write side only (it came after the peer's FIN). */
+  private writeError: OSError | null = null;
   private errored = false;
   private writeBlocked = false;
   /**
@@ -117,12 +119,23 @@ export class StreamConn implements StreamHandlers {
   }
 
   onError(err: unknown): void {
-    // One error per connection, as the kernel reports it once; reads then see EOF.
-    if (!this.errored && !this.gone) this.error = fromNative(err);
-    this.errored = true;
+    this.latch(err);
     this.eof = true;
     this.readers.wake();
     this._writers?.wake();
+  }
+
+  /**
+   * One error per connection, as the kernel reports it once; reads then see EOF. After the
+   * peer's FIN (a write to a peer that closed, answered by a reset) Linux's recv keeps
+   * returning b'' and only a send raises it: such an error is kept for the write side.
+   */
+  private latch(err: unknown): void {
+    if (!this.errored && !this.gone) {
+      if (this.eof) this.writeError = fromNative(err);
+      else this.error = fromNative(err);
+    }
+    this.errored = true;
   }
 
   onDrain(): void {
@@ -172,7 +185,7 @@ export class StreamConn implements StreamHandlers {
 
   /** Would a send go ahead now (room, or an error or shutdown to raise)? select()'s writability. */
   get writable(): boolean {
-    return this.dead || this.error !== null || this.writeShut || !this.congested;
+    return this.dead || this.error !== null || this.writeError !== null || this.writeShut || !this.congested;
   }
 
   /** Is there something for a reader now (data, EOF, error)? */
@@ -308,7 +321,8 @@ export class StreamConn implements StreamHandlers {
   // --- write side ---
 
   private checkWritable(): void {
-    const err = this.takeError();
+    const err = this.takeError() ?? this.writeError;
+    this.writeError = null;
     if (err) throw err;
     if (this.writeShut || this.gone) throw oserror(E.EPIPE);
   }
@@ -334,7 +348,7 @@ export class StreamConn implements StreamHandlers {
    * @returns bytes accepted (taken by the transport or batched), or -1 if not offered (the slow path decides).
    */
   tryWrite(data: Uint8Array): number {
-    if (this.error !== null || this.writeShut || this.gone) return -1;
+    if (this.error !== null || this.writeError !== null || this.writeShut || this.gone) return -1;
     if (this.copyBatch || this.batched > 0 || data === this.lastTaken) return this.batchWrite(data);
     if (this.congested) return -1;
     try {
@@ -346,9 +360,16 @@ export class StreamConn implements StreamHandlers {
     }
   }
 
-  /** Python `send`: some bytes (blocking modes wait for room), or EAGAIN when non-blocking. */
+  /**
+   * Python `send`: in blocking mode every byte (Linux's blocking send(2) returns once all of
+   * it is queued); with a timeout, what fits once there is room; EAGAIN when non-blocking.
+   */
   async send(data: Uint8Array, timeout: number | null): Promise<number> {
-    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    if (timeout === null) {
+      await this.sendall(data, null);
+      return data.length;
+    }
+    const deadline = Date.now() + timeout * 1000;
     for (;;) {
       this.checkWritable();
       if (!this.congested) {
@@ -501,8 +522,7 @@ export class StreamConn implements StreamHandlers {
     } catch (err) {
       // Bytes sendall already accepted cannot go out: report it on the next call, as the
       // kernel reports an error on a socket's buffered data.
-      if (!this.errored) this.error = fromNative(err);
-      this.errored = true;
+      this.latch(err);
       this.backlog = null;
       this.dropBatch();
       return false;
