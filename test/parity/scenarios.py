@@ -982,6 +982,167 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("makefile newline, errors, buffering")
+def _():
+    c, s, l = pair()
+    c.settimeout(5)
+    s.settimeout(5)
+    out = []
+    try:
+        for newline, data, n in ((None, b"a\r\nb\rc\n", 3), ("", b"a\r\nb\rc\nd\r\n", 4),
+                                 ("\r\n", b"a\r\nb\nc\r\n", 2), ("\n", b"a\r\nb\n", 2)):
+            c.sendall(data)
+            f = s.makefile("r", newline=newline)
+            out.append([f.readline() for _ in range(n)])
+            f.close()
+        f = s.makefile("w", newline="\r\n")
+        out.append(f.write("x\ny\n"))
+        f.flush()
+        f.close()
+        out.append(repr(c.recv(100)))
+        for errors, data in (("replace", b"\xffok\n"), ("ignore", b"\xffok\n"), ("strict", b"ab\xe2\x82\x28\n")):
+            c.sendall(data)
+            f = s.makefile("r", errors=errors)
+            try:
+                out.append(f.readline())
+            except ValueError as e:
+                out.append(type(e).__name__ + ": " + str(e))
+            f.close()
+        f = s.makefile("wb", 0)
+        f.write(b"now")
+        out.append(repr(c.recv(100)))
+        f.close()
+        c.sendall(b"abc")
+        time.sleep(0.05)
+        f = s.makefile("rb", 0)
+        out.append(repr(f.read(10)))
+        f.close()
+        try:
+            s.makefile("r", 0)
+        except ValueError as e:
+            out.append(str(e))
+        f = s.makefile("rb")
+        out += [f.readable(), f.writable(), f.name == s.fileno(), f.fileno() == s.fileno()]
+        f.close()
+        return out
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("makefile never closed: closing the socket still ends the connection")
+def _():
+    c, s, l = pair()
+    c.settimeout(5)
+
+    def handle(conn):
+        with conn:
+            f = conn.makefile("rwb")
+            line = f.readline()
+            f.write(b"echo:" + line)  # buffered, never flushed or closed
+
+    t = threading.Thread(target=handle, args=(s,))
+    t.start()
+    try:
+        c.sendall(b"one\n")
+        t.join(5)
+        return [repr(c.recv(100)), repr(c.recv(100))]
+    finally:
+        close_all(c, l)
+
+
+@scenario("makefile used right after closing its socket")
+def _():
+    c, s, l = pair()
+    c.settimeout(5)
+    try:
+        f = s.makefile("rwb")
+        s.close()
+        c.sendall(b"ping\n")
+        line = f.readline()
+        f.write(b"got:" + line)
+        f.flush()
+        out = [repr(c.recv(100))]
+        f.close()
+        out.append(repr(c.recv(100)))
+        return out
+    finally:
+        close_all(c, l)
+
+
+@scenario("udp connect again, sendto while connected")
+def _():
+    a, b, u = udp(), udp(), udp()
+    for x in (a, b, u):
+        x.settimeout(2)
+    try:
+        u.connect(a.getsockname())
+        u.send(b"1")
+        out = [repr(a.recv(10))]
+        u.connect(b.getsockname())
+        u.send(b"2")
+        out.append(repr(b.recv(10)))
+        out.append(u.sendto(b"3", a.getsockname()))
+        out.append(repr(a.recv(10)))
+        a.sendto(b"from a", u.getsockname())
+        b.sendto(b"from b", u.getsockname())
+        out.append(repr(u.recv(10)))
+        u.settimeout(0.2)
+        try:
+            u.recv(10)
+        except OSError as e:
+            out.append(type(e).__name__)
+        return out
+    finally:
+        close_all(a, b, u)
+
+
+@scenario("option and type errnos")
+def _():
+    out = []
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    t = socket.socket()
+    x = socket.socket(socket.AF_UNIX)
+    calls = [
+        lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW),
+        lambda: u.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+        lambda: u.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),
+        lambda: x.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+        lambda: t.getsockopt(999, 1),
+        lambda: t.getsockopt(socket.SOL_SOCKET, 999),
+        lambda: t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 0),
+        lambda: t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 300),
+        lambda: t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, -1) or t.getsockopt(socket.IPPROTO_IP, socket.IP_TTL),
+        lambda: socket.getaddrinfo(None, None),
+    ]
+    try:
+        for f in calls:
+            try:
+                r = f()
+                out.append(r if isinstance(r, int) else "ok")
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+        return out
+    finally:
+        close_all(u, t, x)
+
+
+@scenario("refused non-blocking connect, then recv and send")
+def _():
+    d = socket.socket()
+    d.setblocking(False)
+    try:
+        out = [d.connect_ex(("127.0.0.1", dead_port()))]
+        time.sleep(0.2)
+        for f in (lambda: d.recv(10), lambda: d.recv(10), lambda: d.send(b"x")):
+            try:
+                out.append(repr(f()))
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+        return out
+    finally:
+        d.close()
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

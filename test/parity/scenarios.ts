@@ -777,6 +777,179 @@ scenario("send to a closed peer: the error stays on the send side", async () => 
   }
 });
 
+scenario("makefile newline, errors, buffering", async () => {
+  const [c, s, l] = await pair();
+  c.settimeout(5);
+  s.settimeout(5);
+  const out: unknown[] = [];
+  try {
+    const cases: [socket.MakefileOptions["newline"], string, number][] = [
+      [null, "a\r\nb\rc\n", 3],
+      ["", "a\r\nb\rc\nd\r\n", 4],
+      ["\r\n", "a\r\nb\nc\r\n", 2],
+      ["\n", "a\r\nb\n", 2],
+    ];
+    for (const [newline, data, n] of cases) {
+      await c.sendall(data);
+      const f = s.makefile("r", { newline });
+      const lines: unknown[] = [];
+      for (let i = 0; i < n; i++) lines.push(await f.readline());
+      out.push(lines);
+      await f.close();
+    }
+    let f = s.makefile("w", { newline: "\r\n" });
+    out.push(f.write("x\ny\n"));
+    await f.flush();
+    await f.close();
+    out.push(repr(await c.recv(100)));
+    const bad: [string, number[]][] = [["replace", [0xff, 0x6f, 0x6b, 10]], ["ignore", [0xff, 0x6f, 0x6b, 10]], ["strict", [0x61, 0x62, 0xe2, 0x82, 0x28, 10]]];
+    for (const [errors, data] of bad) {
+      await c.sendall(new Uint8Array(data));
+      f = s.makefile("r", { errors });
+      try {
+        out.push(await f.readline());
+      } catch (e) {
+        out.push(`${(e as Error).name}: ${(e as Error).message}`);
+      }
+      await f.close();
+    }
+    f = s.makefile("wb", 0);
+    f.write(new Uint8Array([110, 111, 119]));
+    out.push(repr(await c.recv(100)));
+    await f.close();
+    await c.sendall("abc");
+    await sleep(50);
+    f = s.makefile("rb", 0);
+    out.push(repr((await f.read(10)) as Uint8Array));
+    await f.close();
+    try {
+      s.makefile("r", 0);
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+    f = s.makefile("rb");
+    out.push(f.readable(), f.writable(), f.name === s.fileno(), f.fileno() === s.fileno());
+    await f.close();
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+scenario("makefile never closed: closing the socket still ends the connection", async () => {
+  const [c, s, l] = await pair();
+  c.settimeout(5);
+  const handle = async (conn: socket.Socket): Promise<void> => {
+    await using _conn = conn;
+    const f = conn.makefile("rwb");
+    const line = (await f.readline()) as Uint8Array;
+    f.write(new Uint8Array([...new TextEncoder().encode("echo:"), ...line])); // buffered, never flushed or closed
+  };
+  const t = handle(s);
+  try {
+    await c.sendall("one\n");
+    await t;
+    return [repr(await c.recv(100)), repr(await c.recv(100))];
+  } finally {
+    await closeAll(c, l);
+  }
+});
+scenario("makefile used right after closing its socket", async () => {
+  const [c, s, l] = await pair();
+  c.settimeout(5);
+  try {
+    const f = s.makefile("rwb");
+    await s.close();
+    await c.sendall("ping\n");
+    const line = (await f.readline()) as Uint8Array;
+    f.write(new Uint8Array([...new TextEncoder().encode("got:"), ...line]));
+    await f.flush();
+    const out = [repr(await c.recv(100))];
+    await f.close();
+    out.push(repr(await c.recv(100)));
+    return out;
+  } finally {
+    await closeAll(c, l);
+  }
+});
+
+scenario("udp connect again, sendto while connected", async () => {
+  const [a, b, u] = [await udp(), await udp(), await udp()];
+  for (const x of [a, b, u]) x.settimeout(2);
+  try {
+    await u.connect(a.getsockname());
+    await u.send("1");
+    const out: unknown[] = [repr(await a.recv(10))];
+    await u.connect(b.getsockname());
+    await u.send("2");
+    out.push(repr(await b.recv(10)));
+    out.push(await u.sendto("3", a.getsockname()));
+    out.push(repr(await a.recv(10)));
+    await a.sendto("from a", u.getsockname());
+    await b.sendto("from b", u.getsockname());
+    out.push(repr(await u.recv(10)));
+    u.settimeout(0.2);
+    try {
+      await u.recv(10);
+    } catch (e) {
+      out.push((e as Error).name);
+    }
+    return out;
+  } finally {
+    await closeAll(a, b, u);
+  }
+});
+
+scenario("option and type errnos", async () => {
+  const out: unknown[] = [];
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const t = socket.socket();
+  const x = socket.socket(socket.AF_UNIX);
+  const calls: (() => unknown)[] = [
+    () => socket.socket(socket.AF_INET, socket.SOCK_RAW),
+    () => u.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+    () => u.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),
+    () => x.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+    () => t.getsockopt(999, 1),
+    () => t.getsockopt(socket.SOL_SOCKET, 999),
+    () => t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 0),
+    () => t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 300),
+    () => (t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, -1), t.getsockopt(socket.IPPROTO_IP, socket.IP_TTL)),
+    () => socket.getaddrinfo(null, null),
+  ];
+  try {
+    for (const f of calls) {
+      try {
+        const r = await f();
+        out.push(typeof r === "number" ? r : "ok");
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+    }
+    return out;
+  } finally {
+    await closeAll(u, t, x);
+  }
+});
+scenario("refused non-blocking connect, then recv and send", async () => {
+  const d = socket.socket();
+  d.setblocking(false);
+  try {
+    const out: unknown[] = [await d.connect_ex(["127.0.0.1", await deadPort()])];
+    await sleep(200);
+    for (const f of [() => d.recv(10), () => d.recv(10), () => d.send("x")]) {
+      try {
+        const r = await f();
+        out.push(typeof r === "number" ? String(r) : repr(r));
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+    }
+    return out;
+  } finally {
+    await d.close();
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -152,7 +152,8 @@ export class DgramConn implements DatagramHandlers {
 
   /** Set the default peer; drop queued datagrams from anyone else (Linux does). */
   async connect(to: NetAddress): Promise<void> {
-    if (this.t.connect) {
+    // Port 0: Linux accepts it (sends then fail); runtimes reject the port, so only filter.
+    if (this.t.connect && to.port !== 0) {
       try {
         await this.t.connect(to);
       } catch (e) {

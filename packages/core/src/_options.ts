@@ -93,6 +93,10 @@ export class SocketOptions {
     if (BOOLEAN.has(k)) v = v ? 1 : 0;
     else if (level === C.SOL_SOCKET && opt === C.SO_RCVBUF) v = Math.min(Math.max(v * 2, 2304), 8388608);
     else if (level === C.SOL_SOCKET && opt === C.SO_SNDBUF) v = Math.min(Math.max(v * 2, 4608), 8388608);
+    else if (level === C.IPPROTO_IP && opt === C.IP_TTL) {
+      if (v === -1) v = 64; // the route's default
+      else if (v < 1 || v > 255) throw new OSError(E.EINVAL);
+    }
     (this.values ??= new Map()).set(k, v);
     return v;
   }

@@ -278,13 +278,15 @@ export class StreamConn implements StreamHandlers {
     this.size += b.length;
   }
 
-  /** Index of `byte` within the first `limit` buffered bytes, or -1. */
-  indexOf(byte: number, limit: number): number {
+  /** Index of `byte` within the first `limit` buffered bytes, searching from byte `from` on; -1 if absent. */
+  indexOf(byte: number, limit: number, from = 0): number {
     let base = 0;
     for (let i = this.head - 1; i < this.chunks.length && base < limit; i++) {
       const c = i < this.head ? this.first : this.chunks[i]!;
-      const j = c.indexOf(byte);
-      if (j >= 0 && base + j < limit) return base + j;
+      if (base + c.length > from) {
+        const j = c.indexOf(byte, from > base ? from - base : 0);
+        if (j >= 0 && base + j < limit) return base + j;
+      }
       base += c.length;
     }
     return -1;

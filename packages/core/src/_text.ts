@@ -1,40 +1,67 @@
-// Text-mode makefile() reads, as io.TextIOWrapper with newline=None: `\r\n` and `\r` read as
-// `\n`, and sizes count characters. Only the bytes that make up the result are taken from
-// the socket's queue, so recv() after a text readline() still loses nothing.
-import { PyBytes } from "./bytes.js";
+// Text-mode makefile() reads, as io.TextIOWrapper: with newline=None `\r\n` and `\r` read as
+// `\n`; `''` ends lines at any of them untranslated; `'\n'`, `'\r'`, `'\r\n'` end lines only
+// there. Sizes count characters. Only the bytes that make up the result are taken from the
+// socket's queue, so recv() after a text readline() still loses nothing.
+import { type DecodeErrors, decodeBytes, utf8Unit } from "./_codec.js";
 
 export const LF = 10;
 export const CR = 13;
 
-/** Bytes in the UTF-8 character that starts with `lead` (1 for a stray byte: decoding reports it). */
-function utf8Len(lead: number): number {
-  return lead < 0xc0 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
-}
+/** TextIOWrapper's `newline`: `null` (universal, translated), `""`, `"\n"`, `"\r"`, `"\r\n"`. */
+export type Newline = null | "" | "\n" | "\r" | "\r\n";
+
 
 /**
- * Walk at most `max` characters of `b` (universal newlines: `\r\n` is one). Stops before a
- * character whose bytes are not all there, and before a `\r` that ends `b` unless `final`
- * (its `\n` may still come); with `toNewline`, right after the first line end.
- * @returns [bytes, characters].
+ * Walk at most `max` characters of `b` (as `newline` reads them: universal `\r\n` is one).
+ * Stops before a character whose bytes are not all there, and before a `\r` that ends `b`
+ * unless `final` (its `\n` may still come); with `toNewline`, right after the first line end.
+ * @returns [bytes, characters, whether the walk ended right after a line end].
  */
-export function walk(b: Uint8Array, max: number, utf8: boolean, final: boolean, toNewline = false): [number, number] {
+export function walk(
+  b: Uint8Array,
+  max: number,
+  utf8: boolean,
+  final: boolean,
+  newline: Newline,
+  toNewline = false,
+): [number, number, boolean] {
   let i = 0;
   let m = 0;
+  const pairs = newline === null || newline === "" || newline === "\r\n"; // a \r may pair with \n
   while (m < max && i < b.length) {
     const x = b[i]!;
-    const len = x === CR ? (i + 1 < b.length ? (b[i + 1] === LF ? 2 : 1) : final ? 1 : 0) : utf8 ? utf8Len(x) : 1;
-    if (len === 0 || i + len > b.length) break;
+    let len = 1;
+    let chars = 1;
+    let ends: boolean;
+    if (x === CR && pairs) {
+      if (i + 1 >= b.length && !final) break; // its \n may still come
+      const crlf = i + 1 < b.length && b[i + 1] === LF;
+      if (crlf) {
+        len = 2;
+        chars = newline === null ? 1 : 2;
+        if (m + chars > max) [len, chars] = [1, 1]; // a limit between \r and \n
+      }
+      ends = len === 2 || newline !== "\r\n";
+    } else {
+      if (utf8 && x >= 0x80) {
+        // One character, or one invalid sequence (decoded as one U+FFFD, or an error).
+        const u = utf8Unit(b, i);
+        if (u === 0 && !final) break; // the rest of the character may still come
+        len = u > 0 ? u : u < 0 ? -u : b.length - i;
+      }
+      ends = (x === LF && newline !== "\r" && newline !== "\r\n") || (x === CR && newline === "\r");
+    }
     i += len;
-    m += 1;
-    if (toNewline && (x === CR || x === LF)) break;
+    m += chars;
+    if (toNewline && ends) return [i, m, true];
   }
-  return [i, m];
+  return [i, m, false];
 }
 
-/** Decode `b` as text (strict, Python's errors) with universal newlines. */
-export function decodeText(b: Uint8Array, encoding: string): string {
-  const s = PyBytes.prototype.decode.call(b as PyBytes, encoding);
-  return s.includes("\r") ? s.replace(/\r\n?/g, "\n") : s;
+/** Decode `b` as text (Python's `errors`), translating line ends when `newline` is null. */
+export function decodeText(b: Uint8Array, encoding: string, errors: DecodeErrors, newline: Newline): string {
+  const s = decodeBytes(b, encoding, errors);
+  return newline === null && s.includes("\r") ? s.replace(/\r\n?/g, "\n") : s;
 }
 
 /** Is `encoding` UTF-8 (characters of 1–4 bytes) rather than one byte per character? */

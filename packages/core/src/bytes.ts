@@ -1,5 +1,5 @@
 // Python `bytes` for received data: a Uint8Array that prints as b'...' and has decode().
-import { ValueError } from "./errors.js";
+import { type DecodeErrors, decodeBytes } from "./_codec.js";
 
 const HEX = "0123456789abcdef";
 
@@ -26,7 +26,6 @@ export function bytesRepr(b: Uint8Array): string {
   return s + q;
 }
 
-const decoders = new Map<string, TextDecoder>();
 
 /**
  * Bytes received from a socket: a real `Uint8Array` that also behaves like Python's `bytes`
@@ -36,28 +35,11 @@ export class PyBytes extends Uint8Array {
   /**
    * Like Python's `bytes.decode(encoding="utf-8", errors="strict")`.
    * @param encoding any label `TextDecoder` knows (`"utf-8"`, `"latin1"`, …); `"ascii"` is strict 7-bit.
-   * @param errors `"strict"` (throw on bad input) or `"replace"`.
-   * @throws ValueError (Python's `UnicodeDecodeError` is a `ValueError`) for undecodable bytes in strict mode.
+   * @param errors `"strict"` (throw on bad input), `"replace"` (U+FFFD) or `"ignore"`.
+   * @throws UnicodeDecodeError (a `ValueError`, with CPython's text) for undecodable bytes in strict mode.
    */
-  decode(encoding = "utf-8", errors: "strict" | "replace" = "strict"): string {
-    const enc = encoding.toLowerCase().replace("_", "-");
-    if (enc === "ascii" && errors === "strict") {
-      for (let i = 0; i < this.length; i++)
-        if (this[i]! > 0x7f)
-          throw new ValueError(`'ascii' codec can't decode byte 0x${this[i]!.toString(16)} in position ${i}: ordinal not in range(128)`);
-    }
-    const label = enc === "ascii" || enc === "latin-1" || enc === "iso-8859-1" ? "latin1" : enc;
-    const key = label + ":" + errors;
-    let d = decoders.get(key);
-    if (d === undefined) {
-      d = new TextDecoder(label, { fatal: errors === "strict" });
-      decoders.set(key, d);
-    }
-    try {
-      return d.decode(this);
-    } catch {
-      throw new ValueError(`'${encoding}' codec can't decode bytes: invalid data`);
-    }
+  decode(encoding = "utf-8", errors: DecodeErrors = "strict"): string {
+    return decodeBytes(this, encoding, errors);
   }
 
   /** Python's `repr(data)` / `str(data)`: `b'hello'`. */

@@ -107,6 +107,9 @@ export class PyException extends Error {
 /** Python's `ValueError` (e.g. `negative buffersize in recv`); `args` is `[message]` as in Python. */
 export class ValueError extends PyException {}
 setName(ValueError, "ValueError");
+/** Python's `UnicodeDecodeError` (a `ValueError`): `data.decode()` of bytes that are not valid in the encoding. */
+export class UnicodeDecodeError extends ValueError {}
+setName(UnicodeDecodeError, "UnicodeDecodeError");
 /** Python's `OverflowError` (e.g. `bind(): port must be 0-65535.`); `args` is `[message]`. */
 export class OverflowError extends PyException {}
 setName(OverflowError, "OverflowError");

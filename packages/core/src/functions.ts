@@ -54,6 +54,7 @@ export async function getaddrinfo(
     throw gaiError(-1);
   if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
     throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
+  if (host === null && (port === null || port === undefined)) throw gaiError(-2);
   const p = portOf(port, flags);
   const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
   let addrs: { address: string; family: 4 | 6 }[];

@@ -31,6 +31,7 @@ export {
   gaierror,
   herror,
   ValueError,
+  UnicodeDecodeError,
   OverflowError,
 } from "./errors.js";
 export { PyBytes } from "./bytes.js";

@@ -4,12 +4,22 @@ import { OSError, ValueError } from "./errors.js";
 import { PyBytes, asPyBytes, emptyBytes, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
-import { CR, LF, decodeText, isUtf8, walk } from "./_text.js";
+import { CR, LF, type Newline, decodeText, isUtf8, walk } from "./_text.js";
+import type { DecodeErrors } from "./_codec.js";
 
 /** Options of {@link Socket.makefile}, as Python's keyword arguments. */
 export interface MakefileOptions {
+  /** `0`: unbuffered (binary only: writes go out at once, `read(n)` returns what one recv gets); `n > 1`: buffer size. */
+  buffering?: number | null;
   /** Text encoding for `r`/`w` modes. @default "utf-8" */
   encoding?: string;
+  /** Decoding errors in text modes: `"strict"` (UnicodeDecodeError), `"replace"`, `"ignore"`. @default "strict" */
+  errors?: DecodeErrors | null;
+  /**
+   * Text modes' line ends, as TextIOWrapper's: `null` (any of `\n`, `\r\n`, `\r`, read as `\n`), `""`
+   * (any, untranslated), or `"\n"`, `"\r"`, `"\r\n"` (only that one; written for each `\n`).
+   */
+  newline?: Newline;
 }
 
 const NL = 10;
@@ -26,10 +36,14 @@ export class SocketFile {
   /** The mode given to makefile(). */
   readonly mode: string;
   private readonly binary: boolean;
-  private readonly readable: boolean;
-  private readonly writable: boolean;
+  private readonly canRead: boolean;
+  private readonly canWrite: boolean;
   private readonly encoding: string;
+  private readonly errors: DecodeErrors;
+  private readonly newline: Newline;
   private readonly utf8: boolean;
+  /** Written bytes beyond this are sent without waiting for flush() (0: unbuffered). */
+  private readonly bufferSize: number;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   /** Sends run one after another (flush() and the automatic ones of write()). */
@@ -40,15 +54,48 @@ export class SocketFile {
   private timedOut = false;
 
   constructor(private readonly sock: Socket, mode: string, opts: MakefileOptions) {
-    if (!/^[rwb]+$/.test(mode) || new Set(mode).size !== mode.length)
+    if (typeof mode !== "string" || !/^[rwb]+$/.test(mode) || new Set(mode).size !== mode.length)
       throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`);
     this.mode = mode;
     this.binary = mode.includes("b");
-    this.readable = mode.includes("r") || mode === "b";
-    this.writable = mode.includes("w");
+    this.canRead = mode.includes("r") || mode === "b";
+    this.canWrite = mode.includes("w");
+    const buffering = opts.buffering ?? -1;
+    if (typeof buffering !== "number" || !Number.isInteger(buffering))
+      throw new TypeError("'float' object cannot be interpreted as an integer");
+    if (buffering === 0 && !this.binary) throw new ValueError("unbuffered streams must be binary");
+    this.bufferSize = buffering === 0 ? 0 : buffering > 1 ? buffering : BUFFER_SIZE;
     this.encoding = opts.encoding ?? "utf-8";
+    const errors = opts.errors ?? "strict";
+    if (typeof errors !== "string")
+      throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${typeof errors}`);
+    this.errors = errors;
+    const newline = opts.newline ?? null;
+    if (newline !== null && newline !== "" && newline !== "\n" && newline !== "\r" && newline !== "\r\n")
+      throw new ValueError(`illegal newline value: ${String(newline)}`);
+    this.newline = newline;
     this.utf8 = isUtf8(this.encoding);
-    sock._fileRef(1);
+    sock._fileOpened(this);
+  }
+
+  /** Like `f.readable()`. */
+  readable(): boolean {
+    return this.canRead;
+  }
+
+  /** Like `f.writable()`. */
+  writable(): boolean {
+    return this.canWrite;
+  }
+
+  /** Like `f.fileno()`: the socket's. */
+  fileno(): number {
+    return this.sock.fileno();
+  }
+
+  /** Like `f.name`: the socket's file descriptor number. */
+  get name(): number {
+    return this.sock.fileno();
   }
 
   /** True after close(). */
@@ -58,14 +105,29 @@ export class SocketFile {
 
   private conn(): StreamConn {
     if (this._closed) throw new ValueError("I/O operation on closed file.");
-    if (!this.readable) throw new OSError("File not open for reading");
+    if (!this.canRead) throw new OSError("File not open for reading");
+    this.sock._fileTouch();
     if (this.timedOut) throw new OSError("cannot read from timed out object");
     return this.sock._stream();
   }
 
   private out(b: Uint8Array): PyBytes | string {
     const bytes = b.length ? asPyBytes(b) : emptyBytes();
-    return this.binary ? bytes : bytes.decode(this.encoding);
+    return this.binary ? bytes : this.text(bytes);
+  }
+
+  private text(b: Uint8Array): string {
+    return decodeText(b, this.encoding, this.errors, this.newline);
+  }
+
+  /** Where a line may end, from byte `from` on (the last byte of `\r\n`, in that mode): -1 if nowhere. */
+  private lineEnd(c: StreamConn, from: number): number {
+    const nl = this.newline;
+    if (nl === "\r") return c.indexOf(CR, c.size, from);
+    const lf = c.indexOf(LF, c.size, from);
+    if (nl === "\n" || nl === "\r\n") return lf;
+    const cr = c.indexOf(CR, lf < 0 ? c.size : lf, from);
+    return cr >= 0 ? cr : lf;
   }
 
   private async waitMore(c: StreamConn, deadline: number): Promise<void> {
@@ -107,15 +169,18 @@ export class SocketFile {
       const err = c.size === 0 ? c.takeError() : null;
       if (err) throw err;
       const done = c.eof || c.readShut;
-      // Up to the first line end and the byte after it (a `\r` may be followed by `\n`).
-      const lf = c.indexOf(LF, c.size);
-      const cr = c.indexOf(CR, lf < 0 ? c.size : lf);
-      const end = cr >= 0 ? cr : lf;
-      const b = c.size === 0 ? NOTHING : c.take(end < 0 ? c.size : Math.min(c.size, end + 2), true);
-      const [i, m] = walk(b, max, this.utf8, done && b.length === c.size, true);
-      const x = i > 0 ? b[i - 1] : 0;
-      if (x === LF || x === CR || (m === max && m > 0)) return decodeText(c.take(i), this.encoding);
-      if (done) return decodeText(c.size ? c.take(c.size) : NOTHING, this.encoding);
+      // Up to a possible line end and the byte after it (a `\r` may be followed by `\n`);
+      // in `\r\n` mode a `\n` without `\r` ends nothing: look on from the next one.
+      for (let from = 0; ; ) {
+        const end = this.lineEnd(c, from);
+        const n = end < 0 ? c.size : Math.min(c.size, end + 2);
+        const b = n === 0 ? NOTHING : c.take(n, true);
+        const [i, m, ended] = walk(b, max, this.utf8, done && n === c.size, this.newline, true);
+        if (ended || (m === max && m > 0)) return this.text(c.take(i));
+        if (end < 0 || n === c.size) break;
+        from = end + 1;
+      }
+      if (done) return this.text(c.size ? c.take(c.size) : NOTHING);
       await this.waitMore(c, deadline);
     }
   }
@@ -131,10 +196,10 @@ export class SocketFile {
       if (size > 0 && c.size > 0) {
         // `size` characters take at most 4 bytes each (`\r\n`: 2), and one more for a `\r`'s `\n`.
         const b = c.take(Math.min(c.size, size * 4 + 1), true);
-        const [i, m] = walk(b, size, this.utf8, done && b.length === c.size);
-        if (m === size) return decodeText(c.take(i), this.encoding);
+        const [i, m] = walk(b, size, this.utf8, done && b.length === c.size, this.newline);
+        if (m === size) return this.text(c.take(i));
       }
-      if (done) return decodeText(c.size ? c.take(c.size) : NOTHING, this.encoding);
+      if (done) return this.text(c.size ? c.take(c.size) : NOTHING);
       await this.waitMore(c, deadline);
     }
   }
@@ -155,6 +220,8 @@ export class SocketFile {
         const p = c.take(Math.min(want - got, c.size));
         parts.push(p);
         got += p.length;
+        // Unbuffered: read(n) is one recv (what is there, at most n), as SocketIO's.
+        if (this.bufferSize === 0 && want !== Infinity) break;
         continue;
       }
       const err = c.takeError();
@@ -184,19 +251,22 @@ export class SocketFile {
    */
   write(data: Uint8Array | ArrayBufferView | string): number {
     if (this._closed) throw new ValueError("I/O operation on closed file.");
-    if (!this.writable) throw new OSError("File not open for writing");
+    if (!this.canWrite) throw new OSError("File not open for writing");
     if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
     if (typeof data !== "string" && !this.binary) throw new TypeError(`write() argument must be str, not bytes`);
+    this.sock._fileTouch();
     this.raiseSendError();
-    const b = toBytes(data);
+    const nl = this.newline;
+    const b = toBytes(typeof data === "string" && (nl === "\r" || nl === "\r\n") ? data.replaceAll("\n", nl) : data);
     this.pending.push(typeof data === "string" ? b : b.slice());
     this.pendingBytes += b.length;
-    if (this.pendingBytes > BUFFER_SIZE) this.flush().catch((e: unknown) => (this.sendError ??= e));
+    if (this.pendingBytes > this.bufferSize) this.flush().catch((e: unknown) => (this.sendError ??= e));
     return typeof data === "string" ? data.length : b.length;
   }
 
   /** Like `f.flush()`: `sendall` of everything written so far. */
   async flush(): Promise<void> {
+    this.sock._fileTouch();
     const run = this.sending.then(() => this.sendPending());
     this.sending = run.catch(() => undefined);
     await run;
@@ -207,7 +277,7 @@ export class SocketFile {
     const parts = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    for (const p of parts) await this.sock.sendall(p);
+    for (const p of parts) await this.sock._sendall(p, 0);
   }
 
   private raiseSendError(): void {
@@ -220,10 +290,10 @@ export class SocketFile {
   async close(): Promise<void> {
     if (this._closed) return;
     try {
-      if (this.writable) await this.flush();
+      if (this.canWrite) await this.flush();
     } finally {
       this._closed = true;
-      this.sock._fileRef(-1);
+      this.sock._fileClosed(this);
     }
   }
 

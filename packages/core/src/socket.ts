@@ -20,7 +20,7 @@ import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js"
 import { StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
-import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, remaining, wouldBlock } from "./_timeout.js";
+import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
@@ -89,9 +89,13 @@ export class Socket {
   /** A non-blocking connect in flight, or its outcome waiting to be reported. */
   private connecting: Promise<void> | null = null;
   private connectOutcome: { err: OSError | null } | null = null;
+  /** A non-blocking connect failed and the failure was reported. */
+  private connectFailed = false;
   private shutFlags = -1;
   /** Open makefile() objects keep the connection after close(), as in CPython. */
-  private fileRefs = 0;
+  private files: Set<SocketFile> | null = null;
+  /** A file was used since close() (see closeWithFiles). */
+  private filesTouched = false;
 
   /** @internal use {@link socket}() */
   constructor(family: number = C.AF_INET, type: number = C.SOCK_STREAM, proto = 0, adapter?: Adapter) {
@@ -101,6 +105,8 @@ export class Socket {
     const nonblocking = (type & C.SOCK_NONBLOCK) !== 0;
     type &= ~(C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
     if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) throw oserror(E.EAFNOSUPPORT);
+    // Raw sockets need a protocol (proto 0: EPROTONOSUPPORT) and privileges no runtime has.
+    if (type === C.SOCK_RAW) throw oserror(proto === 0 ? E.EPROTONOSUPPORT : E.EPERM);
     if (type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM) throw oserror(E.EINVAL);
     if (family === C.AF_UNIX && type === C.SOCK_DGRAM) throw oserror(E.EAFNOSUPPORT);
     const expect = type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
@@ -405,7 +411,8 @@ export class Socket {
   private streamConn(): StreamConn {
     if (this.conn) return this.conn;
     this.raiseConnectError();
-    if (this.shutFlags >= 0) return SHUT_CONN;
+    // After shutdown(), or a failed non-blocking connect once reported: Linux reads EOF.
+    if (this.shutFlags >= 0 || this.connectFailed) return SHUT_CONN;
     throw oserror(E.ENOTCONN);
   }
 
@@ -417,7 +424,10 @@ export class Socket {
 
   private takeConnectError(): OSError | null {
     const err = this.connectOutcome?.err ?? null;
-    if (err) this.connectOutcome = null;
+    if (err) {
+      this.connectOutcome = null;
+      this.connectFailed = true;
+    }
     return err;
   }
 
@@ -641,10 +651,15 @@ export class Socket {
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
+    if (this._closed) return Promise.reject(oserror(E.EBADF));
+    return this._sendall(data, flags);
+  }
+
+  /** @internal sendall without the closed check: makefile() files keep a closed socket's connection. */
+  _sendall(data: Uint8Array | ArrayBufferView | string, flags: number): Promise<void> {
     // Not an async function: when the OS takes everything at once, nothing is allocated.
     try {
-      this.check();
-      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.sendall(data, flags));
+      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this._sendall(data, flags));
       const bytes = toBytes(data);
       this.checkFlags(flags);
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
@@ -756,8 +771,30 @@ export class Socket {
     if (this._closed) return;
     this._closed = true;
     this._fd = -1;
-    if (this.fileRefs > 0) return;
+    if (this.files !== null && this.files.size > 0) return this.closeWithFiles();
     await this.release();
+  }
+
+  /**
+   * close() while makefile() files are open. CPython keeps the connection until they are
+   * closed — which reference counting does as soon as a handler that never closed its file
+   * returns. JavaScript has no such moment, so: if a file is used before the event loop's
+   * next turn (`sock.close(); f.readline()`), the files keep the connection until closed;
+   * otherwise it is released then, as CPython would have when the handler returned.
+   */
+  private closeWithFiles(): void {
+    this.filesTouched = false;
+    void nextTurn().then(() => {
+      if (this.filesTouched || this.conn?.hasWaiters()) return;
+      // What the files still buffer is dropped, as CPython drops it then (checked).
+      this.files = null;
+      void this.release();
+    });
+  }
+
+  /** @internal makefile(): a file operation started (see closeWithFiles). */
+  _fileTouch(): void {
+    this.filesTouched = true;
   }
 
   private async release(): Promise<void> {
@@ -780,9 +817,13 @@ export class Socket {
   }
 
   /** @internal makefile() bookkeeping. */
-  _fileRef(delta: number): void {
-    this.fileRefs += delta;
-    if (this.fileRefs === 0 && this._closed) void this.release();
+  _fileOpened(f: SocketFile): void {
+    (this.files ??= new Set()).add(f);
+  }
+
+  /** @internal makefile() bookkeeping: the last file closed after the socket releases it. */
+  _fileClosed(f: SocketFile): void {
+    if (this.files?.delete(f) && this.files.size === 0 && this._closed) void this.release();
   }
 
   /** @internal the stream connection, for makefile(). */
@@ -844,8 +885,12 @@ export class Socket {
    */
   getsockopt(level: number, optname: number, buflen?: number): number | PyBytes {
     this.check();
-    if (!this.isStream && level === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
-    let v = this.opts.get(intArg(level), intArg(optname));
+    // Linux: a level the socket has no protocol for is EOPNOTSUPP for getsockopt.
+    const lv = intArg(level);
+    const opt = intArg(optname);
+    const noProto = lv === C.IPPROTO_TCP && (!this.isStream || this._family === C.AF_UNIX);
+    if (!KNOWN_LEVELS.has(lv) || noProto) throw oserror(E.EOPNOTSUPP);
+    let v = this.opts.get(lv, opt);
     if (level === C.SOL_SOCKET && optname === C.SO_ERROR) {
       const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? this.takeConnectError();
       v = err?.errno ?? 0;
@@ -897,12 +942,17 @@ export class Socket {
   }
 
   /**
-   * Like `sock.makefile(mode="r", buffering=None, *, encoding=None, newline=None)`: a file over
-   * the socket sharing its receive buffer, so line reads and `recv` mix without loss.
+   * Like `sock.makefile(mode="r", buffering=None, *, encoding=None, errors=None, newline=None)`:
+   * a file over the socket sharing its receive buffer, so line reads and `recv` mix without
+   * loss. Keyword arguments go in `options` (`makefile("rb", { buffering: 0 })` also works).
+   * Closing the socket while the file is open keeps the connection for the file only if the
+   * file is used right away (before the event loop's next turn): a handler that returns
+   * without closing its file still ends the connection (docs/differences.md #28).
    * @throws ValueError `invalid mode 'x' (only r, w, b allowed)`.
    */
-  makefile(mode = "r", options: MakefileOptions = {}): SocketFile {
-    return new SocketFile(this, mode, options);
+  makefile(mode = "r", buffering?: number | null | MakefileOptions, options: MakefileOptions = {}): SocketFile {
+    const opts = typeof buffering === "object" && buffering !== null ? buffering : { ...options, buffering };
+    return new SocketFile(this, mode, opts);
   }
 
   /** The native object of the adapter (escape hatch; shape differs per runtime). */
@@ -945,6 +995,7 @@ const NO_SOCKETS: Socket[] = [];
 const isBroadcast = (host: string): boolean => host === "255.255.255.255" || host === "127.255.255.255";
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_WAITERS = new WaitList();
+const KNOWN_LEVELS = new Set([C.SOL_SOCKET, C.IPPROTO_IP, C.IPPROTO_IPV6, C.IPPROTO_TCP, C.IPPROTO_UDP]);
 
 // sendto's result when the datagram went out at once: one settled Promise per size in a row.
 let lastCount = -1;

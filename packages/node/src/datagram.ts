@@ -33,6 +33,8 @@ class NodeDatagram implements DatagramTransport {
   private buffered: [Uint8Array, NetAddress][] = [];
   private h: DatagramHandlers | null = null;
   private closed = false;
+  /** The connected peer (node:dgram's connect), or null. */
+  private peer: NetAddress | null = null;
 
   constructor(private readonly sock: dgram.Socket) {
     sock.on("message", (msg, rinfo) => {
@@ -57,8 +59,16 @@ class NodeDatagram implements DatagramTransport {
   send(data: Uint8Array, to?: NetAddress): Promise<void> {
     return new Promise((resolve, reject) => {
       const cb = (err: Error | null): void => (err ? reject(err) : resolve());
-      if (to) this.sock.send(data, to.port, to.host, cb);
-      else this.sock.send(data, cb);
+      const peer = this.peer;
+      if (!to) this.sock.send(data, cb);
+      else if (peer === null) this.sock.send(data, to.port, to.host, cb);
+      else {
+        // Linux lets a connected UDP socket sendto() another address; node:dgram refuses:
+        // leave the connection for this datagram (IP literals: each step reaches the kernel at once).
+        this.sock.disconnect();
+        this.sock.send(data, to.port, to.host, cb);
+        this.sock.connect(peer.port, peer.host);
+      }
     });
   }
 
@@ -70,8 +80,12 @@ class NodeDatagram implements DatagramTransport {
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
       this.sock.once("error", onError);
+      // connect() again changes the peer, as on Linux; node:dgram wants a disconnect first.
+      if (this.peer !== null) this.sock.disconnect();
+      this.peer = null;
       this.sock.connect(to.port, to.host, () => {
         this.sock.off("error", onError);
+        this.peer = to;
         resolve();
       });
     });
