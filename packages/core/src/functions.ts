@@ -156,14 +156,14 @@ export async function create_connection(
   source_address?: AddressInput | null,
   options: CreateConnectionOptions = {},
 ): Promise<Socket> {
-  if (!Array.isArray(address)) throw new TypeError(`cannot unpack non-iterable ${pyTypeName(address)} object`);
-  if (address.length !== 2)
+  // Python's `host, port = address` (a str unpacks into its characters).
+  const seq: readonly unknown[] = typeof address === "string" ? [...(address as string)] : address;
+  if (!Array.isArray(seq)) throw new TypeError(`cannot unpack non-iterable ${pyTypeName(address)} object`);
+  if (seq.length !== 2)
     throw new ValueError(
-      address.length < 2
-        ? `not enough values to unpack (expected 2, got ${address.length})`
-        : `too many values to unpack (expected 2)`,
+      seq.length < 2 ? `not enough values to unpack (expected 2, got ${seq.length})` : `too many values to unpack (expected 2)`,
     );
-  const [host, port] = address;
+  const [host, port] = seq as [string | null, number | string];
   const infos = await getaddrinfo(host, port, 0, C.SOCK_STREAM);
   const errors: unknown[] = [];
   for (const [fam, type, proto, , sa] of infos) {

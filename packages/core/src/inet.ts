@@ -97,9 +97,9 @@ function formatIPv6(b: Uint8Array): string {
   return hex.slice(0, bestStart).join(":") + "::" + hex.slice(bestStart + bestLen).join(":");
 }
 
-function packed(b: unknown, fname: string): Uint8Array {
+function packed(b: unknown): Uint8Array {
   if (b instanceof Uint8Array) return b;
-  throw new TypeError(`${fname}() argument ${fname === "inet_ntop" ? 2 : 1} must be bytes-like object, not ${pyTypeName(b)}`);
+  throw new TypeError(`a bytes-like object is required, not '${pyTypeName(b)}'`);
 }
 
 function str(v: unknown, fname: string, arg = 1): string {
@@ -154,7 +154,7 @@ export function inet_aton(ip: string): PyBytes {
  * @throws OSError `packed IP wrong length for inet_ntoa`
  */
 export function inet_ntoa(packedIp: Uint8Array): string {
-  const b = packed(packedIp, "inet_ntoa");
+  const b = packed(packedIp);
   if (b.length !== 4) throw new OSError("packed IP wrong length for inet_ntoa");
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
 }
@@ -180,7 +180,7 @@ export function inet_pton(family: number, ip: string): PyBytes {
  * @throws ValueError `invalid length of packed IP address string`
  */
 export function inet_ntop(family: number, packedIp: Uint8Array): string {
-  const b = packed(packedIp, "inet_ntop");
+  const b = packed(packedIp);
   if (family === AF_INET) {
     if (b.length !== 4) throw new ValueError("invalid length of packed IP address string");
     return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
