@@ -1143,6 +1143,36 @@ def _():
         d.close()
 
 
+@scenario("services and getaddrinfo with service names")
+def _():
+    out = []
+    for svc in ("http", "tftp", "domain", 80, "ssh", "www"):
+        out.append([[a[1], a[2], a[4][1]] for a in socket.getaddrinfo("127.0.0.1", svc)])
+    calls = [
+        lambda: socket.getaddrinfo("127.0.0.1", "http", type=socket.SOCK_DGRAM),
+        lambda: socket.getaddrinfo("127.0.0.1", "tftp", type=socket.SOCK_STREAM),
+        lambda: socket.getaddrinfo("127.0.0.1", "no-such-service"),
+        lambda: socket.getservbyname("HTTP"),
+        lambda: socket.getservbyname("www"),
+        lambda: socket.getservbyname("http", "udp"),
+        lambda: socket.getservbyname("tftp"),
+        lambda: socket.getservbyname("postgresql"),
+        lambda: socket.getservbyport(1),
+        lambda: socket.getservbyport(69),
+        lambda: socket.getservbyport(69, "tcp"),
+        lambda: socket.getservbyport(53, "udp"),
+        lambda: socket.getservbyport(5432),
+        lambda: socket.getnameinfo(("127.0.0.1", 69), socket.NI_NUMERICHOST | socket.NI_DGRAM),
+        lambda: socket.getnameinfo(("127.0.0.1", 69), socket.NI_NUMERICHOST),
+    ]
+    for f in calls:
+        try:
+            out.append(f())
+        except OSError as e:
+            out.append([type(e).__name__, e.errno, str(e)])
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -950,6 +950,37 @@ scenario("refused non-blocking connect, then recv and send", async () => {
   }
 });
 
+scenario("services and getaddrinfo with service names", async () => {
+  const out: unknown[] = [];
+  for (const svc of ["http", "tftp", "domain", 80, "ssh", "www"])
+    out.push((await socket.getaddrinfo("127.0.0.1", svc)).map((a) => [a[1], a[2], (a[4] as [string, number])[1]]));
+  const calls: (() => unknown)[] = [
+    () => socket.getaddrinfo("127.0.0.1", "http", 0, socket.SOCK_DGRAM),
+    () => socket.getaddrinfo("127.0.0.1", "tftp", 0, socket.SOCK_STREAM),
+    () => socket.getaddrinfo("127.0.0.1", "no-such-service"),
+    () => socket.getservbyname("HTTP"),
+    () => socket.getservbyname("www"),
+    () => socket.getservbyname("http", "udp"),
+    () => socket.getservbyname("tftp"),
+    () => socket.getservbyname("postgresql"),
+    () => socket.getservbyport(1),
+    () => socket.getservbyport(69),
+    () => socket.getservbyport(69, "tcp"),
+    () => socket.getservbyport(53, "udp"),
+    () => socket.getservbyport(5432),
+    () => socket.getnameinfo(["127.0.0.1", 69], socket.NI_NUMERICHOST | socket.NI_DGRAM),
+    () => socket.getnameinfo(["127.0.0.1", 69], socket.NI_NUMERICHOST),
+  ];
+  for (const f of calls) {
+    try {
+      out.push(await f());
+    } catch (e) {
+      out.push([(e as Error).name, (e as socket.OSError).errno, (e as Error).message]);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

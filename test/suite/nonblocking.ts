@@ -249,7 +249,7 @@ test("netdb: getservbyname/port, getprotobyname, gethostbyname_ex, getfqdn; SOCK
   assert.deepEqual([socket.getservbyname("http"), socket.getservbyname("https", "tcp"), socket.getservbyport(22)], [80, 443, "ssh"]);
   assert.deepEqual([socket.getprotobyname("tcp"), socket.getprotobyname("udp"), socket.getprotobyname("icmp")], [6, 17, 1]);
   await rejects(() => socket.getservbyname("no-such-service"), socket.OSError, null, "service/proto not found");
-  await rejects(() => socket.getservbyport(1), socket.OSError, null, "port/proto not found");
+  await rejects(() => socket.getservbyport(3), socket.OSError, null, "port/proto not found");
   await rejects(() => socket.getprotobyname("nope"), socket.OSError, null, "protocol not found");
   assert.deepEqual(await socket.gethostbyname_ex("127.0.0.1"), ["127.0.0.1", [], ["127.0.0.1"]]);
   assert.equal(await socket.getfqdn("127.0.0.1"), "localhost");

@@ -1,6 +1,6 @@
 // Module-level helpers: getaddrinfo, gethostbyname, gethostname, create_connection,
 // create_server, socketpair — each as CPython behaves on Linux.
-import { SERVICES } from "./netdb.js";
+import { servicePort } from "./netdb.js";
 import * as C from "./constants.js";
 import { type Address, type AddressInput, pyRepr, tuple } from "./address.js";
 import { pyTypeName } from "./bytes.js";
@@ -18,7 +18,8 @@ export type { SocketConstructor };
 export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: Address];
 
 
-function portOf(port: unknown, flags: number): number {
+/** A numeric port, or a service name (looked up per protocol). */
+function portOf(port: unknown, flags: number): number | string {
   if (port === null || port === undefined) return 0;
   if (typeof port === "number" && Number.isInteger(port)) {
     if (port < 0) throw gaiError(-8);
@@ -28,11 +29,32 @@ function portOf(port: unknown, flags: number): number {
     const s = typeof port === "string" ? port : new TextDecoder().decode(port);
     if (/^\d+$/.test(s)) return Number(s) & 0xffff;
     if (flags & C.AI_NUMERICSERV) throw gaiError(-2);
-    const p = SERVICES[s.toLowerCase()];
-    if (p === undefined) throw gaiError(-8);
-    return p;
+    return s;
   }
   throw new OSError("Int or String expected");
+}
+
+/**
+ * The socket types (with protocol and port) of a getaddrinfo answer: all of `type` 0's
+ * (stream, datagram, raw) or the one asked for; a named service only for the protocols
+ * /etc/services lists it under (never raw), as glibc does.
+ * @throws gaierror `[Errno -8]` when the service exists for none of them.
+ */
+function socketKinds(type: number, proto: number, port: number | string): [number, number, number][] {
+  const kinds: [number, number][] =
+    type === 0
+      ? ([[C.SOCK_STREAM, C.IPPROTO_TCP], [C.SOCK_DGRAM, C.IPPROTO_UDP], [C.SOCK_RAW, 0]] as [number, number][]).filter(
+          ([, pr]) => proto === 0 || pr === proto, // a protocol picks its socket type, as glibc does
+        )
+      : [[type, proto || (type === C.SOCK_STREAM ? C.IPPROTO_TCP : type === C.SOCK_DGRAM ? C.IPPROTO_UDP : 0)]];
+  if (typeof port === "number") return kinds.map(([t, pr]) => [t, pr, port]);
+  const out: [number, number, number][] = [];
+  for (const [t, pr] of kinds) {
+    const p = t === C.SOCK_RAW ? undefined : servicePort(port, t === C.SOCK_DGRAM ? "udp" : "tcp");
+    if (p !== undefined) out.push([t, pr, p]);
+  }
+  if (out.length === 0) throw gaiError(-8);
+  return out;
 }
 
 /**
@@ -55,7 +77,7 @@ export async function getaddrinfo(
   if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
     throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
   if (host === null && (port === null || port === undefined)) throw gaiError(-2);
-  const p = portOf(port, flags);
+  const kinds = socketKinds(type, proto, portOf(port, flags));
   const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
   let addrs: { address: string; family: 4 | 6 }[];
   const want = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 6 : 0;
@@ -82,18 +104,12 @@ export async function getaddrinfo(
       if (addrs.length === 0) throw gaiError(-2);
     }
   }
-  const kinds: [number, number][] =
-    type === 0
-      ? ([[C.SOCK_STREAM, C.IPPROTO_TCP], [C.SOCK_DGRAM, C.IPPROTO_UDP], [C.SOCK_RAW, 0]] as [number, number][]).filter(
-          ([, pr]) => proto === 0 || pr === proto, // a protocol picks its socket type, as glibc does
-        )
-      : [[type, proto || (type === C.SOCK_STREAM ? C.IPPROTO_TCP : type === C.SOCK_DGRAM ? C.IPPROTO_UDP : 0)]];
   const out: AddrInfo[] = [];
   const seen = new Set<string>();
   for (const a of addrs) {
     if (seen.has(a.address)) continue;
     seen.add(a.address);
-    for (const [t, pr] of kinds) {
+    for (const [t, pr, p] of kinds) {
       const fam = a.family === 6 ? C.AF_INET6 : C.AF_INET;
       const sa = fam === C.AF_INET6 ? tuple(a.address, p, 0, 0) : tuple(a.address, p);
       const canon = flags & C.AI_CANONNAME && out.length === 0 ? (name ?? "") : "";

@@ -6,7 +6,7 @@ import { pyTypeName } from "./bytes.js";
 import { OSError, OverflowError, gaiError, herror } from "./errors.js";
 import { getaddrinfo, gethostname } from "./functions.js";
 import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";
-import { SERVICES } from "./netdb.js";
+import { serviceName } from "./netdb.js";
 import { getAdapter } from "./runtime.js";
 
 const intArg = (v: unknown): number => {
@@ -66,8 +66,7 @@ export async function getnameinfo(sockaddr: readonly unknown[], flags: number): 
   const port16 = p & 0xffff;
   let service = String(port16);
   if (!(f & C.NI_NUMERICSERV)) {
-    const known = Object.keys(SERVICES).find((k) => SERVICES[k] === port16);
-    if (known !== undefined) service = known;
+    service = serviceName(port16, f & C.NI_DGRAM ? "udp" : "tcp") ?? service;
   }
   return tuple(name ?? numeric, service);
 }
