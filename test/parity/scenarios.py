@@ -907,6 +907,7 @@ def _():
         out.append([len(x) for x in select.select([u], [u], [u], 0)])
         out.append([len(x) for x in select.select([l, s], [l], [], 0)])
         c.sendall(b"x")
+        time.sleep(0.05)  # arrived (an async runtime delivers it on a later turn)
         out.append([len(x) for x in select.select([l, s], [s], [], 5)])
         c.shutdown(socket.SHUT_WR)
         s.recv(10)

@@ -711,6 +711,7 @@ scenario("select readiness", async () => {
     out.push(lens(await socket.select([u], [u], [u], 0)));
     out.push(lens(await socket.select([l, s], [l], [], 0)));
     await c.sendall("x");
+    await sleep(50); // arrived (an async runtime delivers it on a later turn)
     out.push(lens(await socket.select([l, s], [s], [], 5)));
     await c.shutdown(socket.SHUT_WR);
     await s.recv(10);

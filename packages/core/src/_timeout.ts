@@ -187,12 +187,11 @@ export abstract class PromiseWaiter<T> implements Waiter {
 }
 
 /**
- * setImmediate (Node, Bun: it runs after the event loop polled for I/O), else a zero-delay
- * timer. Not Deno's setImmediate: 50 of them in a row never saw data a loopback peer had
- * already sent, where the first zero-delay timer did (measured).
+ * setImmediate, else a zero-delay timer. Node and Bun poll for I/O before each; Deno about
+ * every 60 of them (~0.15 ms, measured) — still far quicker than its zero-delay timers,
+ * which nesting clamps to milliseconds (450 non-blocking polls a second instead of 400,000).
  */
-const immediate =
-  "Deno" in globalThis ? undefined : (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
 const turn: (f: () => void) => void = immediate ? (f) => void immediate(f) : (f) => void setTimeout(f, 0);
 
 /**
