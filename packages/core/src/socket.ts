@@ -785,7 +785,7 @@ export class Socket {
   private closeWithFiles(): void {
     this.filesTouched = false;
     void nextTurn().then(() => {
-      if (this.filesTouched || this.conn?.hasWaiters()) return;
+      if (this.files === null || this.files.size === 0 || this.filesTouched || this.conn?.hasWaiters()) return;
       // What the files still buffer is dropped, as CPython drops it then (checked).
       this.files = null;
       void this.release();
@@ -885,11 +885,9 @@ export class Socket {
    */
   getsockopt(level: number, optname: number, buflen?: number): number | PyBytes {
     this.check();
-    // Linux: a level the socket has no protocol for is EOPNOTSUPP for getsockopt.
     const lv = intArg(level);
     const opt = intArg(optname);
-    const noProto = lv === C.IPPROTO_TCP && (!this.isStream || this._family === C.AF_UNIX);
-    if (!KNOWN_LEVELS.has(lv) || noProto) throw oserror(E.EOPNOTSUPP);
+    if (!this.hasLevel(lv)) throw oserror(E.EOPNOTSUPP);
     let v = this.opts.get(lv, opt);
     if (level === C.SOL_SOCKET && optname === C.SO_ERROR) {
       const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? this.takeConnectError();
@@ -904,6 +902,17 @@ export class Socket {
       for (let i = 0; i < 4 && 4 * j + i < n; i++) out[4 * j + i] = (w >>> (8 * i)) & 255;
     });
     return out;
+  }
+
+  /** Linux's getsockopt: a level this socket's protocols do not handle is EOPNOTSUPP. */
+  private hasLevel(level: number): boolean {
+    const inet = this._family !== C.AF_UNIX;
+    if (level === C.SOL_SOCKET) return true;
+    if (level === C.IPPROTO_IP) return inet;
+    if (level === C.IPPROTO_IPV6) return this._family === C.AF_INET6;
+    if (level === C.IPPROTO_TCP) return inet && this.isStream;
+    if (level === C.IPPROTO_UDP) return inet && !this.isStream;
+    return false;
   }
 
   /**
@@ -995,7 +1004,6 @@ const NO_SOCKETS: Socket[] = [];
 const isBroadcast = (host: string): boolean => host === "255.255.255.255" || host === "127.255.255.255";
 const RESOLVED: Promise<void> = Promise.resolve();
 const NO_WAITERS = new WaitList();
-const KNOWN_LEVELS = new Set([C.SOL_SOCKET, C.IPPROTO_IP, C.IPPROTO_IPV6, C.IPPROTO_TCP, C.IPPROTO_UDP]);
 
 // sendto's result when the datagram went out at once: one settled Promise per size in a row.
 let lastCount = -1;
