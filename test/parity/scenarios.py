@@ -1174,6 +1174,27 @@ def _():
     return out
 
 
+@scenario("makefile used against its mode or closed")
+def _():
+    c, s, l = pair()
+    out = []
+    try:
+        rb, wb, r, w = s.makefile("rb"), s.makefile("wb"), s.makefile("r"), s.makefile("w")
+        rb.close()
+        r.close()
+        for f in (lambda: rb.write(b"x"), lambda: wb.read(), lambda: w.read(), lambda: w.readline(),
+                  lambda: rb.readline(), lambda: rb.read(), lambda: r.readline(), lambda: r.read()):
+            try:
+                f()
+            except (OSError, ValueError) as e:
+                out.append([type(e).__name__, str(e), isinstance(e, OSError)])
+        wb.close()
+        w.close()
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

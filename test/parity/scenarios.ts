@@ -982,6 +982,29 @@ scenario("services and getaddrinfo with service names", async () => {
   return out;
 });
 
+scenario("makefile used against its mode or closed", async () => {
+  const [c, s, l] = await pair();
+  const out: unknown[] = [];
+  try {
+    const [rb, wb, r, w] = [s.makefile("rb"), s.makefile("wb"), s.makefile("r"), s.makefile("w")];
+    await rb.close();
+    await r.close();
+    const calls = [() => rb.write(new Uint8Array([1])), () => wb.read(), () => w.read(), () => w.readline(), () => rb.readline(), () => rb.read(), () => r.readline(), () => r.read()];
+    for (const f of calls) {
+      try {
+        await f();
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message, e instanceof socket.OSError]);
+      }
+    }
+    await wb.close();
+    await w.close();
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -79,6 +79,12 @@ setName(FileNotFoundError, "FileNotFoundError");
 /** Python's `InterruptedError` (errno 4). */
 export class InterruptedError extends OSError {}
 setName(InterruptedError, "InterruptedError");
+/**
+ * Python's `io.UnsupportedOperation` (a file used against its mode: `read` on a `"wb"` file).
+ * In Python it is both an `OSError` and a `ValueError`; here an `OSError`.
+ */
+export class UnsupportedOperation extends OSError {}
+setName(UnsupportedOperation, "UnsupportedOperation");
 /** Python's `socket.gaierror`: a name lookup failed (`[Errno -2] Name or service not known`). */
 export class gaierror extends OSError {
   override toString(): string {

@@ -32,6 +32,7 @@ export {
   herror,
   ValueError,
   UnicodeDecodeError,
+  UnsupportedOperation,
   OverflowError,
 } from "./errors.js";
 export { PyBytes } from "./bytes.js";

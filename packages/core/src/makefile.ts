@@ -1,6 +1,6 @@
 // sock.makefile(): a file object over a socket that reads from the socket's own receive
 // queue, so readline() and recv() can be mixed without losing a byte.
-import { OSError, ValueError } from "./errors.js";
+import { OSError, UnsupportedOperation, ValueError } from "./errors.js";
 import { PyBytes, asPyBytes, emptyBytes, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
@@ -103,9 +103,15 @@ export class SocketFile {
     return this._closed;
   }
 
-  private conn(): StreamConn {
-    if (this._closed) throw new ValueError("I/O operation on closed file.");
-    if (!this.canRead) throw new OSError("File not open for reading");
+  /** The connection to read from; `op` names the call in CPython's errors. */
+  private conn(op: "read" | "readline"): StreamConn {
+    if (!this.binary) {
+      if (this._closed) throw new ValueError("I/O operation on closed file.");
+      if (!this.canRead) throw new UnsupportedOperation("not readable");
+    } else {
+      if (!this.canRead) throw new UnsupportedOperation("read");
+      if (this._closed) throw new ValueError(`${op} of closed file`);
+    }
     this.sock._fileTouch();
     if (this.timedOut) throw new OSError("cannot read from timed out object");
     return this.sock._stream();
@@ -146,7 +152,7 @@ export class SocketFile {
    */
   async readline(limit = -1): Promise<PyBytes | string> {
     if (!this.binary) return this.readlineText(limit);
-    const c = this.conn();
+    const c = this.conn("readline");
     const max = limit < 0 ? Infinity : limit;
     const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
     for (;;) {
@@ -161,7 +167,7 @@ export class SocketFile {
   }
 
   private async readlineText(limit: number): Promise<string> {
-    const c = this.conn();
+    const c = this.conn("readline");
     const max = limit < 0 ? Infinity : limit;
     if (max === 0) return "";
     const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
@@ -186,7 +192,7 @@ export class SocketFile {
   }
 
   private async readText(size: number): Promise<string> {
-    const c = this.conn();
+    const c = this.conn("read");
     const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
     if (size === 0) return "";
     for (;;) {
@@ -210,7 +216,7 @@ export class SocketFile {
    */
   async read(size = -1): Promise<PyBytes | string> {
     if (!this.binary) return this.readText(size);
-    const c = this.conn();
+    const c = this.conn("read");
     const want = size < 0 ? Infinity : size;
     const parts: Uint8Array[] = [];
     let got = 0;
@@ -250,8 +256,8 @@ export class SocketFile {
    * @returns the number of bytes (binary) or characters (text) written.
    */
   write(data: Uint8Array | ArrayBufferView | string): number {
+    if (!this.canWrite) throw new UnsupportedOperation(this.binary ? "write" : "not writable");
     if (this._closed) throw new ValueError("I/O operation on closed file.");
-    if (!this.canWrite) throw new OSError("File not open for writing");
     if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
     if (typeof data !== "string" && !this.binary) throw new TypeError(`write() argument must be str, not bytes`);
     this.sock._fileTouch();
