@@ -1195,6 +1195,35 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("sendfile")
+def _():
+    import tempfile
+    c, s, l = pair()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    data = bytes(range(256)) * 400
+    out = []
+    try:
+        with tempfile.TemporaryFile() as f:
+            f.write(data)
+            f.seek(0)
+            got = []
+            t = threading.Thread(target=lambda: got.append(c.recv(1 << 20, socket.MSG_WAITALL) if False else b"".join(iter(lambda: c.recv(65536), b""))))
+            t.start()
+            out.append(s.sendfile(f, 1000, 50000))
+            out.append(s.sendfile(f, 90000))
+            s.shutdown(socket.SHUT_WR)
+            t.join(10)
+            out.append(got[0] == data[1000:51000] + data[90000:])
+            for fn in (lambda: u.sendfile(f), lambda: s.sendfile(f, 0, 0), lambda: s.sendfile(f, -1)):
+                try:
+                    fn()
+                except (OSError, ValueError) as e:
+                    out.append([type(e).__name__, str(e)])
+        return out
+    finally:
+        close_all(c, s, l, u)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

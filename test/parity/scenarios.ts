@@ -1005,6 +1005,41 @@ scenario("makefile used against its mode or closed", async () => {
   }
 });
 
+scenario("sendfile", async () => {
+  const [c, s, l] = await pair();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const data = new Uint8Array(256 * 400).map((_, i) => i % 256);
+  const out: unknown[] = [];
+  try {
+    const f = new Blob([data]);
+    const reader = (async () => {
+      const parts: Uint8Array[] = [];
+      for (;;) {
+        const b = await c.recv(65536);
+        if (!b.length) break;
+        parts.push(b);
+      }
+      return parts;
+    })();
+    out.push(await s.sendfile(f, 1000, 50000));
+    out.push(await s.sendfile(f, 90000));
+    await s.shutdown(socket.SHUT_WR);
+    const got = (await reader).flatMap((p) => [...p]);
+    const want = [...data.subarray(1000, 51000), ...data.subarray(90000)];
+    out.push(got.length === want.length && got.every((x, i) => x === want[i]));
+    for (const fn of [() => u.sendfile(f), () => s.sendfile(f, 0, 0), () => s.sendfile(f, -1)]) {
+      try {
+        await fn();
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message]);
+      }
+    }
+    return out;
+  } finally {
+    await closeAll(c, s, l, u);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -345,3 +345,29 @@ s.close()`], { encoding: "utf8" });
   }
   await l.close();
 });
+
+test("sendfile: bytes, a Blob and a file read stream (offset, count) arrive byte for byte", async () => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const data = pattern(300_000, 11);
+  const file = path.join(os.tmpdir(), `polysock-sendfile-${process.pid}-${Date.now()}.bin`);
+  fs.writeFileSync(file, data);
+  const [c, s, l] = await pair();
+  try {
+    const reader = recvAll(c);
+    const sent = [
+      await s.sendfile(data, 5, 1000),
+      await s.sendfile(new Blob([data as Uint8Array<ArrayBuffer>]), 299_000),
+      await s.sendfile(fs.createReadStream(file), 100_000, 150_000),
+    ];
+    await s.shutdown(socket.SHUT_WR);
+    const got = await reader;
+    const want = new Uint8Array([...data.subarray(5, 1005), ...data.subarray(299_000), ...data.subarray(100_000, 250_000)]);
+    assert.deepEqual(sent, [1000, 1000, 150_000]);
+    assert.ok(same(got, want), `got ${got.length} bytes, want ${want.length}`);
+  } finally {
+    fs.rmSync(file, { force: true });
+    await closeAll(c, s, l);
+  }
+});

@@ -40,6 +40,7 @@ export { PyTuple, type Address, type AddressInput, type InetAddress, type Inet6A
 export { Socket, Socket as SocketType, socket, type SocketConstructor } from "./_factory.js";
 export type { WritableBuffer } from "./socket.js";
 export { SocketFile, type MakefileOptions } from "./makefile.js";
+export type { SendfileSource } from "./sendfile.js";
 export {
   getaddrinfo,
   gethostbyname,

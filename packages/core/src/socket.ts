@@ -24,6 +24,7 @@ import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, nextTurn, rem
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
+import { type SendfileSource, sendfile } from "./sendfile.js";
 
 // Node 20 has Symbol.asyncDispose; older engines get the well-known fallback tsx/esbuild use.
 (Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for("Symbol.asyncDispose");
@@ -672,6 +673,18 @@ export class Socket {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Like `sock.sendfile(file, offset=0, count=None)`: sends the file (from `offset`, at most
+   * `count` bytes) and returns how many bytes were sent. `file` is what a JavaScript program
+   * holds a file as: a `Blob` (`Bun.file(path)`, Node's `fs.openAsBlob(path)`), bytes, or an
+   * async iterable of chunks (`fs.createReadStream(path)`, a Deno file's `readable`).
+   * @throws ValueError for a non-stream or non-blocking socket or a count < 1; OSError `[Errno 22]` for a negative offset.
+   */
+  async sendfile(file: SendfileSource, offset = 0, count: number | null = null): Promise<number> {
+    this.check();
+    return sendfile(this, file, offset, count);
   }
 
   /**
