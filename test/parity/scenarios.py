@@ -1224,6 +1224,49 @@ def _():
         close_all(c, s, l, u)
 
 
+@scenario("makefile text encodings on write, writelines, closed files")
+def _():
+    c, s, l = pair()
+    c.settimeout(5)
+    out = []
+    try:
+        for enc, errors, text in (("ascii", "replace", "\u00e9\n"), ("latin-1", None, "\u00e9\n"), ("utf-16-le", None, "\u00e9\n"),
+                                  ("cp1252", None, "\u20ac\n"), ("ascii", "ignore", "\u00e9\n"), ("utf-8", None, "\U0001f600\n")):
+            f = s.makefile("w", encoding=enc, errors=errors)
+            out.append(f.write(text))
+            f.flush()
+            f.close()
+            out.append(repr(c.recv(100)))
+        for enc, text in (("ascii", "\u00e9"), ("latin-1", "\u20ac")):
+            f = s.makefile("w", encoding=enc)
+            try:
+                f.write(text)
+            except ValueError as e:
+                out.append([type(e).__name__, str(e)])
+            f.close()
+        try:
+            s.makefile("w", encoding="nope")
+        except LookupError as e:
+            out.append([type(e).__name__, str(e)])
+        c.sendall(b"\xe9\x80\n")
+        f = s.makefile("r", encoding="latin-1")
+        out.append([ord(ch) for ch in f.readline()])
+        f.close()
+        f = s.makefile("wb")
+        f.writelines([b"a", b"b\n"])
+        f.flush()
+        out.append(repr(c.recv(100)))
+        f.close()
+        for fn in (lambda: f.write(b"x"), lambda: f.flush()):
+            try:
+                fn()
+            except ValueError as e:
+                out.append(str(e))
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -1040,6 +1040,62 @@ scenario("sendfile", async () => {
   }
 });
 
+scenario("makefile text encodings on write, writelines, closed files", async () => {
+  const [c, s, l] = await pair();
+  c.settimeout(5);
+  const out: unknown[] = [];
+  try {
+    const cases: [string, string | null, string][] = [
+      ["ascii", "replace", "\u00e9\n"],
+      ["latin-1", null, "\u00e9\n"],
+      ["utf-16-le", null, "\u00e9\n"],
+      ["cp1252", null, "\u20ac\n"],
+      ["ascii", "ignore", "\u00e9\n"],
+      ["utf-8", null, "\u{1f600}\n"],
+    ];
+    for (const [encoding, errors, text] of cases) {
+      const f = s.makefile("w", { encoding, errors });
+      out.push(f.write(text));
+      await f.flush();
+      await f.close();
+      out.push(repr(await c.recv(100)));
+    }
+    for (const [encoding, text] of [["ascii", "\u00e9"], ["latin-1", "\u20ac"]]) {
+      const f = s.makefile("w", { encoding });
+      try {
+        f.write(text!);
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message]);
+      }
+      await f.close();
+    }
+    try {
+      s.makefile("w", { encoding: "nope" });
+    } catch (e) {
+      out.push([(e as Error).name, (e as Error).message]);
+    }
+    await c.sendall(new Uint8Array([0xe9, 0x80, 10]));
+    let f = s.makefile("r", { encoding: "latin-1" });
+    out.push([...((await f.readline()) as string)].map((ch) => ch.codePointAt(0)));
+    await f.close();
+    f = s.makefile("wb");
+    f.writelines([new Uint8Array([97]), new Uint8Array([98, 10])]);
+    await f.flush();
+    out.push(repr(await c.recv(100)));
+    await f.close();
+    for (const fn of [() => f.write(new Uint8Array([1])), () => f.flush()]) {
+      try {
+        await fn();
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+    }
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -129,7 +129,7 @@ test("selectors: register/modify/unregister/get_key/get_map and their errors, as
   assert.equal(ready.length, 1);
   assert.deepEqual([ready[0]![0] === key, ready[0]![1]], [true, selectors.EVENT_READ]);
   const both = sel.modify(s, selectors.EVENT_READ | selectors.EVENT_WRITE, "rw");
-  assert.deepEqual([both.events, both.data, sel.get_key(s) === both, sel.get_map().size], [3, "rw", true, 1]);
+  assert.deepEqual([both.events, both.data, sel.get_key(s) === both, sel.get_map()!.size, sel.get_map()!.get(s) === both, sel.get_map()!.has(c)], [3, "rw", true, 1, true, false]);
   assert.deepEqual((await sel.select(0)).map(([, m]) => m), [3]);
   // A socket closed while registered: select skips it, unregister still finds it.
   await s.close();
@@ -138,3 +138,41 @@ test("selectors: register/modify/unregister/get_key/get_map and their errors, as
   sel.close();
   await closeAll(c, l);
 });
+
+test("selectors: modify(sock, 0) keeps the key; a socket closed during select is not reported; a closed selector", async () => {
+  const { selectors } = socket;
+  const [c, s, l] = await pair();
+  const sel = selectors.DefaultSelector();
+  sel.register(s, selectors.EVENT_READ, "x");
+  const k0 = sel.modify(s, 0, "x");
+  assert.deepEqual([k0.events, sel.get_key(s) === k0], [0, true]);
+  await c.sendall("data");
+  await sleep(30);
+  assert.deepEqual(await sel.select(0), [], "events 0: never ready");
+  sel.modify(s, selectors.EVENT_READ, "x");
+  // Another task closes a socket the selector waits on: epoll forgets it, so does select.
+  const c2 = socket.socket();
+  await c2.connect(l.getsockname());
+  sel.register(c2, selectors.EVENT_READ, "c2");
+  setTimeout(() => void c2.close(), 30);
+  await s.recv(10);
+  const t0 = Date.now();
+  assert.deepEqual(await sel.select(0.3), []);
+  assert.ok(Date.now() - t0 >= 250, "waited for the timeout");
+  sel.close();
+  assert.equal(sel.get_map(), null);
+  await rejectsValue(() => sel.select(0), "I/O operation on closed epoll object");
+  assert.throws(() => sel.register(s, selectors.EVENT_READ), (e: Error) => e.name === "ValueError");
+  await closeAll(c, s, l);
+});
+
+async function rejectsValue(fn: () => Promise<unknown>, message: string): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    assert.equal((e as Error).name, "ValueError");
+    assert.equal((e as Error).message, message);
+    return;
+  }
+  assert.fail("did not reject");
+}

@@ -371,3 +371,34 @@ test("sendfile: bytes, a Blob and a file read stream (offset, count) arrive byte
     await closeAll(c, s, l);
   }
 });
+
+test("sendall to a CPython peer that half-closes, then closes unread, raises (never reports the lost bytes as sent)", async () => {
+  const { spawn } = await import("node:child_process");
+  const [l, port] = await listener();
+  const code = `
+import socket, time
+s = socket.create_connection(("127.0.0.1", ${port}))
+got = 0
+while got < (1 << 20): got += len(s.recv(65536))
+time.sleep(0.1)
+s.shutdown(socket.SHUT_WR)
+time.sleep(0.1)
+s.close()`;
+  const child = spawn("python3", ["-c", code], { stdio: "ignore" });
+  try {
+    l.settimeout(10);
+    const [c] = await l.accept();
+    c.settimeout(20);
+    let outcome = "sent all";
+    try {
+      await c.sendall(new Uint8Array(30 << 20).fill(122));
+    } catch (e) {
+      outcome = e instanceof socket.ConnectionError ? "ConnectionError" : String(e);
+    }
+    assert.equal(outcome, "ConnectionError");
+    await c.close();
+  } finally {
+    child.kill("SIGKILL");
+    await l.close();
+  }
+}, 30000);

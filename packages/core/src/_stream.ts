@@ -173,6 +173,13 @@ export class StreamConn implements StreamHandlers {
     return e;
   }
 
+  /** The latched error for a send: also one that only the write side reports. */
+  takeWriteError(): OSError | null {
+    const e = this.takeError() ?? this.writeError;
+    this.writeError = null;
+    return e;
+  }
+
   /** A call waits to read or write (the Keeper holds the runtime handle meanwhile). */
   hasWaiters(): boolean {
     return this.readers.size > 0 || (this._writers?.size ?? 0) > 0;
@@ -323,8 +330,7 @@ export class StreamConn implements StreamHandlers {
   // --- write side ---
 
   private checkWritable(): void {
-    const err = this.takeError() ?? this.writeError;
-    this.writeError = null;
+    const err = this.takeWriteError();
     if (err) throw err;
     if (this.writeShut || this.gone) throw oserror(E.EPIPE);
   }
@@ -417,9 +423,11 @@ export class StreamConn implements StreamHandlers {
   }
 
   private async waitDrained(timeout: number | null, deadline: number): Promise<void> {
-    while (this.t.writePending) {
-      const err = this.takeError();
+    for (;;) {
+      // An error while bytes were pending: the runtime dropped them (writePending then ends too).
+      const err = this.takeWriteError();
       if (err) throw err;
+      if (!this.t.writePending) return;
       if (this.gone) throw oserror(E.EPIPE);
       await this.writers.wait(remaining(timeout, deadline));
     }
@@ -603,9 +611,10 @@ class DrainWaiter extends PromiseWaiter<void> {
   wake(): void {
     const c = this.c;
     try {
-      if (!c.t.writePending) return this.resolve();
-      const err = c.takeError();
+      // An error while bytes were pending: the runtime dropped them (writePending then ends too).
+      const err = c.takeWriteError();
       if (err) return this.reject(err);
+      if (!c.t.writePending) return this.resolve();
       if (c.gone) return this.reject(oserror(E.EPIPE));
       c.writers.addWaiter(this, this.left());
     } catch (err) {

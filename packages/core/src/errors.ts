@@ -116,6 +116,12 @@ setName(ValueError, "ValueError");
 /** Python's `UnicodeDecodeError` (a `ValueError`): `data.decode()` of bytes that are not valid in the encoding. */
 export class UnicodeDecodeError extends ValueError {}
 setName(UnicodeDecodeError, "UnicodeDecodeError");
+/** Python's `UnicodeEncodeError` (a `ValueError`): text a file's encoding cannot represent. */
+export class UnicodeEncodeError extends ValueError {}
+setName(UnicodeEncodeError, "UnicodeEncodeError");
+/** Python's `LookupError` (e.g. `unknown encoding: x`). */
+export class LookupError extends PyException {}
+setName(LookupError, "LookupError");
 /** Python's `OverflowError` (e.g. `bind(): port must be 0-65535.`); `args` is `[message]`. */
 export class OverflowError extends PyException {}
 setName(OverflowError, "OverflowError");

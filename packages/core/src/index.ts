@@ -33,6 +33,8 @@ export {
   ValueError,
   UnicodeDecodeError,
   UnsupportedOperation,
+  UnicodeEncodeError,
+  LookupError,
   OverflowError,
 } from "./errors.js";
 export { PyBytes } from "./bytes.js";

@@ -5,7 +5,7 @@ import { PyBytes, asPyBytes, emptyBytes, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
 import { CR, LF, type Newline, decodeText, isUtf8, walk } from "./_text.js";
-import type { DecodeErrors } from "./_codec.js";
+import { type DecodeErrors, checkEncoding, encodeText } from "./_codec.js";
 
 /** Options of {@link Socket.makefile}, as Python's keyword arguments. */
 export interface MakefileOptions {
@@ -23,6 +23,22 @@ export interface MakefileOptions {
 }
 
 const NL = 10;
+
+/** Characters as Python counts them (code points: an emoji is one). */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
 const NOTHING = new Uint8Array(0);
 /** Python's io.DEFAULT_BUFFER_SIZE: written data beyond it is sent without waiting for flush(). */
 const BUFFER_SIZE = 8192;
@@ -65,7 +81,9 @@ export class SocketFile {
       throw new TypeError("'float' object cannot be interpreted as an integer");
     if (buffering === 0 && !this.binary) throw new ValueError("unbuffered streams must be binary");
     this.bufferSize = buffering === 0 ? 0 : buffering > 1 ? buffering : BUFFER_SIZE;
+    if (opts.encoding != null && this.binary) throw new ValueError("binary mode doesn't take an encoding argument");
     this.encoding = opts.encoding ?? "utf-8";
+    if (!this.binary) checkEncoding(this.encoding);
     const errors = opts.errors ?? "strict";
     if (typeof errors !== "string")
       throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${typeof errors}`);
@@ -91,6 +109,11 @@ export class SocketFile {
   /** Like `f.fileno()`: the socket's. */
   fileno(): number {
     return this.sock.fileno();
+  }
+
+  /** @internal the socket, for select(). */
+  get _socket(): Socket {
+    return this.sock;
   }
 
   /** Like `f.name`: the socket's file descriptor number. */
@@ -257,21 +280,35 @@ export class SocketFile {
    */
   write(data: Uint8Array | ArrayBufferView | string): number {
     if (!this.canWrite) throw new UnsupportedOperation(this.binary ? "write" : "not writable");
-    if (this._closed) throw new ValueError("I/O operation on closed file.");
+    if (this._closed) throw new ValueError(this.binary ? "write to closed file" : "I/O operation on closed file.");
     if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
     if (typeof data !== "string" && !this.binary) throw new TypeError(`write() argument must be str, not bytes`);
     this.sock._fileTouch();
     this.raiseSendError();
     const nl = this.newline;
-    const b = toBytes(typeof data === "string" && (nl === "\r" || nl === "\r\n") ? data.replaceAll("\n", nl) : data);
-    this.pending.push(typeof data === "string" ? b : b.slice());
+    const b =
+      typeof data === "string"
+        ? encodeText(nl === "\r" || nl === "\r\n" ? data.replaceAll("\n", nl) : data, this.encoding, this.errors)
+        : toBytes(data).slice();
+    this.pending.push(b);
     this.pendingBytes += b.length;
     if (this.pendingBytes > this.bufferSize) this.flush().catch((e: unknown) => (this.sendError ??= e));
-    return typeof data === "string" ? data.length : b.length;
+    return typeof data === "string" ? codePoints(data) : b.length;
+  }
+
+  /** Like `f.writelines(lines)`: each written in turn (no line ends added). */
+  writelines(lines: Iterable<Uint8Array | ArrayBufferView | string>): void {
+    if (this._closed) throw new ValueError("I/O operation on closed file.");
+    for (const line of lines) this.write(line);
   }
 
   /** Like `f.flush()`: `sendall` of everything written so far. */
   async flush(): Promise<void> {
+    if (this._closed) throw new ValueError(this.binary ? "flush of closed file" : "I/O operation on closed file.");
+    return this.flushOpen();
+  }
+
+  private async flushOpen(): Promise<void> {
     this.sock._fileTouch();
     const run = this.sending.then(() => this.sendPending());
     this.sending = run.catch(() => undefined);
@@ -283,7 +320,18 @@ export class SocketFile {
     const parts = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    for (const p of parts) await this.sock._sendall(p, 0);
+    if (parts.length === 0) return;
+    // One write for what was buffered, as Python's BufferedWriter sends it.
+    let all = parts[0]!;
+    if (parts.length > 1) {
+      all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let off = 0;
+      for (const p of parts) {
+        all.set(p, off);
+        off += p.length;
+      }
+    }
+    await this.sock._sendall(all, 0);
   }
 
   private raiseSendError(): void {
@@ -296,7 +344,7 @@ export class SocketFile {
   async close(): Promise<void> {
     if (this._closed) return;
     try {
-      if (this.canWrite) await this.flush();
+      if (this.canWrite) await this.flushOpen();
     } finally {
       this._closed = true;
       this.sock._fileClosed(this);

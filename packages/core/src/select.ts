@@ -37,21 +37,27 @@ class SelectWaiter implements Waiter {
   }
 }
 
-function checkSockets(list: Iterable<unknown>, name: string): Socket[] {
+/** What select() accepts: a socket, or an object with `fileno()` over one (a makefile() file). */
+export type Selectable = Socket | { fileno(): number; readonly _socket?: Socket };
+
+function socketOf(x: unknown): Socket {
+  const s = x instanceof Socket ? x : (x as { _socket?: unknown } | null)?._socket;
+  if (!(s instanceof Socket)) throw new TypeError("argument must be an int, or have a fileno() method.");
+  const fd = s.fileno();
+  if (fd < 0) throw new ValueError(`file descriptor cannot be a negative integer (${fd})`);
+  return s;
+}
+
+function checkList(list: unknown): [Selectable[], Socket[]] {
   if (list === null || typeof list !== "object" || !(Symbol.iterator in list))
-    throw new TypeError(`${name} must be a sequence`);
-  const out: Socket[] = [];
-  for (const s of list) {
-    if (!(s instanceof Socket)) throw new TypeError("argument must be an int, or have a fileno() method.");
-    const fd = s.fileno();
-    if (fd < 0) throw new ValueError(`file descriptor cannot be a negative integer (${fd})`);
-    out.push(s);
-  }
-  return out;
+    throw new TypeError("arguments 1-3 must be sequences");
+  const items = [...(list as Iterable<Selectable>)];
+  return [items, items.map(socketOf)];
 }
 
 function checkSelectTimeout(t: unknown): number | null {
   if (t === null || t === undefined) return null;
+  if (typeof t === "boolean") return Number(t); // a bool is an int in Python
   if (typeof t !== "number") throw new TypeError("timeout must be a float or None");
   if (Number.isNaN(t)) throw new ValueError("Invalid value NaN (not a number)");
   if (t < 0) throw new ValueError("timeout must be non-negative");
@@ -69,25 +75,27 @@ function checkSelectTimeout(t: unknown): number | null {
  * // Python: r, w, _ = select.select(socks, [], [], 1.0)
  * const [r, w] = await socket.select(socks, [], [], 1.0);
  * ```
+ * Lists may also hold makefile() files (they select on their socket); the result holds the
+ * objects as given.
  * @throws ValueError for a closed socket or a negative timeout; TypeError for what is not a socket.
  */
-export async function select(
-  rlist: Iterable<Socket>,
-  wlist: Iterable<Socket>,
-  xlist: Iterable<Socket>,
+export async function select<T extends Selectable>(
+  rlist: Iterable<T>,
+  wlist: Iterable<T>,
+  xlist: Iterable<T>,
   timeout: number | null = null,
-): Promise<[Socket[], Socket[], Socket[]]> {
-  const r = checkSockets(rlist, "arguments 1-3");
-  const w = checkSockets(wlist, "arguments 1-3");
-  checkSockets(xlist, "arguments 1-3");
+): Promise<[T[], T[], T[]]> {
+  const [ri, r] = checkList(rlist);
+  const [wi, w] = checkList(wlist);
+  checkList(xlist);
   const t = checkSelectTimeout(timeout);
   const deadline = t === null ? 0 : Date.now() + t * 1000;
-  const ready = (): [Socket[], Socket[], Socket[]] | null => {
-    const rr = r.filter((s) => s._ready(false));
-    const ww = w.filter((s) => s._ready(true));
-    return rr.length > 0 || ww.length > 0 ? (tuple(rr, ww, []) as [Socket[], Socket[], Socket[]]) : null;
+  const ready = (): [T[], T[], T[]] | null => {
+    const rr = ri.filter((_, i) => r[i]!._ready(false)) as T[];
+    const ww = wi.filter((_, i) => w[i]!._ready(true)) as T[];
+    return rr.length > 0 || ww.length > 0 ? (tuple(rr, ww, []) as [T[], T[], T[]]) : null;
   };
-  const none = (): [Socket[], Socket[], Socket[]] => tuple([], [], []) as [Socket[], Socket[], Socket[]];
+  const none = (): [T[], T[], T[]] => tuple([], [], []) as [T[], T[], T[]];
   // Let the runtime run its pending I/O once first: what the kernel already holds (a
   // loopback send is delivered at once) is then in the sockets' queues, as select(2) would
   // see it, and a polling loop (timeout 0) cannot starve the runtime.

@@ -2,6 +2,7 @@
 // wait for, then `select()` which of them are ready — as the DefaultSelector of a Python
 // multi-connection server uses it.
 import { PyTuple, pyRepr, tuple } from "./address.js";
+import { pyTypeName } from "./bytes.js";
 import { PyException, ValueError } from "./errors.js";
 import { Socket } from "./socket.js";
 import { select as selectSockets } from "./select.js";
@@ -59,9 +60,63 @@ function makeKey<T>(fileobj: Socket, fd: number, events: number, data: T): Selec
  * }
  * ```
  */
+/**
+ * What `sel.get_map()` returns: the registered keys, looked up by socket or by fd (Python's
+ * `m[sock]`, `sock in m`); iterating gives the fds, as Python's mapping does.
+ */
+export class SelectorMapping<T = unknown> implements Iterable<number> {
+  /** @internal */
+  constructor(private readonly map: Map<number, SelectorKey<T>>) {}
+
+  private fdOf(x: Socket | number): number | undefined {
+    if (typeof x === "number") return x;
+    for (const [fd, key] of this.map) if (key.fileobj === x) return fd;
+    return undefined;
+  }
+
+  /** Like `m.get(fileobj)`: the key, or `undefined`. */
+  get(x: Socket | number): SelectorKey<T> | undefined {
+    const fd = this.fdOf(x);
+    return fd === undefined ? undefined : this.map.get(fd);
+  }
+
+  /** Like `fileobj in m`. */
+  has(x: Socket | number): boolean {
+    return this.get(x) !== undefined;
+  }
+
+  /** Like `len(m)`. */
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The registered fds. */
+  keys(): IterableIterator<number> {
+    return this.map.keys();
+  }
+
+  /** The registered keys. */
+  values(): IterableIterator<SelectorKey<T>> {
+    return this.map.values();
+  }
+
+  /** `[fd, key]` pairs. */
+  entries(): IterableIterator<[number, SelectorKey<T>]> {
+    return this.map.entries();
+  }
+
+  [Symbol.iterator](): IterableIterator<number> {
+    return this.map.keys();
+  }
+}
+
 export class Selector<T = unknown> {
   private readonly keys = new Map<number, SelectorKey<T>>();
   private closed = false;
+
+  private checkOpen(): void {
+    if (this.closed) throw new ValueError("I/O operation on closed epoll object");
+  }
 
   /** The fd a socket was registered with (a closed socket's is looked up by identity). */
   private fdOf(fileobj: unknown): number {
@@ -77,9 +132,10 @@ export class Selector<T = unknown> {
    * @throws ValueError `Invalid events: 0`; KeyError if already registered.
    */
   register(fileobj: Socket, events: number, data: T = null as T): SelectorKey<T> {
-    if (this.closed) throw new RuntimeError("Selector is closed");
-    if (typeof events !== "number" || !events || events & ~(EVENT_READ | EVENT_WRITE))
-      throw new ValueError(`Invalid events: ${pyRepr(events)}`);
+    if (typeof events !== "number" || !Number.isInteger(events))
+      throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
+    if (!events || events & ~(EVENT_READ | EVENT_WRITE)) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
+    this.checkOpen();
     const fd = this.fdOf(fileobj);
     if (this.keys.has(fd)) throw new KeyError(`${String(fileobj)} (FD ${fd}) is already registered`);
     const key = makeKey(fileobj, fd, events, data);
@@ -104,14 +160,11 @@ export class Selector<T = unknown> {
     return key;
   }
 
-  /** Like `key = sel.modify(fileobj, events, data=None)`. */
+  /** Like `key = sel.modify(fileobj, events, data=None)` (events `0`: kept, never ready, as epoll's). */
   modify(fileobj: Socket, events: number, data: T = null as T): SelectorKey<T> {
     const old = this.get_key(fileobj);
-    if (events !== old.events) {
-      this.unregister(fileobj);
-      return this.register(fileobj, events, data);
-    }
-    if (data === old.data) return old;
+    if (events === old.events && data === old.data) return old;
+    this.checkOpen();
     const key = makeKey(old.fileobj, old.fd, events, data);
     this.keys.set(old.fd, key);
     return key;
@@ -125,21 +178,28 @@ export class Selector<T = unknown> {
   async select(timeout: number | null = null): Promise<[SelectorKey<T>, number][]> {
     if (timeout !== null && timeout !== undefined && typeof timeout !== "number")
       throw new TypeError("timeout must be a float or None");
+    this.checkOpen();
     const t = timeout === null || timeout === undefined ? null : Math.max(timeout, 0);
-    const r: Socket[] = [];
-    const w: Socket[] = [];
-    for (const key of this.keys.values()) {
-      if (key.fileobj.fileno() < 0) continue; // closed: the kernel forgot it, so does select
-      if (key.events & EVENT_READ) r.push(key.fileobj);
-      if (key.events & EVENT_WRITE) w.push(key.fileobj);
+    const deadline = t === null ? 0 : Date.now() + t * 1000;
+    for (;;) {
+      const r: Socket[] = [];
+      const w: Socket[] = [];
+      for (const key of this.keys.values()) {
+        if (key.fileobj.fileno() < 0) continue; // closed: the kernel forgot it, so does select
+        if (key.events & EVENT_READ) r.push(key.fileobj);
+        if (key.events & EVENT_WRITE) w.push(key.fileobj);
+      }
+      const left = t === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
+      const [rr, ww] = await selectSockets(r, w, [], left);
+      const out: [SelectorKey<T>, number][] = [];
+      for (const key of this.keys.values()) {
+        if (key.fileobj.fileno() < 0) continue; // closed during the wait: epoll forgets it
+        const mask = (rr.includes(key.fileobj) ? EVENT_READ : 0) | (ww.includes(key.fileobj) ? EVENT_WRITE : 0);
+        if (mask !== 0) out.push(tuple(key, mask) as [SelectorKey<T>, number]);
+      }
+      // Only a socket closed meanwhile woke the wait: wait on for the rest of the timeout.
+      if (out.length > 0 || (rr.length === 0 && ww.length === 0) || (t !== null && Date.now() >= deadline)) return out;
     }
-    const [rr, ww] = await selectSockets(r, w, [], t);
-    const out: [SelectorKey<T>, number][] = [];
-    for (const key of this.keys.values()) {
-      const mask = (rr.includes(key.fileobj) ? EVENT_READ : 0) | (ww.includes(key.fileobj) ? EVENT_WRITE : 0);
-      if (mask !== 0) out.push(tuple(key, mask) as [SelectorKey<T>, number]);
-    }
-    return out;
   }
 
   /**
@@ -157,9 +217,9 @@ export class Selector<T = unknown> {
     return key;
   }
 
-  /** Like `sel.get_map()`: fd → key of every registered socket. */
-  get_map(): ReadonlyMap<number, SelectorKey<T>> {
-    return this.keys;
+  /** Like `sel.get_map()`: the registered keys by socket or fd; `null` once closed. */
+  get_map(): SelectorMapping<T> | null {
+    return this.closed ? null : new SelectorMapping(this.keys);
   }
 
   /** Like `sel.close()`: forgets every socket (it does not close them). */
@@ -174,9 +234,6 @@ export class Selector<T = unknown> {
   }
 }
 
-/** Python's `RuntimeError` (a closed selector). */
-export class RuntimeError extends PyException {}
-Object.defineProperty(RuntimeError.prototype, "name", { value: "RuntimeError", writable: true, configurable: true });
 
 /** `selectors.DefaultSelector` (also `SelectSelector`, `PollSelector`, `EpollSelector`): call it with or without `new`. */
 export interface SelectorConstructor {

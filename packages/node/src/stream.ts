@@ -11,8 +11,11 @@ export class NodeStream implements StreamTransport {
   private closed = false;
   private readonly local: NetAddress;
   private readonly remote: NetAddress;
-  private readonly onWritten = (): void => {
-    if (this.h !== null && this.sock.writableLength === 0) this.h.onDrain();
+  private readonly onWritten = (err?: Error | null): void => {
+    if (this.h === null) return;
+    // A failed write: its callback runs before the 'error' event, and the bytes are dropped.
+    if (err) this.h.onError(err);
+    else if (this.sock.writableLength === 0) this.h.onDrain();
   };
 
   /**
@@ -108,7 +111,9 @@ export class NodeStream implements StreamTransport {
   }
 
   abort(): void {
-    this.sock.resetAndDestroy?.() ?? this.sock.destroy();
+    // A reset (RST) exists for TCP only: resetAndDestroy() throws on a unix socket's handle.
+    if (this.unix || typeof this.sock.resetAndDestroy !== "function") this.sock.destroy();
+    else this.sock.resetAndDestroy();
   }
 
   localAddress(): NetAddress {
