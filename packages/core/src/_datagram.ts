@@ -21,10 +21,21 @@ interface Datagram {
   from: NetAddress;
 }
 
+const NO_DATAGRAMS: Datagram[] = [];
+
 export class DgramConn implements DatagramHandlers {
-  private queue: Datagram[] = [];
+  /**
+   * Queued datagrams: the first in two fields (a server most often has one queued at a time:
+   * no object or array per datagram), the others in `rest` from `head` on.
+   */
+  private firstData: Uint8Array | null = null;
+  private firstFrom: NetAddress | null = null;
+  private rest: Datagram[] = NO_DATAGRAMS;
   private head = 0;
+  private count = 0;
   private bytes = 0;
+  /** What take() returns, reused: read it before anything else runs. */
+  private readonly taken: Datagram = { data: new Uint8Array(0), from: { host: "", port: 0 } };
   /** Default destination after `connect()`; only its datagrams are delivered. */
   peer: NetAddress | null = null;
   /** `shutdown(SHUT_WR)` was called: sends raise EPIPE. */
@@ -47,17 +58,40 @@ export class DgramConn implements DatagramHandlers {
     }
   };
 
+  /** The transport receives on demand (pause/resume): only while a call waits. */
+  private readonly pull: boolean;
+
   constructor(readonly t: DatagramTransport) {
-    if (t.setRef !== undefined) this.readers.keeper = new Keeper(t, this);
+    const keeper = t.setRef !== undefined ? new Keeper(t, this) : null;
+    this.pull = t.pause !== undefined && t.resume !== undefined;
+    if (this.pull) {
+      // A call starts waiting (recvfrom, select): ask the runtime for datagrams.
+      const resume = t.resume!.bind(t);
+      this.readers.keeper = {
+        busy: () => {
+          keeper?.busy();
+          resume();
+        },
+        idle: () => keeper?.idle(),
+      };
+    } else this.readers.keeper = keeper;
     t.start(this);
   }
 
   onMessage(data: Uint8Array, from: NetAddress): void {
-    if (this.peer !== null && !samePeer(this.peer, from)) return;
-    if (this.queue.length - this.head >= MAX_DATAGRAMS || this.bytes + data.length > MAX_BYTES) return;
-    this.queue.push({ data, from });
-    this.bytes += data.length;
-    this.readers.wake();
+    const wanted = this.peer === null || samePeer(this.peer, from);
+    if (wanted && this.count < MAX_DATAGRAMS && this.bytes + data.length <= MAX_BYTES) {
+      if (this.count === 0) {
+        this.firstData = data;
+        this.firstFrom = from;
+      } else if (this.rest === NO_DATAGRAMS) this.rest = [{ data, from }];
+      else this.rest.push({ data, from });
+      this.count++;
+      this.bytes += data.length;
+      this.readers.wake();
+    }
+    // Nobody waits any more: the kernel holds the next datagrams until a call asks.
+    if (this.pull && this.readers.size === 0) this.t.pause!();
   }
 
   onError(err: unknown): void {
@@ -74,7 +108,7 @@ export class DgramConn implements DatagramHandlers {
 
   /** A datagram or an error waits for the next recvfrom (select()'s readability). */
   get readable(): boolean {
-    return this.head < this.queue.length || this.error !== null;
+    return this.count > 0 || this.error !== null;
   }
 
   /** An error waits to be raised by the next call. */
@@ -88,19 +122,32 @@ export class DgramConn implements DatagramHandlers {
     return e;
   }
 
-  /** The next datagram, removed unless `peek`; `undefined` when none is queued. */
+  /**
+   * The next datagram, removed unless `peek`; `undefined` when none is queued. The object is
+   * reused by the next call: read `data` and `from` at once.
+   */
   take(peek: boolean): Datagram | undefined {
-    if (this.head >= this.queue.length) return undefined;
-    const d = this.queue[this.head]!;
+    if (this.count === 0) return undefined;
+    const out = this.taken;
+    out.data = this.firstData!;
+    out.from = this.firstFrom!;
     if (!peek) {
-      this.queue[this.head++] = undefined as unknown as Datagram;
-      this.bytes -= d.data.length;
-      if (this.head === this.queue.length) {
-        this.queue = [];
-        this.head = 0;
+      this.bytes -= out.data.length;
+      if (--this.count === 0) {
+        this.firstData = null;
+        this.firstFrom = null;
+      } else {
+        const next = this.rest[this.head]!;
+        this.rest[this.head++] = undefined as unknown as Datagram;
+        this.firstData = next.data;
+        this.firstFrom = next.from;
+        if (this.head === this.rest.length) {
+          this.rest = NO_DATAGRAMS;
+          this.head = 0;
+        }
       }
     }
-    return d;
+    return out;
   }
 
   /** Next datagram (removed unless `peek`), waiting per Python's timeout modes. */
@@ -110,8 +157,11 @@ export class DgramConn implements DatagramHandlers {
       const err = this.takeError();
       if (err) throw err;
       const d = this.take(peek);
-      if (d !== undefined) return d;
-      if (timeout === 0) return wouldBlock(E.EAGAIN);
+      if (d !== undefined) return { data: d.data, from: d.from }; // take()'s object is reused
+      if (timeout === 0) {
+        this.t.resume?.(); // a poll asks too: the next one finds what the kernel held
+        return wouldBlock(E.EAGAIN);
+      }
       await this.readers.wait(remaining(timeout, deadline));
     }
   }
@@ -161,10 +211,10 @@ export class DgramConn implements DatagramHandlers {
       }
     }
     this.peer = to;
-    const keep = this.queue.slice(this.head).filter((d) => samePeer(to, d.from));
-    this.queue = keep;
-    this.head = 0;
-    this.bytes = keep.reduce((n, d) => n + d.data.length, 0);
+    const all: Datagram[] = [];
+    for (let d = this.take(false); d !== undefined; d = this.take(false)) all.push({ data: d.data, from: d.from });
+    this.bytes = 0;
+    for (const d of all) if (samePeer(to, d.from)) this.onMessage(d.data, d.from);
   }
 
   async close(err: unknown): Promise<void> {

@@ -1,6 +1,10 @@
 // Timeout values (Python semantics) and a list of waiters that a timer can cut short.
 import { BlockingIOError, OverflowError, ValueError, timedOut } from "./errors.js";
-import type { Keeper } from "./_keeper.js";
+/** What a WaitList tells when calls start and stop waiting (a Keeper, see _keeper.ts). */
+export interface WaitHooks {
+  busy(): void;
+  idle(): void;
+}
 import { pyTypeName } from "./bytes.js";
 
 let defaultTimeout: number | null = null;
@@ -61,7 +65,7 @@ export class WaitList {
   private one: Waiter | null = null;
   private more: Waiter[] | null = null;
   /** Keeps the runtime handle referenced while someone waits here (see _keeper.ts). */
-  keeper: Keeper | null = null;
+  keeper: WaitHooks | null = null;
 
   /** Wait until `wake()` (resolves), `fail(err)` (rejects) or `seconds` pass (rejects `timeout`). */
   wait(seconds: number | null): Promise<void> {

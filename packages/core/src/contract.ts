@@ -153,6 +153,13 @@ export interface DatagramTransport {
    * Core keeps it only while a call waits on it, so a program ends like a Python script.
    */
   setRef?(on: boolean): void;
+  /**
+   * Optional, for runtimes whose receive is a pull (Deno): stop asking for datagrams after the
+   * one in flight (`pause`), or ask again (`resume`). Core receives only while a call waits;
+   * meanwhile the kernel's buffer holds datagrams, as it does for a Python program.
+   */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** Named capabilities; core turns a missing one into a clear `OSError`. */
