@@ -1267,6 +1267,15 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("exception constructors")
+def _():
+    out = []
+    for e in (OSError(111), OSError(111, "x"), socket.error(98, "Address in use"), ConnectionRefusedError(111),
+              OSError("msg"), socket.timeout("timed out"), OSError()):
+        out.append([type(e).__name__, e.errno, str(e), list(e.args)])
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

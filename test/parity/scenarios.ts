@@ -1096,6 +1096,18 @@ scenario("makefile text encodings on write, writelines, closed files", async () 
   }
 });
 
+scenario("exception constructors", () =>
+  [
+    new socket.OSError(111),
+    new socket.OSError(111, "x"),
+    new socket.error(98, "Address in use"),
+    new socket.ConnectionRefusedError(111),
+    new socket.OSError("msg"),
+    new socket.timeout("timed out"),
+    new socket.OSError(),
+  ].map((e) => [e.name, e.errno, e.message, e.args]),
+);
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

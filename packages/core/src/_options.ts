@@ -1,7 +1,7 @@
 // Socket options: the Linux defaults CPython reports, kept per socket (no runtime exposes getsockopt).
 import * as C from "./constants.js";
 import { errno as E } from "./errno.js";
-import { OSError } from "./errors.js";
+import { OSError, oserror } from "./errors.js";
 import { pyTypeName } from "./bytes.js";
 
 const key = (level: number, opt: number): number => level * 1000 + opt;
@@ -87,7 +87,7 @@ export class SocketOptions {
    */
   set(level: number, opt: number, value: unknown): number {
     const k = key(level, opt);
-    if (this.lookup(k) === undefined || READ_ONLY.has(k)) throw new OSError(E.ENOPROTOOPT);
+    if (this.lookup(k) === undefined || READ_ONLY.has(k)) throw oserror(E.ENOPROTOOPT);
     if (k === key(C.SOL_SOCKET, C.SO_LINGER)) return this.setLinger(value);
     let v = intArg(value);
     if (BOOLEAN.has(k)) v = v ? 1 : 0;
@@ -95,7 +95,7 @@ export class SocketOptions {
     else if (level === C.SOL_SOCKET && opt === C.SO_SNDBUF) v = Math.min(Math.max(v * 2, 4608), 8388608);
     else if (level === C.IPPROTO_IP && opt === C.IP_TTL) {
       if (v === -1) v = 64; // the route's default
-      else if (v < 1 || v > 255) throw new OSError(E.EINVAL);
+      else if (v < 1 || v > 255) throw oserror(E.EINVAL);
     }
     (this.values ??= new Map()).set(k, v);
     return v;
@@ -105,9 +105,9 @@ export class SocketOptions {
   private setLinger(value: unknown): number {
     if (!(value instanceof Uint8Array)) {
       intArg(value); // TypeError for what is neither bytes nor an int
-      throw new OSError(E.EINVAL);
+      throw oserror(E.EINVAL);
     }
-    if (value.length < 8) throw new OSError(E.EINVAL);
+    if (value.length < 8) throw oserror(E.EINVAL);
     const word = (at: number): number => value[at]! | (value[at + 1]! << 8) | (value[at + 2]! << 16) | (value[at + 3]! << 24);
     const onoff = word(0) !== 0 ? 1 : 0;
     this.values ??= new Map();
@@ -129,7 +129,7 @@ export class SocketOptions {
   /** @throws OSError `[Errno 92] Protocol not available` for unknown options. */
   get(level: number, opt: number): number {
     const v = this.lookup(key(level, opt));
-    if (v === undefined) throw new OSError(E.ENOPROTOOPT);
+    if (v === undefined) throw oserror(E.ENOPROTOOPT);
     return v;
   }
 

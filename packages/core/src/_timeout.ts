@@ -1,5 +1,5 @@
 // Timeout values (Python semantics) and a list of waiters that a timer can cut short.
-import { BlockingIOError, OverflowError, ValueError, timedOut } from "./errors.js";
+import { OverflowError, ValueError, oserror, timedOut } from "./errors.js";
 /** What a WaitList tells when calls start and stop waiting (a Keeper, see _keeper.ts). */
 export interface WaitHooks {
   busy(): void;
@@ -211,7 +211,7 @@ export function nextTurn(): Promise<void> {
 /** A BlockingIOError raised on the next turn of the event loop (see {@link nextTurn}). */
 export async function wouldBlock(errno: number): Promise<never> {
   await nextTurn();
-  throw new BlockingIOError(errno);
+  throw oserror(errno);
 }
 
 /** Seconds left until `deadline` (ms timestamp), for one deadline over several waits. */

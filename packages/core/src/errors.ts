@@ -26,19 +26,26 @@ export class OSError extends Error {
 
   /**
    * @param errnoOrMessage an errno number (with `strerror`), or a plain message.
-   * @param strerror the text; defaults to the OS text of `errno`.
+   * @param strerror the text; without it a number is only a message, as in CPython (`OSError(111)`: errno `null`).
    */
   constructor(errnoOrMessage?: number | string | null, strerror?: string, options?: { cause?: unknown }) {
-    if (new.target === OSError && typeof errnoOrMessage === "number") {
-      const C = classForErrno(errnoOrMessage);
+    // As CPython: errno and strerror only when both are given (`OSError(111)` alone is a plain
+    // OSError whose message is "111"); then the errno picks the subclass.
+    const pair = typeof errnoOrMessage === "number" && strerror !== undefined;
+    if (new.target === OSError && pair) {
+      const C = classForErrno(errnoOrMessage as number);
       if (C !== OSError) return new C(errnoOrMessage, strerror, options);
     }
-    if (typeof errnoOrMessage === "number") {
-      const text = strerror ?? STRERROR[errnoOrMessage] ?? `Unknown error ${errnoOrMessage}`;
-      super(`[Errno ${errnoOrMessage}] ${text}`, options);
-      this.errno = errnoOrMessage;
-      this.strerror = text;
-      this.args = [errnoOrMessage, text];
+    if (pair) {
+      super(`[Errno ${errnoOrMessage}] ${strerror}`, options);
+      this.errno = errnoOrMessage as number;
+      this.strerror = strerror!;
+      this.args = [errnoOrMessage, strerror];
+    } else if (typeof errnoOrMessage === "number") {
+      super(String(errnoOrMessage), options);
+      this.errno = null;
+      this.strerror = null;
+      this.args = [errnoOrMessage];
     } else {
       super(errnoOrMessage ?? "", options);
       this.errno = null;
@@ -149,10 +156,10 @@ export function classForErrno(n: number): OSErrorClass {
   return BY_ERRNO[n] ?? OSError;
 }
 
-/** `OSError(n)` with the OS text, as the right subclass; keeps `cause`. */
+/** `OSError(n, os.strerror(n))`: the right subclass with the OS text; keeps `cause`. */
 export function oserror(n: number, cause?: unknown): OSError {
   const C = classForErrno(n);
-  return new C(n, undefined, cause === undefined ? undefined : { cause });
+  return new C(n, STRERROR[n] ?? `Unknown error ${n}`, cause === undefined ? undefined : { cause });
 }
 
 /** `socket.timeout("timed out")`. */

@@ -1,6 +1,6 @@
 // inet_aton/inet_ntoa/inet_pton/inet_ntop and hton*/ntoh*, as CPython on Linux.
 import { AF_INET, AF_INET6 } from "./constants.js";
-import { OSError, OverflowError, ValueError } from "./errors.js";
+import { OSError, OverflowError, ValueError, oserror } from "./errors.js";
 import { PyBytes, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 
@@ -168,7 +168,7 @@ export function inet_pton(family: number, ip: string): PyBytes {
   let b: Uint8Array | null;
   if (family === AF_INET) b = parseIPv4(s);
   else if (family === AF_INET6) b = parseIPv6(s);
-  else throw new OSError(E.EAFNOSUPPORT);
+  else throw oserror(E.EAFNOSUPPORT);
   if (b === null) throw new OSError("illegal IP address string passed to inet_pton");
   const out = new PyBytes(b.length);
   out.set(b);
