@@ -1276,6 +1276,36 @@ def _():
     return out
 
 
+@scenario("MSG_WAITALL with a timeout and non-blocking")
+def _():
+    c, s, l = pair()
+    out = []
+    try:
+        for label, to in (("timeout", 5), ("blocking", None), ("nonblocking", 0)):
+            c.settimeout(to)
+
+            def feed():
+                for p in (b"01234", b"56789"):
+                    time.sleep(0.2)
+                    s.sendall(p)
+
+            t = threading.Thread(target=feed)
+            t.start()
+            if to == 0:
+                time.sleep(0.3)
+            out.append([label, repr(c.recv(10, socket.MSG_WAITALL))])
+            t.join()
+            time.sleep(0.1)
+            c.setblocking(False)
+            try:
+                out.append(repr(c.recv(100)))
+            except BlockingIOError:
+                out.append("nothing left")
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

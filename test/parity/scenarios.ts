@@ -1108,6 +1108,36 @@ scenario("exception constructors", () =>
   ].map((e) => [e.name, e.errno, e.message, e.args]),
 );
 
+scenario("MSG_WAITALL with a timeout and non-blocking", async () => {
+  const [c, s, l] = await pair();
+  const out: unknown[] = [];
+  try {
+    for (const [label, to] of [["timeout", 5], ["blocking", null], ["nonblocking", 0]] as const) {
+      c.settimeout(to);
+      const feed = (async () => {
+        for (const p of ["01234", "56789"]) {
+          await sleep(200);
+          await s.sendall(p);
+        }
+      })();
+      if (to === 0) await sleep(300);
+      out.push([label, repr(await c.recv(10, socket.MSG_WAITALL))]);
+      await feed;
+      await sleep(100);
+      c.setblocking(false);
+      try {
+        out.push(repr(await c.recv(100)));
+      } catch (e) {
+        if (!(e instanceof socket.BlockingIOError)) throw e;
+        out.push("nothing left");
+      }
+    }
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -210,3 +210,33 @@ test("a large recv after data arrives in pieces returns all queued bytes", async
   assert.ok(same(got, data));
   await closeAll(s, l);
 });
+
+test("send() with a timeout or non-blocking to a peer that does not read: what it reports sent is what arrives", async () => {
+  for (const mode of ["timeout", "nonblocking"] as const) {
+    const [c, s, l] = await pair();
+    if (mode === "timeout") c.settimeout(0.5);
+    else c.setblocking(false);
+    const payload = new Uint8Array(8_000_000).fill(120);
+    let total = 0;
+    for (let i = 0; i < 12; i++) {
+      try {
+        const n = await c.send(payload);
+        assert.ok(n > 0 && n < payload.length, `send ${i} took ${n} of ${payload.length}, not all`);
+        total += n;
+      } catch (e) {
+        assert.ok(e instanceof (mode === "timeout" ? socket.TimeoutError : socket.BlockingIOError), String(e));
+        break;
+      }
+    }
+    await c.close();
+    s.settimeout(10);
+    let got = 0;
+    for (;;) {
+      const d = await s.recv(1 << 20);
+      if (!d.length) break;
+      got += d.length;
+    }
+    assert.equal(got, total, `${mode}: the peer got what send() reported`);
+    await closeAll(s, l);
+  }
+}, 30000);

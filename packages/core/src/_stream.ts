@@ -13,6 +13,8 @@ import { Keeper } from "./_keeper.js";
 export const HIGH_WATER = 128 * 1024;
 /** …and resume below this many. */
 export const LOW_WATER = 64 * 1024;
+/** Most bytes one `send` with a timeout or in non-blocking mode hands over (about a loopback send buffer). */
+export const SEND_MAX = 512 * 1024;
 /** Largest batch of sendall data sent as one write. */
 export const BATCH_MAX = 512 * 1024;
 /**
@@ -371,6 +373,9 @@ export class StreamConn implements StreamHandlers {
   /**
    * Python `send`: in blocking mode every byte (Linux's blocking send(2) returns once all of
    * it is queued); with a timeout, what fits once there is room; EAGAIN when non-blocking.
+   * What the runtime accepts counts as sent at once (as bytes in a send buffer), at most
+   * {@link SEND_MAX} per call: a runtime that queues everything (Node, Deno) must not hold
+   * a large buffer for a call that reports it sent, nor time out after taking it.
    */
   async send(data: Uint8Array, timeout: number | null): Promise<number> {
     if (timeout === null) {
@@ -378,14 +383,12 @@ export class StreamConn implements StreamHandlers {
       return data.length;
     }
     const deadline = Date.now() + timeout * 1000;
+    const part = data.length > SEND_MAX ? data.subarray(0, SEND_MAX) : data;
     for (;;) {
       this.checkWritable();
       if (!this.congested) {
-        const n = this.offer(data);
-        if (n > 0) {
-          if (timeout !== 0 && this.t.writePending) await this.waitDrained(timeout, deadline);
-          return n;
-        }
+        const n = this.offer(part);
+        if (n > 0) return n;
       }
       if (timeout === 0) return wouldBlock(E.EAGAIN);
       await this.writers.wait(remaining(timeout, deadline));

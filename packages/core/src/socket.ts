@@ -488,7 +488,9 @@ export class Socket {
 
   /** recv with flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT. */
   private async recvFlags(c: StreamConn, n: number, flags: number): Promise<PyBytes> {
-    if (flags & C.MSG_WAITALL) {
+    // MSG_WAITALL waits for all `n` bytes only in blocking mode: with a timeout (or non-blocking)
+    // CPython's recv runs on a non-blocking descriptor, where the kernel returns what has arrived.
+    if (flags & C.MSG_WAITALL && this._timeout === null && !(flags & C.MSG_DONTWAIT)) {
       const all = await this.recvAll(c, n, flags);
       return all.length ? asPyBytes(all) : emptyBytes();
     }
