@@ -191,12 +191,17 @@ test("recv MSG_PEEK leaves the data; MSG_WAITALL waits for n bytes", async () =>
   await closeAll(c, s, l);
 });
 
-test("MSG_WAITALL timeout keeps the partial bytes for the next recv", async () => {
+test("MSG_WAITALL with a timeout returns what arrived (CPython's recv is non-blocking then); blocking keeps waiting", async () => {
   const [c, s, l] = await pair();
   s.settimeout(0.2);
   await c.sendall("abc");
+  await sleep(50);
+  assert.equal((await s.recv(10, socket.MSG_WAITALL)).decode(), "abc");
   await rejects(s.recv(10, socket.MSG_WAITALL), socket.TimeoutError);
-  assert.equal((await s.recv(10)).decode(), "abc");
+  s.settimeout(null);
+  setTimeout(() => void c.sendall("defg"), 50);
+  setTimeout(() => void c.sendall("hij"), 100);
+  assert.equal((await s.recv(7, socket.MSG_WAITALL)).decode(), "defghij");
   await closeAll(c, s, l);
 });
 

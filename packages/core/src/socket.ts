@@ -491,7 +491,7 @@ export class Socket {
     // MSG_WAITALL waits for all `n` bytes only in blocking mode: with a timeout (or non-blocking)
     // CPython's recv runs on a non-blocking descriptor, where the kernel returns what has arrived.
     if (flags & C.MSG_WAITALL && this._timeout === null && !(flags & C.MSG_DONTWAIT)) {
-      const all = await this.recvAll(c, n, flags);
+      const all = await this.recvAll(c, n);
       return all.length ? asPyBytes(all) : emptyBytes();
     }
     const peek = (flags & C.MSG_PEEK) !== 0;
@@ -511,12 +511,13 @@ export class Socket {
     }
   }
 
-  /** MSG_WAITALL: exactly `n` bytes unless EOF; on timeout the partial bytes go back to the queue. */
-  private async recvAll(c: StreamConn, n: number, flags: number): Promise<Uint8Array> {
+  /**
+   * MSG_WAITALL in blocking mode: exactly `n` bytes unless EOF; if an error ends the wait, the
+   * partial bytes go back to the queue (nothing lost).
+   */
+  private async recvAll(c: StreamConn, n: number): Promise<Uint8Array> {
     const out = new Uint8Array(n);
     let got = 0;
-    const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
-    const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     try {
       while (got < n) {
         if (c.size > 0) {
@@ -528,7 +529,7 @@ export class Socket {
         const err = c.takeError();
         if (err) throw err;
         if (c.eof || c.readShut) break;
-        await c.waitReadable(timeout, deadline);
+        await c.waitReadable(null, 0);
         this.check();
       }
     } catch (err) {
