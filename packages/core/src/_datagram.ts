@@ -213,7 +213,6 @@ export class DgramConn implements DatagramHandlers {
     this.peer = to;
     const all: Datagram[] = [];
     for (let d = this.take(false); d !== undefined; d = this.take(false)) all.push({ data: d.data, from: d.from });
-    this.bytes = 0;
     for (const d of all) if (samePeer(to, d.from)) this.onMessage(d.data, d.from);
   }
 

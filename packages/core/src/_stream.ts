@@ -274,7 +274,7 @@ export class StreamConn implements StreamHandlers {
     }
   }
 
-  /** Put bytes back at the front (a timed-out MSG_WAITALL or makefile read loses nothing). */
+  /** Put bytes back at the front (a makefile read or MSG_WAITALL that an error ends loses nothing). */
   unshift(b: Uint8Array): void {
     if (b.length === 0) return;
     const was = this.first;

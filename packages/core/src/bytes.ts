@@ -77,6 +77,17 @@ export function emptyBytes(): PyBytes {
 
 const encoder = new TextEncoder();
 
+/**
+ * An int argument as CPython checks it (a bool is an int).
+ * @throws TypeError `'str' object cannot be interpreted as an integer`
+ */
+export function intArg(v: unknown, what = "integer"): number {
+  if (typeof v === "boolean") return Number(v);
+  if (typeof v !== "number" || !Number.isInteger(v))
+    throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an ${what}`);
+  return v;
+}
+
 /** Python's name for a JavaScript value's type, for error texts. */
 export function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return "NoneType";

@@ -44,9 +44,9 @@ const NOTHING = new Uint8Array(0);
 const BUFFER_SIZE = 8192;
 
 /**
- * What `sock.makefile(mode)` returns: `readline()`, `read(n)`, `write()`, `flush()`,
- * `close()`, and `for await (const line of f)`. Binary modes (`rb`, `wb`, `rwb`) deal in
- * bytes; text modes (`r`, `w`, `rw`) in strings.
+ * What `sock.makefile(mode)` returns: `readline()`, `readlines()`, `read(n)`, `write()`,
+ * `writelines()`, `flush()`, `close()`, and `for await (const line of f)`. Binary modes
+ * (`rb`, `wb`, `rwb`) deal in bytes; text modes (`r`, `w`, `rw`) in strings.
  */
 export class SocketFile {
   /** The mode given to makefile(). */

@@ -2,19 +2,12 @@
 // system resolver (/etc/hosts, then DNS) as glibc does them.
 import * as C from "./constants.js";
 import { tuple } from "./address.js";
-import { pyTypeName } from "./bytes.js";
+import { intArg, pyTypeName } from "./bytes.js";
 import { OSError, OverflowError, gaiError, herror } from "./errors.js";
 import { getaddrinfo, gethostname } from "./functions.js";
 import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";
 import { serviceName } from "./netdb.js";
 import { getAdapter } from "./runtime.js";
-
-const intArg = (v: unknown): number => {
-  if (typeof v === "boolean") return Number(v);
-  if (typeof v !== "number" || !Number.isInteger(v))
-    throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
-  return v;
-};
 
 /** The host name of `ip` from the adapter's reverse lookup, or `null`. */
 async function nameOf(ip: string): Promise<string | null> {

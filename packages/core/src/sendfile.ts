@@ -4,7 +4,7 @@
 import * as C from "./constants.js";
 import { ValueError, oserror } from "./errors.js";
 import { errno as E } from "./errno.js";
-import { pyTypeName } from "./bytes.js";
+import { intArg, pyTypeName } from "./bytes.js";
 
 /** What `sendfile` can send: a Blob, bytes, or chunks as they are read. */
 export type SendfileSource = Blob | ArrayBufferView | AsyncIterable<Uint8Array>;
@@ -17,12 +17,6 @@ interface Sender {
 }
 
 const CHUNK = 256 * 1024;
-
-function intArg(v: unknown): number {
-  if (typeof v !== "number" || !Number.isInteger(v))
-    throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`);
-  return v;
-}
 
 /** Like `sock.sendfile(file, offset=0, count=None)` (see {@link Socket.sendfile}). */
 export async function sendfile(s: Sender, file: SendfileSource, offset = 0, count: number | null = null): Promise<number> {

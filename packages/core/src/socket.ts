@@ -16,7 +16,7 @@ import {
   toPyAddress,
   tuple,
 } from "./address.js";
-import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js";
+import { PyBytes, asPyBytes, emptyBytes, intArg, pyTypeName, toBytes } from "./bytes.js";
 import { StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
@@ -34,13 +34,6 @@ const MAX_UDP = { [C.AF_INET]: 65507, [C.AF_INET6]: 65527 } as Record<number, nu
 
 /** Bytes-like buffers `recv_into` may fill. */
 export type WritableBuffer = Uint8Array | ArrayBufferView;
-
-function intArg(v: unknown, what = "integer"): number {
-  if (typeof v === "boolean") return Number(v);
-  if (typeof v !== "number" || !Number.isInteger(v))
-    throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an ${what}`);
-  return v;
-}
 
 function bufsizeArg(n: unknown, fname: string): number {
   const v = intArg(n);
@@ -905,7 +898,7 @@ export class Socket {
     const opt = intArg(optname);
     if (!this.hasLevel(lv)) throw oserror(E.EOPNOTSUPP);
     let v = this.opts.get(lv, opt);
-    if (level === C.SOL_SOCKET && optname === C.SO_ERROR) {
+    if (lv === C.SOL_SOCKET && opt === C.SO_ERROR) {
       const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? this.takeConnectError();
       v = err?.errno ?? 0;
     }
@@ -913,7 +906,7 @@ export class Socket {
     if (n === 0) return v;
     if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
     const out = new PyBytes(n);
-    const words = level === C.SOL_SOCKET && optname === C.SO_LINGER ? [v, this.opts.lingerSeconds()] : [v];
+    const words = lv === C.SOL_SOCKET && opt === C.SO_LINGER ? [v, this.opts.lingerSeconds()] : [v];
     words.forEach((w, j) => {
       for (let i = 0; i < 4 && 4 * j + i < n; i++) out[4 * j + i] = (w >>> (8 * i)) & 255;
     });
