@@ -55,6 +55,43 @@ test("a reply's buffer reused at once after sendall: the peer gets the bytes sen
   await closeAll(c, l);
 });
 
+// The app refills one buffer for each call, as a Python loop reuses a bytearray: every call that
+// reported bytes sent must have left them as they were then, even where the runtime still holds
+// them (a peer that reads late: the kernel buffers fill, Node and Deno queue the rest).
+for (const [mode, size] of [["send with a timeout", 65536], ["non-blocking send", 65536], ["sendall", 1000]] as const) {
+  test(`${mode} of a buffer refilled after each call: the peer gets what each call saw`, async () => {
+    const [c, s, l] = await pair();
+    const total = 24 * 1024 * 1024;
+    const n = Math.ceil(total / size);
+    const reader = (async () => {
+      await sleep(200); // the kernel buffers fill meanwhile
+      return recvAll(s, 1 << 20);
+    })();
+    c.settimeout(mode === "non-blocking send" ? 0 : mode === "sendall" ? null : 10);
+    const buf = new Uint8Array(size);
+    for (let i = 0; i < n; i++) {
+      buf.fill(i % 251);
+      if (mode === "sendall") await c.sendall(buf);
+      else
+        for (let sent = 0; sent < size; ) {
+          try {
+            sent += await c.send(buf.subarray(sent));
+          } catch (e) {
+            if (!(e instanceof socket.BlockingIOError)) throw e;
+            await socket.select([], [c], [], 5);
+          }
+        }
+    }
+    await c.shutdown(socket.SHUT_WR);
+    const got = await reader;
+    assert.equal(got.length, n * size);
+    let bad = 0;
+    for (let i = 0; i < got.length; i++) if (got[i] !== Math.floor(i / size) % 251) bad++;
+    assert.equal(bad, 0, "bytes changed after the call that sent them returned");
+    await closeAll(c, s, l);
+  });
+}
+
 test("close right after replies sent during a burst delivers them all, then EOF", async () => {
   const [c, s, l] = await pair();
   await c.sendall(pattern(200 * 1024, 5));

@@ -8,6 +8,7 @@ import { fromNative } from "./native-errors.js";
 import { PromiseWaiter, WaitList, remaining, wouldBlock } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
 import { Keeper } from "./_keeper.js";
+import { PyBytes } from "./bytes.js";
 
 /** Read-ahead per socket: pause the transport at this many buffered bytes (plus the chunk that crossed it)… */
 export const HIGH_WATER = 128 * 1024;
@@ -15,6 +16,8 @@ export const HIGH_WATER = 128 * 1024;
 export const LOW_WATER = 64 * 1024;
 /** Most bytes one `send` with a timeout or in non-blocking mode hands over (about a loopback send buffer). */
 export const SEND_MAX = 512 * 1024;
+/** Largest sendall an {@link StreamTransport.asyncWrites} transport's pending write counts as sent. */
+const ASYNC_SENT_MAX = 64 * 1024;
 /** Largest batch of sendall data sent as one write. */
 export const BATCH_MAX = 512 * 1024;
 /**
@@ -65,6 +68,7 @@ export class StreamConn implements StreamHandlers {
    * before anything else; close and shutdown wait for it.
    */
   private readonly copyBatch: boolean;
+  private readonly asyncWrites: boolean;
   private batch: Uint8Array | null = null;
   private batched = 0;
   /**
@@ -93,6 +97,7 @@ export class StreamConn implements StreamHandlers {
   constructor(readonly t: StreamTransport) {
     tuneAllocator();
     this.copyBatch = t.batchWrites === true;
+    this.asyncWrites = t.asyncWrites === true;
     if (t.setRef !== undefined) this.readers.keeper = new Keeper(t, this);
     t.start(this);
   }
@@ -337,15 +342,33 @@ export class StreamConn implements StreamHandlers {
     if (this.writeShut || this.gone) throw oserror(E.EPIPE);
   }
 
-  private offer(data: Uint8Array): number {
+  private offer(data: Uint8Array, keep: boolean): number {
     if (this.batched > 0 && !this.flushBatch()) return 0;
     try {
-      const n = this.t.write(data);
+      const n = this.t.write(keep ? this.kept(data) : data);
       if (n < data.length) this.writeBlocked = true;
       return n;
     } catch (err) {
       throw fromNative(err);
     }
+  }
+
+  /**
+   * Will a sendall of `len` bytes (with `timeout`) report them sent while the runtime may still
+   * hold them? Non-blocking, and small writes of {@link StreamTransport.asyncWrites} transports.
+   */
+  private reportsHeld(len: number, timeout: number | null): boolean {
+    return timeout === 0 || (this.asyncWrites && len <= ASYNC_SENT_MAX);
+  }
+
+  /**
+   * `data` to hand over for good: once a call reports bytes sent the app may reuse its buffer
+   * (Python's kernel copied them), so a runtime that may hold them gets a copy. Bytes recv
+   * returned are immutable (Python's `bytes`) and go as they are, as do those of a runtime
+   * whose write() copies at once ({@link StreamTransport.batchWrites}).
+   */
+  private kept(data: Uint8Array): Uint8Array {
+    return this.copyBatch || data instanceof PyBytes ? data : new Uint8Array(data);
   }
 
   private get congested(): boolean {
@@ -357,12 +380,12 @@ export class StreamConn implements StreamHandlers {
    * pending and nothing is wrong.
    * @returns bytes accepted (taken by the transport or batched), or -1 if not offered (the slow path decides).
    */
-  tryWrite(data: Uint8Array): number {
+  tryWrite(data: Uint8Array, timeout: number | null): number {
     if (this.error !== null || this.writeError !== null || this.writeShut || this.gone) return -1;
-    if (this.copyBatch || this.batched > 0 || data === this.lastTaken) return this.batchWrite(data);
+    if (this.copyBatch || this.batched > 0 || data === this.lastTaken) return this.batchWrite(data, timeout);
     if (this.congested) return -1;
     try {
-      const n = this.t.write(data);
+      const n = this.t.write(this.reportsHeld(data.length, timeout) ? this.kept(data) : data);
       if (n < data.length) this.writeBlocked = true;
       return n;
     } catch {
@@ -387,7 +410,7 @@ export class StreamConn implements StreamHandlers {
     for (;;) {
       this.checkWritable();
       if (!this.congested) {
-        const n = this.offer(part);
+        const n = this.offer(part, true); // reported sent at once
         if (n > 0) return n;
       }
       if (timeout === 0) return wouldBlock(E.EAGAIN);
@@ -398,11 +421,12 @@ export class StreamConn implements StreamHandlers {
   /** Python `sendall`: every byte handed to the OS; one deadline for the whole call. */
   async sendall(data: Uint8Array, timeout: number | null): Promise<void> {
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
+    const keep = this.reportsHeld(data.length, timeout);
     let view = data;
     while (view.length > 0) {
       this.checkWritable();
       if (!this.congested) {
-        const n = this.offer(view);
+        const n = this.offer(view, keep);
         view = view.subarray(n);
         if (view.length === 0) break;
       }
@@ -411,7 +435,18 @@ export class StreamConn implements StreamHandlers {
     }
     // Non-blocking: every byte was accepted (what the runtime still holds counts as the send
     // buffer; the next call sees it congested), so there is nothing to wait for.
-    if (timeout !== 0 && this.t.writePending) await this.waitDrained(timeout, deadline);
+    if (timeout !== 0 && this.mustDrain(data.length)) await this.waitDrained(timeout, deadline);
+  }
+
+  /**
+   * The transport took all of a sendall's `len` bytes: must the call wait until the runtime
+   * hands them to the OS? Not if it holds none, nor for a small write of a runtime whose
+   * writes always complete later (see {@link StreamTransport.asyncWrites}) — unless they were
+   * batched: a burst's replies then wait for the write before them (measured: Deno's bulk
+   * echo lost 9% when a burst's sendalls went on without waiting).
+   */
+  mustDrain(len: number): boolean {
+    return this.t.writePending && !(this.asyncWrites && len <= ASYNC_SENT_MAX && this.batched === 0);
   }
 
   /**
@@ -438,7 +473,7 @@ export class StreamConn implements StreamHandlers {
 
   // --- write batching ---
 
-  private batchWrite(data: Uint8Array): number {
+  private batchWrite(data: Uint8Array, timeout: number | null): number {
     const len = data.length;
     if (this.size > 0 && (this.canBatch(data) || (this.batched > 0 && this.flushBatch() && this.canBatch(data)))) {
       // Mid-burst (after sending a full batch or one of another chunk, if need be).
@@ -457,7 +492,7 @@ export class StreamConn implements StreamHandlers {
     }
     if (this.congested) return -1;
     try {
-      const n = this.t.write(data);
+      const n = this.t.write(this.reportsHeld(len, timeout) ? this.kept(data) : data);
       if (n < len) this.writeBlocked = true;
       return n;
     } catch {

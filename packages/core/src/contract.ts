@@ -85,6 +85,14 @@ export interface StreamTransport {
    * are up to 512 KiB, and without batching each `recv(65536)` reply was its own write).
    */
   readonly batchWrites?: boolean;
+  /**
+   * `write()` starts an operation that completes on a later turn even when the OS takes the
+   * bytes at once (Deno), so `writePending` is true after every write. Core then counts a
+   * sendall of at most 64 KiB as sent once `write()` took it — as Python's returns once the
+   * bytes are in the kernel's send buffer — instead of waiting for `onDrain`; a failure of
+   * that write is raised by the next call, as the kernel reports one.
+   */
+  readonly asyncWrites?: boolean;
 }
 
 /** Options for {@link Adapter.listen}. */

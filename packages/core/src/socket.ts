@@ -662,9 +662,9 @@ export class Socket {
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
       const c = this.writableConn();
       if (bytes.length === 0) return RESOLVED;
-      const k = flags === 0 ? c.tryWrite(bytes) : -1;
+      const k = flags === 0 ? c.tryWrite(bytes, this._timeout) : -1;
       // Non-blocking: what the runtime still holds counts as the send buffer (nothing to wait for).
-      if (k === bytes.length) return c.t.writePending && this._timeout !== 0 ? c.whenDrained(this._timeout) : RESOLVED;
+      if (k === bytes.length) return this._timeout !== 0 && c.mustDrain(k) ? c.whenDrained(this._timeout) : RESOLVED;
       return c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
     } catch (err) {
       return Promise.reject(err);

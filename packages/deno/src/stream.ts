@@ -79,6 +79,9 @@ export class DenoStream implements StreamTransport {
     return data.length;
   }
 
+  /** `conn.write()` always completes on a later turn (an async op). */
+  readonly asyncWrites = true;
+
   get writePending(): boolean {
     return this.writing !== null;
   }
