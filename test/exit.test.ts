@@ -22,6 +22,14 @@ for (const rt of runtimes) {
     expect(r.code).toBe(0);
   }, 30000);
 
+  for (const adapter of rt === "node" ? ["node"] : [rt, "node"]) {
+    test(`${rt}, ${adapter} adapter: a program awaiting close() of its connections runs to its last line`, async () => {
+      const r = await run(rt, "close_then_exit.ts", adapter === "node" ? ["node"] : []);
+      expect(r.out).toContain("b'ping'\nclient closed\nserver side closed\ndone");
+      expect(r.code).toBe(0);
+    }, 30000);
+  }
+
   test(`${rt}: a program waiting in recv() is kept alive until the reply comes`, async () => {
     const server = net.createServer((c) => setTimeout(() => c.end("late reply"), 1500));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

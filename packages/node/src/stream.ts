@@ -9,6 +9,7 @@ const NOTHING = new Uint8Array(0);
 export class NodeStream implements StreamTransport {
   private h: StreamHandlers | null = null;
   private closed = false;
+  private closing = false;
   private readonly local: NetAddress;
   private readonly remote: NetAddress;
   private readonly onWritten = (err?: Error | null): void => {
@@ -88,6 +89,7 @@ export class NodeStream implements StreamTransport {
 
   /** Hold the process open or not (core: only while a call waits on this). */
   setRef(on: boolean): void {
+    if (this.closing) return; // an awaited close() holds the process until it is done
     const h = this.sock as { ref?(): unknown; unref?(): unknown };
     if (on) h.ref?.();
     else h.unref?.();
@@ -104,6 +106,10 @@ export class NodeStream implements StreamTransport {
         resolve();
       };
       if (s.writableFinished) return done();
+      // Awaited: hold the process open until 'finish' (Deno's node:net lets an unref'd socket's
+      // pending end() go, and the program stopped at its close()).
+      this.closing = true;
+      s.ref();
       s.once("finish", done);
       s.once("close", () => resolve());
       if (!s.writableEnded) s.end();
