@@ -501,6 +501,30 @@ def _():
         close_all(a, b)
 
 
+@scenario("udp connect keeps datagrams already queued from others")
+def _():
+    me, peer, other = udp(), udp(), udp()
+    try:
+        other.sendto(b"early", me.getsockname())
+        time.sleep(0.05)
+        me.connect(peer.getsockname())
+        other.sendto(b"late", me.getsockname())
+        peer.sendto(b"peer", me.getsockname())
+        time.sleep(0.05)
+        me.settimeout(0.3)
+        got = []
+        for _i in range(3):
+            try:
+                d, addr = me.recvfrom(10)
+                got.append([repr(d), addr == other.getsockname(), addr == peer.getsockname()])
+            except TimeoutError:
+                got.append("timed out")
+                break
+        return got
+    finally:
+        close_all(me, peer, other)
+
+
 @scenario("udp recvfrom timeout", timed=True)
 def _():
     a = udp()

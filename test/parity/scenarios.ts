@@ -442,6 +442,36 @@ scenario("udp connected round trip", async () => {
   }
 });
 
+scenario("udp connect keeps datagrams already queued from others", async () => {
+  const me = await udp();
+  const peer = await udp();
+  const other = await udp();
+  const same = (a: unknown, b: unknown): boolean => String(a) === String(b);
+  try {
+    await other.sendto(b("early"), me.getsockname() as never);
+    await sleep(50);
+    await me.connect(peer.getsockname() as never);
+    await other.sendto(b("late"), me.getsockname() as never);
+    await peer.sendto(b("peer"), me.getsockname() as never);
+    await sleep(50);
+    me.settimeout(0.3);
+    const got: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      try {
+        const [d, addr] = await me.recvfrom(10);
+        got.push([repr(d), same(addr, other.getsockname()), same(addr, peer.getsockname())]);
+      } catch (e) {
+        if (!(e instanceof socket.TimeoutError)) throw e;
+        got.push("timed out");
+        break;
+      }
+    }
+    return got;
+  } finally {
+    await closeAll(me, peer, other);
+  }
+});
+
 scenario(
   "udp recvfrom timeout",
   async () => {

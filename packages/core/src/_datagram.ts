@@ -200,7 +200,7 @@ export class DgramConn implements DatagramHandlers {
     return undefined;
   }
 
-  /** Set the default peer; drop queued datagrams from anyone else (Linux does). */
+  /** Set the default peer: later datagrams from anyone else are dropped; those already queued stay (as on Linux). */
   async connect(to: NetAddress): Promise<void> {
     // Port 0: Linux accepts it (sends then fail); runtimes reject the port, so only filter.
     if (this.t.connect && to.port !== 0) {
@@ -211,9 +211,6 @@ export class DgramConn implements DatagramHandlers {
       }
     }
     this.peer = to;
-    const all: Datagram[] = [];
-    for (let d = this.take(false); d !== undefined; d = this.take(false)) all.push({ data: d.data, from: d.from });
-    for (const d of all) if (samePeer(to, d.from)) this.onMessage(d.data, d.from);
   }
 
   async close(err: unknown): Promise<void> {

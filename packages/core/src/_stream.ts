@@ -426,7 +426,8 @@ export class StreamConn implements StreamHandlers {
     while (view.length > 0) {
       this.checkWritable();
       if (!this.congested) {
-        const n = this.offer(view, keep);
+        // Non-blocking: at most a send buffer's worth, then EAGAIN (the runtime must not hold it all).
+        const n = this.offer(timeout === 0 && view.length > SEND_MAX ? view.subarray(0, SEND_MAX) : view, keep);
         view = view.subarray(n);
         if (view.length === 0) break;
       }

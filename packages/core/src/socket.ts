@@ -17,7 +17,7 @@ import {
   tuple,
 } from "./address.js";
 import { PyBytes, asPyBytes, emptyBytes, intArg, pyTypeName, toBytes } from "./bytes.js";
-import { StreamConn } from "./_stream.js";
+import { SEND_MAX, StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
 import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
@@ -662,7 +662,7 @@ export class Socket {
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
       const c = this.writableConn();
       if (bytes.length === 0) return RESOLVED;
-      const k = flags === 0 ? c.tryWrite(bytes, this._timeout) : -1;
+      const k = flags === 0 && (this._timeout !== 0 || bytes.length <= SEND_MAX) ? c.tryWrite(bytes, this._timeout) : -1;
       // Non-blocking: what the runtime still holds counts as the send buffer (nothing to wait for).
       if (k === bytes.length) return this._timeout !== 0 && c.mustDrain(k) ? c.whenDrained(this._timeout) : RESOLVED;
       return c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
