@@ -525,6 +525,26 @@ def _():
         close_all(me, peer, other)
 
 
+def _with(fn, *args):
+    with socket.socket(*args) as s:
+        return fn(s)
+
+
+# Argument checks as CPython words them (sixth audit).
+scenario("recv_into None")(lambda: _with(lambda s: s.recv_into(None)))
+scenario("setblocking None")(lambda: _with(lambda s: s.setblocking(None)))
+scenario("setblocking float")(lambda: _with(lambda s: s.setblocking(2.5)))
+scenario("setblocking int")(lambda: _with(lambda s: (s.setblocking(0), s.gettimeout())[1]))
+scenario("socket -1 defaults")(lambda: _with(lambda s: [int(s.family), int(s.type), s.proto], -1, -1, -1))
+scenario("settimeout beyond int64 ns")(lambda: _with(lambda s: s.settimeout(9.3e9)))
+scenario("settimeout 9.2e9")(lambda: _with(lambda s: (s.settimeout(9.2e9), s.gettimeout())[1]))
+scenario("unix setsockopt TCP_NODELAY")(lambda: _with(lambda s: s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), socket.AF_UNIX))
+scenario("unix setsockopt IP_TTL")(lambda: _with(lambda s: s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 5), socket.AF_UNIX))
+scenario("gethostbyname bytes")(lambda: socket.gethostbyname(b"localhost"))
+scenario("gethostbyname None")(lambda: socket.gethostbyname(None))
+scenario("getservbyname None")(lambda: socket.getservbyname(None))
+
+
 @scenario("udp recvfrom timeout", timed=True)
 def _():
     a = udp()

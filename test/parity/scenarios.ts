@@ -472,6 +472,23 @@ scenario("udp connect keeps datagrams already queued from others", async () => {
   }
 });
 
+// Argument checks as CPython words them (sixth audit).
+const withNew = <T>(fn: (s: socket.Socket) => T, ...args: number[]): Promise<T> =>
+  withSock(socket.socket(...(args as [number?, number?, number?])), fn);
+const any = (v: unknown): never => v as never;
+scenario("recv_into None", () => withNew((s) => s.recv_into(any(null))));
+scenario("setblocking None", () => withNew((s) => s.setblocking(any(null))));
+scenario("setblocking float", () => withNew((s) => s.setblocking(any(2.5))));
+scenario("setblocking int", () => withNew((s) => [s.setblocking(any(0)), s.gettimeout()][1]));
+scenario("socket -1 defaults", () => withNew((s) => [s.family, s.type, s.proto], -1, -1, -1));
+scenario("settimeout beyond int64 ns", () => withNew((s) => s.settimeout(9.3e9)));
+scenario("settimeout 9.2e9", () => withNew((s) => [s.settimeout(9.2e9), s.gettimeout()][1]));
+scenario("unix setsockopt TCP_NODELAY", () => withNew((s) => s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), socket.AF_UNIX));
+scenario("unix setsockopt IP_TTL", () => withNew((s) => s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 5), socket.AF_UNIX));
+scenario("gethostbyname bytes", () => socket.gethostbyname(new TextEncoder().encode("localhost")));
+scenario("gethostbyname None", () => socket.gethostbyname(any(null)));
+scenario("getservbyname None", () => socket.getservbyname(any(null)));
+
 scenario(
   "udp recvfrom timeout",
   async () => {

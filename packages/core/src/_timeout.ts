@@ -19,7 +19,8 @@ export function checkTimeout(value: unknown): number | null {
   if (typeof value !== "number") throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
   if (Number.isNaN(value)) throw new ValueError("Invalid value NaN (not a number)");
   if (value < 0) throw new ValueError("Timeout value out of range");
-  if (value > 9.2e18) throw new OverflowError("timestamp out of range for platform time_t");
+  // CPython keeps timeouts as int64 nanoseconds.
+  if (value > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
   return value;
 }
 

@@ -89,6 +89,21 @@ export function intArg(v: unknown, what = "integer"): number {
 }
 
 /** Python's name for a JavaScript value's type, for error texts. */
+/**
+ * A host name argument as CPython converts it: a str, or bytes (decoded).
+ * @throws TypeError `gethostbyname() argument 1 must be str, bytes or bytearray, not int`
+ */
+export function hostArg(v: unknown, fname: string): string {
+  if (typeof v === "string") return v;
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  throw new TypeError(`${fname}() argument 1 must be str, bytes or bytearray, not ${argTypeName(v)}`);
+}
+
+/** The type in CPython's "argument must be …, not X" errors: `None` itself, else the type's name. */
+export function argTypeName(v: unknown): string {
+  return v === null || v === undefined ? "None" : pyTypeName(v);
+}
+
 export function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return "NoneType";
   if (typeof v === "string") return "str";

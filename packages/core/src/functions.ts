@@ -3,7 +3,7 @@
 import { servicePort } from "./netdb.js";
 import * as C from "./constants.js";
 import { type Address, type AddressInput, pyRepr, tuple } from "./address.js";
-import { pyTypeName } from "./bytes.js";
+import { hostArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { OSError, ValueError, gaiError, oserror } from "./errors.js";
 import { ipVersion, numericIPv4 } from "./inet.js";
@@ -123,8 +123,8 @@ export async function getaddrinfo(
  * Like `socket.gethostbyname(hostname)`: an IPv4 address string.
  * @throws gaierror for unknown names.
  */
-export async function gethostbyname(hostname: string): Promise<string> {
-  if (typeof hostname !== "string") throw new TypeError(`gethostbyname() argument 1 must be str, not ${pyTypeName(hostname)}`);
+export async function gethostbyname(hostname: string | Uint8Array): Promise<string> {
+  hostname = hostArg(hostname, "gethostbyname");
   if (hostname === "") return "0.0.0.0";
   if (hostname === "<broadcast>") return "255.255.255.255";
   const res = await getaddrinfo(hostname, null, C.AF_INET, C.SOCK_STREAM);
@@ -148,7 +148,8 @@ export function gethostname(): string {
  * Aliases are not known to the runtimes' resolvers: the list is empty.
  * @throws gaierror `[Errno -2] Name or service not known`
  */
-export async function gethostbyname_ex(hostname: string): Promise<[string, string[], string[]]> {
+export async function gethostbyname_ex(hostname: string | Uint8Array): Promise<[string, string[], string[]]> {
+  hostname = hostArg(hostname, "gethostbyname_ex");
   const ip = await gethostbyname(hostname);
   return [hostname, [], [ip]];
 }

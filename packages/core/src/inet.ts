@@ -1,7 +1,7 @@
 // inet_aton/inet_ntoa/inet_pton/inet_ntop and hton*/ntoh*, as CPython on Linux.
 import { AF_INET, AF_INET6 } from "./constants.js";
 import { OSError, OverflowError, ValueError, oserror } from "./errors.js";
-import { PyBytes, pyTypeName } from "./bytes.js";
+import { argTypeName, PyBytes, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 
 /** Strict dotted-quad parse (inet_pton rules); `null` if not one. */
@@ -103,7 +103,7 @@ function packed(b: unknown): Uint8Array {
 }
 
 function str(v: unknown, fname: string, arg = 1): string {
-  if (typeof v !== "string") throw new TypeError(`${fname}() argument ${arg} must be str, not ${pyTypeName(v)}`);
+  if (typeof v !== "string") throw new TypeError(`${fname}() argument ${arg} must be str, not ${argTypeName(v)}`);
   return v;
 }
 

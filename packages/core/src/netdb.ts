@@ -1,6 +1,6 @@
 // The netdb lookups of Python's socket module: services and protocols.
 import { OSError, OverflowError } from "./errors.js";
-import { pyTypeName } from "./bytes.js";
+import { argTypeName, pyTypeName } from "./bytes.js";
 import { SERVICES_DATA } from "./_services.js";
 
 /** One service of /etc/services. */
@@ -40,7 +40,7 @@ const PROTOCOLS: Record<string, number> = { ip: 0, icmp: 1, tcp: 6, udp: 17, ipv
 
 function protoArg(proto: unknown, fname: string): string | undefined {
   if (proto === undefined || proto === null) return undefined;
-  if (typeof proto !== "string") throw new TypeError(`${fname}() argument 2 must be str, not ${pyTypeName(proto)}`);
+  if (typeof proto !== "string") throw new TypeError(`${fname}() argument 2 must be str, not ${argTypeName(proto)}`);
   return proto;
 }
 
@@ -51,7 +51,7 @@ function protoArg(proto: unknown, fname: string): string | undefined {
  */
 export function getservbyname(servicename: string, protocolname?: string): number {
   if (typeof servicename !== "string")
-    throw new TypeError(`getservbyname() argument 1 must be str, not ${pyTypeName(servicename)}`);
+    throw new TypeError(`getservbyname() argument 1 must be str, not ${argTypeName(servicename)}`);
   const port = servicePort(servicename, protoArg(protocolname, "getservbyname"));
   if (port === undefined) throw new OSError("service/proto not found");
   return port;
@@ -76,7 +76,7 @@ export function getservbyport(port: number, protocolname?: string): string {
  */
 export function getprotobyname(protocolname: string): number {
   if (typeof protocolname !== "string")
-    throw new TypeError(`getprotobyname() argument 1 must be str, not ${pyTypeName(protocolname)}`);
+    throw new TypeError(`getprotobyname() argument 1 must be str, not ${argTypeName(protocolname)}`);
   const p = PROTOCOLS[protocolname.toLowerCase()];
   if (p === undefined) throw new OSError("protocol not found");
   return p;

@@ -2,7 +2,7 @@
 // system resolver (/etc/hosts, then DNS) as glibc does them.
 import * as C from "./constants.js";
 import { tuple } from "./address.js";
-import { intArg, pyTypeName } from "./bytes.js";
+import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { OSError, OverflowError, gaiError, herror } from "./errors.js";
 import { getaddrinfo, gethostname } from "./functions.js";
 import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";
@@ -72,10 +72,7 @@ export async function getnameinfo(sockaddr: readonly unknown[], flags: number): 
  * @throws herror `[Errno 1] Unknown host`; gaierror for a name that does not resolve.
  */
 export async function gethostbyaddr(ip_address: string | Uint8Array): Promise<[string, string[], string[]]> {
-  let host: string;
-  if (typeof ip_address === "string") host = ip_address;
-  else if (ip_address instanceof Uint8Array) host = new TextDecoder().decode(ip_address);
-  else throw new TypeError(`gethostbyaddr() argument 1 must be str, bytes or bytearray, not ${pyTypeName(ip_address)}`);
+  const host = hostArg(ip_address, "gethostbyaddr");
   if (host === "") throw new OSError("wildcard resolved to multiple address");
   let ip = canonicalIp(host);
   if (ip === null) {

@@ -16,7 +16,7 @@ import {
   toPyAddress,
   tuple,
 } from "./address.js";
-import { PyBytes, asPyBytes, emptyBytes, intArg, pyTypeName, toBytes } from "./bytes.js";
+import { argTypeName, asPyBytes, emptyBytes, intArg, PyBytes, pyTypeName, toBytes } from "./bytes.js";
 import { SEND_MAX, StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
@@ -44,7 +44,7 @@ function bufsizeArg(n: unknown, fname: string): number {
 function intoView(buf: unknown, fname: string): Uint8Array {
   if (buf instanceof Uint8Array) return buf;
   if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  throw new TypeError(`${fname}() argument 1 must be read-write bytes-like object, not ${pyTypeName(buf)}`);
+  throw new TypeError(`${fname}() argument 1 must be read-write bytes-like object, not ${argTypeName(buf)}`);
 }
 
 /**
@@ -93,8 +93,13 @@ export class Socket {
 
   /** @internal use {@link socket}() */
   constructor(family: number = C.AF_INET, type: number = C.SOCK_STREAM, proto = 0, adapter?: Adapter) {
+    // -1 is CPython's "not given": AF_INET, SOCK_STREAM, protocol 0.
     family = intArg(family);
+    if (family === -1) family = C.AF_INET;
     type = intArg(type);
+    if (type === -1) type = C.SOCK_STREAM;
+    proto = intArg(proto);
+    if (proto === -1) proto = 0;
     // Flags or-ed into the type, as on Linux: SOCK_NONBLOCK makes it non-blocking at once.
     const nonblocking = (type & C.SOCK_NONBLOCK) !== 0;
     type &= ~(C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
@@ -167,7 +172,7 @@ export class Socket {
   /** Like `sock.setblocking(flag)`: `false` ≡ `settimeout(0)`, `true` ≡ `settimeout(null)`. */
   setblocking(flag: boolean): void {
     this.check();
-    this._timeout = flag ? null : 0;
+    this._timeout = intArg(flag) ? null : 0; // an int, as CPython checks it (None is a TypeError)
   }
 
   /** Like `sock.getblocking()`: `false` only in non-blocking mode (timeout 0). */
@@ -881,8 +886,11 @@ export class Socket {
    */
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
     this.check();
-    if (!this.isStream && level === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
-    const v = this.opts.set(intArg(level), intArg(optname), value);
+    const lv = intArg(level);
+    // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
+    if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);
+    if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
+    const v = this.opts.set(lv, intArg(optname), value);
     if (level === C.IPPROTO_TCP && optname === C.TCP_NODELAY) this.conn?.t.setNoDelay(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_KEEPALIVE) this.conn?.t.setKeepAlive(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_BROADCAST) this.dgram?.t.setBroadcast(v === 1);
