@@ -6,6 +6,7 @@ import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { WaitList, remaining, wouldBlock } from "./_timeout.js";
 import { Keeper } from "./_keeper.js";
+import { PyBytes } from "./bytes.js";
 
 /** Like a kernel receive buffer: beyond these, new datagrams are dropped. */
 const MAX_DATAGRAMS = 1024;
@@ -192,7 +193,9 @@ export class DgramConn implements DatagramHandlers {
     if (err) throw err;
     this.posted++;
     try {
-      post.call(this.t, data, to, this.postDone);
+      // Reported sent before the runtime is done with it: the app may reuse its buffer at once
+      // (a recvfrom_into + sendto echo does), so that gets a copy; received bytes are immutable.
+      post.call(this.t, data instanceof PyBytes ? data : new Uint8Array(data), to, this.postDone);
     } catch (e) {
       this.posted--;
       throw fromNative(e);

@@ -2,7 +2,7 @@
 // system resolver (/etc/hosts, then DNS) as glibc does them.
 import * as C from "./constants.js";
 import { tuple } from "./address.js";
-import { hostArg, intArg, pyTypeName } from "./bytes.js";
+import { hostArg, intArg } from "./bytes.js";
 import { OSError, OverflowError, gaiError, herror } from "./errors.js";
 import { getaddrinfo, gethostname } from "./functions.js";
 import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";

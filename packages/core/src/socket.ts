@@ -16,13 +16,15 @@ import {
   toPyAddress,
   tuple,
 } from "./address.js";
-import { argTypeName, asPyBytes, emptyBytes, intArg, PyBytes, pyTypeName, toBytes } from "./bytes.js";
+import { argTypeName, asPyBytes, emptyBytes, intArg, PyBytes, toBytes } from "./bytes.js";
 import { SEND_MAX, StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
-import { PromiseWaiter, WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
+import { WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
+import { AcceptQueue } from "./_accept.js";
+import { DatagramWaiter, RecvWaiter } from "./_waiters.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
 import { type SendfileSource, sendfile } from "./sendfile.js";
 
@@ -64,15 +66,10 @@ export class Socket {
   private _opts: SocketOptions | null = null;
   /** Stream: the OS listener created by bind() (a real bind) and used by listen(). */
   private listener: Listener | null = null;
-  private listening = false;
-  /** Listener only (created by listen()): connections not yet accepted, and accept() calls waiting. */
-  private acceptQueue: Socket[] = NO_SOCKETS;
-  private acceptors: WaitList = NO_WAITERS;
-  private listenError: OSError | null = null;
+  /** Listening (created by listen()): connections not yet accepted, and accept() calls waiting. */
+  private accepting: AcceptQueue<Socket> | null = null;
   /** Holds the runtime listener open while accept() waits (see _keeper.ts). */
   private listenKeeper: Keeper | null = null;
-  /** `shutdown(SHUT_RD/SHUT_RDWR)` on the listener: accept() raises EINVAL from then on. */
-  private listenShut = false;
   /** A socketpair() end: unnamed on both sides, as Linux's pair is. */
   private unnamed = false;
   /** Stream: the connection. */
@@ -244,34 +241,27 @@ export class Socket {
     if (backlog !== undefined) intArg(backlog);
     if (!this.isStream) throw oserror(E.EOPNOTSUPP);
     if (this.conn) throw oserror(E.EINVAL);
-    if (this.listening) return;
+    if (this.accepting) return;
     if (this.binding) await this.binding;
     if (!this.listener) {
       if (this._family === C.AF_UNIX) throw oserror(E.EINVAL);
       await this.bind(this.anyAddress());
     }
     this.check();
-    this.listening = true;
-    this.acceptQueue = [];
-    this.acceptors = new WaitList();
-    this.acceptors.keeper = this.listenKeeper;
+    const q = (this.accepting = new AcceptQueue(this.listenKeeper));
     this.opts.force(C.SOL_SOCKET, C.SO_ACCEPTCONN, 1);
     this.listener!.start(
-      (t) => this.onConnection(t),
-      (err) => {
-        this.listenError = fromNative(err);
-        this.acceptors.wake();
-      },
+      (t) => this.onConnection(t, q),
+      (err) => q.fail(err),
     );
   }
 
-  private onConnection(t: StreamTransport): void {
+  private onConnection(t: StreamTransport, q: AcceptQueue<Socket>): void {
     if (this._closed) return t.abort();
     const s = new Socket(this._family, C.SOCK_STREAM, this._proto, this.adapter);
     if (this._opts !== null) s._opts = this._opts.inherited(); // TCP_NODELAY, SO_KEEPALIVE … as Linux
     s.attach(t);
-    this.acceptQueue.push(s);
-    this.acceptors.wake();
+    q.push(s);
   }
 
   private attach(t: StreamTransport): void {
@@ -290,24 +280,19 @@ export class Socket {
   async accept(): Promise<[Socket, Address]> {
     this.check();
     if (!this.isStream) throw oserror(E.EOPNOTSUPP);
-    if (!this.listening) throw oserror(E.EINVAL);
+    const q = this.accepting;
+    if (q === null) throw oserror(E.EINVAL);
     const timeout = this._timeout;
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     for (;;) {
-      if (this.listenShut) throw oserror(E.EINVAL);
-      const s = this.acceptQueue.shift();
+      const s = q.next();
       if (s !== undefined) {
         s._timeout = getdefaulttimeout(); // a new socket now, as accept(2) makes it
         // accept(2)'s address, even if the client has already reset the connection.
         return tuple(s, toPyAddress(this._family, s.conn!.t.remoteAddress())) as [Socket, Address];
       }
-      if (this.listenError) {
-        const e = this.listenError;
-        this.listenError = null;
-        throw e;
-      }
       if (timeout === 0) return wouldBlock(E.EAGAIN);
-      await this.acceptors.wait(remaining(timeout, deadline));
+      await q.waiters.wait(remaining(timeout, deadline));
       this.check();
     }
   }
@@ -334,7 +319,7 @@ export class Socket {
       return;
     }
     if (this.connecting) return wouldBlock(E.EALREADY);
-    if (this.conn || this.listening) throw oserror(E.EISCONN);
+    if (this.conn || this.accepting) throw oserror(E.EISCONN);
     const ep = await resolveAddress(a, this.adapter);
     // Nothing listens on port 0: Linux refuses at once (runtimes reject the port instead).
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.ECONNREFUSED);
@@ -754,12 +739,9 @@ export class Socket {
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
     const c = this.conn;
     if (!c) {
-      if (this.listening) {
+      if (this.accepting) {
         // Linux stops a listener on SHUT_RD: pending and later accept() calls raise EINVAL.
-        if (h !== C.SHUT_WR) {
-          this.listenShut = true;
-          this.acceptors.wake();
-        }
+        if (h !== C.SHUT_WR) this.accepting.shutdown();
         return;
       }
       if (this.dgram?.peer) {
@@ -814,10 +796,7 @@ export class Socket {
   private async release(): Promise<void> {
     const ebadf = oserror(E.EBADF);
     const jobs: Promise<void>[] = [];
-    if (this.listening) {
-      this.acceptors.fail(ebadf);
-      for (const s of this.acceptQueue.splice(0)) jobs.push(s.close());
-    }
+    if (this.accepting) for (const s of this.accepting.close(ebadf)) jobs.push(s.close());
     if (this.listener) {
       jobs.push(this.listener.close().catch(() => undefined));
       this.listener = null;
@@ -937,7 +916,7 @@ export class Socket {
    * A socket neither connected nor listening is both, as Linux reports it (POLLHUP).
    */
   _ready(write: boolean): boolean {
-    if (this.listening) return !write && (this.acceptQueue.length > 0 || this.listenError !== null || this.listenShut);
+    if (this.accepting) return !write && this.accepting.ready;
     if (this.conn) return write ? this.conn.writable : this.conn.readable;
     if (this.dgram) return write || this.dgram.readable;
     if (!this.isStream) return write;
@@ -946,7 +925,7 @@ export class Socket {
 
   /** @internal select(): where a waiter hears that {@link _ready} may have changed. */
   _readyWait(write: boolean): WaitList | Promise<void> | null {
-    if (this.listening) return write ? null : this.acceptors;
+    if (this.accepting) return write ? null : this.accepting.waiters;
     if (this.conn) return write ? this.conn.writers : this.conn.readers;
     if (this.dgram) return write ? null : this.dgram.readers;
     return this.connecting;
@@ -954,7 +933,7 @@ export class Socket {
 
   /** @internal for the listener's Keeper: an accept() waits. */
   hasWaiters(): boolean {
-    return this.acceptors.size > 0;
+    return (this.accepting?.waiters.size ?? 0) > 0;
   }
 
   /** @internal socketpair(): both ends report no names (`''`), as Linux's pair does. */
@@ -1016,11 +995,9 @@ export class Socket {
   }
 }
 
-const NO_SOCKETS: Socket[] = [];
 /** Broadcast destinations that need SO_BROADCAST (the limited one, and loopback's). */
 const isBroadcast = (host: string): boolean => host === "255.255.255.255" || host === "127.255.255.255";
 const RESOLVED: Promise<void> = Promise.resolve();
-const NO_WAITERS = new WaitList();
 
 // sendto's result when the datagram went out at once: one settled Promise per size in a row.
 let lastCount = -1;
@@ -1031,60 +1008,6 @@ function resolvedCount(n: number): Promise<number> {
     lastCountPromise = Promise.resolve(n);
   }
   return lastCountPromise;
-}
-
-/** A recv waiting for bytes: woken by the connection's readers list, or failed (close, timeout). */
-class RecvWaiter extends PromiseWaiter<PyBytes> {
-  constructor(
-    private readonly s: Socket,
-    private readonly c: StreamConn,
-    private readonly n: number,
-    timeout: number | null,
-  ) {
-    super(timeout);
-  }
-
-  wake(): void {
-    let r: PyBytes | undefined;
-    try {
-      this.s._check();
-      r = this.s._readNow(this.c, this.n);
-      if (r === undefined) this.c.readers.addWaiter(this, this.left());
-    } catch (err) {
-      return this.reject(err);
-    }
-    if (r !== undefined) this.resolve(r);
-  }
-}
-
-/** A recvfrom waiting for a datagram. */
-class DatagramWaiter extends PromiseWaiter<[PyBytes, Address]> {
-  constructor(
-    private readonly s: Socket,
-    private readonly d: DgramConn,
-    private readonly n: number,
-    timeout: number | null,
-  ) {
-    super(timeout);
-  }
-
-  wake(): void {
-    let r: [PyBytes, Address];
-    try {
-      this.s._check();
-      const err = this.d.takeError();
-      if (err) throw err;
-      const item = this.d.take(false);
-      if (item === undefined) {
-        this.d.readers.addWaiter(this, this.left());
-        return;
-      }
-      r = this.s._datagramResult(item.data, item.from, this.n, false);
-    } catch (err) {
-      return this.reject(err);
-    }
-    this.resolve(r);
-  }
 }
 
 /** Stands in for the connection of a never-connected socket after shutdown(): reads give EOF. */
