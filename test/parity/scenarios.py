@@ -940,6 +940,30 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("makefile readline of a line the peer reset")
+def _():
+    import struct
+    c, s, l = pair()
+    try:
+        c.sendall(b"partial line without newl")
+        time.sleep(0.1)  # the peer's runtime reads it before the reset arrives
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()
+        time.sleep(0.2)
+        out = []
+        for mode in ("rb", "r"):
+            f = s.makefile(mode)
+            try:
+                out.append(repr(f.readline()))
+            except OSError as e:
+                out.append(type(e).__name__ + ": " + str(e))
+            out.append(repr(f.readline()))
+            f.close()
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 @scenario("select readiness")
 def _():
     import select

@@ -748,6 +748,32 @@ scenario("so_linger zero resets on close", async () => {
   }
 });
 
+scenario("makefile readline of a line the peer reset", async () => {
+  const [c, s, l] = await pair();
+  try {
+    await c.sendall("partial line without newl");
+    await sleep(100); // the peer's runtime reads it before the reset arrives
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger(1, 0));
+    await c.close();
+    await sleep(200);
+    const out: string[] = [];
+    for (const mode of ["rb", "r"]) {
+      const f = s.makefile(mode);
+      const show = (v: unknown): string => (typeof v === "string" ? `'${v}'` : repr(v as Uint8Array));
+      try {
+        out.push(show(await f.readline()));
+      } catch (e) {
+        out.push(`${(e as Error).name}: ${(e as Error).message}`);
+      }
+      out.push(show(await f.readline()));
+      await f.close();
+    }
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 scenario("select readiness", async () => {
   const lens = (r: socket.Socket[][]): number[] => [...r].map((x) => x.length);
   const fresh = socket.socket();

@@ -18,6 +18,8 @@ export const LOW_WATER = 64 * 1024;
 export const SEND_MAX = 512 * 1024;
 /** Largest sendall an {@link StreamTransport.asyncWrites} transport's pending write counts as sent. */
 const ASYNC_SENT_MAX = 64 * 1024;
+/** How long bytes still unsent at close() may wait for a peer that does not read them. */
+const LINGER_MS = 10_000;
 /** Largest batch of sendall data sent as one write. */
 export const BATCH_MAX = 512 * 1024;
 /**
@@ -81,6 +83,8 @@ export class StreamConn implements StreamHandlers {
   private backlog: Uint8Array | null = null;
   /** After the backlog: 1 = shutdownWrite, 2 = close. */
   private afterBacklog = 0;
+  /** After close(): resets a peer that does not take the last bytes (see linger()). */
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** In the queue of batches to send on the next turn. */
   flushQueued = false;
   readonly readers: WaitList = new WaitList();
@@ -138,11 +142,28 @@ export class StreamConn implements StreamHandlers {
    * returning b'' and only a send raises it: such an error is kept for the write side.
    */
   private latch(err: unknown): void {
+    const e = this.asLinux(err);
     if (!this.errored && !this.gone) {
-      if (this.eof) this.writeError = fromNative(err);
-      else this.error = fromNative(err);
+      if (this.eof) this.writeError = e;
+      else this.error = e;
+    } else if (!this.gone) {
+      // A write's EPIPE may be reported before the reset that caused it (Node's write callback
+      // comes before the read's error): Linux raises the reset first, so it takes the EPIPE's place.
+      if (e.errno === E.ECONNRESET) {
+        if (this.error?.errno === E.EPIPE) this.error = e;
+        else if (this.writeError?.errno === E.EPIPE) this.writeError = e;
+      }
     }
     this.errored = true;
+  }
+
+  /**
+   * A runtime's error as Linux reports it: a write's EPIPE on a connection whose peer sent no
+   * FIN means the peer reset it, which is ECONNRESET (EPIPE only for a reset after its FIN).
+   */
+  private asLinux(err: unknown): OSError {
+    const e = fromNative(err);
+    return e.errno === E.EPIPE && !this.eof && !this.writeShut ? oserror(E.ECONNRESET) : e;
   }
 
   onDrain(): void {
@@ -162,6 +183,7 @@ export class StreamConn implements StreamHandlers {
   }
 
   onClose(): void {
+    if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
     this.gone = true;
     this.batched = 0;
     this.batchView = null;
@@ -349,7 +371,7 @@ export class StreamConn implements StreamHandlers {
       if (n < data.length) this.writeBlocked = true;
       return n;
     } catch (err) {
-      throw fromNative(err);
+      throw this.asLinux(err);
     }
   }
 
@@ -625,6 +647,7 @@ export class StreamConn implements StreamHandlers {
     if (this.backlog !== null || this.batched > 0) {
       // Like close(2): returns at once; the accepted bytes, then FIN, follow when the peer reads.
       this.afterBacklog = 2;
+      this.linger();
       return Promise.resolve();
     }
     const closing = this.t.close().catch(() => undefined);
@@ -632,7 +655,20 @@ export class StreamConn implements StreamHandlers {
     // still holds unsent bytes (a timed-out sendall to a stalled peer), do not wait for them
     // — unless they are a batch sendall already reported as sent (Deno's asynchronous
     // write): then close resolves once they are in the kernel, so a program may exit.
-    return this.t.writePending && !batched ? Promise.resolve() : closing;
+    if (!this.t.writePending) return closing;
+    this.linger();
+    return batched ? closing : Promise.resolve();
+  }
+
+  /**
+   * Closed with bytes the peer has not taken yet: they go out in the background, as an
+   * orphaned kernel socket's do — but a peer that never reads them must not hold the
+   * connection (its memory, and the process) forever: it is reset after {@link LINGER_MS}.
+   */
+  private linger(): void {
+    const timer = setTimeout(() => this.t.abort(), LINGER_MS);
+    (timer as { unref?(): void }).unref?.();
+    this.lingerTimer = timer;
   }
 }
 

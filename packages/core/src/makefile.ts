@@ -183,7 +183,7 @@ export class SocketFile {
       if (i >= 0) return this.out(c.take(i + 1));
       if (c.size >= max) return this.out(c.take(max));
       const err = c.takeError();
-      if (err) throw err;
+      if (err) throw this.dropLine(c, err);
       if (c.eof || c.readShut) return this.out(c.size ? c.take(c.size) : new Uint8Array(0));
       await this.waitMore(c, deadline);
     }
@@ -209,9 +209,22 @@ export class SocketFile {
         if (end < 0 || n === c.size) break;
         from = end + 1;
       }
-      if (done) return this.text(c.size ? c.take(c.size) : NOTHING);
+      if (done) {
+        const e = c.size ? c.takeError() : null;
+        if (e) throw this.dropLine(c, e);
+        return this.text(c.size ? c.take(c.size) : NOTHING);
+      }
       await this.waitMore(c, deadline);
     }
+  }
+
+  /**
+   * A reset ended a line: CPython's readline raises it, and the part of the line it had read
+   * is gone (the next readline gives EOF), in both modes.
+   */
+  private dropLine(c: StreamConn, err: OSError): OSError {
+    if (c.size) c.take(c.size);
+    return err;
   }
 
   private async readText(size: number): Promise<string> {
