@@ -30,6 +30,14 @@ for (const rt of runtimes) {
     }, 30000);
   }
 
+  test(`${rt}: a timed-out reply to a peer that never reads holds the program at most 10 s after close()`, async () => {
+    const t0 = Date.now();
+    const r = await run(rt, "stalled_peer_exit.ts");
+    expect(r.out).toContain("TimeoutError: timed out\nclosed");
+    expect(r.code).toBe(0); // a program still alive after 20 s is killed (code null)
+    console.log(`${rt}: exited ${((Date.now() - t0) / 1000).toFixed(1)} s after start`);
+  }, 30000);
+
   test(`${rt}: a program waiting in recv() is kept alive until the reply comes`, async () => {
     const server = net.createServer((c) => setTimeout(() => c.end("late reply"), 1500));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
