@@ -2,7 +2,7 @@
 // test/fixtures/, both directions, TCP and UDP, byte-exact.
 import { type ChildProcess, spawn } from "node:child_process";
 import { listeningPort } from "../_listening.js";
-import { assert, listener, pattern, recvAll, runtime, same, test } from "./_harness.js";
+import { assert, listener, pattern, recvAll, runtime, same, socket, test } from "./_harness.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -135,3 +135,24 @@ test(`interop: a selectors multi-connection server on ${runtime} (ported from Py
     srv.kill("SIGKILL");
   }
 }, 60000);
+
+test("close() rejects a connect() still waiting for a full accept queue with EBADF 9, at once", async () => {
+  const [server, port] = await startServer(pyCommand("test/fixtures/full_backlog_server.py", []));
+  try {
+    const c = socket.socket();
+    const pending = c.connect(["127.0.0.1", port]).then(
+      () => "connected",
+      (e: unknown) => e,
+    );
+    const first = await Promise.race([pending, new Promise((r) => setTimeout(() => r("waiting"), 300))]);
+    assert.equal(first, "waiting", "the connect should wait for the full queue");
+    const t0 = Date.now();
+    await c.close();
+    const err = await pending;
+    assert.ok(err instanceof socket.OSError, String(err));
+    assert.equal((err as socket.OSError).errno, 9);
+    assert.ok(Date.now() - t0 < 2000, "rejected at once");
+  } finally {
+    await stop(server);
+  }
+});

@@ -80,6 +80,8 @@ export class Socket {
   /** A non-blocking connect in flight, or its outcome waiting to be reported. */
   private connecting: Promise<void> | null = null;
   private connectOutcome: { err: OSError | null } | null = null;
+  /** Cancels a connect() that is waiting (its timeout, or close()). */
+  private connectCtl: AbortController | null = null;
   /** A non-blocking connect failed and the failure was reported. */
   private connectFailed = false;
   private shutFlags = -1;
@@ -332,8 +334,8 @@ export class Socket {
       await l.close();
     }
     const timeout = this._timeout;
-    const ctl = timeout !== null && timeout > 0 ? new AbortController() : null;
-    const timer = ctl ? setTimeout(() => ctl.abort(timedOut()), timeout! * 1000) : undefined;
+    const ctl = timeout !== 0 ? (this.connectCtl = new AbortController()) : null;
+    const timer = ctl && timeout !== null ? setTimeout(() => ctl.abort(timedOut()), timeout * 1000) : undefined;
     const attempt = this.adapter
       .connect(ep, {
         localAddress: local && this.adapter.capabilities.connectFromLocalAddress ? local : undefined,
@@ -348,10 +350,14 @@ export class Socket {
           this.attach(t);
         },
         (err) => {
-          throw ctl?.signal.aborted ? timedOut() : fromNative(err);
+          // Aborted: timed out, or close() (EBADF, as for every pending call).
+          throw ctl?.signal.aborted ? (ctl.signal.reason as OSError) : fromNative(err);
         },
       )
-      .finally(() => clearTimeout(timer));
+      .finally(() => {
+        clearTimeout(timer);
+        if (this.connectCtl === ctl) this.connectCtl = null;
+      });
     if (timeout === 0) {
       this.connecting = attempt.then(
         () => void (this.connectOutcome = { err: null }),
@@ -796,6 +802,7 @@ export class Socket {
   private async release(): Promise<void> {
     const ebadf = oserror(E.EBADF);
     const jobs: Promise<void>[] = [];
+    this.connectCtl?.abort(ebadf);
     if (this.accepting) for (const s of this.accepting.close(ebadf)) jobs.push(s.close());
     if (this.listener) {
       jobs.push(this.listener.close().catch(() => undefined));
