@@ -95,7 +95,7 @@ export function intArg(v: unknown, what = "integer"): number {
  */
 export function hostArg(v: unknown, fname: string): string {
   if (typeof v === "string") return v;
-  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  if (v instanceof Uint8Array) return decodeBytes(v, "utf-8", "replace");
   throw new TypeError(`${fname}() argument 1 must be str, bytes or bytearray, not ${argTypeName(v)}`);
 }
 

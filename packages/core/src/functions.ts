@@ -120,7 +120,7 @@ export async function getaddrinfo(
 }
 
 /**
- * Like `socket.gethostbyname(hostname)`: an IPv4 address string.
+ * Like `socket.gethostbyname(hostname)`: an IPv4 address string (`hostname` may also be bytes).
  * @throws gaierror for unknown names.
  */
 export async function gethostbyname(hostname: string | Uint8Array): Promise<string> {

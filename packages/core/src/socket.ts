@@ -639,8 +639,10 @@ export class Socket {
    * With a timeout, one deadline covers the whole call (part of the data may have been sent).
    * While unread input is queued, replies are batched into one write (at most 512 KiB held
    * back; docs/differences.md #17–18): do not modify a buffer `recv` returned after passing it here.
-   * Non-blocking: bytes the runtime accepted but still holds count as sent (like a send buffer);
-   * a call that finds the connection congested raises BlockingIOError `[Errno 11]`.
+   * Non-blocking: at most 512 KiB is handed over (bytes the runtime still holds count as sent, like
+   * a send buffer), then — or when the connection is congested — BlockingIOError `[Errno 11]`.
+   * On Deno a sendall of at most 64 KiB resolves once its write has started (differences #34).
+   * Once a call returns, the buffer passed may be reused: where the runtime may still hold it, it was copied.
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
@@ -766,8 +768,10 @@ export class Socket {
   }
 
   /**
-   * Like `sock.close()`: sends what `sendall` handed over, then FIN; pending calls reject with
-   * `OSError [Errno 9]`. A second close does nothing. Never rejects.
+   * Like `sock.close()`: sends what `sendall` handed over, then FIN; pending calls (`connect`
+   * too) reject with `OSError [Errno 9]`. Bytes the runtime still holds wait at most 10 s for a
+   * peer that does not read them, then the connection is reset (differences #25). A second close
+   * does nothing. Never rejects.
    */
   async close(): Promise<void> {
     if (this._closed) return;
