@@ -920,6 +920,96 @@ def _():
         return out
 
 
+@scenario("so_rcvtimeo options")
+def _():
+    import struct
+    with socket.socket() as s:
+        out = [s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO), repr(s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, 16))]
+        for v in (struct.pack("ll", 2, 500000), struct.pack("ll", 0, 1), struct.pack("ll", -3, 0), struct.pack("ll", 7, 0) + b"ab"):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, v)
+            out += [s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO), repr(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 32))]
+        out.append(repr(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 4)))
+        for bad in (1, b"\x01" * 8, struct.pack("ll", 1, 1000000), struct.pack("ll", 1, -1)):
+            try:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, bad)
+            except OSError as e:
+                out.append(str(e))
+        out.append(repr(s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 8)))
+        out.append(repr(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 16)))
+        return out
+
+
+@scenario("so_rcvtimeo recv in blocking mode", timed=True)
+def _():
+    import struct
+    c, s, l = pair()
+    try:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 0, 300000))
+        timed(c.recv, 10)
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("so_rcvtimeo only in blocking mode")
+def _():
+    import struct
+    c, s, l = pair()
+    try:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 0, 200000))
+        out = [c.gettimeout()]
+        c.settimeout(0.1)
+        try:
+            c.recv(10)
+        except OSError as e:
+            out.append(type(e).__name__ + ": " + str(e))
+        c.settimeout(None)
+        s.sendall(b"late")
+        out.append(repr(c.recv(10)))
+        try:
+            c.recv(10)
+        except OSError as e:
+            out.append(type(e).__name__ + ": " + str(e))
+        return out
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("so_rcvtimeo accept and recvfrom, inherited")
+def _():
+    import struct
+    l, port = listener()
+    u = udp()
+    c = socket.socket()
+    try:
+        tv = struct.pack("ll", 0, 200000)
+        l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, tv)
+        u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, tv)
+        out = []
+        for call in (l.accept, lambda: u.recvfrom(10)):
+            try:
+                call()
+            except OSError as e:
+                out.append(type(e).__name__ + ": " + str(e))
+        c.connect(("127.0.0.1", port))
+        a, _ = l.accept()
+        out.append(repr(a.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 16)))
+        a.close()
+        return out
+    finally:
+        close_all(c, u, l)
+
+
+@scenario("so_sndtimeo sendall to non-reading peer")
+def _():
+    import struct
+    c, s, l = pair()
+    try:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 0, 200000))
+        c.sendall(b"x" * (16 * 1024 * 1024))
+    finally:
+        close_all(c, s, l)
+
+
 @scenario("so_linger zero resets on close")
 def _():
     import struct

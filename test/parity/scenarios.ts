@@ -726,6 +726,103 @@ scenario("so_linger options", () =>
     return out;
   }),
 );
+/** `struct.pack("ll", seconds, microseconds)`: a Linux `struct timeval`. */
+const timeval = (sec: number, usec: number): Uint8Array => new Uint8Array(new BigInt64Array([BigInt(sec), BigInt(usec)]).buffer);
+const errLine = (e: unknown): string => `${(e as Error).name}: ${(e as Error).message}`;
+scenario("so_rcvtimeo options", () =>
+  withSock(socket.socket(), (s) => {
+    const out: unknown[] = [s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO), String(s.getsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, 16))];
+    const longer = new Uint8Array(18);
+    longer.set(timeval(7, 0));
+    longer.set(b("ab"), 16);
+    for (const v of [timeval(2, 500000), timeval(0, 1), timeval(-3, 0), longer]) {
+      s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, v);
+      out.push(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO), String(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 32)));
+    }
+    out.push(String(s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 4)));
+    for (const bad of [1, new Uint8Array(8).fill(1), timeval(1, 1000000), timeval(1, -1)]) {
+      try {
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, bad);
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+    }
+    out.push(String(s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 8)));
+    out.push(String(s.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 16)));
+    return out;
+  }),
+);
+scenario(
+  "so_rcvtimeo recv in blocking mode",
+  async () => {
+    const [c, s, l] = await pair();
+    try {
+      c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval(0, 300000));
+      await timed(() => c.recv(10));
+    } finally {
+      await closeAll(c, s, l);
+    }
+  },
+  true,
+);
+scenario("so_rcvtimeo only in blocking mode", async () => {
+  const [c, s, l] = await pair();
+  try {
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval(0, 200000));
+    const out: unknown[] = [c.gettimeout()];
+    c.settimeout(0.1);
+    try {
+      await c.recv(10);
+    } catch (e) {
+      out.push(errLine(e));
+    }
+    c.settimeout(null);
+    await s.sendall("late");
+    out.push(repr(await c.recv(10)));
+    try {
+      await c.recv(10);
+    } catch (e) {
+      out.push(errLine(e));
+    }
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+scenario("so_rcvtimeo accept and recvfrom, inherited", async () => {
+  const [l, port] = await listener();
+  const u = await udp();
+  const c = socket.socket();
+  try {
+    const tv = timeval(0, 200000);
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, tv);
+    u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, tv);
+    const out: unknown[] = [];
+    for (const call of [() => l.accept(), () => u.recvfrom(10)]) {
+      try {
+        await call();
+      } catch (e) {
+        out.push(errLine(e));
+      }
+    }
+    await c.connect(["127.0.0.1", port]);
+    const [a] = await l.accept();
+    out.push(String(a.getsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, 16)));
+    await a.close();
+    return out;
+  } finally {
+    await closeAll(c, u, l);
+  }
+});
+scenario("so_sndtimeo sendall to non-reading peer", async () => {
+  const [c, s, l] = await pair();
+  try {
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval(0, 200000));
+    await c.sendall(new Uint8Array(16 * 1024 * 1024));
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
 scenario("so_linger zero resets on close", async () => {
   const [c, s, l] = await pair();
   try {

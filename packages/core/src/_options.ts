@@ -7,6 +7,10 @@ import { pyTypeName } from "./bytes.js";
 const key = (level: number, opt: number): number => level * 1000 + opt;
 /** SO_LINGER's `l_linger` (seconds); the option's own key holds `l_onoff`. Not a real option number. */
 const LINGER_SECONDS = -1;
+/** Linux's HZ here: SO_RCVTIMEO/SO_SNDTIMEO are kept in jiffies of 4 ms (1 µs reads back as 4000). */
+const JIFFY_US = 4000;
+/** Beyond this many seconds Linux keeps "no timeout" (MAX_SCHEDULE_TIMEOUT / HZ - 1). */
+const TIMEVAL_MAX_S = 2n ** 63n / 250n - 1n;
 
 /** Options that read back as 0/1. */
 const BOOLEAN = new Set([
@@ -29,6 +33,8 @@ function defaultValue(family: number, type: number, k: number): number | undefin
     case key(C.SOL_SOCKET, C.SO_LINGER):
     case key(C.SOL_SOCKET, C.SO_ERROR):
     case key(C.SOL_SOCKET, C.SO_ACCEPTCONN):
+    case key(C.SOL_SOCKET, C.SO_RCVTIMEO):
+    case key(C.SOL_SOCKET, C.SO_SNDTIMEO):
       return 0;
     case key(C.SOL_SOCKET, C.SO_RCVBUF):
       return type === C.SOCK_DGRAM || family === C.AF_UNIX ? 212992 : 131072;
@@ -89,6 +95,7 @@ export class SocketOptions {
     const k = key(level, opt);
     if (this.lookup(k) === undefined || READ_ONLY.has(k)) throw oserror(E.ENOPROTOOPT);
     if (k === key(C.SOL_SOCKET, C.SO_LINGER)) return this.setLinger(value);
+    if (k === key(C.SOL_SOCKET, C.SO_RCVTIMEO) || k === key(C.SOL_SOCKET, C.SO_SNDTIMEO)) return this.setTimeval(k, value);
     let v = intArg(value);
     if (BOOLEAN.has(k)) v = v ? 1 : 0;
     else if (level === C.SOL_SOCKET && opt === C.SO_RCVBUF) v = Math.min(Math.max(v * 2, 2304), 8388608);
@@ -116,6 +123,51 @@ export class SocketOptions {
     return onoff;
   }
 
+  /**
+   * SO_RCVTIMEO/SO_SNDTIMEO take `struct timeval` (`struct.pack("ll", seconds, microseconds)`),
+   * kept as Linux keeps it: in jiffies, a negative time is none. An int is EINVAL, as on Linux.
+   * @returns the stored value (microseconds).
+   */
+  private setTimeval(k: number, value: unknown): number {
+    if (!(value instanceof Uint8Array)) {
+      intArg(value); // TypeError for what is neither bytes nor an int
+      throw oserror(E.EINVAL);
+    }
+    if (value.length < 16) throw oserror(E.EINVAL);
+    const view = new DataView(value.buffer, value.byteOffset, 16);
+    const sec = view.getBigInt64(0, true);
+    const usec = view.getBigInt64(8, true);
+    if (usec < 0n || usec >= 1000000n) throw oserror(E.EDOM);
+    let us = 0;
+    if (sec >= 0n && sec < TIMEVAL_MAX_S) us = Number(sec) * 1e6 + Math.ceil(Number(usec) / JIFFY_US) * JIFFY_US;
+    (this.values ??= new Map()).set(k, us);
+    return us;
+  }
+
+  /**
+   * SO_RCVTIMEO (`send` false) or SO_SNDTIMEO in seconds; 0 when not set.
+   * They act only in blocking mode, as on Linux (a socket with a Python timeout is non-blocking).
+   */
+  timeo(send: boolean): number {
+    return (this.values?.get(key(C.SOL_SOCKET, send ? C.SO_SNDTIMEO : C.SO_RCVTIMEO)) ?? 0) / 1e6;
+  }
+
+  /**
+   * The option as getsockopt(level, opt, buflen) returns it: Linux's struct, at most `buflen` bytes.
+   */
+  bytes(level: number, opt: number, v: number, buflen: number): Uint8Array {
+    let words: number[] = [v];
+    if (level === C.SOL_SOCKET && opt === C.SO_LINGER) words = [v, this.lingerSeconds()];
+    else if (level === C.SOL_SOCKET && (opt === C.SO_RCVTIMEO || opt === C.SO_SNDTIMEO)) {
+      const sec = Math.floor(v / 1e6);
+      // struct timeval: two little-endian int64 (seconds fit in 32 bits here).
+      words = [sec % 2 ** 32, Math.floor(sec / 2 ** 32), v - sec * 1e6, 0];
+    }
+    const out = new Uint8Array(Math.min(buflen, 4 * words.length));
+    for (let i = 0; i < out.length; i++) out[i] = (words[i >> 2]! >>> (8 * (i & 3))) & 255;
+    return out;
+  }
+
   /** SO_LINGER's timeout in seconds (0 unless set). */
   lingerSeconds(): number {
     return this.values?.get(LINGER_SECONDS) ?? 0;
@@ -130,6 +182,13 @@ export class SocketOptions {
   get(level: number, opt: number): number {
     const v = this.lookup(key(level, opt));
     if (v === undefined) throw oserror(E.ENOPROTOOPT);
+    return v;
+  }
+
+  /** An option as getsockopt(level, opt) returns it: an int (of a timeval, the seconds). */
+  getInt(level: number, opt: number): number {
+    const v = this.get(level, opt);
+    if (level === C.SOL_SOCKET && (opt === C.SO_RCVTIMEO || opt === C.SO_SNDTIMEO)) return Math.floor(v / 1e6) | 0;
     return v;
   }
 

@@ -3,7 +3,7 @@
 import * as C from "./constants.js";
 import type { Adapter, Listener, NetAddress, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
-import { OSError, ValueError, oserror, timedOut } from "./errors.js";
+import { OSError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import {
   type Address,
@@ -284,7 +284,9 @@ export class Socket {
     if (!this.isStream) throw oserror(E.EOPNOTSUPP);
     const q = this.accepting;
     if (q === null) throw oserror(E.EINVAL);
-    const timeout = this._timeout;
+    // In blocking mode SO_RCVTIMEO bounds the wait, then EAGAIN (Linux's accept(2)).
+    const so = this.soTimeo(false);
+    const timeout = so || this._timeout;
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     for (;;) {
       const s = q.next();
@@ -294,7 +296,11 @@ export class Socket {
         return tuple(s, toPyAddress(this._family, s.conn!.t.remoteAddress())) as [Socket, Address];
       }
       if (timeout === 0) return wouldBlock(E.EAGAIN);
-      await q.waiters.wait(remaining(timeout, deadline));
+      try {
+        await q.waiters.wait(remaining(timeout, deadline));
+      } catch (err) {
+        throw so && err instanceof TimeoutError ? oserror(E.EAGAIN) : err;
+      }
       this.check();
     }
   }
@@ -333,9 +339,12 @@ export class Socket {
       this.listener = null;
       await l.close();
     }
-    const timeout = this._timeout;
+    // In blocking mode SO_SNDTIMEO bounds the wait, then EINPROGRESS (Linux's connect(2)).
+    const so = this.soTimeo(true);
+    const timeout = so || this._timeout;
     const ctl = timeout !== 0 ? (this.connectCtl = new AbortController()) : null;
-    const timer = ctl && timeout !== null ? setTimeout(() => ctl.abort(timedOut()), timeout * 1000) : undefined;
+    const expired = (): OSError => (so ? oserror(E.EINPROGRESS) : timedOut());
+    const timer = ctl && timeout !== null ? setTimeout(() => ctl.abort(expired()), timeout * 1000) : undefined;
     const attempt = this.adapter
       .connect(ep, {
         localAddress: local && this.adapter.capabilities.connectFromLocalAddress ? local : undefined,
@@ -442,14 +451,15 @@ export class Socket {
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
       const n = bufsizeArg(bufsize, "recv");
       // recv(0) is b'' at once, UDP too (CPython makes no call for it).
-      if (!this.isStream) return n === 0 ? Promise.resolve(emptyBytes()) : this.recvDatagram(n, flags).then((r) => r[0]);
+      if (!this.isStream) return n === 0 ? Promise.resolve(emptyBytes()) : this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
       const c = this.streamConn();
       if (n === 0) return Promise.resolve(emptyBytes());
-      if (flags !== 0) return this.recvFlags(c, n, flags);
+      if (flags !== 0) return this.timed(false, (t) => this.recvFlags(c, n, flags, t));
       const r = this._readNow(c, n);
       if (r !== undefined) return Promise.resolve(r);
       if (this._timeout === 0) return wouldBlock(E.EAGAIN);
-      return this.recvWait(c, n);
+      if (this.soTimeo(false) !== 0) return this.timed(false, (t) => this.recvWait(c, n, t));
+      return this.recvWait(c, n, this._timeout);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -467,8 +477,8 @@ export class Socket {
   }
 
   /** A plain recv that waits: one Promise and one waiter object (no closures), resolved with the bytes. */
-  private recvWait(c: StreamConn, n: number): Promise<PyBytes> {
-    const w = new RecvWaiter(this, c, n, this._timeout);
+  private recvWait(c: StreamConn, n: number, timeout: number | null): Promise<PyBytes> {
+    const w = new RecvWaiter(this, c, n, timeout);
     const p = w.promise();
     c.flush(); // a batch of sendall data goes out before waiting for the reply
     c.readers.addWaiter(w, w.timeout);
@@ -476,15 +486,15 @@ export class Socket {
   }
 
   /** recv with flags: MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT. */
-  private async recvFlags(c: StreamConn, n: number, flags: number): Promise<PyBytes> {
+  private async recvFlags(c: StreamConn, n: number, flags: number, wait: number | null): Promise<PyBytes> {
     // MSG_WAITALL waits for all `n` bytes only in blocking mode: with a timeout (or non-blocking)
     // CPython's recv runs on a non-blocking descriptor, where the kernel returns what has arrived.
-    if (flags & C.MSG_WAITALL && this._timeout === null && !(flags & C.MSG_DONTWAIT)) {
+    if (flags & C.MSG_WAITALL && wait === null && !(flags & C.MSG_DONTWAIT)) {
       const all = await this.recvAll(c, n);
       return all.length ? asPyBytes(all) : emptyBytes();
     }
     const peek = (flags & C.MSG_PEEK) !== 0;
-    const timeout = flags & C.MSG_DONTWAIT ? 0 : this._timeout;
+    const timeout = flags & C.MSG_DONTWAIT ? 0 : wait;
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     for (;;) {
       // A peek returns a copy: the bytes stay queued and a later recv returns them again.
@@ -558,9 +568,9 @@ export class Socket {
       if (d !== null && flags === 0 && !d.hasError) {
         const item = d.take(false);
         if (item !== undefined) return Promise.resolve(this._datagramResult(item.data, item.from, n, false));
-        if (this._timeout !== 0) return this.recvfromWait(d, n);
+        if (this._timeout !== 0 && this.soTimeo(false) === 0) return this.recvfromWait(d, n, this._timeout);
       }
-      return this.recvDatagram(n, flags);
+      return this.timed(false, (t) => this.recvDatagram(n, flags, t));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -578,17 +588,17 @@ export class Socket {
     return tuple(data.length, addr) as [number, Address];
   }
 
-  private async recvDatagram(n: number, flags: number): Promise<[PyBytes, Address]> {
+  private async recvDatagram(n: number, flags: number, timeout: number | null): Promise<[PyBytes, Address]> {
     const d = this.dgram ?? (await this.ensureDatagram());
     const peek = (flags & C.MSG_PEEK) !== 0;
-    const item = await d.receive(flags & C.MSG_DONTWAIT ? 0 : this._timeout, peek);
+    const item = await d.receive(flags & C.MSG_DONTWAIT ? 0 : timeout, peek);
     return this._datagramResult(item.data, item.from, n, peek);
   }
 
   /** `(data, address)`: truncated to `n` like Linux; a plain pair, the address prints like Python's. */
   /** A plain recvfrom that waits: one Promise and one waiter object, resolved with the datagram. */
-  private recvfromWait(d: DgramConn, n: number): Promise<[PyBytes, Address]> {
-    const w = new DatagramWaiter(this, d, n, this._timeout);
+  private recvfromWait(d: DgramConn, n: number, timeout: number | null): Promise<[PyBytes, Address]> {
+    const w = new DatagramWaiter(this, d, n, timeout);
     const p = w.promise();
     d.readers.addWaiter(w, w.timeout);
     return p;
@@ -625,7 +635,8 @@ export class Socket {
     }
     const c = this.writableConn();
     if (bytes.length === 0) return 0;
-    return c.send(bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
+    if (flags & C.MSG_DONTWAIT) return c.send(bytes, 0);
+    return this.timed(true, (t) => c.send(bytes, t));
   }
 
   private writableConn(): StreamConn {
@@ -660,13 +671,35 @@ export class Socket {
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
       const c = this.writableConn();
       if (bytes.length === 0) return RESOLVED;
-      const k = flags === 0 && (this._timeout !== 0 || bytes.length <= SEND_MAX) ? c.tryWrite(bytes, this._timeout) : -1;
-      // Non-blocking: what the runtime still holds counts as the send buffer (nothing to wait for).
-      if (k === bytes.length) return this._timeout !== 0 && c.mustDrain(k) ? c.whenDrained(this._timeout) : RESOLVED;
-      return c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : this._timeout);
+      if (this.soTimeo(true) !== 0) return this.timed(true, (t) => this.sendallTo(c, bytes, flags, t));
+      return this.sendallTo(c, bytes, flags, this._timeout);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  private sendallTo(c: StreamConn, bytes: Uint8Array, flags: number, timeout: number | null): Promise<void> {
+    const k = flags === 0 && (timeout !== 0 || bytes.length <= SEND_MAX) ? c.tryWrite(bytes, timeout) : -1;
+    // Non-blocking: what the runtime still holds counts as the send buffer (nothing to wait for).
+    if (k === bytes.length) return timeout !== 0 && c.mustDrain(k) ? c.whenDrained(timeout) : RESOLVED;
+    return c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : timeout);
+  }
+
+  /** SO_RCVTIMEO (SO_SNDTIMEO if `send`) in seconds if it applies now (blocking mode), else 0. */
+  private soTimeo(send: boolean): number {
+    return this._timeout === null && this._opts !== null ? this._opts.timeo(send) : 0;
+  }
+
+  /**
+   * Run a call that may wait, with its timeout: the Python one, or in blocking mode SO_RCVTIMEO
+   * (SO_SNDTIMEO if `send`) when set, after which it raises EAGAIN as Linux's timed-out call does.
+   */
+  private timed<T>(send: boolean, run: (timeout: number | null) => Promise<T>): Promise<T> {
+    const so = this.soTimeo(send);
+    if (so === 0) return run(this._timeout);
+    return run(so).catch((err: unknown) => {
+      throw err instanceof TimeoutError ? oserror(E.EAGAIN) : err;
+    });
   }
 
   /**
@@ -870,9 +903,12 @@ export class Socket {
 
   /**
    * Like `sock.setsockopt(level, optname, value)`. Known: SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE,
-   * SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, TCP_KEEP*, IPV6_V6ONLY, IP_TTL, and
-   * SO_LINGER as `struct.pack("ii", onoff, seconds)` bytes (on with 0 seconds: `close()` resets).
-   * @throws OSError `[Errno 92] Protocol not available` for unknown options, `[Errno 22]` for a bad SO_LINGER.
+   * SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, TCP_KEEP*, IPV6_V6ONLY, IP_TTL,
+   * SO_LINGER as `struct.pack("ii", onoff, seconds)` bytes (on with 0 seconds: `close()` resets), and
+   * SO_RCVTIMEO/SO_SNDTIMEO as `struct.pack("ll", seconds, microseconds)` bytes (in blocking mode a
+   * wait that long, then `BlockingIOError [Errno 11]`, as on Linux; differences #45).
+   * @throws OSError `[Errno 92] Protocol not available` for unknown options, `[Errno 22]` for a bad
+   * SO_LINGER or timeval, `[Errno 33]` for microseconds outside 0–999999.
    */
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
     this.check();
@@ -901,14 +937,9 @@ export class Socket {
       v = err?.errno ?? 0;
     }
     const n = buflen === undefined ? 0 : intArg(buflen);
-    if (n === 0) return v;
+    if (n === 0) return lv === C.SOL_SOCKET && opt === C.SO_ERROR ? v : this.opts.getInt(lv, opt);
     if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
-    const out = new PyBytes(n);
-    const words = lv === C.SOL_SOCKET && opt === C.SO_LINGER ? [v, this.opts.lingerSeconds()] : [v];
-    words.forEach((w, j) => {
-      for (let i = 0; i < 4 && 4 * j + i < n; i++) out[4 * j + i] = (w >>> (8 * i)) & 255;
-    });
-    return out;
+    return asPyBytes(this.opts.bytes(lv, opt, v, n));
   }
 
   /** Linux's getsockopt: a level this socket's protocols do not handle is EOPNOTSUPP. */
