@@ -1010,6 +1010,98 @@ def _():
         close_all(c, s, l)
 
 
+def mreq(group, iface):
+    return socket.inet_aton(group) + socket.inet_aton(iface)
+
+
+@scenario("multicast options")
+def _():
+    import struct
+    out = []
+    with socket.socket() as t:
+        for opt, v in ((socket.IP_MULTICAST_TTL, 2), (socket.IP_MULTICAST_LOOP, 0), (socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))):
+            try:
+                t.setsockopt(socket.IPPROTO_IP, opt, v)
+                out.append(t.getsockopt(socket.IPPROTO_IP, opt))
+            except OSError as e:
+                out.append(str(e))
+        try:
+            t.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq("224.1.1.1", "127.0.0.1"))
+        except OSError as e:
+            out.append(str(e))
+    u = udp(bind=False)
+    try:
+        out.append([u.getsockopt(socket.IPPROTO_IP, o) for o in (socket.IP_MULTICAST_TTL, socket.IP_MULTICAST_LOOP, socket.IP_MULTICAST_IF)])
+        for v in (-1, 256, 0, struct.pack("b", 5), 1):
+            try:
+                u.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, v)
+                out.append(u.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL))
+            except OSError as e:
+                out.append(str(e))
+        for v in (socket.inet_aton("127.0.0.1"), b"\x7f\x00", b"\x00" * 4 + socket.inet_aton("127.0.0.1") + b"\x00" * 4):
+            try:
+                u.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, v)
+                out += [u.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF), repr(u.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, 4))]
+            except OSError as e:
+                out.append(str(e))
+        steps = [
+            (socket.IP_ADD_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")),
+            (socket.IP_ADD_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")),
+            "bind",
+            (socket.IP_ADD_MEMBERSHIP, mreq("10.1.1.1", "127.0.0.1")),
+            (socket.IP_ADD_MEMBERSHIP, socket.inet_aton("224.1.1.22")),
+            (socket.IP_ADD_MEMBERSHIP, socket.inet_aton("224.1.1.23") + b"\x00" * 4 + b"\x01\x00\x00\x00"),
+            (socket.IP_DROP_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")),
+            (socket.IP_DROP_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")),
+        ]
+        for step in steps:
+            if step == "bind":
+                u.bind(("", 0))
+                continue
+            try:
+                u.setsockopt(socket.IPPROTO_IP, *step)
+                out.append("ok")
+            except OSError as e:
+                out.append(str(e))
+        try:
+            u.getsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP)
+        except OSError as e:
+            out.append(str(e))
+        return out
+    finally:
+        u.close()
+
+
+@scenario("multicast on loopback")
+def _():
+    group = "224.1.1.31"
+    r = udp(bind=False)
+    s = udp(bind=False)
+    try:
+        r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        r.bind(("", 0))
+        r.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq(group, "127.0.0.1"))
+        r.settimeout(2)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        out = [s.sendto(b"hello group", (group, r.getsockname()[1]))]
+        data, addr = r.recvfrom(100)
+        out += [repr(data), addr[0], addr[1] == s.getsockname()[1]]
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)  # over lo it still arrives
+        s.sendto(b"no loop", (group, r.getsockname()[1]))
+        out.append(repr(r.recvfrom(100)[0]))
+        r.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, mreq(group, "127.0.0.1"))
+        s.sendto(b"after drop", (group, r.getsockname()[1]))
+        r.settimeout(0.3)
+        try:
+            out.append(repr(r.recvfrom(100)[0]))
+        except OSError as e:
+            out.append(type(e).__name__)
+        return out
+    finally:
+        close_all(r, s)
+
+
 @scenario("so_linger zero resets on close")
 def _():
     import struct

@@ -823,6 +823,116 @@ scenario("so_sndtimeo sendall to non-reading peer", async () => {
     await closeAll(c, s, l);
   }
 });
+const mreq = (group: string, iface: string): Uint8Array => new Uint8Array([...socket.inet_aton(group), ...socket.inet_aton(iface)]);
+scenario("multicast options", async () => {
+  const out: unknown[] = [];
+  await withSock(socket.socket(), (t) => {
+    for (const [opt, v] of [
+      [socket.IP_MULTICAST_TTL, 2],
+      [socket.IP_MULTICAST_LOOP, 0],
+      [socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1")],
+    ] as const) {
+      try {
+        t.setsockopt(socket.IPPROTO_IP, opt, v);
+        out.push(t.getsockopt(socket.IPPROTO_IP, opt));
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+    }
+    try {
+      t.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq("224.1.1.1", "127.0.0.1"));
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+  });
+  const u = await udp(false);
+  try {
+    out.push([socket.IP_MULTICAST_TTL, socket.IP_MULTICAST_LOOP, socket.IP_MULTICAST_IF].map((o) => u.getsockopt(socket.IPPROTO_IP, o)));
+    for (const v of [-1, 256, 0, new Uint8Array([5]), 1]) {
+      try {
+        u.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, v);
+        out.push(u.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL));
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+    }
+    const mreqn = new Uint8Array(12);
+    mreqn.set(socket.inet_aton("127.0.0.1"), 4);
+    for (const v of [socket.inet_aton("127.0.0.1"), new Uint8Array([127, 0]), mreqn]) {
+      try {
+        u.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, v);
+        out.push(u.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF), String(u.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, 4)));
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+    }
+    const byIndex = new Uint8Array(12);
+    byIndex.set(socket.inet_aton("224.1.1.23"));
+    byIndex[8] = 1; // interface index 1: lo
+    const steps: ([number, Uint8Array] | "bind")[] = [
+      [socket.IP_ADD_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")],
+      [socket.IP_ADD_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")],
+      "bind",
+      [socket.IP_ADD_MEMBERSHIP, mreq("10.1.1.1", "127.0.0.1")],
+      [socket.IP_ADD_MEMBERSHIP, socket.inet_aton("224.1.1.22")],
+      [socket.IP_ADD_MEMBERSHIP, byIndex],
+      [socket.IP_DROP_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")],
+      [socket.IP_DROP_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")],
+    ];
+    for (const step of steps) {
+      if (step === "bind") {
+        await u.bind(["", 0]);
+        continue;
+      }
+      try {
+        u.setsockopt(socket.IPPROTO_IP, step[0], step[1]);
+        out.push("ok");
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+    }
+    try {
+      u.getsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP);
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+    return out;
+  } finally {
+    await u.close();
+  }
+});
+scenario("multicast on loopback", async () => {
+  const group = "224.1.1.31";
+  const r = await udp(false);
+  const s = await udp(false);
+  try {
+    r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1);
+    await r.bind(["", 0]);
+    const port = (r.getsockname() as unknown as [string, number])[1];
+    r.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq(group, "127.0.0.1"));
+    r.settimeout(2);
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1);
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"));
+    const out: unknown[] = [await s.sendto("hello group", [group, port])];
+    const [data, addr] = await r.recvfrom(100);
+    const from = addr as unknown as [string, number];
+    out.push(repr(data), from[0], from[1] === (s.getsockname() as unknown as [string, number])[1]);
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0); // over lo it still arrives
+    await s.sendto("no loop", [group, port]);
+    out.push(repr((await r.recvfrom(100))[0]));
+    r.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, mreq(group, "127.0.0.1"));
+    await s.sendto("after drop", [group, port]);
+    r.settimeout(0.3);
+    try {
+      out.push(repr((await r.recvfrom(100))[0]));
+    } catch (e) {
+      out.push((e as Error).name);
+    }
+    return out;
+  } finally {
+    await closeAll(r, s);
+  }
+});
 scenario("so_linger zero resets on close", async () => {
   const [c, s, l] = await pair();
   try {

@@ -61,6 +61,11 @@ export interface BunListener {
 export interface BunUdpSocket {
   send(data: Uint8Array, port: number, address: string): boolean;
   setBroadcast(on: boolean): boolean;
+  setMulticastTTL(ttl: number): number;
+  setMulticastLoopback(on: boolean): boolean;
+  setMulticastInterface(address: string): boolean;
+  addMembership(group: string, iface?: string): boolean;
+  dropMembership(group: string, iface?: string): boolean;
   readonly address: { address: string; port: number };
   readonly closed: boolean;
   close(): void;

@@ -46,7 +46,7 @@ export async function reverse(ip: string): Promise<string | null> {
 /** The Bun adapter. */
 export const adapter: Adapter = {
   name: "bun",
-  capabilities: { connectFromLocalAddress: true, reusePort: true, unix: true },
+  capabilities: { connectFromLocalAddress: true, reusePort: true, unix: true, multicast: true },
   listen,
   connect,
   bindDatagram,

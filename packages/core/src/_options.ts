@@ -7,6 +7,8 @@ import { pyTypeName } from "./bytes.js";
 const key = (level: number, opt: number): number => level * 1000 + opt;
 /** SO_LINGER's `l_linger` (seconds); the option's own key holds `l_onoff`. Not a real option number. */
 const LINGER_SECONDS = -1;
+/** IP_MULTICAST_IF's interface index (`struct ip_mreqn`); the option's own key holds the address. */
+const MULTICAST_IFINDEX = -2;
 /** Linux's HZ here: SO_RCVTIMEO/SO_SNDTIMEO are kept in jiffies of 4 ms (1 µs reads back as 4000). */
 const JIFFY_US = 4000;
 /** Beyond this many seconds Linux keeps "no timeout" (MAX_SCHEDULE_TIMEOUT / HZ - 1). */
@@ -20,6 +22,7 @@ const BOOLEAN = new Set([
   key(C.SOL_SOCKET, C.SO_BROADCAST),
   key(C.IPPROTO_TCP, C.TCP_NODELAY),
   key(C.IPPROTO_IPV6, C.IPV6_V6ONLY),
+  key(C.IPPROTO_IP, C.IP_MULTICAST_LOOP),
 ]);
 const READ_ONLY = new Set([key(C.SOL_SOCKET, C.SO_TYPE), key(C.SOL_SOCKET, C.SO_ERROR), key(C.SOL_SOCKET, C.SO_ACCEPTCONN)]);
 
@@ -46,6 +49,11 @@ function defaultValue(family: number, type: number, k: number): number | undefin
       return family === C.AF_UNIX ? undefined : 64;
     case key(C.IPPROTO_IPV6, C.IPV6_V6ONLY):
       return family === C.AF_INET6 ? 0 : undefined;
+    case key(C.IPPROTO_IP, C.IP_MULTICAST_TTL):
+    case key(C.IPPROTO_IP, C.IP_MULTICAST_LOOP):
+      return family === C.AF_INET ? 1 : undefined;
+    case key(C.IPPROTO_IP, C.IP_MULTICAST_IF):
+      return family === C.AF_INET ? 0 : undefined;
   }
   if (type !== C.SOCK_STREAM || family === C.AF_UNIX) return undefined;
   switch (k) {
@@ -96,6 +104,7 @@ export class SocketOptions {
     if (this.lookup(k) === undefined || READ_ONLY.has(k)) throw oserror(E.ENOPROTOOPT);
     if (k === key(C.SOL_SOCKET, C.SO_LINGER)) return this.setLinger(value);
     if (k === key(C.SOL_SOCKET, C.SO_RCVTIMEO) || k === key(C.SOL_SOCKET, C.SO_SNDTIMEO)) return this.setTimeval(k, value);
+    if (k === key(C.IPPROTO_IP, C.IP_MULTICAST_IF)) return this.setMulticastIf(value);
     let v = intArg(value);
     if (BOOLEAN.has(k)) v = v ? 1 : 0;
     else if (level === C.SOL_SOCKET && opt === C.SO_RCVBUF) v = Math.min(Math.max(v * 2, 2304), 8388608);
@@ -103,6 +112,10 @@ export class SocketOptions {
     else if (level === C.IPPROTO_IP && opt === C.IP_TTL) {
       if (v === -1) v = 64; // the route's default
       else if (v < 1 || v > 255) throw oserror(E.EINVAL);
+    } else if (level === C.IPPROTO_IP && opt === C.IP_MULTICAST_TTL) {
+      if (this.type === C.SOCK_STREAM) throw oserror(E.EINVAL);
+      if (v === -1) v = 1;
+      else if (v < 0 || v > 255) throw oserror(E.EINVAL);
     }
     (this.values ??= new Map()).set(k, v);
     return v;
@@ -166,6 +179,34 @@ export class SocketOptions {
     const out = new Uint8Array(Math.min(buflen, 4 * words.length));
     for (let i = 0; i < out.length; i++) out[i] = (words[i >> 2]! >>> (8 * (i & 3))) & 255;
     return out;
+  }
+
+  /**
+   * IP_MULTICAST_IF takes an address (`inet_aton(ip)`, 4 bytes), `struct ip_mreqn` (12 bytes:
+   * group, address, interface index) or an int; it reads back as the address's int (0: none).
+   */
+  private setMulticastIf(value: unknown): number {
+    if (this.type === C.SOCK_STREAM) throw oserror(E.EINVAL);
+    let addr: number;
+    let index = 0;
+    if (value instanceof Uint8Array) {
+      if (value.length < 4) throw oserror(E.EINVAL);
+      const at = value.length >= 12 ? 4 : 0;
+      addr = (value[at]! | (value[at + 1]! << 8) | (value[at + 2]! << 16) | (value[at + 3]! << 24)) | 0;
+      if (at === 4) index = value[8]! | (value[9]! << 8) | (value[10]! << 16) | (value[11]! << 24);
+    } else addr = intArg(value) | 0;
+    this.values ??= new Map();
+    this.values.set(key(C.IPPROTO_IP, C.IP_MULTICAST_IF), addr);
+    this.values.set(MULTICAST_IFINDEX, index);
+    return addr;
+  }
+
+  /** The interface IP_MULTICAST_IF chose, as an IPv4 literal ("0.0.0.0": the route decides). */
+  multicastIface(): string {
+    const a = this.values?.get(key(C.IPPROTO_IP, C.IP_MULTICAST_IF)) ?? 0;
+    // Interface index 1 is the loopback interface (the only index known without asking the OS).
+    if (a === 0 && this.values?.get(MULTICAST_IFINDEX) === 1) return "127.0.0.1";
+    return `${a & 255}.${(a >>> 8) & 255}.${(a >>> 16) & 255}.${a >>> 24}`;
   }
 
   /** SO_LINGER's timeout in seconds (0 unless set). */

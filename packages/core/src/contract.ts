@@ -150,6 +150,17 @@ export interface DatagramTransport {
   localAddress(): NetAddress;
   setBroadcast(on: boolean): void;
   /**
+   * Optional (with `capabilities.multicast`), IPv4 multicast: IP_MULTICAST_TTL (`"ttl"`),
+   * IP_MULTICAST_LOOP (`"loop"`, 0 or 1), IP_MULTICAST_IF (`"iface"`, an IPv4 literal; "0.0.0.0":
+   * the route decides). Throws the native error.
+   */
+  setMulticast?(option: "ttl" | "loop" | "iface", value: number | string): void;
+  /**
+   * Optional (with `capabilities.multicast`): join (`add`) or leave the IPv4 multicast `group` on
+   * the interface that has address `iface` ("0.0.0.0": the route decides). Throws the native error.
+   */
+  setMembership?(add: boolean, group: string, iface: string): void;
+  /**
    * Optional: connect the OS socket to `to` (so the kernel filters senders and reports
    * ICMP errors through `onError`). Without it core emulates UDP `connect()` itself.
    */
@@ -178,6 +189,8 @@ export interface AdapterCapabilities {
   reusePort: boolean;
   /** AF_UNIX stream sockets. */
   unix: boolean;
+  /** IPv4 multicast options on UDP sockets (`setMulticast`, `setMembership`); absent: ENOPROTOOPT. */
+  multicast?: boolean;
 }
 
 /** What an adapter provides to core. */

@@ -23,6 +23,7 @@ import { SocketOptions } from "./_options.js";
 import { WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
+import { Multicast } from "./_multicast.js";
 import { AcceptQueue } from "./_accept.js";
 import { DatagramWaiter, RecvWaiter } from "./_waiters.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
@@ -64,6 +65,8 @@ export class Socket {
   private readonly adapter: Adapter;
   /** Option table, created on first use (most sockets never touch an option). */
   private _opts: SocketOptions | null = null;
+  /** IPv4 multicast memberships and options, once one is set (UDP). */
+  private mc: Multicast | null = null;
   /** Stream: the OS listener created by bind() (a real bind) and used by listen(). */
   private listener: Listener | null = null;
   /** Listening (created by listen()): connections not yet accepted, and accept() calls waiting. */
@@ -222,6 +225,7 @@ export class Socket {
         });
         this.dgram = new DgramConn(t);
         if (this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST)) t.setBroadcast(true);
+        this.mc?.apply(t, this.opts);
       }
     } catch (err) {
       throw fromNative(err);
@@ -906,7 +910,8 @@ export class Socket {
    * SO_BROADCAST, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY, TCP_KEEP*, IPV6_V6ONLY, IP_TTL,
    * SO_LINGER as `struct.pack("ii", onoff, seconds)` bytes (on with 0 seconds: `close()` resets), and
    * SO_RCVTIMEO/SO_SNDTIMEO as `struct.pack("ll", seconds, microseconds)` bytes (in blocking mode a
-   * wait that long, then `BlockingIOError [Errno 11]`, as on Linux; differences #45).
+   * wait that long, then `BlockingIOError [Errno 11]`, as on Linux; differences #45), and on UDP
+   * IP_MULTICAST_TTL/LOOP/IF (`inet_aton(ip)`) and IP_ADD/DROP_MEMBERSHIP (`inet_aton(group) + inet_aton(iface)`).
    * @throws OSError `[Errno 92] Protocol not available` for unknown options, `[Errno 22]` for a bad
    * SO_LINGER or timeval, `[Errno 33]` for microseconds outside 0–999999.
    */
@@ -916,10 +921,39 @@ export class Socket {
     // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
     if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);
     if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
-    const v = this.opts.set(lv, intArg(optname), value);
+    const opt = intArg(optname);
+    if (lv === C.IPPROTO_IP && opt >= C.IP_MULTICAST_IF && opt <= C.IP_DROP_MEMBERSHIP) return this.setMulticast(opt, value);
+    const v = this.opts.set(lv, opt, value);
     if (level === C.IPPROTO_TCP && optname === C.TCP_NODELAY) this.conn?.t.setNoDelay(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_KEEPALIVE) this.conn?.t.setKeepAlive(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_BROADCAST) this.dgram?.t.setBroadcast(v === 1);
+  }
+
+  /** IP_MULTICAST_IF/TTL/LOOP, IP_ADD/DROP_MEMBERSHIP (see _multicast.ts). */
+  private setMulticast(opt: number, value: unknown): void {
+    if (this._family !== C.AF_INET) throw oserror(E.ENOPROTOOPT);
+    const member = opt === C.IP_ADD_MEMBERSHIP || opt === C.IP_DROP_MEMBERSHIP;
+    if (this.isStream) {
+      // Linux: a TCP socket has no memberships; IP_MULTICAST_LOOP is kept, the others are EINVAL.
+      if (member) throw oserror(E.EPROTO);
+      this.opts.set(C.IPPROTO_IP, opt, value);
+      return;
+    }
+    if (!this.adapter.capabilities.multicast) throw oserror(E.ENOPROTOOPT);
+    const mc = (this.mc ??= new Multicast());
+    const t = this.dgram?.t ?? null;
+    if (member) return mc.membership(opt === C.IP_ADD_MEMBERSHIP, value, t);
+    const before = this.opts.get(C.IPPROTO_IP, opt);
+    this.opts.set(C.IPPROTO_IP, opt, value);
+    if (t !== null) {
+      try {
+        Multicast.option(t, opt, this.opts);
+      } catch (err) {
+        this.opts.force(C.IPPROTO_IP, opt, before);
+        throw err;
+      }
+    }
+    mc.changed.add(opt);
   }
 
   /**

@@ -28,7 +28,8 @@ export { bindDatagram, connect, listen };
 /** The Deno adapter. */
 export const adapter: Adapter = {
   name: "deno",
-  capabilities: { connectFromLocalAddress: false, reusePort: unstableNet, unix: true },
+  // Multicast through node:dgram, which Deno uses for UDP unless --unstable-net.
+  capabilities: { connectFromLocalAddress: false, reusePort: unstableNet, unix: true, multicast: !unstableNet },
   listen,
   connect,
   bindDatagram,

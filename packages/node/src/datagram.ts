@@ -100,6 +100,17 @@ class NodeDatagram implements DatagramTransport {
     this.sock.setBroadcast(on);
   }
 
+  setMulticast(option: "ttl" | "loop" | "iface", value: number | string): void {
+    if (option === "ttl") this.sock.setMulticastTTL(value as number);
+    else if (option === "loop") this.sock.setMulticastLoopback(value === 1);
+    else this.sock.setMulticastInterface(value as string);
+  }
+
+  setMembership(add: boolean, group: string, iface: string): void {
+    if (add) this.sock.addMembership(group, iface);
+    else this.sock.dropMembership(group, iface);
+  }
+
   /** Hold the process open or not (core: only while a call waits on this). */
   setRef(on: boolean): void {
     const h = this.sock as { ref?(): unknown; unref?(): unknown };

@@ -42,7 +42,7 @@ const reusePort =
 /** The Node adapter. */
 export const adapter: Adapter = {
   name: "node",
-  capabilities: { connectFromLocalAddress: true, reusePort, unix: true },
+  capabilities: { connectFromLocalAddress: true, reusePort, unix: true, multicast: true },
   listen,
   connect,
   bindDatagram,
