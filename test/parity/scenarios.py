@@ -1102,6 +1102,56 @@ def _():
         close_all(r, s)
 
 
+@scenario("flags checked")
+def _():
+    c, s, l = pair()
+    u = udp()
+    try:
+        s.sendall(b"abc")
+        time.sleep(0.1)
+        out = []
+        for call in (lambda: c.recv(10, None), lambda: c.recv(10, 1.5), lambda: c.recv(10, "0"), lambda: c.recv(10, 2**31),
+                     lambda: c.recv(10, socket.MSG_OOB), lambda: c.send(b"x", -2**31 - 1), lambda: u.sendto(b"x", socket.MSG_OOB, ("127.0.0.1", 9)),
+                     lambda: u.recvfrom(10, None)):
+            try:
+                out.append(repr(call()))
+            except Exception as e:
+                out.append(type(e).__name__ + ": " + str(e))
+        out.append(repr(c.recv(10)))  # nothing was consumed
+        return out
+    finally:
+        close_all(c, s, l, u)
+
+
+@scenario("msg_dontwait with a timeout waits", timed=True)
+def _():
+    c, s, l = pair()
+    try:
+        c.settimeout(0.3)
+        timed(c.recv, 10, socket.MSG_DONTWAIT)
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("udp connect to broadcast and wildcard")
+def _():
+    u = udp()
+    try:
+        out = []
+        for host in ("<broadcast>", "127.255.255.255", "0.0.0.0", ""):
+            try:
+                u.connect((host, 9))
+                out.append(u.getpeername()[0])
+            except OSError as e:
+                out.append(type(e).__name__ + ": " + str(e))
+        u.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        u.connect(("127.255.255.255", 9))
+        out.append(u.getpeername()[0])
+        return out
+    finally:
+        u.close()
+
+
 @scenario("so_linger zero resets on close")
 def _():
     import struct

@@ -823,6 +823,69 @@ scenario("so_sndtimeo sendall to non-reading peer", async () => {
     await closeAll(c, s, l);
   }
 });
+scenario("flags checked", async () => {
+  const [c, s, l] = await pair();
+  const u = await udp();
+  try {
+    await s.sendall("abc");
+    await sleep(100);
+    const out: string[] = [];
+    const anyFlags = (v: unknown): number => v as number; // what a port passes through unchecked
+    for (const call of [
+      () => c.recv(10, anyFlags(null)),
+      () => c.recv(10, 1.5),
+      () => c.recv(10, anyFlags("0")),
+      () => c.recv(10, 2 ** 31),
+      () => c.recv(10, socket.MSG_OOB),
+      () => c.send("x", -(2 ** 31) - 1),
+      () => u.sendto("x", socket.MSG_OOB, ["127.0.0.1", 9]),
+      () => u.recvfrom(10, anyFlags(null)),
+    ]) {
+      try {
+        out.push(String(await call()));
+      } catch (e) {
+        out.push(errLine(e));
+      }
+    }
+    out.push(repr(await c.recv(10))); // nothing was consumed
+    return out;
+  } finally {
+    await closeAll(c, s, l, u);
+  }
+});
+scenario(
+  "msg_dontwait with a timeout waits",
+  async () => {
+    const [c, s, l] = await pair();
+    try {
+      c.settimeout(0.3);
+      await timed(() => c.recv(10, socket.MSG_DONTWAIT));
+    } finally {
+      await closeAll(c, s, l);
+    }
+  },
+  true,
+);
+scenario("udp connect to broadcast and wildcard", async () => {
+  const u = await udp();
+  try {
+    const out: string[] = [];
+    for (const host of ["<broadcast>", "127.255.255.255", "0.0.0.0", ""]) {
+      try {
+        await u.connect([host, 9]);
+        out.push((u.getpeername() as unknown as [string, number])[0]);
+      } catch (e) {
+        out.push(errLine(e));
+      }
+    }
+    u.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1);
+    await u.connect(["127.255.255.255", 9]);
+    out.push((u.getpeername() as unknown as [string, number])[0]);
+    return out;
+  } finally {
+    await u.close();
+  }
+});
 const mreq = (group: string, iface: string): Uint8Array => new Uint8Array([...socket.inet_aton(group), ...socket.inet_aton(iface)]);
 scenario("multicast options", async () => {
   const out: unknown[] = [];

@@ -3,7 +3,7 @@
 import * as C from "./constants.js";
 import type { Adapter, Listener, NetAddress, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
-import { OSError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
+import { OSError, OverflowError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import {
   type Address,
@@ -398,8 +398,11 @@ export class Socket {
 
   private async connectDatagram(a: ReturnType<typeof parseAddress>): Promise<void> {
     const ep = await resolveAddress(a, this.adapter);
+    // Linux: a broadcast peer needs SO_BROADCAST; the wildcard address means this host.
+    if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
+    const host = ep.host === "0.0.0.0" ? "127.0.0.1" : ep.host === "::" ? "::1" : ep.host;
     const d = await this.ensureDatagram();
-    await d.connect({ host: ep.host, port: ep.port });
+    await d.connect({ host, port: ep.port });
   }
 
   private async ensureDatagram(): Promise<DgramConn> {
@@ -493,12 +496,15 @@ export class Socket {
   private async recvFlags(c: StreamConn, n: number, flags: number, wait: number | null): Promise<PyBytes> {
     // MSG_WAITALL waits for all `n` bytes only in blocking mode: with a timeout (or non-blocking)
     // CPython's recv runs on a non-blocking descriptor, where the kernel returns what has arrived.
+    flags = flagsArg(flags);
+    // Linux has no urgent byte to return (polysock never receives one): EINVAL.
+    if (flags & C.MSG_OOB) throw oserror(E.EINVAL);
     if (flags & C.MSG_WAITALL && wait === null && !(flags & C.MSG_DONTWAIT)) {
       const all = await this.recvAll(c, n);
       return all.length ? asPyBytes(all) : emptyBytes();
     }
     const peek = (flags & C.MSG_PEEK) !== 0;
-    const timeout = flags & C.MSG_DONTWAIT ? 0 : wait;
+    const timeout = dontWait(flags, wait);
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     for (;;) {
       // A peek returns a copy: the bytes stay queued and a later recv returns them again.
@@ -595,7 +601,7 @@ export class Socket {
   private async recvDatagram(n: number, flags: number, timeout: number | null): Promise<[PyBytes, Address]> {
     const d = this.dgram ?? (await this.ensureDatagram());
     const peek = (flags & C.MSG_PEEK) !== 0;
-    const item = await d.receive(flags & C.MSG_DONTWAIT ? 0 : timeout, peek);
+    const item = await d.receive(dontWait(flagsArg(flags), timeout), peek);
     return this._datagramResult(item.data, item.from, n, peek);
   }
 
@@ -618,7 +624,7 @@ export class Socket {
   // --- send ---
 
   private checkFlags(flags: unknown): void {
-    intArg(flags);
+    flagsArg(flags);
   }
 
   /**
@@ -632,6 +638,7 @@ export class Socket {
     const bytes = toBytes(data);
     this.checkFlags(flags);
     if (!this.isStream) {
+      if (flags & C.MSG_OOB) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
       const d = this.dgram;
       if (!d || !d.peer) throw oserror(E.EDESTADDRREQ);
       await this.sendDatagram(d, bytes, undefined);
@@ -639,7 +646,7 @@ export class Socket {
     }
     const c = this.writableConn();
     if (bytes.length === 0) return 0;
-    if (flags & C.MSG_DONTWAIT) return c.send(bytes, 0);
+    if (flags & C.MSG_DONTWAIT && this._timeout === null) return c.send(bytes, 0);
     return this.timed(true, (t) => c.send(bytes, t));
   }
 
@@ -686,7 +693,7 @@ export class Socket {
     const k = flags === 0 && (timeout !== 0 || bytes.length <= SEND_MAX) ? c.tryWrite(bytes, timeout) : -1;
     // Non-blocking: what the runtime still holds counts as the send buffer (nothing to wait for).
     if (k === bytes.length) return timeout !== 0 && c.mustDrain(k) ? c.whenDrained(timeout) : RESOLVED;
-    return c.sendall(k > 0 ? bytes.subarray(k) : bytes, flags & C.MSG_DONTWAIT ? 0 : timeout);
+    return c.sendall(k > 0 ? bytes.subarray(k) : bytes, dontWait(flags, timeout));
   }
 
   /** SO_RCVTIMEO (SO_SNDTIMEO if `send`) in seconds if it applies now (blocking mode), else 0. */
@@ -746,9 +753,10 @@ export class Socket {
     }
   }
 
-  private async sendtoSlow(data: unknown, flagsArg: unknown, addr: unknown, nargs: number): Promise<number> {
+  private async sendtoSlow(data: unknown, rawFlags: unknown, addr: unknown, nargs: number): Promise<number> {
     const bytes = toBytes(data);
-    const flags = nargs >= 3 ? intArg(flagsArg) : 0;
+    const flags = nargs >= 3 ? flagsArg(rawFlags) : 0;
+    if (flags & C.MSG_OOB && !this.isStream) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
     let ep = knownEndpoint(addr);
     const a = ep === undefined ? parseAddress(this._family, addr, "sendto") : null;
     if (this.isStream) {
@@ -1072,6 +1080,23 @@ export class Socket {
 }
 
 /** Broadcast destinations that need SO_BROADCAST (the limited one, and loopback's). */
+/**
+ * A flags argument as CPython parses it (a C int).
+ * @throws TypeError for a non-int, OverflowError beyond 32 bits.
+ */
+function flagsArg(flags: unknown): number {
+  const f = intArg(flags);
+  if (f > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
+  if (f < -0x80000000) throw new OverflowError("signed integer is less than minimum");
+  return f;
+}
+
+/**
+ * The wait of a call with MSG_DONTWAIT: none in blocking mode; with a timeout CPython first
+ * waits (poll) for the socket to be ready, so the flag changes nothing there.
+ */
+const dontWait = (flags: number, timeout: number | null): number | null => (flags & C.MSG_DONTWAIT && timeout === null ? 0 : timeout);
+
 const isBroadcast = (host: string): boolean => host === "255.255.255.255" || host === "127.255.255.255";
 const RESOLVED: Promise<void> = Promise.resolve();
 
