@@ -12,7 +12,8 @@ function decoder(label: string, fatal: boolean): TextDecoder {
   const key = label + (fatal ? ":strict" : ":replace");
   let d = decoders.get(key);
   if (d === undefined) {
-    d = new TextDecoder(label, { fatal });
+    // ignoreBOM: a leading byte order mark stays U+FEFF, as Python's utf-8/utf-16-le/-be keep it.
+    d = new TextDecoder(label, { fatal, ignoreBOM: true });
     decoders.set(key, d);
   }
   return d;
@@ -143,62 +144,120 @@ export function encodeText(s: string, encoding: string, errors: DecodeErrors): U
   return new Uint8Array(out);
 }
 
-/** Like `b.decode(encoding, errors)`. @throws UnicodeDecodeError (a ValueError) in strict mode. */
+/** Decode error handlers CPython has (the encode-only ones raise on decoding, as there). */
+const HANDLERS = new Set(["strict", "replace", "ignore", "backslashreplace", "surrogateescape", "surrogatepass", "xmlcharrefreplace", "namereplace"]);
+
+/** What replaces one bad sequence `b[start:end]` under `errors`. @throws LookupError, TypeError as CPython. */
+function replacement(b: Uint8Array, start: number, end: number, errors: string): string {
+  if (errors === "replace") return "\ufffd";
+  if (errors === "ignore") return "";
+  let out = "";
+  if (errors === "backslashreplace") for (let i = start; i < end; i++) out += `\\x${b[i]!.toString(16).padStart(2, "0")}`;
+  else if (errors === "surrogateescape") for (let i = start; i < end; i++) out += String.fromCharCode(0xdc00 + b[i]!);
+  else if (HANDLERS.has(errors)) throw new TypeError(`don't know how to handle UnicodeDecodeError in error callback`);
+  else throw new LookupError(`unknown error handler name '${errors}'`);
+  return out;
+}
+
+/** Python's bytes-to-bytes codecs (`codecs.decode()` only). */
+const BYTES_CODECS = new Set(["hex", "base64", "zlib", "bz2", "quopri", "uu", "rot13", "rot-13"]);
+
+/** Python's codec for a decode: its name, and the TextDecoder label that does the work. */
+function decodeCodec(encoding: string): { name: string; label: string } {
+  const e = encoding.toLowerCase().replace(/[_ ]/g, "-");
+  switch (e) {
+    case "utf-8": case "utf8": case "u8": case "utf": case "cp65001": case "utf8-ucs2": case "utf8-ucs4":
+      return { name: "utf-8", label: "utf-8" };
+    case "utf-8-sig": case "utf8-sig":
+      return { name: "utf-8-sig", label: "utf-8" };
+    case "utf-16-le": case "utf-16le": case "unicodelittleunmarked":
+      return { name: "utf-16-le", label: "utf-16le" };
+    case "utf-16-be": case "utf-16be": case "unicodebigunmarked":
+      return { name: "utf-16-be", label: "utf-16be" };
+    case "utf-16": case "utf16": case "u16":
+      return { name: "utf-16", label: "utf-16le" };
+    case "mac-roman": case "macroman": case "macintosh":
+      return { name: "mac-roman", label: "macintosh" };
+  }
+  if (BYTES_CODECS.has(e)) throw new LookupError(`'${e}' is not a text encoding; use codecs.decode() to handle arbitrary codecs`);
+  try {
+    new TextDecoder(e);
+  } catch {
+    throw new LookupError(`unknown encoding: ${encoding}`);
+  }
+  return { name: e, label: e };
+}
+
+function decodeError(codec: string, b: Uint8Array, start: number, end: number, reason: string): UnicodeDecodeError {
+  return new UnicodeDecodeError(codec, b, start, end, reason);
+}
+
+/** Like `b.decode(encoding, errors)`. @throws UnicodeDecodeError (a ValueError) in strict mode; LookupError. */
 export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeErrors): string {
-  const enc = encoding.toLowerCase().replace("_", "-");
-  if (enc === "ascii") {
+  const enc = encoding.toLowerCase().replace(/_/g, "-");
+  if (enc === "ascii" || enc === "us-ascii" || enc === "646") {
     for (let i = 0; i < b.length; i++) {
       if (b[i]! <= 0x7f) continue;
-      if (errors === "strict")
-        throw new UnicodeDecodeError(`'ascii' codec can't decode byte 0x${b[i]!.toString(16)} in position ${i}: ordinal not in range(128)`);
-      let s = "";
-      for (const c of b) s += c <= 0x7f ? String.fromCharCode(c) : errors === "ignore" ? "" : "\ufffd";
+      let s = String.fromCharCode(...b.subarray(0, i));
+      for (let j = i; j < b.length; j++) {
+        const c = b[j]!;
+        if (c <= 0x7f) s += String.fromCharCode(c);
+        else if (errors === "strict") throw decodeError("ascii", b, j, j + 1, "ordinal not in range(128)");
+        else s += replacement(b, j, j + 1, errors);
+      }
       return s;
     }
   }
-  if (codecName(enc) === "latin-1" || enc === "ascii") {
+  if (codecName(enc) === "latin-1" || enc === "ascii" || enc === "us-ascii" || enc === "646") {
     // ISO-8859-1 byte for byte (TextDecoder's "latin1" is windows-1252); ascii was checked above.
     let out = "";
     for (let i = 0; i < b.length; i += 8192) out += String.fromCharCode(...b.subarray(i, i + 8192));
     return out;
   }
-  if (isCp1252(codecName(enc))) return decodeCp1252(b, encoding, errors);
-  const label = enc;
-  if (errors !== "strict" && errors !== "ignore") return decoder(label, false).decode(b);
+  if (isCp1252(codecName(enc))) return decodeCp1252(b, errors);
+  const { name, label } = decodeCodec(encoding);
+  // Python keeps a byte order mark as U+FEFF, except the codecs that are about it.
+  let data = b;
+  let lbl = label;
+  if (name === "utf-8-sig" && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) data = b.subarray(3);
+  else if (name === "utf-16" && b[0] === 0xff && b[1] === 0xfe) data = b.subarray(2);
+  else if (name === "utf-16" && b[0] === 0xfe && b[1] === 0xff) [data, lbl] = [b.subarray(2), "utf-16be"];
+  if (errors === "replace") return decoder(lbl, false).decode(data);
   try {
-    return decoder(label, true).decode(b);
+    return decoder(lbl, true).decode(data);
   } catch {
-    if (!isUtf8Label(label)) {
-      if (errors === "ignore") return decoder(label, false).decode(b).replaceAll("\ufffd", "");
-      throw new UnicodeDecodeError(`'${encoding}' codec can't decode bytes: invalid data`);
-    }
+    // handled below
   }
-  if (errors === "strict") {
-    const [start, end, reason] = utf8Error(b, 0)!;
-    const where = end - start > 1 ? `bytes in position ${start}-${end - 1}` : `byte 0x${b[start]!.toString(16).padStart(2, "0")} in position ${start}`;
-    throw new UnicodeDecodeError(`'${encoding}' codec can't decode ${where}: ${reason}`);
+  if (lbl !== "utf-8") {
+    if (errors === "strict") throw new UnicodeDecodeError(`'${name}' codec can't decode bytes: invalid data`);
+    if (errors === "ignore") return decoder(lbl, false).decode(data).replaceAll("\ufffd", "");
+    replacement(data, 0, 0, String(errors)); // LookupError for an unknown handler
+    return decoder(lbl, false).decode(data);
   }
-  // ignore: decode the good spans between bad sequences.
+  // UTF-8: decode the good spans; each bad sequence as `errors` says.
   const utf8 = decoder("utf-8", true);
   let s = "";
   for (let at = 0; ; ) {
-    const bad = utf8Error(b, at);
-    s += utf8.decode(b.subarray(at, bad === null ? b.length : bad[0]));
+    const bad = utf8Error(data, at);
+    s += utf8.decode(data.subarray(at, bad === null ? data.length : bad[0]));
     if (bad === null) return s;
-    at = bad[1];
+    const [start, end, reason] = bad;
+    const off = data.byteOffset - b.byteOffset; // positions count in the caller's bytes (utf-8-sig's BOM)
+    if (errors === "strict") throw decodeError(name, b, start + off, end + off, reason);
+    s += replacement(data, start, end, String(errors));
+    at = end;
   }
 }
 
 /** cp1252 as Python's codec: 0x81, 0x8D, 0x8F, 0x90, 0x9D undefined. */
-function decodeCp1252(b: Uint8Array, encoding: string, errors: DecodeErrors): string {
+function decodeCp1252(b: Uint8Array, errors: DecodeErrors): string {
   const table = charset("cp1252");
   let out = "";
   for (let i = 0; i < b.length; i++) {
     const ch = table[b[i]!]!;
     if (ch !== "\ufffd") out += ch;
-    else if (errors === "strict")
-      throw new UnicodeDecodeError(`'charmap' codec can't decode byte 0x${b[i]!.toString(16)} in position ${i}: character maps to <undefined>`);
-    else if (errors !== "ignore") out += ch;
+    else if (errors === "strict") throw decodeError("charmap", b, i, i + 1, "character maps to <undefined>");
+    else out += errors === "replace" ? ch : replacement(b, i, i + 1, errors);
   }
   return out;
 }

@@ -105,10 +105,19 @@ export class SocketOptions {
     if (k === key(C.SOL_SOCKET, C.SO_LINGER)) return this.setLinger(value);
     if (k === key(C.SOL_SOCKET, C.SO_RCVTIMEO) || k === key(C.SOL_SOCKET, C.SO_SNDTIMEO)) return this.setTimeval(k, value);
     if (k === key(C.IPPROTO_IP, C.IP_MULTICAST_IF)) return this.setMulticastIf(value);
+    if (value instanceof Uint8Array && value.length < (level === C.IPPROTO_IP ? 1 : 4)) throw oserror(E.EINVAL);
     let v = intArg(value);
+    // CPython passes an int as a C int; beyond that it takes the value for bytes.
+    if (v > 0x7fffffff || v < -0x80000000) throw new TypeError("a bytes-like object is required, not 'int'");
     if (BOOLEAN.has(k)) v = v ? 1 : 0;
-    else if (level === C.SOL_SOCKET && opt === C.SO_RCVBUF) v = Math.min(Math.max(v * 2, 2304), 8388608);
-    else if (level === C.SOL_SOCKET && opt === C.SO_SNDBUF) v = Math.min(Math.max(v * 2, 4608), 8388608);
+    // Linux takes the size as unsigned (a negative one is huge), clamps it, and doubles it.
+    else if (level === C.SOL_SOCKET && opt === C.SO_RCVBUF) v = v < 0 ? 8388608 : Math.min(Math.max(v * 2, 2304), 8388608);
+    else if (level === C.SOL_SOCKET && opt === C.SO_SNDBUF) v = v < 0 ? 8388608 : Math.min(Math.max(v * 2, 4608), 8388608);
+    else if (level === C.IPPROTO_TCP && (opt === C.TCP_KEEPIDLE || opt === C.TCP_KEEPINTVL)) {
+      if (v < 1 || v > 32767) throw oserror(E.EINVAL);
+    } else if (level === C.IPPROTO_TCP && opt === C.TCP_KEEPCNT) {
+      if (v < 1 || v > 127) throw oserror(E.EINVAL);
+    }
     else if (level === C.IPPROTO_IP && opt === C.IP_TTL) {
       if (v === -1) v = 64; // the route's default
       else if (v < 1 || v > 255) throw oserror(E.EINVAL);
@@ -132,7 +141,7 @@ export class SocketOptions {
     const onoff = word(0) !== 0 ? 1 : 0;
     this.values ??= new Map();
     this.values.set(key(C.SOL_SOCKET, C.SO_LINGER), onoff);
-    this.values.set(LINGER_SECONDS, word(4));
+    if (onoff) this.values.set(LINGER_SECONDS, word(4)); // Linux keeps the time when turned off
     return onoff;
   }
 

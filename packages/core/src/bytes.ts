@@ -47,10 +47,15 @@ export class PyBytes extends Uint8Array {
     return bytesRepr(this);
   }
 
-  /** Python's `bytes.hex()`. */
-  hex(): string {
+  /** Python's `bytes.hex([sep[, bytes_per_sep]])`: `sep` every `bytes_per_sep` bytes (from the right; negative: the left). */
+  hex(sep?: string, bytesPerSep = 1): string {
     let s = "";
-    for (let i = 0; i < this.length; i++) s += HEX[this[i]! >> 4]! + HEX[this[i]! & 15]!;
+    const n = this.length;
+    const k = Math.abs(bytesPerSep);
+    for (let i = 0; i < n; i++) {
+      if (sep && i > 0 && k > 0 && (bytesPerSep > 0 ? (n - i) % k === 0 : i % k === 0)) s += sep;
+      s += HEX[this[i]! >> 4]! + HEX[this[i]! & 15]!;
+    }
     return s;
   }
 

@@ -120,12 +120,64 @@ export class PyException extends Error {
 /** Python's `ValueError` (e.g. `negative buffersize in recv`); `args` is `[message]` as in Python. */
 export class ValueError extends PyException {}
 setName(ValueError, "ValueError");
-/** Python's `UnicodeDecodeError` (a `ValueError`): `data.decode()` of bytes that are not valid in the encoding. */
-export class UnicodeDecodeError extends ValueError {}
+/**
+ * Python's `UnicodeDecodeError` (a `ValueError`): `data.decode()` of bytes that are not valid in the
+ * encoding. `args` is `[encoding, object, start, end, reason]`, as in Python, when the position is known.
+ */
+export class UnicodeDecodeError extends ValueError {
+  /** The codec's name (`"utf-8"`), or `null`. */
+  encoding: string | null = null;
+  /** The bytes being decoded, or `null`. */
+  object: Uint8Array | null = null;
+  /** The bad bytes are `object[start:end]` (`-1` when unknown). */
+  start = -1;
+  end = -1;
+  /** Why (`"invalid start byte"`), or `null`. */
+  reason: string | null = null;
+
+  /** `new UnicodeDecodeError(encoding, object, start, end, reason)` as Python, or a message. */
+  constructor(encodingOrMessage?: string, object?: Uint8Array, start?: number, end?: number, reason?: string) {
+    if (object === undefined || start === undefined || end === undefined || reason === undefined) {
+      super(encodingOrMessage);
+      return;
+    }
+    const where =
+      end - start > 1
+        ? `bytes in position ${start}-${end - 1}`
+        : `byte 0x${object[start]!.toString(16).padStart(2, "0")} in position ${start}`;
+    super(`'${encodingOrMessage}' codec can't decode ${where}: ${reason}`);
+    this.encoding = encodingOrMessage!;
+    this.object = object;
+    this.start = start;
+    this.end = end;
+    this.reason = reason;
+    this.args = [encodingOrMessage, object, start, end, reason];
+  }
+}
 setName(UnicodeDecodeError, "UnicodeDecodeError");
 /** Python's `UnicodeEncodeError` (a `ValueError`): text a file's encoding cannot represent. */
 export class UnicodeEncodeError extends ValueError {}
 setName(UnicodeEncodeError, "UnicodeEncodeError");
+/**
+ * Python's `ExceptionGroup` (3.11+), e.g. from `create_connection(address, { all_errors: true })`:
+ * `exceptions` lists them (also `errors`, as a JavaScript `AggregateError`).
+ */
+export class ExceptionGroup extends AggregateError {
+  /** The sub-exceptions, as Python's `eg.exceptions`. */
+  readonly exceptions: readonly unknown[];
+  /** `[message, exceptions]`, like Python's `e.args`. */
+  args: unknown[];
+  constructor(message: string, exceptions: unknown[]) {
+    const n = exceptions.length;
+    super(exceptions, `${message} (${n} sub-exception${n === 1 ? "" : "s"})`);
+    this.exceptions = exceptions;
+    this.args = [message, exceptions];
+  }
+}
+setName(ExceptionGroup, "ExceptionGroup");
+/** Python's `AttributeError` (e.g. `getfqdn(None)`: `'NoneType' object has no attribute 'strip'`). */
+export class AttributeError extends PyException {}
+setName(AttributeError, "AttributeError");
 /** Python's `LookupError` (e.g. `unknown encoding: x`). */
 export class LookupError extends PyException {}
 setName(LookupError, "LookupError");

@@ -5,7 +5,7 @@ import * as C from "./constants.js";
 import { type Address, type AddressInput, pyRepr, tuple } from "./address.js";
 import { hostArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
-import { OSError, ValueError, gaiError, oserror } from "./errors.js";
+import { ExceptionGroup, OSError, ValueError, gaiError, oserror } from "./errors.js";
 import { ipVersion, numericIPv4 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
@@ -157,7 +157,7 @@ export async function gethostbyname_ex(hostname: string | Uint8Array): Promise<[
 
 /** Options of {@link create_connection} (Python's keyword-only arguments). */
 export interface CreateConnectionOptions {
-  /** Raise an `AggregateError` of every attempt's error instead of the last. @default false */
+  /** Raise an `ExceptionGroup` (an `AggregateError`) of every attempt's error instead of the last. @default false */
   all_errors?: boolean;
 }
 
@@ -195,7 +195,7 @@ export async function create_connection(
       await s.close();
     }
   }
-  if (options.all_errors) throw new AggregateError(errors, `create_connection failed (${errors.length} sub-exception${errors.length === 1 ? "" : "s"})`);
+  if (options.all_errors) throw new ExceptionGroup("create_connection failed", errors);
   throw errors[errors.length - 1] ?? new OSError("getaddrinfo returns an empty list");
 }
 

@@ -36,6 +36,8 @@ export {
   UnicodeEncodeError,
   LookupError,
   OverflowError,
+  AttributeError,
+  ExceptionGroup,
 } from "./errors.js";
 export { PyBytes } from "./bytes.js";
 export { PyTuple, type Address, type AddressInput, type InetAddress, type Inet6Address } from "./address.js";

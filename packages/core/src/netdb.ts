@@ -36,7 +36,28 @@ export function serviceName(port: number, proto?: string): string | undefined {
   return services().find((x) => x.port === port && (p === undefined || x.protos.includes(p)))?.name;
 }
 
-const PROTOCOLS: Record<string, number> = { ip: 0, icmp: 1, tcp: 6, udp: 17, ipv6: 41, "ipv6-icmp": 58 };
+/** Debian's /etc/protocols (netbase), as glibc reads it: "name number aliases…", names case-sensitive. */
+const PROTOCOL_TABLE =
+  "ip 0 IP;hopopt 0 HOPOPT;icmp 1 ICMP;igmp 2 IGMP;ggp 3 GGP;ipencap 4 IP-ENCAP;st 5 ST;tcp 6 TCP;egp 8" +
+  " EGP;igp 9 IGP;pup 12 PUP;udp 17 UDP;hmp 20 HMP;xns-idp 22 XNS-IDP;rdp 27 RDP;iso-tp4 29 ISO-TP4;dcc" +
+  "p 33 DCCP;xtp 36 XTP;ddp 37 DDP;idpr-cmtp 38 IDPR-CMTP;ipv6 41 IPv6;ipv6-route 43 IPv6-Route;ipv6-fr" +
+  "ag 44 IPv6-Frag;idrp 45 IDRP;rsvp 46 RSVP;gre 47 GRE;esp 50 IPSEC-ESP;ah 51 IPSEC-AH;skip 57 SKIP;ip" +
+  "v6-icmp 58 IPv6-ICMP;ipv6-nonxt 59 IPv6-NoNxt;ipv6-opts 60 IPv6-Opts;rspf 73 RSPF CPHB;vmtp 81 VMTP;" +
+  "eigrp 88 EIGRP;ospf 89 OSPFIGP;ax.25 93 AX.25;ipip 94 IPIP;etherip 97 ETHERIP;encap 98 ENCAP;pim 103" +
+  " PIM;ipcomp 108 IPCOMP;vrrp 112 VRRP;l2tp 115 L2TP;isis 124 ISIS;sctp 132 SCTP;fc 133 FC;mobility-he" +
+  "ader 135 Mobility-Header;udplite 136 UDPLite;mpls-in-ip 137 MPLS-in-IP;manet 138;hip 139 HIP;shim6 1" +
+  "40 Shim6;wesp 141 WESP;rohc 142 ROHC;ethernet 143 Ethernet;mptcp 262 MPTCP";
+let protocols: Map<string, number> | null = null;
+function protocolNumber(name: string): number | undefined {
+  if (protocols === null) {
+    protocols = new Map();
+    for (const entry of PROTOCOL_TABLE.split(";")) {
+      const [proto, num, ...aliases] = entry.split(" ");
+      for (const n of [proto!, ...aliases]) if (!protocols.has(n)) protocols.set(n, Number(num));
+    }
+  }
+  return protocols.get(name);
+}
 
 function protoArg(proto: unknown, fname: string): string | undefined {
   if (proto === undefined || proto === null) return undefined;
@@ -77,7 +98,7 @@ export function getservbyport(port: number, protocolname?: string): string {
 export function getprotobyname(protocolname: string): number {
   if (typeof protocolname !== "string")
     throw new TypeError(`getprotobyname() argument 1 must be str, not ${argTypeName(protocolname)}`);
-  const p = PROTOCOLS[protocolname.toLowerCase()];
+  const p = protocolNumber(protocolname);
   if (p === undefined) throw new OSError("protocol not found");
   return p;
 }

@@ -2,8 +2,8 @@
 // system resolver (/etc/hosts, then DNS) as glibc does them.
 import * as C from "./constants.js";
 import { tuple } from "./address.js";
-import { hostArg, intArg } from "./bytes.js";
-import { OSError, OverflowError, gaiError, herror } from "./errors.js";
+import { hostArg, intArg, pyTypeName } from "./bytes.js";
+import { AttributeError, OSError, OverflowError, gaiError, herror } from "./errors.js";
 import { getaddrinfo, gethostname } from "./functions.js";
 import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";
 import { serviceName } from "./netdb.js";
@@ -90,8 +90,10 @@ export async function gethostbyaddr(ip_address: string | Uint8Array): Promise<[s
  * empty name (or `0.0.0.0`, `::`) means this host. Asynchronous: it is a lookup.
  * @example `await socket.getfqdn("127.0.0.1")` → `'localhost'`
  */
-export async function getfqdn(name = ""): Promise<string> {
-  let n = name.trim();
+export async function getfqdn(name: string | Uint8Array = ""): Promise<string> {
+  if (typeof name !== "string" && !(name instanceof Uint8Array))
+    throw new AttributeError(`'${pyTypeName(name)}' object has no attribute 'strip'`);
+  let n = hostArg(name, "getfqdn").trim();
   if (n === "" || n === "0.0.0.0" || n === "::") n = gethostname();
   try {
     const [hostname, aliases] = await gethostbyaddr(n);

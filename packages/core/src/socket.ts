@@ -332,6 +332,7 @@ export class Socket {
     }
     if (this.connecting) return wouldBlock(E.EALREADY);
     if (this.conn || this.accepting) throw oserror(E.EISCONN);
+    if (this._family === C.AF_UNIX && a.host === "") throw oserror(E.EINVAL); // Linux: an empty path
     const ep = await resolveAddress(a, this.adapter);
     // Nothing listens on port 0: Linux refuses at once (runtimes reject the port instead).
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.ECONNREFUSED);
@@ -931,6 +932,8 @@ export class Socket {
     if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
     const opt = intArg(optname);
     if (lv === C.IPPROTO_IP && opt >= C.IP_MULTICAST_IF && opt <= C.IP_DROP_MEMBERSHIP) return this.setMulticast(opt, value);
+    // Linux: IPV6_V6ONLY only before the socket is bound.
+    if (lv === C.IPPROTO_IPV6 && opt === C.IPV6_V6ONLY && (this.listener || this.dgram || this.conn || this.accepting)) throw oserror(E.EINVAL);
     const v = this.opts.set(lv, opt, value);
     if (level === C.IPPROTO_TCP && optname === C.TCP_NODELAY) this.conn?.t.setNoDelay(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_KEEPALIVE) this.conn?.t.setKeepAlive(v === 1);
