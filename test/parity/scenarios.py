@@ -1152,6 +1152,59 @@ def _():
         u.close()
 
 
+@scenario("bytes decode")
+def _():
+    out = []
+    cases = ((b"\xef\xbb\xbfhi", "utf-8", "strict"), (b"\xef\xbb\xbfhi", "utf-8-sig", "strict"), (b"h\x00i\x00", "utf-16-le", "strict"),
+             (b"\x00h\x00i", "UTF_16_BE", "strict"), (b"\xff\xfeh\x00", "utf-16", "strict"), (b"ab\xff\x80c", "utf-8", "backslashreplace"),
+             (b"ab\xffc", "utf-8", "ignore"), (b"ab\xffc", "utf-8", "replace"), (b"ab\xffc", "utf-8", "bogus"), (b"abc", "utf-8", "bogus"),
+             (b"abc", "nosuch", "strict"), (b"abc", "hex", "strict"), (b"ab\xe9", "ascii", "backslashreplace"), (b"ab\xe2\x82", "UTF8", "strict"))
+    for data, enc, errors in cases:
+        try:
+            out.append(ascii(data.decode(enc, errors)))
+        except (UnicodeDecodeError, LookupError) as e:
+            out.append(type(e).__name__ + ": " + str(e))
+            if isinstance(e, UnicodeDecodeError):
+                out.append([e.encoding, e.start, e.end, e.reason])
+    out.append(b"\x01\x02\x03\x04\x05".hex(":", 2))
+    return out
+
+
+@scenario("setsockopt checks")
+def _():
+    out = []
+    with socket.socket() as s:
+        for level, opt, v in ((socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 0), (socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 32768), (socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 128),
+                              (socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 60), (socket.SOL_SOCKET, socket.SO_REUSEADDR, 2**31), (socket.SOL_SOCKET, socket.SO_REUSEADDR, b"\x01"),
+                              (socket.IPPROTO_IP, socket.IP_TTL, b"\x05"), (socket.SOL_SOCKET, socket.SO_RCVBUF, -1)):
+            try:
+                s.setsockopt(level, opt, v)
+                out.append(s.getsockopt(level, opt))
+            except (OSError, TypeError) as e:
+                out.append(type(e).__name__ + ": " + str(e))
+    with socket.socket(socket.AF_INET6) as s6:
+        s6.bind(("::1", 0))
+        try:
+            s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        except OSError as e:
+            out.append(str(e))
+    for name in ("TCP", "Tcp", "sctp", "igmp"):
+        try:
+            out.append(socket.getprotobyname(name))
+        except OSError as e:
+            out.append(str(e))
+    return out
+
+
+@scenario("create_connection all_errors")
+def _():
+    port = dead_port()
+    try:
+        socket.create_connection(("127.0.0.1", port), all_errors=True)
+    except ExceptionGroup as eg:
+        return [type(eg).__name__, str(eg), [type(e).__name__ + ": " + str(e) for e in eg.exceptions]]
+
+
 @scenario("so_linger zero resets on close")
 def _():
     import struct

@@ -886,6 +886,86 @@ scenario("udp connect to broadcast and wildcard", async () => {
     await u.close();
   }
 });
+/** Python's ascii(str). */
+const pyAscii = (t: string): string =>
+  "'" + [...t].map((ch) => { const c = ch.codePointAt(0)!; return c === 0x27 ? "\\'" : c === 0x5c ? "\\\\" : c >= 0x20 && c < 0x7f ? ch : c < 0x100 ? `\\x${c.toString(16).padStart(2, "0")}` : c < 0x10000 ? `\\u${c.toString(16).padStart(4, "0")}` : `\\U${c.toString(16).padStart(8, "0")}`; }).join("") + "'";
+scenario("bytes decode", () => {
+  const out: unknown[] = [];
+  const by = (...x: number[]): socket.PyBytes => new socket.PyBytes(x);
+  const cases: [socket.PyBytes, string, string][] = [
+    [by(0xef, 0xbb, 0xbf, 0x68, 0x69), "utf-8", "strict"],
+    [by(0xef, 0xbb, 0xbf, 0x68, 0x69), "utf-8-sig", "strict"],
+    [by(0x68, 0, 0x69, 0), "utf-16-le", "strict"],
+    [by(0, 0x68, 0, 0x69), "UTF_16_BE", "strict"],
+    [by(0xff, 0xfe, 0x68, 0), "utf-16", "strict"],
+    [by(0x61, 0x62, 0xff, 0x80, 0x63), "utf-8", "backslashreplace"],
+    [by(0x61, 0x62, 0xff, 0x63), "utf-8", "ignore"],
+    [by(0x61, 0x62, 0xff, 0x63), "utf-8", "replace"],
+    [by(0x61, 0x62, 0xff, 0x63), "utf-8", "bogus"],
+    [by(0x61, 0x62, 0x63), "utf-8", "bogus"],
+    [by(0x61, 0x62, 0x63), "nosuch", "strict"],
+    [by(0x61, 0x62, 0x63), "hex", "strict"],
+    [by(0x61, 0x62, 0xe9), "ascii", "backslashreplace"],
+    [by(0x61, 0x62, 0xe2, 0x82), "UTF8", "strict"],
+  ];
+  for (const [data, enc, errors] of cases) {
+    try {
+      out.push(pyAscii(data.decode(enc, errors)));
+    } catch (e) {
+      out.push(errLine(e));
+      if (e instanceof socket.UnicodeDecodeError) out.push([e.encoding, e.start, e.end, e.reason]);
+    }
+  }
+  out.push(by(1, 2, 3, 4, 5).hex(":", 2));
+  return out;
+});
+scenario("setsockopt checks", async () => {
+  const out: unknown[] = [];
+  await withSock(socket.socket(), (s) => {
+    for (const [level, opt, v] of [
+      [socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 0],
+      [socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 32768],
+      [socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 128],
+      [socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 60],
+      [socket.SOL_SOCKET, socket.SO_REUSEADDR, 2 ** 31],
+      [socket.SOL_SOCKET, socket.SO_REUSEADDR, new Uint8Array([1])],
+      [socket.IPPROTO_IP, socket.IP_TTL, new Uint8Array([5])],
+      [socket.SOL_SOCKET, socket.SO_RCVBUF, -1],
+    ] as [number, number, number | Uint8Array][]) {
+      try {
+        s.setsockopt(level, opt, v);
+        out.push(s.getsockopt(level, opt));
+      } catch (e) {
+        out.push(errLine(e));
+      }
+    }
+  });
+  await withSock(socket.socket(socket.AF_INET6), async (s6) => {
+    await s6.bind(["::1", 0]);
+    try {
+      s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1);
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+  });
+  for (const name of ["TCP", "Tcp", "sctp", "igmp"]) {
+    try {
+      out.push(socket.getprotobyname(name));
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+  }
+  return out;
+});
+scenario("create_connection all_errors", async () => {
+  const port = await deadPort();
+  try {
+    await socket.create_connection(["127.0.0.1", port], undefined, undefined, { all_errors: true });
+  } catch (e) {
+    const eg = e as socket.ExceptionGroup;
+    return [eg.name, eg.message, eg.exceptions.map(errLine)];
+  }
+});
 const mreq = (group: string, iface: string): Uint8Array => new Uint8Array([...socket.inet_aton(group), ...socket.inet_aton(iface)]);
 scenario("multicast options", async () => {
   const out: unknown[] = [];

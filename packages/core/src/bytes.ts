@@ -34,9 +34,11 @@ export function bytesRepr(b: Uint8Array): string {
 export class PyBytes extends Uint8Array {
   /**
    * Like Python's `bytes.decode(encoding="utf-8", errors="strict")`.
-   * @param encoding any label `TextDecoder` knows (`"utf-8"`, `"latin1"`, …); `"ascii"` is strict 7-bit.
-   * @param errors `"strict"` (throw on bad input), `"replace"` (U+FFFD) or `"ignore"`.
-   * @throws UnicodeDecodeError (a `ValueError`, with CPython's text) for undecodable bytes in strict mode.
+   * @param encoding Python's codec names (`"utf-8"`, `"utf-8-sig"`, `"utf-16-le"`, `"latin-1"`, `"ascii"`, `"cp1252"` …)
+   *   and any other label `TextDecoder` knows; a byte order mark is kept as U+FEFF, as in Python.
+   * @param errors `"strict"` (throw on bad input), `"replace"` (U+FFFD), `"ignore"`, `"backslashreplace"`, `"surrogateescape"`.
+   * @throws UnicodeDecodeError (a `ValueError`, with CPython's text and fields) for undecodable bytes in strict
+   *   mode; LookupError for an unknown encoding or error handler.
    */
   decode(encoding = "utf-8", errors: DecodeErrors = "strict"): string {
     return decodeBytes(this, encoding, errors);
