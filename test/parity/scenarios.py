@@ -1205,6 +1205,22 @@ def _():
         return [type(eg).__name__, str(eg), [type(e).__name__ + ": " + str(e) for e in eg.exceptions]]
 
 
+@scenario("socketpair under setdefaulttimeout(0); timeouts in nanoseconds")
+def _():
+    socket.setdefaulttimeout(0)
+    try:
+        a, b = socket.socketpair()
+        out = [a.gettimeout(), b.gettimeout(), a.getblocking()]
+        close_all(a, b)
+    finally:
+        socket.setdefaulttimeout(None)
+    with socket.socket() as s:
+        for v in (1e-10, 1 / 3, 0.7):
+            s.settimeout(v)
+            out.append(s.gettimeout())
+    return out
+
+
 @scenario("so_linger zero resets on close")
 def _():
     import struct

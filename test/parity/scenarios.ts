@@ -966,6 +966,24 @@ scenario("create_connection all_errors", async () => {
     return [eg.name, eg.message, eg.exceptions.map(errLine)];
   }
 });
+scenario("socketpair under setdefaulttimeout(0); timeouts in nanoseconds", async () => {
+  socket.setdefaulttimeout(0);
+  const out: unknown[] = [];
+  try {
+    const [a, b] = await socket.socketpair();
+    out.push(a.gettimeout(), b.gettimeout(), a.getblocking());
+    await closeAll(a, b);
+  } finally {
+    socket.setdefaulttimeout(null);
+  }
+  await withSock(socket.socket(), (s) => {
+    for (const v of [1e-10, 1 / 3, 0.7]) {
+      s.settimeout(v);
+      out.push(s.gettimeout());
+    }
+  });
+  return out;
+});
 const mreq = (group: string, iface: string): Uint8Array => new Uint8Array([...socket.inet_aton(group), ...socket.inet_aton(iface)]);
 scenario("multicast options", async () => {
   const out: unknown[] = [];

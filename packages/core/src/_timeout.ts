@@ -21,7 +21,8 @@ export function checkTimeout(value: unknown): number | null {
   if (value < 0) throw new ValueError("Timeout value out of range");
   // CPython keeps timeouts as int64 nanoseconds.
   if (value > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
-  return value;
+  // CPython keeps whole nanoseconds, rounded up (1e-10 reads back as 1e-09).
+  return Math.ceil(value * 1e9) / 1e9;
 }
 
 /**

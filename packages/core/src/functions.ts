@@ -259,11 +259,17 @@ export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto
   const path = `/tmp/polysock-pair-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.sock`;
   const l = new Socket(C.AF_UNIX, type, proto);
   try {
+    // Set up in blocking mode whatever setdefaulttimeout() says; the pair then gets the default.
+    l.settimeout(null);
     await l.bind(path);
     await l.listen(1);
     const a = new Socket(C.AF_UNIX, type, proto);
+    const timeout = a.gettimeout();
+    a.settimeout(null);
     await a.connect(path);
     const [b] = await l.accept();
+    a.settimeout(timeout);
+    b.settimeout(timeout);
     a._unnamedPair();
     b._unnamedPair();
     return tuple(a, b) as [Socket, Socket];
