@@ -57,6 +57,8 @@ export class StreamConn implements StreamHandlers {
   /** An error for the write side only (it came after the peer's FIN). */
   private writeError: OSError | null = null;
   private errored = false;
+  /** An error dropped bytes a waiting sendall had handed to the runtime (see onError). */
+  private dropped = false;
   private writeBlocked = false;
   /**
    * Write batching. While unread input is queued the app is working through a burst (an
@@ -130,6 +132,9 @@ export class StreamConn implements StreamHandlers {
   }
 
   onError(err: unknown): void {
+    // A sendall waiting for the runtime to hand its bytes to the OS: they are dropped. Its caller
+    // must hear it even if a concurrent recv takes the latched error first (then as EPIPE).
+    if ((this._writers?.size ?? 0) > 0) this.dropped = true;
     this.latch(err);
     this.eof = true;
     this.readers.wake();
@@ -207,6 +212,13 @@ export class StreamConn implements StreamHandlers {
     const e = this.takeError() ?? this.writeError;
     this.writeError = null;
     return e;
+  }
+
+  /** Bytes a waiting sendall had handed over were dropped by an error already reported elsewhere: EPIPE, once. */
+  takeDropped(): OSError | null {
+    if (!this.dropped) return null;
+    this.dropped = false;
+    return oserror(E.EPIPE);
   }
 
   /** A call waits to read or write (the Keeper holds the runtime handle meanwhile). */
@@ -486,10 +498,11 @@ export class StreamConn implements StreamHandlers {
   private async waitDrained(timeout: number | null, deadline: number): Promise<void> {
     for (;;) {
       // An error while bytes were pending: the runtime dropped them (writePending then ends too).
-      const err = this.takeWriteError();
+      const err = this.takeWriteError() ?? this.takeDropped();
       if (err) throw err;
       if (!this.t.writePending) return;
-      if (this.gone) throw oserror(E.EPIPE);
+      // shutdown(SHUT_WR) meanwhile: Linux fails the blocked send (the runtime still delivers what it holds).
+      if (this.gone || this.writeShut) throw oserror(E.EPIPE);
       await this.writers.wait(remaining(timeout, deadline));
     }
   }
@@ -616,6 +629,8 @@ export class StreamConn implements StreamHandlers {
   shutdownWrite(): void {
     if (this.writeShut) return;
     this.writeShut = true;
+    // A sendall waiting for room raises EPIPE now (Linux fails a blocked send on SHUT_WR).
+    this._writers?.wake();
     if (this.gone) return;
     this.flush();
     if (this.backlog !== null || this.batched > 0) this.afterBacklog = 1;
@@ -687,10 +702,10 @@ class DrainWaiter extends PromiseWaiter<void> {
     const c = this.c;
     try {
       // An error while bytes were pending: the runtime dropped them (writePending then ends too).
-      const err = c.takeWriteError();
+      const err = c.takeWriteError() ?? c.takeDropped();
       if (err) return this.reject(err);
       if (!c.t.writePending) return this.resolve();
-      if (c.gone) return this.reject(oserror(E.EPIPE));
+      if (c.gone || c.writeShut) return this.reject(oserror(E.EPIPE));
       c.writers.addWaiter(this, this.left());
     } catch (err) {
       this.reject(err);

@@ -43,7 +43,7 @@ export function setdefaulttimeout(timeout: number | null): void {
 }
 
 // Beyond ~24.8 days setTimeout overflows; such a timeout is as good as none here.
-const MAX_TIMER_S = 2147483;
+export const MAX_TIMER_S = 2147483;
 
 /** One pending call: woken when its condition may hold, failed on close or timeout. */
 export interface Waiter {

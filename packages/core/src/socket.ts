@@ -20,7 +20,7 @@ import { argTypeName, asPyBytes, emptyBytes, intArg, PyBytes, toBytes } from "./
 import { SEND_MAX, StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
-import { WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
+import { MAX_TIMER_S, WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
 import { Multicast } from "./_multicast.js";
@@ -349,7 +349,8 @@ export class Socket {
     const timeout = so || this._timeout;
     const ctl = timeout !== 0 ? (this.connectCtl = new AbortController()) : null;
     const expired = (): OSError => (so ? oserror(E.EINPROGRESS) : timedOut());
-    const timer = ctl && timeout !== null ? setTimeout(() => ctl.abort(expired()), timeout * 1000) : undefined;
+    // Beyond ~24.8 days setTimeout fires at once: such a timeout is as good as none.
+    const timer = ctl && timeout !== null && timeout < MAX_TIMER_S ? setTimeout(() => ctl.abort(expired()), timeout * 1000) : undefined;
     const attempt = this.adapter
       .connect(ep, {
         localAddress: local && this.adapter.capabilities.connectFromLocalAddress ? local : undefined,
