@@ -156,3 +156,26 @@ test("close() rejects a connect() still waiting for a full accept queue with EBA
     await stop(server);
   }
 });
+
+test("a sendall blocked toward a peer that resets never reports success, even when a concurrent recv sees the reset first", async () => {
+  const [l, port] = await listener();
+  const child = spawn(...pyCommand("test/fixtures/reset_while_sending.py", [String(port)]), { cwd: ROOT, stdio: "ignore" });
+  try {
+    const [c] = await l.accept();
+    c.settimeout(10);
+    // The peer reads nothing: 20 MB cannot all reach the OS before it resets.
+    const outcome = (p: Promise<unknown>): Promise<string> =>
+      p.then(
+        (v) => `ok ${String(v)}`,
+        (e: Error) => e.name,
+      );
+    const [sent, got] = await Promise.all([outcome(c.sendall(new Uint8Array(20 * 1024 * 1024))), outcome(c.recv(10))]);
+    // CPython gives one of: sendall ConnectionResetError and recv b'', or BrokenPipeError and ConnectionResetError.
+    assert.ok(sent === "ConnectionResetError" || sent === "BrokenPipeError", `sendall: ${sent} (recv: ${got})`);
+    assert.ok(got === "ok b''" || got === "ConnectionResetError", `recv: ${got}`);
+    await c.close();
+  } finally {
+    child.kill("SIGKILL");
+    await l.close();
+  }
+});
