@@ -1483,12 +1483,21 @@ def _():
         lambda: t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 300),
         lambda: t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, -1) or t.getsockopt(socket.IPPROTO_IP, socket.IP_TTL),
         lambda: socket.getaddrinfo(None, None),
+        lambda: socket.socket(socket.AF_INET, socket.SOCK_RDM),
+        lambda: socket.socket(socket.AF_INET6, socket.SOCK_SEQPACKET),
+        lambda: socket.socket(socket.AF_INET, 0),
+        lambda: socket.socket(socket.AF_INET, 11),
+        lambda: t.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN),
+        lambda: u.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL),
+        lambda: x.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL),
+        lambda: t.setsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL, 17),
+        lambda: [socket.EAGAIN, socket.EWOULDBLOCK, socket.EBADF, socket.MSG_MORE, socket.IPPORT_RESERVED],
     ]
     try:
         for f in calls:
             try:
                 r = f()
-                out.append(r if isinstance(r, int) else "ok")
+                out.append(r if isinstance(r, (int, list)) else "ok")
             except OSError as e:
                 out.append([type(e).__name__, e.errno])
         return out

@@ -1357,12 +1357,21 @@ scenario("option and type errnos", async () => {
     () => t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 300),
     () => (t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, -1), t.getsockopt(socket.IPPROTO_IP, socket.IP_TTL)),
     () => socket.getaddrinfo(null, null),
+    () => socket.socket(socket.AF_INET, socket.SOCK_RDM),
+    () => socket.socket(socket.AF_INET6, socket.SOCK_SEQPACKET),
+    () => socket.socket(socket.AF_INET, 0),
+    () => socket.socket(socket.AF_INET, 11),
+    () => t.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN),
+    () => u.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL),
+    () => x.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL),
+    () => t.setsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL, 17),
+    () => [socket.EAGAIN, socket.EWOULDBLOCK, socket.EBADF, socket.MSG_MORE, socket.IPPORT_RESERVED],
   ];
   try {
     for (const f of calls) {
       try {
         const r = await f();
-        out.push(typeof r === "number" ? r : "ok");
+        out.push(typeof r === "number" || Array.isArray(r) ? r : "ok");
       } catch (e) {
         out.push([(e as Error).name, (e as socket.OSError).errno]);
       }

@@ -24,7 +24,13 @@ const BOOLEAN = new Set([
   key(C.IPPROTO_IPV6, C.IPV6_V6ONLY),
   key(C.IPPROTO_IP, C.IP_MULTICAST_LOOP),
 ]);
-const READ_ONLY = new Set([key(C.SOL_SOCKET, C.SO_TYPE), key(C.SOL_SOCKET, C.SO_ERROR), key(C.SOL_SOCKET, C.SO_ACCEPTCONN)]);
+const READ_ONLY = new Set([
+  key(C.SOL_SOCKET, C.SO_TYPE),
+  key(C.SOL_SOCKET, C.SO_ERROR),
+  key(C.SOL_SOCKET, C.SO_ACCEPTCONN),
+  key(C.SOL_SOCKET, C.SO_DOMAIN),
+  key(C.SOL_SOCKET, C.SO_PROTOCOL),
+]);
 
 /** The fresh-socket value of an option on Linux (python-socket-semantics.md §9), or undefined if unknown. */
 function defaultValue(family: number, type: number, k: number): number | undefined {
@@ -45,6 +51,10 @@ function defaultValue(family: number, type: number, k: number): number | undefin
       return type === C.SOCK_DGRAM || family === C.AF_UNIX ? 212992 : 16384;
     case key(C.SOL_SOCKET, C.SO_TYPE):
       return type;
+    case key(C.SOL_SOCKET, C.SO_DOMAIN):
+      return family;
+    case key(C.SOL_SOCKET, C.SO_PROTOCOL): // the protocol in use, also when socket() was given 0
+      return family === C.AF_UNIX ? 0 : type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
     case key(C.IPPROTO_IP, C.IP_TTL):
       return family === C.AF_UNIX ? undefined : 64;
     case key(C.IPPROTO_IPV6, C.IPV6_V6ONLY):
@@ -137,11 +147,10 @@ export class SocketOptions {
       throw oserror(E.EINVAL);
     }
     if (value.length < 8) throw oserror(E.EINVAL);
-    const word = (at: number): number => value[at]! | (value[at + 1]! << 8) | (value[at + 2]! << 16) | (value[at + 3]! << 24);
-    const onoff = word(0) !== 0 ? 1 : 0;
+    const onoff = le32(value, 0) !== 0 ? 1 : 0;
     this.values ??= new Map();
     this.values.set(key(C.SOL_SOCKET, C.SO_LINGER), onoff);
-    if (onoff) this.values.set(LINGER_SECONDS, word(4)); // Linux keeps the time when turned off
+    if (onoff) this.values.set(LINGER_SECONDS, le32(value, 4)); // Linux keeps the time when turned off
     return onoff;
   }
 
@@ -201,8 +210,8 @@ export class SocketOptions {
     if (value instanceof Uint8Array) {
       if (value.length < 4) throw oserror(E.EINVAL);
       const at = value.length >= 12 ? 4 : 0;
-      addr = (value[at]! | (value[at + 1]! << 8) | (value[at + 2]! << 16) | (value[at + 3]! << 24)) | 0;
-      if (at === 4) index = value[8]! | (value[9]! << 8) | (value[10]! << 16) | (value[11]! << 24);
+      addr = le32(value, at);
+      if (at === 4) index = le32(value, 8);
     } else addr = intArg(value) | 0;
     this.values ??= new Map();
     this.values.set(key(C.IPPROTO_IP, C.IP_MULTICAST_IF), addr);
@@ -260,4 +269,9 @@ export class SocketOptions {
   force(level: number, opt: number, v: number): void {
     (this.values ??= new Map()).set(key(level, opt), v);
   }
+}
+
+/** The signed 32-bit little-endian word at `at` (a C int in a packed struct). */
+function le32(b: Uint8Array, at: number): number {
+  return b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24);
 }

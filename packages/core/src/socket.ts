@@ -108,7 +108,12 @@ export class Socket {
     if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) throw oserror(E.EAFNOSUPPORT);
     // Raw sockets need a protocol (proto 0: EPROTONOSUPPORT) and privileges no runtime has.
     if (type === C.SOCK_RAW) throw oserror(proto === 0 ? E.EPROTONOSUPPORT : E.EPERM);
-    if (type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM) throw oserror(E.EINVAL);
+    if (type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM) {
+      // Linux: beyond its socket types EINVAL; a type the family lacks ESOCKTNOSUPPORT.
+      if (type < 0 || type > 10) throw oserror(E.EINVAL);
+      throw oserror(family === C.AF_UNIX && type === C.SOCK_SEQPACKET ? E.EAFNOSUPPORT : E.ESOCKTNOSUPPORT);
+    }
+    // No runtime offers unix datagram or seqpacket sockets (differences #22).
     if (family === C.AF_UNIX && type === C.SOCK_DGRAM) throw oserror(E.EAFNOSUPPORT);
     const expect = type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
     if (proto !== 0 && !(family !== C.AF_UNIX && proto === expect)) throw oserror(E.EPROTONOSUPPORT);
@@ -969,7 +974,8 @@ export class Socket {
   }
 
   /**
-   * Like `sock.getsockopt(level, optname[, buflen])`: an int, or `buflen` bytes.
+   * Like `sock.getsockopt(level, optname[, buflen])`: an int, or `buflen` bytes. Besides what
+   * `setsockopt` knows: SO_TYPE, SO_ERROR, SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL (read-only).
    * @throws OSError `[Errno 92] Protocol not available` for unknown options.
    */
   getsockopt(level: number, optname: number, buflen?: number): number | PyBytes {
