@@ -1684,6 +1684,48 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("sendmsg and recvmsg")
+def _():
+    out = []
+    c, s, l = pair()
+    a, b = udp(), udp()
+
+    def step(f):
+        try:
+            r = f()
+            if isinstance(r, tuple):
+                r = [repr(x) if isinstance(x, (bytes, bytearray)) else x for x in r]
+                if r[3] is not None:
+                    r[3] = list(r[3]) == list(b.getsockname())
+            out.append(r)
+        except Exception as e:  # noqa: BLE001
+            out.append([type(e).__name__, getattr(e, "errno", None), str(e)])
+
+    try:
+        step(lambda: c.sendmsg([b"ab", memoryview(b"cd"), bytearray(b"ef")]))
+        time.sleep(0.1)
+        step(lambda: s.recvmsg(4))
+        step(lambda: s.recvmsg(10, 0))
+        step(lambda: b.sendmsg([b"hello", b"world"], [], 0, a.getsockname()))
+        step(lambda: a.recvmsg(4))
+        step(lambda: b.sendmsg([b"xy"], [], 0, a.getsockname()))
+        step(lambda: a.recvmsg(4, 0, socket.MSG_PEEK))
+        buf1, buf2 = bytearray(1), bytearray(5)
+        step(lambda: a.recvmsg_into([buf1, buf2]))
+        out.append([repr(bytes(buf1)), repr(bytes(buf2))])
+        step(lambda: b.sendmsg([b"x"]))
+        step(lambda: b.sendmsg([], [], 0, a.getsockname()))
+        step(lambda: a.recvmsg(10))
+        step(lambda: s.recvmsg(-1))
+        step(lambda: s.recvmsg(10, -1))
+        step(lambda: b.sendmsg(5))
+        c.close()
+        step(lambda: s.recvmsg(10))
+        return out
+    finally:
+        close_all(c, s, l, a, b)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

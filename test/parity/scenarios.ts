@@ -1588,6 +1588,51 @@ scenario("MSG_WAITALL with a timeout and non-blocking", async () => {
   }
 });
 
+scenario("sendmsg and recvmsg", async () => {
+  const out: unknown[] = [];
+  const [c, s, l] = await pair();
+  const a = await udp();
+  const b2 = await udp();
+  const step = async (f: () => Promise<unknown>): Promise<void> => {
+    try {
+      const r = await f();
+      if (Array.isArray(r)) {
+        const v: unknown[] = r.map((x) => (x instanceof Uint8Array ? repr(x) : x));
+        if (v[3] !== null) v[3] = String(v[3]) === String(b2.getsockname());
+        out.push(v);
+      } else out.push(r);
+    } catch (e) {
+      const err = e as socket.OSError;
+      out.push([err.name, typeof err.errno === "number" ? err.errno : null, err.message]);
+    }
+  };
+  try {
+    await step(() => c.sendmsg([b("ab"), new DataView(b("cd").buffer), b("ef")]));
+    await sleep(100);
+    await step(() => s.recvmsg(4));
+    await step(() => s.recvmsg(10, 0));
+    await step(() => b2.sendmsg([b("hello"), b("world")], [], 0, a.getsockname()));
+    await step(() => a.recvmsg(4));
+    await step(() => b2.sendmsg([b("xy")], [], 0, a.getsockname()));
+    await step(() => a.recvmsg(4, 0, socket.MSG_PEEK));
+    const buf1 = new Uint8Array(1);
+    const buf2 = new Uint8Array(5);
+    await step(() => a.recvmsg_into([buf1, buf2]));
+    out.push([repr(buf1), repr(buf2)]);
+    await step(() => b2.sendmsg([b("x")]));
+    await step(() => b2.sendmsg([], [], 0, a.getsockname()));
+    await step(() => a.recvmsg(10));
+    await step(() => s.recvmsg(-1));
+    await step(() => s.recvmsg(10, -1));
+    await step(() => b2.sendmsg(5 as never));
+    await c.close();
+    await step(() => s.recvmsg(10));
+    return out;
+  } finally {
+    await closeAll(c, s, l, a, b2);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -28,6 +28,7 @@ import { AcceptQueue } from "./_accept.js";
 import { DatagramWaiter, RecvWaiter } from "./_waiters.js";
 import { SocketFile, type MakefileOptions } from "./makefile.js";
 import { type SendfileSource, sendfile } from "./sendfile.js";
+import { type RecvmsgIntoResult, type RecvmsgResult, recvmsg, recvmsgInto, sendmsg } from "./_msg.js";
 
 // Node 20 has Symbol.asyncDispose; older engines get the well-known fallback tsx/esbuild use.
 (Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for("Symbol.asyncDispose");
@@ -605,6 +606,22 @@ export class Socket {
     return tuple(data.length, addr) as [number, Address];
   }
 
+  /**
+   * Like `data, ancdata, msg_flags, address = sock.recvmsg(bufsize[, ancbufsize[, flags]])`:
+   * `ancdata` is always `[]` (no runtime passes control messages); `msg_flags` has MSG_TRUNC
+   * when a datagram was longer than `bufsize`; `address` is `null` on TCP.
+   */
+  async recvmsg(bufsize: number, ancbufsize = 0, flags = 0): Promise<RecvmsgResult> {
+    this.check();
+    return recvmsg(this, bufsize, ancbufsize, flags);
+  }
+
+  /** Like `nbytes, ancdata, msg_flags, address = sock.recvmsg_into(buffers[, ancbufsize[, flags]])`. */
+  async recvmsg_into(buffers: Iterable<WritableBuffer>, ancbufsize = 0, flags = 0): Promise<RecvmsgIntoResult> {
+    this.check();
+    return recvmsgInto(this, buffers, ancbufsize, flags);
+  }
+
   private async recvDatagram(n: number, flags: number, timeout: number | null): Promise<[PyBytes, Address]> {
     const d = this.dgram ?? (await this.ensureDatagram());
     const peek = (flags & C.MSG_PEEK) !== 0;
@@ -758,6 +775,21 @@ export class Socket {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Like `sock.sendmsg(buffers[, ancdata[, flags[, address]]])`: sends the buffers as one
+   * `send` (or `sendto` with `address`) and returns the count. Control messages
+   * (`ancdata`, e.g. SCM_RIGHTS) raise `OSError [Errno 95]` (differences #31).
+   */
+  async sendmsg(
+    buffers: Iterable<Uint8Array | ArrayBufferView | string>,
+    ancdata: Iterable<unknown> = [],
+    flags = 0,
+    address: AddressInput | null = null,
+  ): Promise<number> {
+    this.check();
+    return sendmsg(this, buffers, ancdata, flags, address);
   }
 
   private async sendtoSlow(data: unknown, rawFlags: unknown, addr: unknown, nargs: number): Promise<number> {

@@ -1,0 +1,74 @@
+// sendmsg / recvmsg / recvmsg_into over a socket's send/sendto and recv/recvfrom: scatter and
+// gather, and MSG_TRUNC for a truncated datagram. No ancillary data (no runtime passes any).
+import * as C from "./constants.js";
+import { errno as E } from "./errno.js";
+import { ValueError, oserror } from "./errors.js";
+import { type Address, type AddressInput, tuple } from "./address.js";
+import { argTypeName, asPyBytes, intArg, type PyBytes, toBytes } from "./bytes.js";
+import type { Socket } from "./socket.js";
+
+/** The largest datagram any family carries: recvmsg asks for it all, to see truncation. */
+const WHOLE_DATAGRAM = 65536;
+
+/** `recvmsg`'s result: `(data, ancdata, msg_flags, address)`. */
+export type RecvmsgResult = [PyBytes, [], number, Address | null];
+/** `recvmsg_into`'s result: `(nbytes, ancdata, msg_flags, address)`. */
+export type RecvmsgIntoResult = [number, [], number, Address | null];
+
+function items(v: unknown, fname: string): unknown[] {
+  if (v === null || v === undefined || typeof v === "string" || typeof (v as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new TypeError(`${fname}() argument 1 must be an iterable`);
+  }
+  return Array.from(v as Iterable<unknown>);
+}
+
+function ancBufsize(n: unknown): void {
+  if (intArg(n) < 0) throw new ValueError("invalid ancillary data buffer length");
+}
+
+/** Gather `buffers` into one and send it as `send` / `sendto` would. */
+export function sendmsg(s: Socket, buffers: unknown, ancdata: unknown, flags: number, address: unknown): Promise<number> {
+  const parts = items(buffers, "sendmsg").map(toBytes);
+  // Control messages (SCM_RIGHTS …): no runtime can pass them (differences #31).
+  if (ancdata !== undefined && ancdata !== null && items(ancdata, "sendmsg").length > 0) throw oserror(E.EOPNOTSUPP);
+  let data: Uint8Array;
+  if (parts.length === 1) data = parts[0]!;
+  else {
+    data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      data.set(p, at);
+      at += p.length;
+    }
+  }
+  return address === undefined || address === null ? s.send(data, flags) : s.sendto(data, flags, address as AddressInput);
+}
+
+/** `recv` / `recvfrom` as a message: a datagram longer than `bufsize` sets MSG_TRUNC. */
+export async function recvmsg(s: Socket, bufsize: unknown, ancbufsize: unknown, flags: number): Promise<RecvmsgResult> {
+  const n = intArg(bufsize);
+  if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
+  ancBufsize(ancbufsize);
+  if (s.type === C.SOCK_STREAM) return tuple(await s.recv(n, flags), [], 0, null) as RecvmsgResult;
+  const [whole, from] = await s.recvfrom(WHOLE_DATAGRAM, flags);
+  const cut = whole.length > n;
+  return tuple(cut ? asPyBytes(whole.subarray(0, n)) : whole, [], cut ? C.MSG_TRUNC : 0, from) as RecvmsgResult;
+}
+
+/** `recvmsg` scattered into `buffers` (filled in order). */
+export async function recvmsgInto(s: Socket, buffers: unknown, ancbufsize: unknown, flags: number): Promise<RecvmsgIntoResult> {
+  const views = items(buffers, "recvmsg_into").map((b) => {
+    if (b instanceof Uint8Array) return b;
+    if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    throw new TypeError(`recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers, not ${argTypeName(b)}`);
+  });
+  const [data, , msgFlags, from] = await recvmsg(s, views.reduce((n, v) => n + v.length, 0), ancbufsize, flags);
+  let at = 0;
+  for (const v of views) {
+    if (at >= data.length) break;
+    const part = data.subarray(at, at + v.length);
+    v.set(part);
+    at += part.length;
+  }
+  return tuple(data.length, [], msgFlags, from) as RecvmsgIntoResult;
+}
