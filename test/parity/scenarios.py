@@ -1649,8 +1649,11 @@ def _():
 def _():
     out = []
     for e in (OSError(111), OSError(111, "x"), socket.error(98, "Address in use"), ConnectionRefusedError(111),
-              OSError("msg"), socket.timeout("timed out"), OSError()):
-        out.append([type(e).__name__, e.errno, str(e), list(e.args)])
+              OSError("msg"), socket.timeout("timed out"), OSError(), OSError(17, "x"), OSError(21, "x"),
+              OSError(20, "x"), OSError(10, "x"), OSError(3, "x"), OSError(2, "No such file", "/tmp/x"),
+              OSError(2, "x", "a", None, "b"), OSError(111, "x", None), OSError("a", "b"), OSError(1, 2, 3, 4, 5, 6)):
+        out.append([type(e).__name__, e.errno, str(e), list(e.args), getattr(e, "filename", None)])
+    out.append(BlockingIOError(11, "x", 5).characters_written)
     return out
 
 
@@ -1724,6 +1727,118 @@ def _():
         return out
     finally:
         close_all(c, s, l, a, b)
+
+
+@scenario("makefile write files flushed when the handler returns")
+def _():
+    l, port = listener()
+    out = []
+
+    def handler(conn, mode):
+        f = conn.makefile(mode)
+        f.write(b"reply\n" if "b" in mode else "reply\n")
+        conn.close()
+
+    try:
+        for mode in ("wb", "w", "rw", "rwb"):
+            c = socket.create_connection(("127.0.0.1", port), timeout=2)
+            a, _ = l.accept()
+            handler(a, mode)
+            out.append([mode, repr(c.recv(100)), repr(c.recv(100))])
+            c.close()
+        c = socket.create_connection(("127.0.0.1", port), timeout=2)
+        a, _ = l.accept()
+        f = a.makefile("rb")
+        a.close()
+        out.append(a.fileno() >= 0)
+        f.close()
+        out.append(a.fileno())
+        c.close()
+        return out
+    finally:
+        l.close()
+
+
+@scenario("makefile readlines hint and buffering")
+def _():
+    c, s, l = pair()
+    try:
+        s.sendall(b"12345\n12\n123\n")
+        f = c.makefile("rb")
+        out = [[repr(x) for x in f.readlines(6)], [repr(x) for x in f.readlines(3)]]
+        w = s.makefile("wb", buffering=16)
+        w.write(b"0123456789")
+        w.write(b"abcdefghij")
+        time.sleep(0.1)
+        c.settimeout(0.3)
+        out.append(repr(c.recv(100)))
+        w.flush()
+        out.append(repr(c.recv(100)))
+        out.append(c.makefile("r").encoding)
+        return out
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("listener closed with connections not accepted")
+def _():
+    l, port = listener()
+    c = socket.create_connection(("127.0.0.1", port), timeout=2)
+    d = socket.create_connection(("127.0.0.1", port), timeout=2)
+    d.sendall(b"data")
+    time.sleep(0.1)
+    l.close()
+    time.sleep(0.1)
+    out = []
+    for f in (lambda: c.recv(10), lambda: c.send(b"x"), lambda: d.recv(10)):
+        try:
+            out.append(repr(f()))
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+    close_all(c, d)
+    return out
+
+
+@scenario("udp connect to port 0")
+def _():
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(0.5)
+    out = []
+    for f in (lambda: u.connect(("127.0.0.1", 0)), u.getpeername, lambda: u.send(b"x"), lambda: u.recv(10)):
+        try:
+            r = f()
+            out.append(r if isinstance(r, int) or r is None else repr(r))
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+    u.close()
+    return out
+
+
+@scenario("shutdown after both sides closed; unix unconnected; sendall after the peer closed")
+def _():
+    out = []
+    c, s, l = pair()
+    s.close()
+    time.sleep(0.1)
+    x = socket.socket(socket.AF_UNIX)
+    for f in (lambda: c.recv(10), lambda: c.shutdown(socket.SHUT_WR), lambda: c.shutdown(socket.SHUT_WR),
+              c.getpeername, lambda: x.shutdown(socket.SHUT_RDWR)):
+        try:
+            r = f()
+            out.append(r if r is None else repr(r))
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+    close_all(c, l, x)
+    c, s, l = pair()
+    c.close()
+    time.sleep(0.1)
+    for f in (lambda: s.sendall(b"hello"), lambda: time.sleep(0.1), lambda: s.sendall(b"hello")):
+        try:
+            out.append(f())
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+    close_all(s, l)
+    return out
 
 
 # ---------------------------------------------------------------- runner

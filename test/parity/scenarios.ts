@@ -1555,7 +1555,19 @@ scenario("exception constructors", () =>
     new socket.OSError("msg"),
     new socket.timeout("timed out"),
     new socket.OSError(),
-  ].map((e) => [e.name, e.errno, e.message, e.args]),
+    new socket.OSError(17, "x"),
+    new socket.OSError(21, "x"),
+    new socket.OSError(20, "x"),
+    new socket.OSError(10, "x"),
+    new socket.OSError(3, "x"),
+    new socket.OSError(2, "No such file", "/tmp/x"),
+    new socket.OSError(2, "x", "a", null, "b"),
+    new socket.OSError(111, "x", null),
+    new (socket.OSError as unknown as new (...a: unknown[]) => socket.OSError)("a", "b"),
+    new (socket.OSError as unknown as new (...a: unknown[]) => socket.OSError)(1, 2, 3, 4, 5, 6),
+  ]
+    .map((e): unknown => [e.name, e.errno, e.message, e.args, e.filename])
+    .concat([new socket.BlockingIOError(11, "x", 5).characters_written]),
 );
 
 scenario("MSG_WAITALL with a timeout and non-blocking", async () => {
@@ -1631,6 +1643,131 @@ scenario("sendmsg and recvmsg", async () => {
   } finally {
     await closeAll(c, s, l, a, b2);
   }
+});
+
+scenario("makefile write files flushed when the handler returns", async () => {
+  const [l, port] = await listener();
+  const out: unknown[] = [];
+  const handler = async (conn: socket.Socket, mode: string): Promise<void> => {
+    const f = conn.makefile(mode);
+    f.write(mode.includes("b") ? b("reply\n") : "reply\n");
+    await conn.close();
+  };
+  try {
+    for (const mode of ["wb", "w", "rw", "rwb"]) {
+      const c = await socket.create_connection(["127.0.0.1", port], 2);
+      const [a] = await l.accept();
+      await handler(a, mode);
+      out.push([mode, repr(await c.recv(100)), repr(await c.recv(100))]);
+      await c.close();
+    }
+    const c = await socket.create_connection(["127.0.0.1", port], 2);
+    const [a] = await l.accept();
+    const f = a.makefile("rb");
+    await a.close();
+    out.push(a.fileno() >= 0);
+    await f.close();
+    out.push(a.fileno());
+    await c.close();
+    return out;
+  } finally {
+    await l.close();
+  }
+});
+
+scenario("makefile readlines hint and buffering", async () => {
+  const [c, s, l] = await pair();
+  try {
+    await s.sendall("12345\n12\n123\n");
+    const f = c.makefile("rb");
+    const lines = (xs: unknown[]): string[] => xs.map((x) => repr(x as Uint8Array));
+    const out: unknown[] = [lines(await f.readlines(6)), lines(await f.readlines(3))];
+    const w = s.makefile("wb", { buffering: 16 });
+    w.write(b("0123456789"));
+    w.write(b("abcdefghij"));
+    await sleep(100);
+    c.settimeout(0.3);
+    out.push(repr(await c.recv(100)));
+    await w.flush();
+    out.push(repr(await c.recv(100)));
+    out.push(c.makefile("r").encoding);
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
+scenario("listener closed with connections not accepted", async () => {
+  const [l, port] = await listener();
+  const c = await socket.create_connection(["127.0.0.1", port], 2);
+  const d = await socket.create_connection(["127.0.0.1", port], 2);
+  await d.sendall("data");
+  await sleep(100);
+  await l.close();
+  await sleep(100);
+  const out: unknown[] = [];
+  for (const f of [() => c.recv(10), () => c.send("x"), () => d.recv(10)]) {
+    try {
+      const r = await f();
+      out.push(typeof r === "number" ? String(r) : repr(r));
+    } catch (e) {
+      out.push([(e as Error).name, (e as socket.OSError).errno]);
+    }
+  }
+  await closeAll(c, d);
+  return out;
+});
+
+scenario("udp connect to port 0", async () => {
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  u.settimeout(0.5);
+  const out: unknown[] = [];
+  for (const f of [() => u.connect(["127.0.0.1", 0]), () => u.getpeername(), () => u.send("x"), () => u.recv(10)]) {
+    try {
+      const r = await f();
+      out.push(typeof r === "number" || r === undefined ? (r ?? null) : repr(r as Uint8Array));
+    } catch (e) {
+      out.push([(e as Error).name, (e as socket.OSError).errno]);
+    }
+  }
+  await u.close();
+  return out;
+});
+
+scenario("shutdown after both sides closed; unix unconnected; sendall after the peer closed", async () => {
+  const out: unknown[] = [];
+  let [c, s, l] = await pair();
+  await s.close();
+  await sleep(100);
+  const x = socket.socket(socket.AF_UNIX);
+  const steps: (() => unknown)[] = [
+    () => c.recv(10),
+    () => c.shutdown(socket.SHUT_WR),
+    () => c.shutdown(socket.SHUT_WR),
+    () => c.getpeername(),
+    () => x.shutdown(socket.SHUT_RDWR),
+  ];
+  for (const f of steps) {
+    try {
+      const r = await f();
+      out.push(r === undefined ? null : r instanceof Uint8Array ? repr(r) : String(r));
+    } catch (e) {
+      out.push([(e as Error).name, (e as socket.OSError).errno]);
+    }
+  }
+  await closeAll(c, l, x);
+  [c, s, l] = await pair();
+  await c.close();
+  await sleep(100);
+  for (const f of [() => s.sendall("hello"), () => sleep(100), () => s.sendall("hello")]) {
+    try {
+      out.push((await f()) ?? null);
+    } catch (e) {
+      out.push([(e as Error).name, (e as socket.OSError).errno]);
+    }
+  }
+  await closeAll(s, l);
+  return out;
 });
 
 // ---------------------------------------------------------------- runner

@@ -172,6 +172,13 @@ export class DgramConn implements DatagramHandlers {
     if (this.writeShut) throw oserror(E.EPIPE);
     const err = this.takeError();
     if (err) throw err;
+    if (this.peer !== null && this.peer.port === 0 && (to === undefined || to === this.peer)) {
+      // Connected to port 0: Linux sends to it, and the ICMP "port unreachable" that comes
+      // back is raised by the next call. No runtime sends to port 0.
+      this.error = oserror(E.ECONNREFUSED);
+      this.readers.wake();
+      return undefined;
+    }
     let r: Promise<void> | void;
     try {
       r = this.t.send(data, to);
@@ -227,7 +234,8 @@ export class DgramConn implements DatagramHandlers {
 const rejectNative = (e: unknown): Promise<never> => Promise.reject(fromNative(e));
 
 function samePeer(a: NetAddress, b: NetAddress): boolean {
-  if (a.port !== b.port) return false;
+  // Connected to port 0, Linux filters by address only.
+  if (a.port !== 0 && a.port !== b.port) return false;
   const strip = (h: string): string => (h.startsWith("::ffff:") ? h.slice(7) : h);
   return strip(a.host) === strip(b.host);
 }

@@ -478,10 +478,11 @@ export class StreamConn implements StreamHandlers {
    * hands them to the OS? Not if it holds none, nor for a small write of a runtime whose
    * writes always complete later (see {@link StreamTransport.asyncWrites}) — unless they were
    * batched: a burst's replies then wait for the write before them (measured: Deno's bulk
-   * echo lost 9% when a burst's sendalls went on without waiting).
+   * echo lost 9% when a burst's sendalls went on without waiting) or the peer has closed its
+   * side: a write may then fail (EPIPE after the peer's reset), and Linux's send(2) says so.
    */
   mustDrain(len: number): boolean {
-    return this.t.writePending && !(this.asyncWrites && len <= ASYNC_SENT_MAX && this.batched === 0);
+    return this.t.writePending && (!(this.asyncWrites && len <= ASYNC_SENT_MAX && this.batched === 0) || this.eof);
   }
 
   /**

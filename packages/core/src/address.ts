@@ -5,6 +5,9 @@ import { OSError, OverflowError, gaiError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { pyTypeName } from "./bytes.js";
 import { ipVersion, numericIPv4 } from "./inet.js";
+import { PyTuple, pyRepr, strRepr } from "./_repr.js";
+
+export { PyTuple, pyRepr, strRepr };
 
 /** An AF_INET address as Python returns it: `(host, port)`. */
 export type InetAddress = [host: string, port: number];
@@ -18,46 +21,6 @@ export type AddressInput =
   | readonly [host: string | Uint8Array, port: number, flowinfo?: number, scope_id?: number]
   | string
   | Uint8Array;
-
-/** Python's repr of a str: `'abc'`. */
-export function strRepr(s: string): string {
-  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = q;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === q) out += "\\" + q;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + q;
-}
-
-/** Python's repr of a value inside a tuple. */
-export function pyRepr(v: unknown): string {
-  if (typeof v === "string") return strRepr(v);
-  if (v === null || v === undefined) return "None";
-  if (typeof v === "boolean") return v ? "True" : "False";
-  if (Array.isArray(v)) return tupleRepr(v);
-  return String(v);
-}
-
-function tupleRepr(v: readonly unknown[]): string {
-  return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(", ")})`;
-}
-
-/** An array that prints like a Python tuple: `${addr}` → `('127.0.0.1', 51234)`. */
-export class PyTuple<T = unknown> extends Array<T> {
-  override toString(): string {
-    return tupleRepr(this);
-  }
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return tupleRepr(this);
-  }
-}
 
 /** Build a Python-printing tuple from items. */
 export function tuple<T extends unknown[]>(...items: T): T {

@@ -1,5 +1,6 @@
 // Python's exception classes for socket code: OSError and its subclasses, chosen by errno.
 import { STRERROR, errno as E } from "./errno.js";
+import { pyRepr } from "./_repr.js";
 
 const setName = (C: { prototype: Error }, name: string): void => {
   Object.defineProperty(C.prototype, "name", { value: name, writable: true, configurable: true });
@@ -21,37 +22,49 @@ export class OSError extends Error {
   errno!: number | null;
   /** The OS text for `errno` (`"Connection refused"`), or `null`. */
   strerror!: string | null;
+  /** The file name given as third argument (`OSError(2, "No such file", "/tmp/x")`), or `null`. */
+  filename!: unknown;
+  /** The second file name (fifth argument), or `null`. */
+  filename2!: unknown;
   /** `[errno, strerror]` or `[message]`, like Python's `e.args`. */
   args!: unknown[];
 
   /**
-   * @param errnoOrMessage an errno number (with `strerror`), or a plain message.
-   * @param strerror the text; without it a number is only a message, as in CPython (`OSError(111)`: errno `null`).
+   * As CPython's `OSError(*args)`: two to five arguments are `(errno, strerror[, filename[, winerror[,
+   * filename2]]])` and a numeric errno picks the subclass; other counts are only `args`
+   * (`OSError(111)` is a plain OSError whose message is "111").
    */
-  constructor(errnoOrMessage?: number | string | null, strerror?: string, options?: { cause?: unknown }) {
-    // As CPython: errno and strerror only when both are given (`OSError(111)` alone is a plain
-    // OSError whose message is "111"); then the errno picks the subclass.
-    const pair = typeof errnoOrMessage === "number" && strerror !== undefined;
-    if (new.target === OSError && pair) {
-      const C = classForErrno(errnoOrMessage as number);
-      if (C !== OSError) return new C(errnoOrMessage, strerror, options);
+  constructor(errnoOrMessage?: number | string | null, strerror?: string | null, ...more: unknown[]);
+  constructor(...a: unknown[]) {
+    const parsed = a.length >= 2 && a.length <= 5;
+    if (new.target === OSError && parsed && typeof a[0] === "number") {
+      const C = classForErrno(a[0]);
+      if (C !== OSError) return new C(...(a as [number, string]));
     }
-    if (pair) {
-      super(`[Errno ${errnoOrMessage}] ${strerror}`, options);
-      this.errno = errnoOrMessage as number;
-      this.strerror = strerror!;
-      this.args = [errnoOrMessage, strerror];
-    } else if (typeof errnoOrMessage === "number") {
-      super(String(errnoOrMessage), options);
-      this.errno = null;
-      this.strerror = null;
-      this.args = [errnoOrMessage];
-    } else {
-      super(errnoOrMessage ?? "", options);
-      this.errno = null;
-      this.strerror = null;
-      this.args = errnoOrMessage == null ? [] : [errnoOrMessage];
+    let args = a;
+    let filename: unknown = null;
+    let filename2: unknown = null;
+    let written: number | undefined;
+    if (parsed && a.length >= 3) {
+      // BlockingIOError's third argument is characters_written.
+      if (new.target === BlockingIOError) written = Number(a[2]);
+      else filename = a[2] ?? null;
+      if (a.length === 5) filename2 = a[4] ?? null;
+      if (filename !== null) args = a.slice(0, 2);
     }
+    let message: string;
+    if (!parsed) message = a.length === 0 ? "" : a.length === 1 ? String(a[0] ?? "None") : pyRepr(a);
+    else {
+      message = `[Errno ${pyStr(a[0])}] ${pyStr(a[1])}`;
+      if (filename !== null) message += `: ${pyRepr(filename)}` + (filename2 !== null ? ` -> ${pyRepr(filename2)}` : "");
+    }
+    super(message);
+    this.errno = parsed ? (a[0] as number) : null;
+    this.strerror = parsed ? (a[1] as string) : null;
+    this.filename = filename;
+    this.filename2 = filename2;
+    this.args = args;
+    if (written !== undefined) (this as unknown as BlockingIOError).characters_written = written;
   }
 }
 setName(OSError, "OSError");
@@ -72,7 +85,10 @@ setName(ConnectionAbortedError, "ConnectionAbortedError");
 export class BrokenPipeError extends ConnectionError {}
 setName(BrokenPipeError, "BrokenPipeError");
 /** Python's `BlockingIOError` (errno 11, 114, 115): non-blocking call could not complete. */
-export class BlockingIOError extends OSError {}
+export class BlockingIOError extends OSError {
+  /** `BlockingIOError(errno, strerror, characters_written)`'s third argument, else undefined. */
+  declare characters_written?: number;
+}
 setName(BlockingIOError, "BlockingIOError");
 /** Python's `TimeoutError`, also `socket.timeout`; `String(e)` is `TimeoutError: timed out`. */
 export class TimeoutError extends OSError {}
@@ -86,6 +102,21 @@ setName(FileNotFoundError, "FileNotFoundError");
 /** Python's `InterruptedError` (errno 4). */
 export class InterruptedError extends OSError {}
 setName(InterruptedError, "InterruptedError");
+/** Python's `FileExistsError` (errno 17). */
+export class FileExistsError extends OSError {}
+setName(FileExistsError, "FileExistsError");
+/** Python's `IsADirectoryError` (errno 21). */
+export class IsADirectoryError extends OSError {}
+setName(IsADirectoryError, "IsADirectoryError");
+/** Python's `NotADirectoryError` (errno 20). */
+export class NotADirectoryError extends OSError {}
+setName(NotADirectoryError, "NotADirectoryError");
+/** Python's `ChildProcessError` (errno 10). */
+export class ChildProcessError extends OSError {}
+setName(ChildProcessError, "ChildProcessError");
+/** Python's `ProcessLookupError` (errno 3). */
+export class ProcessLookupError extends OSError {}
+setName(ProcessLookupError, "ProcessLookupError");
 /**
  * Python's `io.UnsupportedOperation` (a file used against its mode: `read` on a `"wb"` file).
  * In Python it is both an `OSError` and a `ValueError`; here an `OSError`.
@@ -185,7 +216,7 @@ setName(LookupError, "LookupError");
 export class OverflowError extends PyException {}
 setName(OverflowError, "OverflowError");
 
-type OSErrorClass = new (e?: number | string | null, s?: string, o?: { cause?: unknown }) => OSError;
+type OSErrorClass = new (e?: number | string | null, s?: string | null, ...more: unknown[]) => OSError;
 
 const BY_ERRNO: Record<number, OSErrorClass> = {
   [E.EAGAIN]: BlockingIOError,
@@ -201,6 +232,11 @@ const BY_ERRNO: Record<number, OSErrorClass> = {
   [E.EPERM]: PermissionError,
   [E.ENOENT]: FileNotFoundError,
   [E.EINTR]: InterruptedError,
+  [E.EEXIST]: FileExistsError,
+  [E.EISDIR]: IsADirectoryError,
+  [E.ENOTDIR]: NotADirectoryError,
+  [E.ECHILD]: ChildProcessError,
+  [E.ESRCH]: ProcessLookupError,
 };
 
 /** The Python class CPython picks for `OSError(n, ...)` on Linux. */
@@ -211,8 +247,17 @@ export function classForErrno(n: number): OSErrorClass {
 /** `OSError(n, os.strerror(n))`: the right subclass with the OS text; keeps `cause`. */
 export function oserror(n: number, cause?: unknown): OSError {
   const C = classForErrno(n);
-  return new C(n, STRERROR[n] ?? `Unknown error ${n}`, cause === undefined ? undefined : { cause });
+  return withCause(new C(n, STRERROR[n] ?? `Unknown error ${n}`), cause);
 }
+
+/** `e` with `cause` (the native error it came from) set, as `new Error(msg, { cause })` would. */
+export function withCause<T extends Error>(e: T, cause: unknown): T {
+  if (cause !== undefined) Object.defineProperty(e, "cause", { value: cause, writable: true, configurable: true });
+  return e;
+}
+
+/** Python's `str(x)` of an errno or strerror argument. */
+const pyStr = (x: unknown): string => (typeof x === "string" ? x : pyRepr(x));
 
 /** `socket.timeout("timed out")`. */
 export function timedOut(): TimeoutError {
@@ -236,5 +281,5 @@ export const EAI_TEXT: Readonly<Record<number, string>> = {
 
 /** `gaierror(code, text)` with glibc's text. */
 export function gaiError(code: number, cause?: unknown): gaierror {
-  return new gaierror(code, EAI_TEXT[code] ?? "Unknown error", cause === undefined ? undefined : { cause });
+  return withCause(new gaierror(code, EAI_TEXT[code] ?? "Unknown error"), cause);
 }

@@ -5,7 +5,7 @@ import * as C from "./constants.js";
 import { type Address, type AddressInput, pyRepr, tuple } from "./address.js";
 import { hostArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
-import { ExceptionGroup, OSError, ValueError, gaiError, oserror } from "./errors.js";
+import { ExceptionGroup, OSError, ValueError, gaiError, oserror, withCause } from "./errors.js";
 import { ipVersion, numericIPv4 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
@@ -234,7 +234,7 @@ export async function create_server(address: AddressInput, options: CreateServer
     } catch (err) {
       // socket.py re-raises any OSError (a gaierror too) as a plain OSError with the address.
       if (err instanceof OSError && err.errno !== null)
-        throw new OSError(err.errno, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`, { cause: err });
+        throw withCause(new OSError(err.errno, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`), err);
       throw err;
     }
     await s.listen(options.backlog ?? undefined);

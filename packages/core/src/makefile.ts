@@ -11,7 +11,7 @@ import { type DecodeErrors, checkEncoding, encodeText } from "./_codec.js";
 export interface MakefileOptions {
   /** `0`: unbuffered (binary only: writes go out at once, `read(n)` returns what one recv gets); `n > 1`: buffer size. */
   buffering?: number | null;
-  /** Text encoding for `r`/`w` modes. @default "utf-8" */
+  /** Text encoding for `r`/`w` modes. @default "UTF-8" (what CPython reports for the UTF-8 locale) */
   encoding?: string;
   /** Decoding errors in text modes: `"strict"` (UnicodeDecodeError), `"replace"`, `"ignore"`. @default "strict" */
   errors?: DecodeErrors | null;
@@ -54,7 +54,8 @@ export class SocketFile {
   private readonly binary: boolean;
   private readonly canRead: boolean;
   private readonly canWrite: boolean;
-  private readonly encoding: string;
+  /** Like `f.encoding` (text modes): the encoding given, else `"UTF-8"`. */
+  readonly encoding: string;
   private readonly errors: DecodeErrors;
   private readonly newline: Newline;
   private readonly utf8: boolean;
@@ -82,7 +83,7 @@ export class SocketFile {
     if (buffering === 0 && !this.binary) throw new ValueError("unbuffered streams must be binary");
     this.bufferSize = buffering === 0 ? 0 : buffering > 1 ? buffering : BUFFER_SIZE;
     if (opts.encoding != null && this.binary) throw new ValueError("binary mode doesn't take an encoding argument");
-    this.encoding = opts.encoding ?? "utf-8";
+    this.encoding = opts.encoding ?? "UTF-8";
     if (!this.binary) checkEncoding(this.encoding);
     const errors = opts.errors ?? "strict";
     if (typeof errors !== "string")
@@ -287,8 +288,8 @@ export class SocketFile {
   }
 
   /**
-   * Like `f.write(data)`: buffered until `flush()` (or `close()`), or sent on its own once
-   * more than 8192 bytes wait (Python's buffer size).
+   * Like `f.write(data)`: buffered (8192 bytes, or `buffering`) until `flush()` or `close()`;
+   * a write that would overflow the buffer sends it first, as Python's BufferedWriter does.
    * @returns the number of bytes (binary) or characters (text) written.
    */
   write(data: Uint8Array | ArrayBufferView | string): number {
@@ -303,9 +304,12 @@ export class SocketFile {
       typeof data === "string"
         ? encodeText(nl === "\r" || nl === "\r\n" ? data.replaceAll("\n", nl) : data, this.encoding, this.errors)
         : toBytes(data).slice();
+    // As BufferedWriter: what would overflow the buffer sends the buffer first; data larger
+    // than the buffer goes out at once, the rest waits for flush().
+    if (this.pendingBytes > 0 && this.pendingBytes + b.length > this.bufferSize) this.sendInBackground();
     this.pending.push(b);
     this.pendingBytes += b.length;
-    if (this.pendingBytes > this.bufferSize) this.flush().catch((e: unknown) => (this.sendError ??= e));
+    if (this.pendingBytes > this.bufferSize) this.sendInBackground();
     return typeof data === "string" ? codePoints(data) : b.length;
   }
 
@@ -323,16 +327,26 @@ export class SocketFile {
 
   private async flushOpen(): Promise<void> {
     this.sock._fileTouch();
-    const run = this.sending.then(() => this.sendPending());
-    this.sending = run.catch(() => undefined);
-    await run;
+    await this.sendQueued();
     this.raiseSendError();
   }
 
-  private async sendPending(): Promise<void> {
+  /** A write's automatic send: its failure is raised by the next write() or flush(). */
+  private sendInBackground(): void {
+    this.sendQueued().catch((e: unknown) => (this.sendError ??= e));
+  }
+
+  /** Send what is buffered now, after the sends before it. */
+  private sendQueued(): Promise<void> {
     const parts = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
+    const run = this.sending.then(() => this.sendParts(parts));
+    this.sending = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sendParts(parts: Uint8Array[]): Promise<void> {
     if (parts.length === 0) return;
     // One write for what was buffered, as Python's BufferedWriter sends it.
     let all = parts[0]!;
@@ -365,8 +379,18 @@ export class SocketFile {
   }
 
   /**
-   * Like `f.readlines(hint=-1)`: the lines up to EOF, or stop once they total `hint` bytes
-   * (binary) or characters (text).
+   * @internal The socket was closed and this file is no longer used: what CPython's finalizer
+   * does when a handler returns without closing it. Written data is sent (a binary read-write
+   * file drops it, as CPython's does); read-ahead is dropped.
+   */
+  async _finalize(): Promise<void> {
+    if (this.canWrite && !(this.binary && this.canRead)) await this.close().catch(() => undefined);
+    this._closed = true;
+  }
+
+  /**
+   * Like `f.readlines(hint=-1)`: the lines up to EOF, or stop once they total more than `hint`
+   * bytes (binary) or characters (text).
    */
   async readlines(hint = -1): Promise<(PyBytes | string)[]> {
     const lines: (PyBytes | string)[] = [];
@@ -376,7 +400,7 @@ export class SocketFile {
       if (line.length === 0) return lines;
       lines.push(line);
       total += line.length;
-      if (hint > 0 && total >= hint) return lines;
+      if (hint > 0 && total > hint) return lines;
     }
   }
 

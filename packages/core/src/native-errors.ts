@@ -1,6 +1,6 @@
 // Maps a native runtime error (Node, Bun or Deno) to the Python error CPython raises on Linux.
 import { errno as E } from "./errno.js";
-import { EAI_TEXT, OSError, gaiError, oserror } from "./errors.js";
+import { EAI_TEXT, OSError, gaiError, oserror, withCause } from "./errors.js";
 
 // Deno's error classes that carry no usable code.
 const DENO_NAMES: Record<string, number> = {
@@ -75,5 +75,5 @@ export function fromNative(err: unknown): OSError {
   if (os) return oserror(Number(os[1]), err);
   if (name === "TimeoutError") return oserror(E.ETIMEDOUT, err);
   if (/socket is closed|not running|bad resource/i.test(msg)) return oserror(E.EBADF, err);
-  return new OSError(msg, undefined, { cause: err });
+  return withCause(new OSError(msg), err);
 }

@@ -841,14 +841,23 @@ export class Socket {
         return;
       }
       this.shutFlags = h;
+      if (this._family === C.AF_UNIX) return; // Linux's unix sockets take it unconnected too
       throw oserror(E.ENOTCONN);
     }
-    if (c.dead) throw oserror(E.ENOTCONN); // fully closed or reset (TCP_CLOSE)
+    if (this.tcpClosed(c)) throw oserror(E.ENOTCONN);
     if (h === C.SHUT_RD || h === C.SHUT_RDWR) {
       c.readShut = true;
       c.readers.wake();
     }
     if (h === C.SHUT_WR || h === C.SHUT_RDWR) c.shutdownWrite();
+  }
+
+  /**
+   * Linux's TCP_CLOSE: reset, failed, or closed both ways (our FIN and the peer's: on
+   * loopback the last ACK is immediate, so at once, before the runtime reports it).
+   */
+  private tcpClosed(c: StreamConn): boolean {
+    return c.dead || (c.writeShut && c.eof && this._family !== C.AF_UNIX);
   }
 
   /**
@@ -860,9 +869,18 @@ export class Socket {
   async close(): Promise<void> {
     if (this._closed) return;
     this._closed = true;
-    this._fd = -1;
+    // Open makefile() files keep the descriptor (and its number) until they are closed.
     if (this.files !== null && this.files.size > 0) return this.closeWithFiles();
     await this.release();
+  }
+
+  /** close() with a reset (RST) instead of FIN, whatever SO_LINGER says. */
+  private closeReset(): Promise<void> {
+    if (this._closed) return Promise.resolve();
+    this._closed = true;
+    this._fd = -1;
+    this.conn?.failAll(oserror(E.EBADF));
+    return this.conn?.close(true) ?? Promise.resolve();
   }
 
   /**
@@ -874,10 +892,12 @@ export class Socket {
    */
   private closeWithFiles(): void {
     this.filesTouched = false;
-    void nextTurn().then(() => {
+    void nextTurn().then(async () => {
       if (this.files === null || this.files.size === 0 || this.filesTouched || this.conn?.hasWaiters()) return;
-      // What the files still buffer is dropped, as CPython drops it then (checked).
+      const files = this.files;
       this.files = null;
+      // What CPython's finalizers then do: write files send what they buffer (checked).
+      await Promise.all(Array.from(files, (f) => f._finalize()));
       void this.release();
     });
   }
@@ -888,10 +908,12 @@ export class Socket {
   }
 
   private async release(): Promise<void> {
+    this._fd = -1;
     const ebadf = oserror(E.EBADF);
     const jobs: Promise<void>[] = [];
     this.connectCtl?.abort(ebadf);
-    if (this.accepting) for (const s of this.accepting.close(ebadf)) jobs.push(s.close());
+    // Linux resets the connections a closed listener never accepted.
+    if (this.accepting) for (const s of this.accepting.close(ebadf)) jobs.push(s.closeReset());
     if (this.listener) {
       jobs.push(this.listener.close().catch(() => undefined));
       this.listener = null;
@@ -947,8 +969,9 @@ export class Socket {
   getpeername(): Address {
     this.check();
     if (this.conn && this.unnamed) return "";
-    if (this.conn && !this.conn.dead) return toPyAddress(this._family, this.conn.t.remoteAddress());
-    if (this.dgram?.peer) return toPyAddress(this._family, this.dgram.peer);
+    if (this.conn && !this.tcpClosed(this.conn)) return toPyAddress(this._family, this.conn.t.remoteAddress());
+    // Linux: a UDP socket connected to port 0 has no peer name.
+    if (this.dgram?.peer && this.dgram.peer.port !== 0) return toPyAddress(this._family, this.dgram.peer);
     throw oserror(E.ENOTCONN);
   }
 
@@ -1101,7 +1124,7 @@ export class Socket {
 
   /** Python's repr: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000)>`. */
   toString(): string {
-    if (this._closed) return `<socket.socket [closed] fd=-1, family=${this._family}, type=${this._type}, proto=${this._proto}>`;
+    if (this._closed) return `<socket.socket [closed] fd=${this._fd}, family=${this._family}, type=${this._type}, proto=${this._proto}>`;
     let s = `<socket.socket fd=${this._fd}, family=${this._family}, type=${this._type}, proto=${this._proto}`;
     // As socket.py: each address with str(), left out when empty or not there.
     const str = (a: Address): string => (typeof a === "string" ? a : pyRepr(a));

@@ -72,6 +72,10 @@ export class NodeStream implements StreamTransport {
       throw err;
     }
     s.write(data);
+    // The kernel refused the bytes at once (EPIPE after the peer's reset): Node destroys the
+    // socket inside write() and reports it only later; raise it now, as send(2) does.
+    const failed = s.errored;
+    if (failed) throw failed;
     // Usually libuv hands everything to the kernel inside write(). Only when Node kept some
     // of it does core need to hear when it is gone: an empty write's callback runs after
     // every earlier write (no callback, no nextTick, on the common path).

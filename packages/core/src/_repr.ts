@@ -1,0 +1,42 @@
+// Python's repr of strings, tuples and scalars; PyTuple, an array that prints like a tuple.
+// A leaf module: errors.ts needs it too.
+
+/** Python's repr of a str: `'abc'`. */
+export function strRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = q;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === q) out += "\\" + q;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + q;
+}
+
+/** Python's repr of a value inside a tuple. */
+export function pyRepr(v: unknown): string {
+  if (typeof v === "string") return strRepr(v);
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (Array.isArray(v)) return tupleRepr(v);
+  return String(v);
+}
+
+function tupleRepr(v: readonly unknown[]): string {
+  return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(", ")})`;
+}
+
+/** An array that prints like a Python tuple: `${addr}` → `('127.0.0.1', 51234)`. */
+export class PyTuple<T = unknown> extends Array<T> {
+  override toString(): string {
+    return tupleRepr(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return tupleRepr(this);
+  }
+}
