@@ -1841,6 +1841,32 @@ def _():
     return out
 
 
+@scenario("getaddrinfo protocols, empty port, canonname; netdb argument checks")
+def _():
+    out = []
+    calls = [
+        lambda: socket.getaddrinfo("127.0.0.1", 80, 0, 0, 132),
+        lambda: socket.getaddrinfo("127.0.0.1", None, 0, 0, 1),
+        lambda: socket.getaddrinfo("127.0.0.1", 80, 0, 0, 1),
+        lambda: socket.getaddrinfo("127.0.0.1", "", socket.AF_INET, 0),
+        lambda: socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_RAW),
+        lambda: socket.getaddrinfo("127.0.0.1", None, socket.AF_INET, socket.SOCK_RAW, 6),
+        lambda: socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_DGRAM, 6),
+        lambda: socket.getaddrinfo("LocalHost", 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_CANONNAME),
+        lambda: socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_CANONNAME),
+        lambda: socket.getservbyname("http", None),
+        lambda: socket.getnameinfo(("127.0.0.1", 80), -1),
+        lambda: socket.getnameinfo(("127.0.0.1", 80), 256),
+    ]
+    for f in calls:
+        try:
+            r = f()
+            out.append([[int(x[0]), int(x[1]), x[2], x[3], list(x[4])] for x in r] if isinstance(r, list) else r)
+        except Exception as e:  # noqa: BLE001
+            out.append([type(e).__name__, getattr(e, "errno", None), str(e)])
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

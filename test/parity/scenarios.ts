@@ -1770,6 +1770,33 @@ scenario("shutdown after both sides closed; unix unconnected; sendall after the 
   return out;
 });
 
+scenario("getaddrinfo protocols, empty port, canonname; netdb argument checks", async () => {
+  const out: unknown[] = [];
+  const calls: (() => unknown)[] = [
+    () => socket.getaddrinfo("127.0.0.1", 80, 0, 0, 132),
+    () => socket.getaddrinfo("127.0.0.1", null, 0, 0, 1),
+    () => socket.getaddrinfo("127.0.0.1", 80, 0, 0, 1),
+    () => socket.getaddrinfo("127.0.0.1", "", socket.AF_INET, 0),
+    () => socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_RAW),
+    () => socket.getaddrinfo("127.0.0.1", null, socket.AF_INET, socket.SOCK_RAW, 6),
+    () => socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_DGRAM, 6),
+    () => socket.getaddrinfo("LocalHost", 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_CANONNAME),
+    () => socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_CANONNAME),
+    () => socket.getservbyname("http", null as never),
+    () => socket.getnameinfo(["127.0.0.1", 80], -1),
+    () => socket.getnameinfo(["127.0.0.1", 80], 256),
+  ];
+  for (const f of calls) {
+    try {
+      out.push(await f());
+    } catch (e) {
+      const err = e as socket.OSError;
+      out.push([err.name, typeof err.errno === "number" ? err.errno : null, err.message]);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -18,15 +18,16 @@ export type { SocketConstructor };
 export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: Address];
 
 
-/** A numeric port, or a service name (looked up per protocol). */
-function portOf(port: unknown, flags: number): number | string {
-  if (port === null || port === undefined) return 0;
+/** A numeric port, a service name (looked up per protocol), or `null` for none (`None`, `""`). */
+function portOf(port: unknown, flags: number): number | string | null {
+  if (port === null || port === undefined) return null;
   if (typeof port === "number" && Number.isInteger(port)) {
     if (port < 0) throw gaiError(-8);
     return port & 0xffff;
   }
   if (typeof port === "string" || port instanceof Uint8Array) {
     const s = typeof port === "string" ? port : new TextDecoder().decode(port);
+    if (s === "") return null; // glibc: an empty service is none
     if (/^\d+$/.test(s)) return Number(s) & 0xffff;
     if (flags & C.AI_NUMERICSERV) throw gaiError(-2);
     return s;
@@ -35,22 +36,30 @@ function portOf(port: unknown, flags: number): number | string {
 }
 
 /**
- * The socket types (with protocol and port) of a getaddrinfo answer: all of `type` 0's
- * (stream, datagram, raw) or the one asked for; a named service only for the protocols
- * /etc/services lists it under (never raw), as glibc does.
- * @throws gaierror `[Errno -8]` when the service exists for none of them.
+ * The socket types (with protocol and port) of a getaddrinfo answer, as glibc picks them: all
+ * of `type` 0's (stream, datagram, raw) or those of the protocol asked for (TCP and SCTP are
+ * stream, UDP datagram, any other raw), or the type asked for; a named service only for the
+ * protocols /etc/services lists it under (never raw), as glibc does.
+ * @throws gaierror `[Errno -7]` for a type the protocol does not have, `[Errno -8]` when the
+ * service exists for none of them or a port is given for raw sockets alone.
  */
-function socketKinds(type: number, proto: number, port: number | string): [number, number, number][] {
-  const kinds: [number, number][] =
-    type === 0
-      ? ([[C.SOCK_STREAM, C.IPPROTO_TCP], [C.SOCK_DGRAM, C.IPPROTO_UDP], [C.SOCK_RAW, 0]] as [number, number][]).filter(
-          ([, pr]) => proto === 0 || pr === proto, // a protocol picks its socket type, as glibc does
-        )
-      : [[type, proto || (type === C.SOCK_STREAM ? C.IPPROTO_TCP : type === C.SOCK_DGRAM ? C.IPPROTO_UDP : 0)]];
+function socketKinds(type: number, proto: number, port: number | string | null): [number, number, number][] {
+  const { SOCK_STREAM: STREAM, SOCK_DGRAM: DGRAM, SOCK_RAW: RAW, IPPROTO_TCP: TCP, IPPROTO_UDP: UDP, IPPROTO_SCTP: SCTP } = C;
+  let kinds: [number, number][];
+  if (type === 0) {
+    if (proto === 0) kinds = [[STREAM, TCP], [DGRAM, UDP], [RAW, 0]];
+    else kinds = [[proto === TCP || proto === SCTP ? STREAM : proto === UDP ? DGRAM : RAW, proto]];
+  } else {
+    const fits = proto === 0 || type === RAW || (type === STREAM ? proto === TCP || proto === SCTP : proto === UDP);
+    if (!fits) throw gaiError(-7);
+    kinds = [[type, proto || (type === STREAM ? TCP : type === DGRAM ? UDP : 0)]];
+  }
+  if (port === null) return kinds.map(([t, pr]) => [t, pr, 0]);
+  if (kinds.length === 1 && kinds[0]![0] === RAW) throw gaiError(-8); // raw sockets have no ports
   if (typeof port === "number") return kinds.map(([t, pr]) => [t, pr, port]);
   const out: [number, number, number][] = [];
   for (const [t, pr] of kinds) {
-    const p = t === C.SOCK_RAW ? undefined : servicePort(port, t === C.SOCK_DGRAM ? "udp" : "tcp");
+    const p = t === RAW ? undefined : servicePort(port, pr === SCTP ? "sctp" : t === DGRAM ? "udp" : "tcp");
     if (p !== undefined) out.push([t, pr, p]);
   }
   if (out.length === 0) throw gaiError(-8);
@@ -112,11 +121,21 @@ export async function getaddrinfo(
     for (const [t, pr, p] of kinds) {
       const fam = a.family === 6 ? C.AF_INET6 : C.AF_INET;
       const sa = fam === C.AF_INET6 ? tuple(a.address, p, 0, 0) : tuple(a.address, p);
-      const canon = flags & C.AI_CANONNAME && out.length === 0 ? (name ?? "") : "";
+      const canon = flags & C.AI_CANONNAME && out.length === 0 ? canonName(name) : "";
       out.push(tuple(fam, t, pr, canon, sa) as AddrInfo);
     }
   }
   return out;
+}
+
+/**
+ * AI_CANONNAME's name: the address itself for a numeric host; for a name, glibc reports the
+ * name of the hosts entry or DNS record, which the runtimes do not give — names are
+ * case-insensitive and entries are written in lower case, so the name in lower case.
+ */
+function canonName(name: string | null): string {
+  if (name === null) return "";
+  return ipVersion(name) !== 0 || numericIPv4(name) !== null ? name : name.toLowerCase();
 }
 
 /**

@@ -60,7 +60,7 @@ function protocolNumber(name: string): number | undefined {
 }
 
 function protoArg(proto: unknown, fname: string): string | undefined {
-  if (proto === undefined || proto === null) return undefined;
+  if (proto === undefined) return undefined; // None is a TypeError, as in CPython
   if (typeof proto !== "string") throw new TypeError(`${fname}() argument 2 must be str, not ${argTypeName(proto)}`);
   return proto;
 }

@@ -52,6 +52,7 @@ export async function getnameinfo(sockaddr: readonly unknown[], flags: number): 
   if (ip === null) throw gaiError(-2);
   const v6 = ipVersion(ip) === 6;
   if (!v6 && sockaddr.length !== 2) throw new OSError("IPv4 sockaddr must be 2 tuple");
+  if (f & ~0xff) throw gaiError(-1); // glibc knows the NI_* bits only
   const numeric = v6 && scopeId !== 0 ? `${ip}%${scopeId}` : ip;
   let name: string | null = null;
   if (!(f & C.NI_NUMERICHOST)) name = await nameOf(ip);
