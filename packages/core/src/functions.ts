@@ -28,7 +28,7 @@ function portOf(port: unknown, flags: number): number | string | null {
   if (typeof port === "string" || port instanceof Uint8Array) {
     const s = typeof port === "string" ? port : new TextDecoder().decode(port);
     if (s === "") return null; // glibc: an empty service is none
-    if (/^\d+$/.test(s)) return Number(s) & 0xffff;
+    if (/^\s*\+?\d+$/.test(s)) return Number(s) & 0xffff; // glibc reads it with strtoul
     if (flags & C.AI_NUMERICSERV) throw gaiError(-2);
     return s;
   }

@@ -986,6 +986,7 @@ export class Socket {
    * SO_LINGER or timeval, `[Errno 33]` for microseconds outside 0–999999.
    */
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
+    if (arguments.length !== 3) throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
     this.check();
     const lv = intArg(level);
     // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
@@ -1034,6 +1035,8 @@ export class Socket {
    * @throws OSError `[Errno 92] Protocol not available` for unknown options.
    */
   getsockopt(level: number, optname: number, buflen?: number): number | PyBytes {
+    if (arguments.length < 2) throw new TypeError(`getsockopt() takes at least 2 arguments (${arguments.length} given)`);
+    if (arguments.length > 3) throw new TypeError(`getsockopt() takes at most 3 arguments (${arguments.length} given)`);
     this.check();
     const lv = intArg(level);
     const opt = intArg(optname);
