@@ -1867,6 +1867,49 @@ def _():
     return out
 
 
+@scenario("makefile utf-16 and utf-32 text; their decode errors")
+def _():
+    out = []
+
+    def feed(data, enc, ops):
+        a, b = socket.socketpair()
+        try:
+            a.sendall(data)
+            a.close()
+            f = b.makefile("r", encoding=enc)
+            for op in ops:
+                try:
+                    out.append(op(f))
+                except ValueError as e:
+                    out.append([type(e).__name__, str(e)])
+        finally:
+            close_all(a, b)
+
+    rl = lambda f: f.readline()  # noqa: E731
+    feed("h\u00e9llo\r\nw\u00f6rld\n\U0001f600x\n".encode("utf-16"), "utf-16", [rl, rl, rl, rl])
+    feed("ab\ncd".encode("utf-16-be"), "utf-16-be", [rl, lambda f: f.read()])
+    feed(b"\xfe\xff" + "ab\ncd".encode("utf-16-be"), "utf-16", [rl, lambda f: f.read()])
+    feed("ab\ncd\n\U0001f600\U0001f600z".encode("utf-32"), "utf-32",
+         [rl, lambda f: f.readline(1), lambda f: f.read(2), lambda f: f.read(2), lambda f: f.read()])
+    feed("\U0001f600\U0001f600\n".encode("utf-16-le"), "utf-16-le", [lambda f: f.readline(1), lambda f: f.read()])
+    feed(b"a\x00b\x00\x00", "utf-16-le", [lambda f: f.read()])
+    a, b = socket.socketpair()
+    try:
+        w = a.makefile("w", encoding="utf-16")
+        w.write("hi\n")
+        w.flush()
+        out.append(repr(b.recv(100)))
+    finally:
+        close_all(a, b)
+    for data, enc in ((b"a\x00b", "utf-16"), (b"\x00\xd8a\x00", "utf-16-le"), (b"a\x00\x00\xd8", "utf-16-le"),
+                      (b"\xff\xfe\x00\x00h\x00\x00\x00", "utf-32"), (b"h\x00\x00", "utf-32"), (b"\x00\x00\x11\x00", "utf-32")):
+        try:
+            out.append(data.decode(enc))
+        except UnicodeDecodeError as e:
+            out.append([str(e), e.start, e.end])
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -1797,6 +1797,73 @@ scenario("getaddrinfo protocols, empty port, canonname; netdb argument checks", 
   return out;
 });
 
+scenario("makefile utf-16 and utf-32 text; their decode errors", async () => {
+  const out: unknown[] = [];
+  const units = (s: string, size: 2 | 4, le: boolean, bom = false): Uint8Array => {
+    const cps = size === 4 ? Array.from(s, (c) => c.codePointAt(0)!) : Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
+    if (bom) cps.unshift(0xfeff);
+    const v = new DataView(new ArrayBuffer(cps.length * size));
+    cps.forEach((c, i) => (size === 2 ? v.setUint16(i * 2, c, le) : v.setUint32(i * 4, c, le)));
+    return new Uint8Array(v.buffer);
+  };
+  const feed = async (data: Uint8Array, enc: string, ops: ((f: socket.SocketFile) => Promise<unknown>)[]): Promise<void> => {
+    const [a, b2] = await socket.socketpair();
+    try {
+      await a.sendall(data);
+      await a.close();
+      const f = b2.makefile("r", { encoding: enc });
+      for (const op of ops) {
+        try {
+          out.push(await op(f));
+        } catch (e) {
+          out.push([(e as Error).name, (e as Error).message]);
+        }
+      }
+    } finally {
+      await closeAll(a, b2);
+    }
+  };
+  const rl = (f: socket.SocketFile): Promise<unknown> => f.readline();
+  await feed(units("h\u00e9llo\r\nw\u00f6rld\n\u{1f600}x\n", 2, true, true), "utf-16", [rl, rl, rl, rl]);
+  await feed(units("ab\ncd", 2, false), "utf-16-be", [rl, (f) => f.read()]);
+  await feed(units("ab\ncd", 2, false, true), "utf-16", [rl, (f) => f.read()]);
+  await feed(units("ab\ncd\n\u{1f600}\u{1f600}z", 4, true, true), "utf-32", [
+    rl,
+    (f) => f.readline(1),
+    (f) => f.read(2),
+    (f) => f.read(2),
+    (f) => f.read(),
+  ]);
+  await feed(units("\u{1f600}\u{1f600}\n", 2, true), "utf-16-le", [(f) => f.readline(1), (f) => f.read()]);
+  await feed(new Uint8Array([0x61, 0, 0x62, 0, 0]), "utf-16-le", [(f) => f.read()]);
+  const [a, b2] = await socket.socketpair();
+  try {
+    const w = a.makefile("w", { encoding: "utf-16" });
+    w.write("hi\n");
+    await w.flush();
+    out.push(repr(await b2.recv(100)));
+  } finally {
+    await closeAll(a, b2);
+  }
+  const cases: [number[], string][] = [
+    [[0x61, 0, 0x62], "utf-16"],
+    [[0, 0xd8, 0x61, 0], "utf-16-le"],
+    [[0x61, 0, 0, 0xd8], "utf-16-le"],
+    [[0xff, 0xfe, 0, 0, 0x68, 0, 0, 0], "utf-32"],
+    [[0x68, 0, 0], "utf-32"],
+    [[0, 0, 0x11, 0], "utf-32"],
+  ];
+  for (const [data, enc] of cases) {
+    try {
+      out.push(new socket.PyBytes(new Uint8Array(data)).decode(enc));
+    } catch (e) {
+      const err = e as socket.UnicodeDecodeError;
+      out.push([err.message, err.start, err.end]);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

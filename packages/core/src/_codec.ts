@@ -51,6 +51,22 @@ function utf8Error(b: Uint8Array, from: number): [number, number, string] | null
   return null;
 }
 
+/** The first bad UTF-16 unit of `b` from `from` (even), as CPython's codec reports it, or null. */
+function utf16Error(b: Uint8Array, from: number, le: boolean): [number, number, string] | null {
+  const unit = (i: number): number => (le ? b[i]! | (b[i + 1]! << 8) : (b[i]! << 8) | b[i + 1]!);
+  for (let i = from; i < b.length; i += 2) {
+    if (i + 2 > b.length) return [i, b.length, "truncated data"];
+    const u = unit(i);
+    if (u >= 0xd800 && u <= 0xdbff) {
+      if (i + 4 > b.length) return [i, b.length, "unexpected end of data"];
+      const v = unit(i + 2);
+      if (v < 0xdc00 || v > 0xdfff) return [i, i + 2, "illegal UTF-16 surrogate"];
+      i += 2;
+    } else if (u >= 0xdc00 && u <= 0xdfff) return [i, i + 2, "illegal encoding"];
+  }
+  return null;
+}
+
 function isUtf8Label(label: string): boolean {
   return label === "utf-8" || label === "utf8" || label === "unicode-1-1-utf-8";
 }
@@ -63,13 +79,58 @@ function codecName(encoding: string): string {
   if (e === "ascii" || e === "us-ascii") return "ascii";
   if (e === "utf-16" || e === "utf-16-le" || e === "utf-16le") return "utf-16-le";
   if (e === "utf-16-be" || e === "utf-16be") return "utf-16-be";
+  if (e === "utf-32" || e === "utf32" || e === "u32" || e === "utf-32-le" || e === "utf-32le") return "utf-32-le";
+  if (e === "utf-32-be" || e === "utf-32be") return "utf-32-be";
   return e;
+}
+
+/**
+ * The UTF-16/UTF-32 codecs, which text-mode files read in 2- or 4-byte units: their unit and
+ * byte order (`null`: from the byte order mark that starts the stream, else little-endian,
+ * as Python's `utf-16`/`utf-32` codecs); `null` for byte-oriented encodings.
+ */
+export function wideCodec(encoding: string): { unit: 2 | 4; le: boolean | null } | null {
+  const e = encoding.toLowerCase().replace(/_/g, "-");
+  const m = /^(?:utf-?(16|32)(?:-?(le|be))?|u(16|32))$/.exec(e);
+  if (m === null) return null;
+  const unit = (m[1] ?? m[3]) === "16" ? 2 : 4;
+  return { unit, le: m[2] === undefined ? null : m[2] === "le" };
+}
+
+/** The byte order mark of `wide` at the start of `b`: true (little-endian), false (big), or null. */
+export function byteOrderMark(b: Uint8Array, unit: 2 | 4): boolean | null {
+  if (unit === 2) return b[0] === 0xff && b[1] === 0xfe ? true : b[0] === 0xfe && b[1] === 0xff ? false : null;
+  if (b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return true;
+  return b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff ? false : null;
+}
+
+/** UTF-32 as Python's codec: [start, end] of each bad unit (out of range, surrogate, truncated). */
+function decodeUtf32(b: Uint8Array, from: number, le: boolean, errors: DecodeErrors): string {
+  const name = le ? "utf-32-le" : "utf-32-be"; // also for `utf-32`, as CPython reports it
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let out = "";
+  let i = from;
+  for (; i + 4 <= b.length; i += 4) {
+    const cp = view.getUint32(i, le);
+    if (cp < 0x110000 && (cp < 0xd800 || cp > 0xdfff)) {
+      out += String.fromCodePoint(cp);
+      continue;
+    }
+    const why = cp >= 0x110000 ? "code point not in range(0x110000)" : "code point in surrogate code point range(0xd800, 0xe000)";
+    if (errors === "strict") throw decodeError(name, b, i, i + 4, why);
+    out += replacement(b, i, i + 4, String(errors));
+  }
+  if (i < b.length) {
+    if (errors === "strict") throw decodeError(name, b, i, b.length, "truncated data");
+    out += replacement(b, i, b.length, String(errors));
+  }
+  return out;
 }
 
 /** Throws Python's `LookupError: unknown encoding: x` unless `encoding` can be decoded and encoded. */
 export function checkEncoding(encoding: string): void {
   const name = codecName(encoding);
-  if (name === "utf-8" || name === "latin-1" || name === "ascii" || name.startsWith("utf-16")) return;
+  if (name === "utf-8" || name === "latin-1" || name === "ascii" || name.startsWith("utf-16") || name.startsWith("utf-32")) return;
   try {
     charmap(name);
   } catch {
@@ -124,6 +185,13 @@ export function encodeText(s: string, encoding: string, errors: DecodeErrors): U
     const out = new Uint8Array(s.length * 2);
     const view = new DataView(out.buffer);
     for (let i = 0; i < s.length; i++) view.setUint16(2 * i, s.charCodeAt(i), name === "utf-16-le");
+    return out;
+  }
+  if (name.startsWith("utf-32")) {
+    const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
+    const out = new Uint8Array(cps.length * 4);
+    const view = new DataView(out.buffer);
+    cps.forEach((cp, i) => view.setUint32(4 * i, cp, name === "utf-32-le"));
     return out;
   }
   const limit = name === "ascii" ? 0x80 : name === "latin-1" ? 0x100 : -1;
@@ -215,31 +283,44 @@ export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeError
     return out;
   }
   if (isCp1252(codecName(enc))) return decodeCp1252(b, errors);
-  const { name, label } = decodeCodec(encoding);
+  const wide = wideCodec(enc);
+  if (wide !== null && wide.unit === 4) {
+    // No TextDecoder decodes UTF-32. `utf-32` reads (and drops) a byte order mark.
+    const bom = wide.le === null ? byteOrderMark(b, 4) : null;
+    const le = wide.le ?? bom ?? true;
+    HANDLERS.has(String(errors)) || replacement(b, 0, 0, String(errors)); // LookupError for an unknown handler
+    return decodeUtf32(b, bom === null ? 0 : 4, le, errors);
+  }
+  const codec = decodeCodec(encoding);
+  let name = codec.name;
+  const label = codec.label;
   // Python keeps a byte order mark as U+FEFF, except the codecs that are about it.
   let data = b;
   let lbl = label;
   if (name === "utf-8-sig" && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) data = b.subarray(3);
   else if (name === "utf-16" && b[0] === 0xff && b[1] === 0xfe) data = b.subarray(2);
   else if (name === "utf-16" && b[0] === 0xfe && b[1] === 0xff) [data, lbl] = [b.subarray(2), "utf-16be"];
+  if (name === "utf-16") name = lbl === "utf-16be" ? "utf-16-be" : "utf-16-le"; // how CPython's errors name it
   if (errors === "replace") return decoder(lbl, false).decode(data);
   try {
     return decoder(lbl, true).decode(data);
   } catch {
     // handled below
   }
-  if (lbl !== "utf-8") {
+  const utf16 = lbl === "utf-16le" || lbl === "utf-16be";
+  if (lbl !== "utf-8" && !utf16) {
     if (errors === "strict") throw new UnicodeDecodeError(`'${name}' codec can't decode bytes: invalid data`);
     if (errors === "ignore") return decoder(lbl, false).decode(data).replaceAll("\ufffd", "");
     replacement(data, 0, 0, String(errors)); // LookupError for an unknown handler
     return decoder(lbl, false).decode(data);
   }
-  // UTF-8: decode the good spans; each bad sequence as `errors` says.
-  const utf8 = decoder("utf-8", true);
+  // UTF-8, UTF-16: decode the good spans; each bad sequence as `errors` says.
+  const good = decoder(lbl, true);
+  const findBad = utf16 ? (d: Uint8Array, at: number) => utf16Error(d, at, lbl === "utf-16le") : utf8Error;
   let s = "";
   for (let at = 0; ; ) {
-    const bad = utf8Error(data, at);
-    s += utf8.decode(data.subarray(at, bad === null ? data.length : bad[0]));
+    const bad = findBad(data, at);
+    s += good.decode(data.subarray(at, bad === null ? data.length : bad[0]));
     if (bad === null) return s;
     const [start, end, reason] = bad;
     const off = data.byteOffset - b.byteOffset; // positions count in the caller's bytes (utf-8-sig's BOM)

@@ -11,10 +11,25 @@ export const CR = 13;
 export type Newline = null | "" | "\n" | "\r" | "\r\n";
 
 
+/** A UTF-16 or UTF-32 stream's code units: their size and byte order. */
+export interface Wide {
+  unit: 2 | 4;
+  le: boolean;
+}
+
+/** The code unit of `w` at `b[i]` (its bytes must be there). */
+function unitAt(b: Uint8Array, i: number, w: Wide): number {
+  if (w.unit === 2) return w.le ? b[i]! | (b[i + 1]! << 8) : (b[i]! << 8) | b[i + 1]!;
+  return w.le
+    ? (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0
+    : ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+}
+
 /**
  * Walk at most `max` characters of `b` (as `newline` reads them: universal `\r\n` is one).
  * Stops before a character whose bytes are not all there, and before a `\r` that ends `b`
  * unless `final` (its `\n` may still come); with `toNewline`, right after the first line end.
+ * `wide`: the text is UTF-16 or UTF-32 (else one byte per unit, UTF-8 when `utf8`).
  * @returns [bytes, characters, whether the walk ended right after a line end].
  */
 export function walk(
@@ -24,30 +39,38 @@ export function walk(
   final: boolean,
   newline: Newline,
   toNewline = false,
+  wide: Wide | null = null,
 ): [number, number, boolean] {
+  const step = wide === null ? 1 : wide.unit;
   let i = 0;
   let m = 0;
   const pairs = newline === null || newline === "" || newline === "\r\n"; // a \r may pair with \n
-  while (m < max && i < b.length) {
-    const x = b[i]!;
-    let len = 1;
+  while (m < max && i + step <= b.length) {
+    const x = wide === null ? b[i]! : unitAt(b, i, wide);
+    let len = step;
     let chars = 1;
     let ends: boolean;
     if (x === CR && pairs) {
-      if (i + 1 >= b.length && !final) break; // its \n may still come
-      const crlf = i + 1 < b.length && b[i + 1] === LF;
+      const more = i + 2 * step <= b.length;
+      if (!more && !final) break; // its \n may still come
+      const crlf = more && (wide === null ? b[i + 1] : unitAt(b, i + step, wide)) === LF;
       if (crlf) {
-        len = 2;
+        len = 2 * step;
         chars = newline === null ? 1 : 2;
-        if (m + chars > max) [len, chars] = [1, 1]; // a limit between \r and \n
+        if (m + chars > max) [len, chars] = [step, 1]; // a limit between \r and \n
       }
-      ends = len === 2 || newline !== "\r\n";
+      ends = len === 2 * step || newline !== "\r\n";
     } else {
       if (utf8 && x >= 0x80) {
         // One character, or one invalid sequence (decoded as one U+FFFD, or an error).
         const u = utf8Unit(b, i);
         if (u === 0 && !final) break; // the rest of the character may still come
         len = u > 0 ? u : u < 0 ? -u : b.length - i;
+      } else if (step === 2 && x >= 0xd800 && x <= 0xdbff) {
+        // A surrogate pair is one character.
+        if (i + 4 > b.length) {
+          if (!final) break;
+        } else if (unitAt(b, i + 2, wide!) >= 0xdc00 && unitAt(b, i + 2, wide!) <= 0xdfff) len = 4;
       }
       ends = (x === LF && newline !== "\r" && newline !== "\r\n") || (x === CR && newline === "\r");
     }

@@ -4,8 +4,8 @@ import { OSError, UnsupportedOperation, ValueError } from "./errors.js";
 import { PyBytes, asPyBytes, emptyBytes, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
-import { CR, LF, type Newline, decodeText, isUtf8, walk } from "./_text.js";
-import { type DecodeErrors, checkEncoding, encodeText } from "./_codec.js";
+import { CR, LF, type Newline, type Wide, decodeText, isUtf8, walk } from "./_text.js";
+import { type DecodeErrors, byteOrderMark, checkEncoding, encodeText, wideCodec } from "./_codec.js";
 
 /** Options of {@link Socket.makefile}, as Python's keyword arguments. */
 export interface MakefileOptions {
@@ -59,6 +59,12 @@ export class SocketFile {
   private readonly errors: DecodeErrors;
   private readonly newline: Newline;
   private readonly utf8: boolean;
+  /** UTF-16/UTF-32 text: read in code units of this size and byte order (known once `bom` is read). */
+  private wide: Wide | null = null;
+  /** `utf-16`/`utf-32`: the unit size of the byte order mark the first read looks for. */
+  private readBom: 0 | 2 | 4 = 0;
+  /** The codec text is decoded with (for `utf-16`, the byte order the mark chose). */
+  private decodeAs: string;
   /** Written bytes beyond this are sent without waiting for flush() (0: unbuffered). */
   private readonly bufferSize: number;
   private pending: Uint8Array[] = [];
@@ -94,6 +100,10 @@ export class SocketFile {
       throw new ValueError(`illegal newline value: ${String(newline)}`);
     this.newline = newline;
     this.utf8 = isUtf8(this.encoding);
+    this.decodeAs = this.encoding;
+    const w = this.binary ? null : wideCodec(this.encoding);
+    if (w !== null && w.le === null) this.readBom = w.unit;
+    else if (w !== null) this.wide = { unit: w.unit, le: w.le! };
     sock._fileOpened(this);
   }
 
@@ -147,7 +157,21 @@ export class SocketFile {
   }
 
   private text(b: Uint8Array): string {
-    return decodeText(b, this.encoding, this.errors, this.newline);
+    return decodeText(b, this.decodeAs, this.errors, this.newline);
+  }
+
+  /**
+   * The first text read of a `utf-16`/`utf-32` file: a byte order mark that starts the stream
+   * chooses the byte order and is dropped, as Python's decoder does; without one, little-endian.
+   */
+  private async takeBom(c: StreamConn, deadline: number): Promise<void> {
+    const unit = this.readBom as 2 | 4;
+    while (c.size < unit && !(c.eof || c.readShut)) await this.waitMore(c, deadline);
+    const le = c.size >= unit ? byteOrderMark(c.take(unit, true), unit) : null;
+    if (le !== null) c.take(unit);
+    this.readBom = 0;
+    this.wide = { unit, le: le ?? true };
+    this.decodeAs = `utf-${unit * 8}-${le === false ? "be" : "le"}`;
   }
 
   /** Where a line may end, from byte `from` on (the last byte of `\r\n`, in that mode): -1 if nowhere. */
@@ -195,17 +219,20 @@ export class SocketFile {
     const max = limit < 0 ? Infinity : limit;
     if (max === 0) return "";
     const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
+    if (this.readBom) await this.takeBom(c, deadline);
+    const wide = this.wide;
     for (;;) {
       const err = c.size === 0 ? c.takeError() : null;
       if (err) throw err;
       const done = c.eof || c.readShut;
       // Up to a possible line end and the byte after it (a `\r` may be followed by `\n`);
       // in `\r\n` mode a `\n` without `\r` ends nothing: look on from the next one.
+      // UTF-16/32 (a line end's byte may be part of any unit): all that is there.
       for (let from = 0; ; ) {
-        const end = this.lineEnd(c, from);
+        const end = wide === null ? this.lineEnd(c, from) : -1;
         const n = end < 0 ? c.size : Math.min(c.size, end + 2);
         const b = n === 0 ? NOTHING : c.take(n, true);
-        const [i, m, ended] = walk(b, max, this.utf8, done && n === c.size, this.newline, true);
+        const [i, m, ended] = walk(b, max, this.utf8, done && n === c.size, this.newline, true, wide);
         if (ended || (m === max && m > 0)) return this.text(c.take(i));
         if (end < 0 || n === c.size) break;
         from = end + 1;
@@ -232,14 +259,17 @@ export class SocketFile {
     const c = this.conn("read");
     const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
     if (size === 0) return "";
+    if (this.readBom) await this.takeBom(c, deadline);
+    const wide = this.wide;
     for (;;) {
       const err = c.size === 0 ? c.takeError() : null;
       if (err) throw err;
       const done = c.eof || c.readShut;
       if (size > 0 && c.size > 0) {
-        // `size` characters take at most 4 bytes each (`\r\n`: 2), and one more for a `\r`'s `\n`.
-        const b = c.take(Math.min(c.size, size * 4 + 1), true);
-        const [i, m] = walk(b, size, this.utf8, done && b.length === c.size, this.newline);
+        // `size` characters take at most 4 bytes each (`\r\n`: 2 units), and one more unit for a `\r`'s `\n`.
+        const unit = wide?.unit ?? 1;
+        const b = c.take(Math.min(c.size, size * 4 * unit + unit), true);
+        const [i, m] = walk(b, size, this.utf8, done && b.length === c.size, this.newline, false, wide);
         if (m === size) return this.text(c.take(i));
       }
       if (done) return this.text(c.size ? c.take(c.size) : NOTHING);
@@ -300,6 +330,8 @@ export class SocketFile {
     this.sock._fileTouch();
     this.raiseSendError();
     const nl = this.newline;
+    // `utf-16`/`utf-32`: little-endian, no byte order mark (TextIOWrapper writes one only at the
+    // start of a seekable file).
     const b =
       typeof data === "string"
         ? encodeText(nl === "\r" || nl === "\r\n" ? data.replaceAll("\n", nl) : data, this.encoding, this.errors)
