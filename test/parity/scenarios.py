@@ -1910,6 +1910,54 @@ def _():
     return out
 
 
+@scenario("connect with a timeout: refused, then again; connected, then again")
+def _():
+    out = []
+    port = dead_port()
+    s = socket.socket()
+    s.settimeout(2)
+    try:
+        out.append([s.connect_ex(("127.0.0.1", port)) for _ in range(4)])
+        for _ in range(3):
+            try:
+                s.connect(("127.0.0.1", port))
+                out.append("connected")
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+        l, lport = listener()
+        out.append([s.connect_ex(("127.0.0.1", lport)) for _ in range(3)])
+        close_all(l)
+        return out
+    finally:
+        close_all(s)
+
+
+@scenario("close after a makefile reader read a line of a pipelined burst: FIN, not reset")
+def _():
+    l, port = listener()
+    out = []
+    try:
+        for use_file in (True, False):
+            c = socket.create_connection(("127.0.0.1", port), timeout=2)
+            a, _ = l.accept()
+            c.sendall(b"QUIT\r\nPING\r\n")
+            time.sleep(0.1)
+            if use_file:
+                f = a.makefile("rb")
+                out.append(repr(f.readline()))
+                f.close()
+            a.close()
+            time.sleep(0.1)
+            try:
+                out.append(repr(c.recv(100)))
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+            c.close()
+        return out
+    finally:
+        l.close()
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -1864,6 +1864,63 @@ scenario("makefile utf-16 and utf-32 text; their decode errors", async () => {
   return out;
 });
 
+scenario("connect with a timeout: refused, then again; connected, then again", async () => {
+  const out: unknown[] = [];
+  const port = await deadPort();
+  const s = socket.socket();
+  s.settimeout(2);
+  try {
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) codes.push(await s.connect_ex(["127.0.0.1", port]));
+    out.push(codes);
+    for (let i = 0; i < 3; i++) {
+      try {
+        await s.connect(["127.0.0.1", port]);
+        out.push("connected");
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+    }
+    const [l, lport] = await listener();
+    const again: number[] = [];
+    for (let i = 0; i < 3; i++) again.push(await s.connect_ex(["127.0.0.1", lport]));
+    out.push(again);
+    await closeAll(l);
+    return out;
+  } finally {
+    await closeAll(s);
+  }
+});
+
+scenario("close after a makefile reader read a line of a pipelined burst: FIN, not reset", async () => {
+  const [l, port] = await listener();
+  const out: unknown[] = [];
+  try {
+    for (const useFile of [true, false]) {
+      const c = await socket.create_connection(["127.0.0.1", port], 2);
+      const [a] = await l.accept();
+      await c.sendall("QUIT\r\nPING\r\n");
+      await sleep(100);
+      if (useFile) {
+        const f = a.makefile("rb");
+        out.push(repr((await f.readline()) as Uint8Array));
+        await f.close();
+      }
+      await a.close();
+      await sleep(100);
+      try {
+        out.push(repr(await c.recv(100)));
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+      await c.close();
+    }
+    return out;
+  } finally {
+    await l.close();
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

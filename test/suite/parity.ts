@@ -12,6 +12,9 @@ const DELIBERATE: Record<string, Record<string, string>> = {
   "so_linger zero resets on close": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },
   "makefile readline of a line the peer reset": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },
   "listener closed with connections not accepted": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },
+  "close after a makefile reader read a line of a pipelined burst: FIN, not reset": {
+    "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
+  },
   "bind non-local": { "deno/node": "docs/differences.md #7: Deno's node:net reports EINVAL for a non-local bind" },
   "multicast options": {
     "deno/deno --unstable-net": "docs/differences.md #35: Deno.listenDatagram cannot choose a multicast interface",

@@ -44,6 +44,11 @@ export class StreamConn implements StreamHandlers {
   size = 0;
   /** Peer sent FIN (or the transport is gone). */
   eof = false;
+  /**
+   * Queued bytes a `makefile()` reader would hold in its own buffer in CPython (its last read
+   * pulled them out of the kernel): close() does not count them as unread.
+   */
+  fileHeld = 0;
   /** `shutdown(SHUT_RD)` was called. */
   readShut = false;
   /** `shutdown(SHUT_WR)` was called. */
@@ -646,11 +651,11 @@ export class StreamConn implements StreamHandlers {
 
   /**
    * Like close(2): graceful (queued bytes, then FIN) — unless received bytes were never
-   * read, or `reset` (SO_LINGER on with a zero timeout), in which case Linux resets the
-   * connection, and so do we.
+   * read (by recv, or into a makefile() reader's buffer), or `reset` (SO_LINGER on with a zero
+   * timeout), in which case Linux resets the connection, and so do we.
    */
   close(reset = false): Promise<void> {
-    const unread = (reset || this.size > 0) && !this.gone;
+    const unread = (reset || this.size > this.fileHeld) && !this.gone;
     const batched = this.batched > 0;
     // Replies sendall already reported as sent go out first, even before a reset: the
     // kernel would have sent them when sendall returned.

@@ -153,11 +153,22 @@ export class SocketFile {
 
   private out(b: Uint8Array): PyBytes | string {
     const bytes = b.length ? asPyBytes(b) : emptyBytes();
+    if (this.binary) this.readDone();
     return this.binary ? bytes : this.text(bytes);
   }
 
   private text(b: Uint8Array): string {
+    this.readDone();
     return decodeText(b, this.decodeAs, this.errors, this.newline);
+  }
+
+  /**
+   * A read returns: CPython's buffered reader pulled what was there (up to its buffer size) out
+   * of the kernel, so closing the socket now sends FIN, not a reset for unread bytes.
+   */
+  private readDone(): void {
+    const c = this.sock._stream();
+    c.fileHeld = Math.min(c.size, this.bufferSize);
   }
 
   /**

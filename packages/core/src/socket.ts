@@ -88,6 +88,12 @@ export class Socket {
   private connectCtl: AbortController | null = null;
   /** A non-blocking connect failed and the failure was reported. */
   private connectFailed = false;
+  /**
+   * A connect with a timeout ended: CPython waits for it with poll(), so Linux keeps the socket
+   * "connecting" until the next connect(), which then returns 0 once (connected) or raises
+   * ECONNABORTED once (refused).
+   */
+  private polledConnect: "connected" | "failed" | null = null;
   private shutFlags = -1;
   /** Open makefile() objects keep the connection after close(), as in CPython. */
   private files: Set<SocketFile> | null = null;
@@ -337,9 +343,13 @@ export class Socket {
       return;
     }
     if (this.connecting) return wouldBlock(E.EALREADY);
+    const polled = this.polledConnect;
+    this.polledConnect = null;
+    if (polled === "connected" && this.conn) return;
     if (this.conn || this.accepting) throw oserror(E.EISCONN);
     if (this._family === C.AF_UNIX && a.host === "") throw oserror(E.EINVAL); // Linux: an empty path
     const ep = await resolveAddress(a, this.adapter);
+    if (polled === "failed") throw oserror(E.ECONNABORTED);
     // Nothing listens on port 0: Linux refuses at once (runtimes reject the port instead).
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.ECONNREFUSED);
     if (this.binding) await this.binding;
@@ -386,7 +396,15 @@ export class Socket {
       ).finally(() => (this.connecting = null));
       return wouldBlock(E.EINPROGRESS);
     }
-    await attempt;
+    if (timeout === null || so) return attempt;
+    try {
+      await attempt;
+      this.polledConnect = "connected";
+    } catch (err) {
+      // Refused or unreachable; not a timeout (the attempt goes on in the kernel) nor close().
+      if (err instanceof OSError && err.errno !== null && err.errno !== E.EBADF) this.polledConnect = "failed";
+      throw err;
+    }
   }
 
   /**
