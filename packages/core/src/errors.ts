@@ -23,9 +23,9 @@ export class OSError extends Error {
   /** The OS text for `errno` (`"Connection refused"`), or `null`. */
   strerror!: string | null;
   /** The file name given as third argument (`OSError(2, "No such file", "/tmp/x")`), or `null`. */
-  filename!: unknown;
+  declare filename: unknown;
   /** The second file name (fifth argument), or `null`. */
-  filename2!: unknown;
+  declare filename2: unknown;
   /** `[errno, strerror]` or `[message]`, like Python's `e.args`. */
   args!: unknown[];
 
@@ -61,13 +61,18 @@ export class OSError extends Error {
     super(message);
     this.errno = parsed ? (a[0] as number) : null;
     this.strerror = parsed ? (a[1] as string) : null;
-    this.filename = filename;
-    this.filename2 = filename2;
+    // Own properties only when given (the prototype's null otherwise): errors print as before.
+    if (filename !== null) this.filename = filename;
+    if (filename2 !== null) this.filename2 = filename2;
     this.args = args;
     if (written !== undefined) (this as unknown as BlockingIOError).characters_written = written;
   }
 }
 setName(OSError, "OSError");
+Object.defineProperties(OSError.prototype, {
+  filename: { value: null, writable: true, configurable: true },
+  filename2: { value: null, writable: true, configurable: true },
+});
 
 /** Python's `ConnectionError`: base of refused/reset/aborted/broken pipe. */
 export class ConnectionError extends OSError {}
