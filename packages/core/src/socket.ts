@@ -3,7 +3,7 @@
 import * as C from "./constants.js";
 import type { Adapter, Listener, NetAddress, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
-import { OSError, OverflowError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
+import { OSError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import {
   type Address,
@@ -16,10 +16,11 @@ import {
   toPyAddress,
   tuple,
 } from "./address.js";
-import { argTypeName, asPyBytes, emptyBytes, intArg, PyBytes, toBytes } from "./bytes.js";
+import { asPyBytes, emptyBytes, intArg, PyBytes, toBytes } from "./bytes.js";
 import { SEND_MAX, StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
+import { bufsizeArg, dontWait, flagsArg, intoView, isBroadcast } from "./_args.js";
 import { MAX_TIMER_S, WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
@@ -38,18 +39,6 @@ const MAX_UDP = { [C.AF_INET]: 65507, [C.AF_INET6]: 65527 } as Record<number, nu
 
 /** Bytes-like buffers `recv_into` may fill. */
 export type WritableBuffer = Uint8Array | ArrayBufferView;
-
-function bufsizeArg(n: unknown, fname: string): number {
-  const v = intArg(n);
-  if (v < 0) throw new ValueError(`negative buffersize in ${fname}`);
-  return v;
-}
-
-function intoView(buf: unknown, fname: string): Uint8Array {
-  if (buf instanceof Uint8Array) return buf;
-  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  throw new TypeError(`${fname}() argument 1 must be read-write bytes-like object, not ${argTypeName(buf)}`);
-}
 
 /**
  * A socket, like Python's `socket.socket`. Create one with {@link socket}
@@ -1165,25 +1154,6 @@ export class Socket {
   }
 }
 
-/** Broadcast destinations that need SO_BROADCAST (the limited one, and loopback's). */
-/**
- * A flags argument as CPython parses it (a C int).
- * @throws TypeError for a non-int, OverflowError beyond 32 bits.
- */
-function flagsArg(flags: unknown): number {
-  const f = intArg(flags);
-  if (f > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
-  if (f < -0x80000000) throw new OverflowError("signed integer is less than minimum");
-  return f;
-}
-
-/**
- * The wait of a call with MSG_DONTWAIT: none in blocking mode; with a timeout CPython first
- * waits (poll) for the socket to be ready, so the flag changes nothing there.
- */
-const dontWait = (flags: number, timeout: number | null): number | null => (flags & C.MSG_DONTWAIT && timeout === null ? 0 : timeout);
-
-const isBroadcast = (host: string): boolean => host === "255.255.255.255" || host === "127.255.255.255";
 const RESOLVED: Promise<void> = Promise.resolve();
 
 // sendto's result when the datagram went out at once: one settled Promise per size in a row.
