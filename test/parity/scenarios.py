@@ -1958,6 +1958,41 @@ def _():
         l.close()
 
 
+@scenario("non-blocking reads of what this program just sent; sends after the peer closed")
+def _():
+    out = []
+    a, b = udp(), udp()
+    a.setblocking(False)
+    c, s, l = pair()
+    s.setblocking(False)
+    try:
+        b.sendto(b"one", a.getsockname())
+        out.append(repr(a.recv(10)))
+        b.sendto(b"two", a.getsockname())
+        out.append(repr(a.recvfrom(10)[0]))
+        c.sendall(b"tcp-data")
+        out.append(repr(s.recv(100)))
+        c.sendall(b"peek")
+        out.append(repr(s.recv(100, socket.MSG_PEEK)))
+        out.append(repr(s.recv(100)))
+        try:
+            out.append(repr(s.recv(100)))
+        except BlockingIOError as e:
+            out.append(e.errno)
+        c.close()
+        time.sleep(0.1)
+        out.append(repr(s.recv(10)))
+        for f in (lambda: s.send(b"z"), lambda: time.sleep(0.05), lambda: s.send(b"z"), lambda: s.sendall(b"z"),
+                  lambda: s.sendall(b"z")):
+            try:
+                out.append(f())
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+        return out
+    finally:
+        close_all(a, b, c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -1921,6 +1921,44 @@ scenario("close after a makefile reader read a line of a pipelined burst: FIN, n
   }
 });
 
+scenario("non-blocking reads of what this program just sent; sends after the peer closed", async () => {
+  const out: unknown[] = [];
+  const a = await udp();
+  const u = await udp();
+  a.setblocking(false);
+  const [c, s, l] = await pair();
+  s.setblocking(false);
+  try {
+    await u.sendto(b("one"), a.getsockname() as never);
+    out.push(repr(await a.recv(10)));
+    await u.sendto(b("two"), a.getsockname() as never);
+    out.push(repr((await a.recvfrom(10))[0]));
+    await c.sendall("tcp-data");
+    out.push(repr(await s.recv(100)));
+    await c.sendall("peek");
+    out.push(repr(await s.recv(100, socket.MSG_PEEK)));
+    out.push(repr(await s.recv(100)));
+    try {
+      out.push(repr(await s.recv(100)));
+    } catch (e) {
+      out.push((e as socket.OSError).errno);
+    }
+    await c.close();
+    await sleep(100);
+    out.push(repr(await s.recv(10)));
+    for (const f of [() => s.send("z"), () => sleep(50), () => s.send("z"), () => s.sendall("z"), () => s.sendall("z")]) {
+      try {
+        out.push((await f()) ?? null);
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+    }
+    return out;
+  } finally {
+    await closeAll(a, u, c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -4,7 +4,7 @@ import type { DatagramHandlers, DatagramTransport, NetAddress } from "./contract
 import { errno as E } from "./errno.js";
 import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
-import { WaitList, remaining, wouldBlock } from "./_timeout.js";
+import { WaitList, afterPoll, remaining } from "./_timeout.js";
 import { Keeper } from "./_keeper.js";
 import { PyBytes } from "./bytes.js";
 
@@ -154,14 +154,17 @@ export class DgramConn implements DatagramHandlers {
   /** Next datagram (removed unless `peek`), waiting per Python's timeout modes. */
   async receive(timeout: number | null, peek: boolean): Promise<Datagram> {
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
-    for (;;) {
+    for (let looked = false; ; looked = true) {
       const err = this.takeError();
       if (err) throw err;
       const d = this.take(peek);
       if (d !== undefined) return { data: d.data, from: d.from }; // take()'s object is reused
       if (timeout === 0) {
-        this.t.resume?.(); // a poll asks too: the next one finds what the kernel held
-        return wouldBlock(E.EAGAIN);
+        if (looked) throw oserror(E.EAGAIN);
+        // Non-blocking: look once more after the runtime polled (see afterPoll). A poll asks too.
+        this.t.resume?.();
+        await afterPoll(() => this.readable);
+        continue;
       }
       await this.readers.wait(remaining(timeout, deadline));
     }

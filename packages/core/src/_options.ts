@@ -87,7 +87,7 @@ function intArg(v: unknown): number {
     for (let i = Math.min(v.length, 4) - 1; i >= 0; i--) n = n * 256 + v[i]!;
     return n;
   }
-  if (typeof v === "number") throw new TypeError("'float' object cannot be interpreted as an integer");
+  if (typeof v === "number") throw new TypeError("a bytes-like object is required, not 'float'"); // CPython then tries a buffer
   throw new TypeError(`a bytes-like object is required, not '${pyTypeName(v)}'`);
 }
 

@@ -5,7 +5,7 @@ import type { StreamHandlers, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
-import { PromiseWaiter, WaitList, remaining, wouldBlock } from "./_timeout.js";
+import { PromiseWaiter, WaitList, afterPoll, remaining, wouldBlock } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
 import { Keeper } from "./_keeper.js";
 import { PyBytes } from "./bytes.js";
@@ -450,7 +450,10 @@ export class StreamConn implements StreamHandlers {
       this.checkWritable();
       if (!this.congested) {
         const n = this.offer(part, true); // reported sent at once
-        if (n > 0) return n;
+        if (n > 0) {
+          if (this.mustSettle()) await this.settle();
+          return n;
+        }
       }
       if (timeout === 0) return wouldBlock(E.EAGAIN);
       await this.writers.wait(remaining(timeout, deadline));
@@ -476,6 +479,22 @@ export class StreamConn implements StreamHandlers {
     // Non-blocking: every byte was accepted (what the runtime still holds counts as the send
     // buffer; the next call sees it congested), so there is nothing to wait for.
     if (timeout !== 0 && this.mustDrain(data.length)) await this.waitDrained(timeout, deadline);
+    else if (this.mustSettle()) await this.settle();
+  }
+
+  /**
+   * After the peer's FIN a write may fail at once (EPIPE: the peer reset it), as Linux's send(2)
+   * reports; a runtime still holding the bytes (Deno's asynchronous writes) may not know yet.
+   */
+  mustSettle(): boolean {
+    return this.eof && this.t.writePending;
+  }
+
+  /** Give such a write until the runtime's next I/O poll to fail (see afterPoll), and raise that. */
+  async settle(): Promise<void> {
+    await afterPoll(() => !this.t.writePending || this.writeError !== null || this.error !== null || this.gone);
+    const err = this.takeWriteError() ?? this.takeDropped();
+    if (err) throw err;
   }
 
   /**

@@ -210,6 +210,22 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => turn(resolve));
 }
 
+/**
+ * Turns of the event loop until the runtime has polled for I/O once more: two on Node and Bun
+ * (a call made from an I/O callback runs after this turn's poll); Deno polls about every 60
+ * immediates (measured: 59, 0.2–1 ms).
+ */
+const POLL_TURNS = "Deno" in globalThis ? 64 : 2;
+
+/**
+ * Resolves once the runtime has polled for I/O after this call, or sooner once `ready()`.
+ * A non-blocking call that found nothing looks once more then for what was already sent to it
+ * (Linux delivers loopback data at once: a program's own `a.sendall(x); b.recv(n)` finds it).
+ */
+export async function afterPoll(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < POLL_TURNS && !ready(); i++) await nextTurn();
+}
+
 /** A BlockingIOError raised on the next turn of the event loop (see {@link nextTurn}). */
 export async function wouldBlock(errno: number): Promise<never> {
   await nextTurn();

@@ -21,7 +21,7 @@ import { SEND_MAX, StreamConn } from "./_stream.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
 import { bufsizeArg, dontWait, flagsArg, intoView, isBroadcast } from "./_args.js";
-import { MAX_TIMER_S, WaitList, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
+import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
 import { Multicast } from "./_multicast.js";
@@ -293,14 +293,18 @@ export class Socket {
     const so = this.soTimeo(false);
     const timeout = so || this._timeout;
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
-    for (;;) {
+    for (let looked = false; ; looked = true) {
       const s = q.next();
       if (s !== undefined) {
         s._timeout = getdefaulttimeout(); // a new socket now, as accept(2) makes it
         // accept(2)'s address, even if the client has already reset the connection.
         return tuple(s, toPyAddress(this._family, s.conn!.t.remoteAddress())) as [Socket, Address];
       }
-      if (timeout === 0) return wouldBlock(E.EAGAIN);
+      if (timeout === 0) {
+        if (looked) throw oserror(E.EAGAIN);
+        await this.nextLook(() => q.ready); // what arrived meanwhile (see nextLook)
+        continue;
+      }
       try {
         await q.waiters.wait(remaining(timeout, deadline));
       } catch (err) {
@@ -479,12 +483,30 @@ export class Socket {
       if (flags !== 0) return this.timed(false, (t) => this.recvFlags(c, n, flags, t));
       const r = this._readNow(c, n);
       if (r !== undefined) return Promise.resolve(r);
-      if (this._timeout === 0) return wouldBlock(E.EAGAIN);
+      if (this._timeout === 0) return this.recvNextTurn(c, n);
       if (this.soTimeo(false) !== 0) return this.timed(false, (t) => this.recvWait(c, n, t));
       return this.recvWait(c, n, this._timeout);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * A non-blocking call found nothing: it looks once more after the runtime polled for I/O
+   * (see afterPoll), then raises BlockingIOError.
+   */
+  private async nextLook(ready: () => boolean): Promise<void> {
+    await afterPoll(ready);
+    this.check();
+  }
+
+  /** Non-blocking recv with nothing queued (see nextLook). */
+  private async recvNextTurn(c: StreamConn, n: number): Promise<PyBytes> {
+    c.flush(); // a batch of sendall data goes out first
+    await this.nextLook(() => c.readable);
+    const r = this._readNow(c, n);
+    if (r !== undefined) return r;
+    throw oserror(E.EAGAIN);
   }
 
   /** @internal What a plain recv returns right now, or `undefined` if it must wait. Throws a latched error. */
@@ -521,15 +543,19 @@ export class Socket {
     const peek = (flags & C.MSG_PEEK) !== 0;
     const timeout = dontWait(flags, wait);
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
-    for (;;) {
+    for (let looked = false; ; looked = true) {
       // A peek returns a copy: the bytes stay queued and a later recv returns them again.
       if (c.size > 0) return asPyBytes(peek ? c.take(n, true).slice() : c.take(n));
       if (c.readShut) return emptyBytes();
       const err = c.takeError();
       if (err) throw err;
       if (c.eof) return emptyBytes();
-      if (timeout === 0) return wouldBlock(E.EAGAIN);
       c.flush();
+      if (timeout === 0) {
+        if (looked) throw oserror(E.EAGAIN);
+        await this.nextLook(() => c.readable);
+        continue;
+      }
       await c.readers.wait(timeout === null ? null : remaining(timeout, deadline));
       this.check();
     }
@@ -723,7 +749,7 @@ export class Socket {
   private sendallTo(c: StreamConn, bytes: Uint8Array, flags: number, timeout: number | null): Promise<void> {
     const k = flags === 0 && (timeout !== 0 || bytes.length <= SEND_MAX) ? c.tryWrite(bytes, timeout) : -1;
     // Non-blocking: what the runtime still holds counts as the send buffer (nothing to wait for).
-    if (k === bytes.length) return timeout !== 0 && c.mustDrain(k) ? c.whenDrained(timeout) : RESOLVED;
+    if (k === bytes.length) return timeout !== 0 && c.mustDrain(k) ? c.whenDrained(timeout) : c.mustSettle() ? c.settle() : RESOLVED;
     return c.sendall(k > 0 ? bytes.subarray(k) : bytes, dontWait(flags, timeout));
   }
 
@@ -989,12 +1015,16 @@ export class Socket {
    * SO_RCVTIMEO/SO_SNDTIMEO as `struct.pack("ll", seconds, microseconds)` bytes (in blocking mode a
    * wait that long, then `BlockingIOError [Errno 11]`, as on Linux; differences #45), and on UDP
    * IP_MULTICAST_TTL/LOOP/IF (`inet_aton(ip)`) and IP_ADD/DROP_MEMBERSHIP (`inet_aton(group) + inet_aton(iface)`).
+   * The four-argument form `setsockopt(level, optname, None, optlen)` raises as Linux does for a NULL value.
    * @throws OSError `[Errno 92] Protocol not available` for unknown options, `[Errno 22]` for a bad
    * SO_LINGER or timeval, `[Errno 33]` for microseconds outside 0–999999.
    */
-  setsockopt(level: number, optname: number, value: number | boolean | Uint8Array): void {
-    if (arguments.length !== 3) throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
+  setsockopt(level: number, optname: number, value: number | boolean | Uint8Array | null, optlen?: number): void {
+    const fourArgs = arguments.length === 4 && value === null; // setsockopt(level, optname, None, optlen)
+    if (arguments.length !== 3 && !fourArgs) throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
     this.check();
+    // A NULL option value: Linux reads `optlen` bytes from address 0.
+    if (fourArgs) throw oserror(intArg(optlen) < 4 ? E.EINVAL : E.EFAULT);
     const lv = intArg(level);
     // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
     if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);

@@ -3,6 +3,16 @@ import type * as net from "node:net";
 import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
 
 const noop = (): void => {};
+
+/** The native-like error for a write the OS would refuse with EPIPE. */
+function epipe(cause?: unknown): Error {
+  return Object.assign(new Error("write EPIPE", { cause }), { code: "EPIPE", syscall: "write" });
+}
+
+/** Bun's node:net reports a unix peer that has gone as ERR_SOCKET_CLOSED: Linux's EPIPE. */
+function peerGone(err: unknown): unknown {
+  return (err as { code?: unknown } | null)?.code === "ERR_SOCKET_CLOSED" ? epipe(err) : err;
+}
 const NOTHING = new Uint8Array(0);
 
 /** Wraps a connected `net.Socket` (created with `allowHalfOpen: true`). */
@@ -15,7 +25,7 @@ export class NodeStream implements StreamTransport {
   private readonly onWritten = (err?: Error | null): void => {
     if (this.h === null) return;
     // A failed write: its callback runs before the 'error' event, and the bytes are dropped.
-    if (err) this.h.onError(err);
+    if (err) this.h.onError(peerGone(err));
     else if (this.sock.writableLength === 0) this.h.onDrain();
   };
 
@@ -47,7 +57,7 @@ export class NodeStream implements StreamTransport {
     const s = this.sock;
     s.on("data", (chunk: Buffer) => h.onData(chunk));
     s.on("end", () => h.onEnd());
-    s.on("error", (err) => h.onError(err));
+    s.on("error", (err) => h.onError(peerGone(err)));
     s.on("drain", () => h.onDrain());
     s.on("close", () => {
       this.closed = true;
@@ -66,16 +76,13 @@ export class NodeStream implements StreamTransport {
 
   write(data: Uint8Array): number {
     const s = this.sock;
-    if (s.destroyed || s.writableEnded) {
-      const err = new Error("write EPIPE") as NodeJS.ErrnoException;
-      err.code = "EPIPE";
-      throw err;
-    }
+    if (s.destroyed || s.writableEnded) throw epipe();
     s.write(data);
-    // The kernel refused the bytes at once (EPIPE after the peer's reset): Node destroys the
-    // socket inside write() and reports it only later; raise it now, as send(2) does.
-    const failed = s.errored;
-    if (failed) throw failed;
+    // The kernel refused the bytes at once (EPIPE after the peer's reset): Node errors the
+    // socket inside write() and reports it only later; raise it now, as send(2) does. (Bun's
+    // node:net says ERR_SOCKET_CLOSED for a unix peer that has gone: EPIPE too.)
+    const failed = s.errored as NodeJS.ErrnoException | null;
+    if (failed) throw peerGone(failed);
     // Usually libuv hands everything to the kernel inside write(). Only when Node kept some
     // of it does core need to hear when it is gone: an empty write's callback runs after
     // every earlier write (no callback, no nextTick, on the common path).
@@ -84,7 +91,9 @@ export class NodeStream implements StreamTransport {
   }
 
   get writePending(): boolean {
-    return this.sock.writableLength > 0;
+    // A failed write errors (then destroys) the socket: what it holds is dropped, not pending.
+    const s = this.sock;
+    return s.writableLength > 0 && !s.destroyed && !s.errored;
   }
 
   shutdownWrite(): void {
