@@ -170,7 +170,7 @@ export function gethostname(): string {
 export async function gethostbyname_ex(hostname: string | Uint8Array): Promise<[string, string[], string[]]> {
   hostname = hostArg(hostname, "gethostbyname_ex");
   const ip = await gethostbyname(hostname);
-  return [hostname, [], [ip]];
+  return [canonName(hostname), [], [ip]];
 }
 
 
