@@ -3,7 +3,7 @@
 import { tuple } from "./address.js";
 import { ValueError } from "./errors.js";
 import { Socket } from "./socket.js";
-import { type WaitList, type Waiter, nextTurn } from "./_timeout.js";
+import { type WaitList, type Waiter, afterPoll, nextTurn } from "./_timeout.js";
 
 const MAX_TIMER_S = 2147483;
 
@@ -98,8 +98,10 @@ export async function select<T extends Selectable>(
   const none = (): [T[], T[], T[]] => tuple([], [], []) as [T[], T[], T[]];
   // Let the runtime run its pending I/O once first: what the kernel already holds (a
   // loopback send is delivered at once) is then in the sockets' queues, as select(2) would
-  // see it, and a polling loop (timeout 0) cannot starve the runtime.
-  await nextTurn();
+  // see it, and a polling loop (timeout 0) cannot starve the runtime. Timeout 0 looks after
+  // the runtime's next I/O poll (see afterPoll); a wait sees what arrives anyway.
+  if (t === 0) await afterPoll(() => ready() !== null);
+  else await nextTurn();
   for (;;) {
     const found = ready();
     if (found !== null) return found;
