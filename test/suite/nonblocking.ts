@@ -241,7 +241,9 @@ test("netdb: getservbyname/port, getprotobyname, gethostbyname_ex, getfqdn; SOCK
   await rejects(() => socket.getservbyname("no-such-service"), socket.OSError, null, "service/proto not found");
   await rejects(() => socket.getservbyport(3), socket.OSError, null, "port/proto not found");
   await rejects(() => socket.getprotobyname("nope"), socket.OSError, null, "protocol not found");
-  assert.deepEqual(await socket.gethostbyname_ex("127.0.0.1"), ["127.0.0.1", [], ["127.0.0.1"]]);
+  const ex = await socket.gethostbyname_ex("127.0.0.1");
+  assert.deepEqual([ex[0], [...ex[1]], [...ex[2]]], ["127.0.0.1", [], ["127.0.0.1"]]);
+  assert.equal(String(ex), "('127.0.0.1', [], ['127.0.0.1'])"); // prints as Python's tuple of lists
   assert.equal(await socket.getfqdn("127.0.0.1"), "localhost");
   assert.equal(await socket.getfqdn("no-such-host.invalid"), "no-such-host.invalid");
   const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK | socket.SOCK_CLOEXEC);

@@ -23,6 +23,8 @@ export class BunStream implements StreamTransport {
   private closeWaiters: (() => void)[] | null = null;
   private readonly remoteHost: string;
   private readonly remotePort: number;
+  private readonly localHost: string;
+  private readonly localPort: number;
 
   /** `unix`: the socket path and which side owns it (Bun reports no unix addresses). */
   constructor(
@@ -33,6 +35,9 @@ export class BunStream implements StreamTransport {
     // Read now: after a peer reset Bun reports no address (CPython's accept() still does).
     this.remoteHost = sock.remoteAddress ?? "";
     this.remotePort = sock.remotePort ?? 0;
+    // Bun forgets the local address once the connection is closed; getsockname() still reports it.
+    this.localHost = sock.localAddress ?? "";
+    this.localPort = sock.localPort ?? 0;
     sock.pause?.();
     sock.setNoDelay(false); // Bun defaults to TCP_NODELAY=1; Python's default is 0
   }
@@ -110,7 +115,7 @@ export class BunStream implements StreamTransport {
 
   localAddress(): NetAddress {
     if (this.unix) return { host: this.unix.local ? this.unix.path : "", port: 0 };
-    return { host: this.sock.localAddress ?? "", port: this.sock.localPort ?? 0 };
+    return { host: this.localHost, port: this.localPort };
   }
 
   remoteAddress(): NetAddress {

@@ -1,4 +1,4 @@
-// Python's repr of strings, tuples and scalars; PyTuple, an array that prints like a tuple.
+// Python's repr of strings, tuples, lists and scalars; PyTuple and PyList, arrays that print like them.
 // A leaf module: errors.ts needs it too.
 
 /** Python's repr of a str: `'abc'`. */
@@ -23,8 +23,13 @@ export function pyRepr(v: unknown): string {
   if (typeof v === "string") return strRepr(v);
   if (v === null || v === undefined) return "None";
   if (typeof v === "boolean") return v ? "True" : "False";
+  if (v instanceof PyList) return listRepr(v);
   if (Array.isArray(v)) return tupleRepr(v);
   return String(v);
+}
+
+function listRepr(v: readonly unknown[]): string {
+  return `[${v.map(pyRepr).join(", ")}]`;
 }
 
 function tupleRepr(v: readonly unknown[]): string {
@@ -39,4 +44,25 @@ export class PyTuple<T = unknown> extends Array<T> {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return tupleRepr(this);
   }
+}
+
+/** An array that prints like a Python list: `${await getaddrinfo(...)}` → `[(2, 1, 6, '', ('127.0.0.1', 80))]`. */
+export class PyList<T = unknown> extends Array<T> {
+  /** `map`, `filter` … return plain arrays. */
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  override toString(): string {
+    return listRepr(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return listRepr(this);
+  }
+}
+
+/** A Python-printing list of `items`. */
+export function pyList<T>(items: Iterable<T>): PyList<T> {
+  const l = new PyList<T>();
+  for (const x of items) l.push(x);
+  return l;
 }

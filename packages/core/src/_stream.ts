@@ -388,7 +388,11 @@ export class StreamConn implements StreamHandlers {
       if (n < data.length) this.writeBlocked = true;
       return n;
     } catch (err) {
-      throw this.asLinux(err);
+      const e = this.asLinux(err);
+      // Refused at once after the peer's reset: the connection is over (Linux's TCP_CLOSE:
+      // getpeername raises ENOTCONN), though the runtime reports it only later.
+      if (e.errno === E.EPIPE || e.errno === E.ECONNRESET) this.errored = true;
+      throw e;
     }
   }
 

@@ -5,9 +5,9 @@ import { OSError, OverflowError, gaiError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { pyTypeName } from "./bytes.js";
 import { ipVersion, numericIPv4 } from "./inet.js";
-import { PyTuple, pyRepr, strRepr } from "./_repr.js";
+import { PyList, PyTuple, pyList, pyRepr, strRepr } from "./_repr.js";
 
-export { PyTuple, pyRepr, strRepr };
+export { PyList, PyTuple, pyList, pyRepr, strRepr };
 
 /** An AF_INET address as Python returns it: `(host, port)`. */
 export type InetAddress = [host: string, port: number];

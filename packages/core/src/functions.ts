@@ -2,7 +2,7 @@
 // create_server, socketpair — each as CPython behaves on Linux.
 import { servicePort } from "./netdb.js";
 import * as C from "./constants.js";
-import { type Address, type AddressInput, pyRepr, tuple } from "./address.js";
+import { type Address, type AddressInput, pyList, pyRepr, tuple } from "./address.js";
 import { hostArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { ExceptionGroup, OSError, ValueError, gaiError, oserror, withCause } from "./errors.js";
@@ -125,7 +125,7 @@ export async function getaddrinfo(
       out.push(tuple(fam, t, pr, canon, sa) as AddrInfo);
     }
   }
-  return out;
+  return pyList(out); // prints as Python's list
 }
 
 /**
@@ -170,7 +170,7 @@ export function gethostname(): string {
 export async function gethostbyname_ex(hostname: string | Uint8Array): Promise<[string, string[], string[]]> {
   hostname = hostArg(hostname, "gethostbyname_ex");
   const ip = await gethostbyname(hostname);
-  return [canonName(hostname), [], [ip]];
+  return tuple(canonName(hostname), pyList<string>([]), pyList([ip]));
 }
 
 

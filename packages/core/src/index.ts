@@ -45,7 +45,7 @@ export {
   ExceptionGroup,
 } from "./errors.js";
 export { PyBytes } from "./bytes.js";
-export { PyTuple, type Address, type AddressInput, type InetAddress, type Inet6Address } from "./address.js";
+export { PyTuple, PyList, type Address, type AddressInput, type InetAddress, type Inet6Address } from "./address.js";
 export { Socket, Socket as SocketType, socket, type SocketConstructor } from "./_factory.js";
 export type { WritableBuffer } from "./socket.js";
 export { SocketFile, type MakefileOptions } from "./makefile.js";

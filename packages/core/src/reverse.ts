@@ -1,7 +1,7 @@
 // Reverse lookups of Python's socket module: getnameinfo, gethostbyaddr and getfqdn, through the
 // system resolver (/etc/hosts, then DNS) as glibc does them.
 import * as C from "./constants.js";
-import { tuple } from "./address.js";
+import { pyList, tuple } from "./address.js";
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { AttributeError, OSError, OverflowError, gaiError, herror } from "./errors.js";
 import { getaddrinfo, gethostname } from "./functions.js";
@@ -82,7 +82,7 @@ export async function gethostbyaddr(ip_address: string | Uint8Array): Promise<[s
   }
   const name = await nameOf(ip);
   if (name === null) throw new herror(1, "Unknown host");
-  return tuple(name, [], [ip]);
+  return tuple(name, pyList<string>([]), pyList([ip]));
 }
 
 /**

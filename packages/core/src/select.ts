@@ -1,6 +1,6 @@
 // Python's `select.select()` for polysock sockets: which sockets a recv/accept or a send
 // would not wait on, as Linux's select(2) reports them.
-import { tuple } from "./address.js";
+import { pyList, tuple } from "./address.js";
 import { ValueError } from "./errors.js";
 import { Socket } from "./socket.js";
 import { type WaitList, type Waiter, afterPoll, nextTurn } from "./_timeout.js";
@@ -93,9 +93,9 @@ export async function select<T extends Selectable>(
   const ready = (): [T[], T[], T[]] | null => {
     const rr = ri.filter((_, i) => r[i]!._ready(false)) as T[];
     const ww = wi.filter((_, i) => w[i]!._ready(true)) as T[];
-    return rr.length > 0 || ww.length > 0 ? (tuple(rr, ww, []) as [T[], T[], T[]]) : null;
+    return rr.length > 0 || ww.length > 0 ? (tuple(pyList(rr), pyList(ww), pyList<T>([])) as [T[], T[], T[]]) : null;
   };
-  const none = (): [T[], T[], T[]] => tuple([], [], []) as [T[], T[], T[]];
+  const none = (): [T[], T[], T[]] => tuple(pyList<T>([]), pyList<T>([]), pyList<T>([])) as [T[], T[], T[]];
   // Let the runtime run its pending I/O once first: what the kernel already holds (a
   // loopback send is delivered at once) is then in the sockets' queues, as select(2) would
   // see it, and a polling loop (timeout 0) cannot starve the runtime. Timeout 0 looks after
