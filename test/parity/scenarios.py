@@ -1993,6 +1993,45 @@ def _():
         close_all(a, b, c, s, l)
 
 
+@scenario("select.poll: register, events, modify/unregister errors, closed sockets")
+def _():
+    import select
+    out = []
+    p = select.poll()
+    s = socket.socket()
+    l = socket.create_server(("127.0.0.1", 0))
+    names = {s.fileno(): "fresh", l.fileno(): "listener"}
+    ev = lambda r: sorted([names[fd], e] for fd, e in r)  # noqa: E731
+    c = a = None
+    try:
+        p.register(s)
+        p.register(l, select.POLLIN)
+        out.append(ev(p.poll(0)))
+        c = socket.create_connection(l.getsockname())
+        time.sleep(0.05)
+        out.append(ev(p.poll(0)))
+        a, _ = l.accept()
+        names[a.fileno()] = "conn"
+        p.register(a, select.POLLIN | select.POLLOUT)
+        out.append(ev(p.poll(0)))
+        c.sendall(b"x")
+        time.sleep(0.05)
+        out.append(ev(p.poll(1000)))
+        p.modify(a, select.POLLOUT)
+        out.append(ev(p.poll(0)))
+        for f in (lambda: p.modify(socket.socket(), 1), lambda: p.unregister(s), lambda: p.unregister(s)):
+            try:
+                out.append(f())
+            except (OSError, KeyError) as e:
+                out.append(type(e).__name__)
+        c.close()
+        a.close()
+        out.append(ev(p.poll(0)))
+        return out
+    finally:
+        close_all(s, l, c, a)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -1959,6 +1959,50 @@ scenario("non-blocking reads of what this program just sent; sends after the pee
   }
 });
 
+scenario("select.poll: register, events, modify/unregister errors, closed sockets", async () => {
+  const out: unknown[] = [];
+  const p = socket.poll();
+  const s = socket.socket();
+  const l = await socket.create_server(["127.0.0.1", 0]);
+  const names = new Map<number, string>([
+    [s.fileno(), "fresh"],
+    [l.fileno(), "listener"],
+  ]);
+  const ev = (r: [number, number][]): unknown[] => r.map(([fd, e]) => [names.get(fd), e]).sort((x, y) => String(x).localeCompare(String(y)));
+  let c: socket.Socket | null = null;
+  let a: socket.Socket | null = null;
+  try {
+    p.register(s);
+    p.register(l, socket.POLLIN);
+    out.push(ev(await p.poll(0)));
+    c = await socket.create_connection(l.getsockname() as [string, number]);
+    await sleep(50);
+    out.push(ev(await p.poll(0)));
+    [a] = await l.accept();
+    names.set(a.fileno(), "conn");
+    p.register(a, socket.POLLIN | socket.POLLOUT);
+    out.push(ev(await p.poll(0)));
+    await c.sendall("x");
+    await sleep(50);
+    out.push(ev(await p.poll(1000)));
+    p.modify(a, socket.POLLOUT);
+    out.push(ev(await p.poll(0)));
+    for (const f of [() => p.modify(socket.socket(), 1), () => p.unregister(s), () => p.unregister(s)]) {
+      try {
+        out.push(f() ?? null);
+      } catch (e) {
+        out.push((e as Error).name);
+      }
+    }
+    await c.close();
+    await a.close();
+    out.push(ev(await p.poll(0)));
+    return out;
+  } finally {
+    await closeAll(s, l, ...[c, a].filter((x): x is socket.Socket => x !== null));
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -214,6 +214,14 @@ setName(ExceptionGroup, "ExceptionGroup");
 /** Python's `AttributeError` (e.g. `getfqdn(None)`: `'NoneType' object has no attribute 'strip'`). */
 export class AttributeError extends PyException {}
 setName(AttributeError, "AttributeError");
+/** Python's `KeyError` (e.g. `poller.unregister(sock)` of a socket never registered); `args` is `[key]`. */
+export class KeyError extends PyException {
+  constructor(key?: unknown) {
+    super(key === undefined ? undefined : pyRepr(key));
+    if (key !== undefined) this.args = [key];
+  }
+}
+setName(KeyError, "KeyError");
 /** Python's `LookupError` (e.g. `unknown encoding: x`). */
 export class LookupError extends PyException {}
 setName(LookupError, "LookupError");

@@ -42,6 +42,7 @@ export {
   LookupError,
   OverflowError,
   AttributeError,
+  KeyError,
   ExceptionGroup,
 } from "./errors.js";
 export { PyBytes } from "./bytes.js";
@@ -66,6 +67,7 @@ export {
 export { getservbyname, getservbyport, getprotobyname } from "./netdb.js";
 export { getnameinfo, gethostbyaddr, getfqdn } from "./reverse.js";
 export { select } from "./select.js";
+export { Poll, poll, POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLWRNORM, POLLRDHUP } from "./poll.js";
 export * as selectors from "./selectors.js";
 export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from "./inet.js";
 export { getdefaulttimeout, setdefaulttimeout } from "./_timeout.js";

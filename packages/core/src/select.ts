@@ -40,7 +40,8 @@ class SelectWaiter implements Waiter {
 /** What select() accepts: a socket, or an object with `fileno()` over one (a makefile() file). */
 export type Selectable = Socket | { fileno(): number; readonly _socket?: Socket };
 
-function socketOf(x: unknown): Socket {
+/** The socket of a select()/poll() argument (a socket, or a makefile() file). */
+export function socketOf(x: unknown): Socket {
   const s = x instanceof Socket ? x : (x as { _socket?: unknown } | null)?._socket;
   if (!(s instanceof Socket)) throw new TypeError("argument must be an int, or have a fileno() method.");
   const fd = s.fileno();

@@ -1120,6 +1120,20 @@ export class Socket {
     return this.connecting;
   }
 
+  /**
+   * @internal poll(): Linux's POLLHUP — a stream socket neither connected, connecting nor
+   * listening (TCP_CLOSE), or whose connection is over.
+   */
+  _hangUp(): boolean {
+    if (!this.isStream || this.accepting) return false;
+    return this.conn ? this.tcpClosed(this.conn) : this.connecting === null;
+  }
+
+  /** @internal poll(): a stream socket that never connected (nor listens, nor connects). */
+  _unconnected(): boolean {
+    return this.isStream && this.conn === null && this.accepting === null && this.connecting === null;
+  }
+
   /** @internal for the listener's Keeper: an accept() waits. */
   hasWaiters(): boolean {
     return (this.accepting?.waiters.size ?? 0) > 0;

@@ -1,0 +1,88 @@
+// Python's `select.poll()` over polysock sockets, on top of select(): the events Linux's
+// poll(2) reports for them (POLLIN, POLLOUT; POLLHUP, POLLNVAL always).
+import { type PyList, pyList, tuple } from "./address.js";
+import { KeyError, oserror } from "./errors.js";
+import { errno as E } from "./errno.js";
+import { type Selectable, select, socketOf } from "./select.js";
+import type { Socket } from "./socket.js";
+
+/** `select.POLLIN` */ export const POLLIN = 1;
+/** `select.POLLPRI` (urgent data: never reported) */ export const POLLPRI = 2;
+/** `select.POLLOUT` */ export const POLLOUT = 4;
+/** `select.POLLERR` */ export const POLLERR = 8;
+/** `select.POLLHUP` */ export const POLLHUP = 16;
+/** `select.POLLNVAL` */ export const POLLNVAL = 32;
+/** `select.POLLRDNORM` */ export const POLLRDNORM = 64;
+/** `select.POLLWRNORM` */ export const POLLWRNORM = 256;
+/** `select.POLLRDHUP` */ export const POLLRDHUP = 8192;
+
+/**
+ * What `select.poll()` returns: `register(sock[, eventmask])`, `modify`, `unregister`, and
+ * `await poll(timeout_ms)` → `[(fd, events), …]` (`fd` is `sock.fileno()`).
+ * @example
+ * ```ts
+ * // Python: poller = select.poll(); poller.register(server, select.POLLIN); events = poller.poll(1000)
+ * const poller = socket.poll();
+ * poller.register(server, socket.POLLIN);
+ * for (const [fd, flag] of await poller.poll(1000)) { ... }
+ * ```
+ */
+export class Poll {
+  private readonly fds = new Map<number, { sock: Socket; mask: number }>();
+
+  /** Like `poller.register(fd, eventmask=POLLIN|POLLPRI|POLLOUT)`; registering again modifies. */
+  register(fd: Selectable, eventmask: number = POLLIN | POLLPRI | POLLOUT): void {
+    const sock = socketOf(fd);
+    this.fds.set(sock.fileno(), { sock, mask: eventmask });
+  }
+
+  /**
+   * Like `poller.modify(fd, eventmask)`.
+   * @throws FileNotFoundError `[Errno 2]` if `fd` is not registered.
+   */
+  modify(fd: Selectable, eventmask: number): void {
+    const sock = socketOf(fd);
+    if (!this.fds.has(sock.fileno())) throw oserror(E.ENOENT);
+    this.fds.set(sock.fileno(), { sock, mask: eventmask });
+  }
+
+  /**
+   * Like `poller.unregister(fd)`.
+   * @throws KeyError if `fd` is not registered.
+   */
+  unregister(fd: Selectable | number): void {
+    const n = typeof fd === "number" ? fd : (fd as { fileno(): number }).fileno();
+    if (!this.fds.delete(n)) throw new KeyError(n);
+  }
+
+  /**
+   * Like `poller.poll(timeout=None)`: `timeout` in milliseconds (`null` or negative: no limit).
+   * Returns the sockets with events, as `(fd, events)` tuples.
+   */
+  async poll(timeout: number | null = null): Promise<PyList<[number, number]>> {
+    const seconds = timeout === null || timeout < 0 ? null : timeout / 1000;
+    const entries = [...this.fds];
+    const open = entries.filter(([, e]) => e.sock.fileno() >= 0);
+    const out = pyList<[number, number]>([]);
+    // A socket closed since it was registered is POLLNVAL, at once.
+    for (const [fd, e] of entries) if (e.sock.fileno() < 0) out.push(tuple(fd, POLLNVAL));
+    const hup = open.filter(([, e]) => e.sock._hangUp());
+    const wait = out.length > 0 || hup.length > 0 ? 0 : seconds;
+    const r = open.filter(([, e]) => e.mask & (POLLIN | POLLRDNORM)).map(([, e]) => e.sock);
+    const w = open.filter(([, e]) => e.mask & (POLLOUT | POLLWRNORM)).map(([, e]) => e.sock);
+    const [rr, ww] = await select(r, w, [], wait);
+    for (const [fd, e] of open) {
+      let ev = e.sock._hangUp() ? POLLHUP : 0;
+      // poll(2) reports a fresh socket's hang-up, not that reading would not wait.
+      if (rr.includes(e.sock) && !(ev && e.sock._unconnected())) ev |= e.mask & (POLLIN | POLLRDNORM);
+      if (ww.includes(e.sock)) ev |= e.mask & (POLLOUT | POLLWRNORM);
+      if (ev) out.push(tuple(fd, ev));
+    }
+    return out;
+  }
+}
+
+/** Like `select.poll()`. */
+export function poll(): Poll {
+  return new Poll();
+}
