@@ -70,7 +70,10 @@ export function walk(
         // A surrogate pair is one character.
         if (i + 4 > b.length) {
           if (!final) break;
-        } else if (unitAt(b, i + 2, wide!) >= 0xdc00 && unitAt(b, i + 2, wide!) <= 0xdfff) len = 4;
+        } else {
+          const low = unitAt(b, i + 2, wide!);
+          if (low >= 0xdc00 && low <= 0xdfff) len = 4;
+        }
       }
       ends = (x === LF && newline !== "\r" && newline !== "\r\n") || (x === CR && newline === "\r");
     }
