@@ -14,6 +14,8 @@
  *   udp       N sockets, --window datagrams in flight each; rate, loss, latency.
  *   idle      open N connections (each echoes one byte once, so the server really
  *             runs its per-connection loop), then hold them until stdin closes.
+ *   churn     N connections at a time, each opened, used for one --size echo and closed
+ *             by the generator, then replaced: connections per second, latency.
  *   flood     N connections write as fast as the kernel lets them for --duration
  *             seconds to a server that does not read.
  *   serve-tcp / serve-udp
@@ -536,6 +538,100 @@ static int run_idle(void) {
   return dropped ? 2 : 0;
 }
 
+/* ---------- churn ---------- */
+/* N slots; each opens a connection (non-blocking connect), writes one --size message, reads
+ * the echo, verifies it and closes (the client closes first, as an HTTP/1.0 client would),
+ * then starts the next. Rate = connections completed per second; latency = connect to echo. */
+typedef struct {
+  int fd, got, state; /* state 0 = connecting, 1 = waiting for the echo */
+  uint64_t seq, t0;
+  unsigned char *msg, *rb;
+} cconn;
+
+static void churn_open(int ep, cconn *x, int ci) {
+  struct sockaddr_in a = server_addr();
+  x->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  if (x->fd < 0) fail("churn", "socket: %s", strerror(errno));
+  int one = 1;
+  setsockopt(x->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  x->t0 = now_ns();
+  x->got = 0;
+  x->state = 0;
+  if (connect(x->fd, (struct sockaddr *)&a, sizeof a) != 0 && errno != EINPROGRESS)
+    fail("churn", "connect: %s", strerror(errno));
+  struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (uint32_t)ci};
+  epoll_ctl(ep, EPOLL_CTL_ADD, x->fd, &ev);
+}
+
+static int run_churn(void) {
+  if (o_size < 16) o_size = 16;
+  hist = calloc(HBUCKETS, sizeof *hist);
+  cconn *c = calloc(o_conns, sizeof *c);
+  int ep = epoll_create1(0);
+  double cpu0 = cpu_self_s();
+  uint64_t t0 = now_ns(), t_end = t0 + (uint64_t)(o_duration * 1e9),
+           deadline = t_end + (uint64_t)(o_grace * 1e9);
+  for (int i = 0; i < o_conns; i++) {
+    c[i].msg = malloc(o_size);
+    c[i].rb = malloc(o_size);
+    churn_open(ep, &c[i], i);
+  }
+  int active = o_conns;
+  uint64_t done = 0, last = t0;
+  struct epoll_event evs[256];
+  while (active > 0) {
+    if (now_ns() > deadline) fail("churn", "timeout: %d connections waiting", active);
+    int n = epoll_wait(ep, evs, 256, 20);
+    for (int k = 0; k < n; k++) {
+      int ci = (int)evs[k].data.u32;
+      cconn *x = &c[ci];
+      if (x->fd < 0) continue;
+      if (x->state == 0) {
+        int err = 0;
+        socklen_t el = sizeof err;
+        getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+        if (err) fail("churn", "conn %d: connect: %s", ci, strerror(err));
+        memcpy(x->msg, &x->seq, 8);
+        memcpy(x->msg + 8, &ci, 4);
+        for (int i = 12; i < o_size; i++) x->msg[i] = (unsigned char)(x->seq + i);
+        if (write(x->fd, x->msg, o_size) != o_size) fail("churn", "conn %d: short write", ci);
+        x->state = 1;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)ci};
+        epoll_ctl(ep, EPOLL_CTL_MOD, x->fd, &ev);
+        continue;
+      }
+      ssize_t r = read(x->fd, x->rb + x->got, (size_t)(o_size - x->got));
+      if (r == 0) fail("churn", "conn %d: server closed before the echo", ci);
+      if (r < 0) {
+        if (errno == EAGAIN || errno == EINTR) continue;
+        fail("churn", "conn %d: read: %s", ci, strerror(errno));
+      }
+      x->got += (int)r;
+      if (x->got < o_size) continue;
+      uint64_t tn = now_ns();
+      if (memcmp(x->rb, x->msg, o_size) != 0) fail("churn", "conn %d: echo differs from message", ci);
+      hist_add(tn - x->t0);
+      done++;
+      last = tn;
+      close(x->fd); /* also leaves the epoll set */
+      x->fd = -1;
+      x->seq++;
+      if (tn >= t_end) {
+        active--;
+        continue;
+      }
+      churn_open(ep, x, ci);
+    }
+  }
+  double cpu = cpu_self_s() - cpu0;
+  double secs = (last - t0) / 1e9;
+  printf("{\"mode\":\"churn\",\"ok\":true,\"conns\":%d,\"size\":%d,\"secs\":%.4f,\"connections\":%llu,"
+         "\"cps\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"cpu_s\":%.4f,\"wall_s\":%.4f}\n",
+         o_conns, o_size, secs, (unsigned long long)done, done / secs, hist_pct_us(0.50), hist_pct_us(0.99),
+         hist_max_ns / 1000.0, cpu, secs);
+  return 0;
+}
+
 /* ---------- flood ---------- */
 static int run_flood(void) {
   make_pattern();
@@ -703,7 +799,7 @@ int main(int argc, char **argv) {
     else { fprintf(stderr, "unknown option %s\n", k); return 1; }
   }
   if (!o_mode) {
-    fprintf(stderr, "usage: loadgen bulk|pingpong|udp|idle|flood|serve-tcp|serve-udp --port P [--host H] [--conns N]\n"
+    fprintf(stderr, "usage: loadgen bulk|pingpong|udp|idle|flood|churn|serve-tcp|serve-udp --port P [--host H] [--conns N]\n"
                     "       [--duration S] [--size B] [--window W] [--hold S] [--concurrency N] [--grace S]\n");
     return 1;
   }
@@ -720,6 +816,7 @@ int main(int argc, char **argv) {
   if (!strcmp(o_mode, "udp")) return run_udp();
   if (!strcmp(o_mode, "idle")) return run_idle();
   if (!strcmp(o_mode, "flood")) return run_flood();
+  if (!strcmp(o_mode, "churn")) return run_churn();
   if (!strcmp(o_mode, "serve-tcp")) return run_serve_tcp();
   if (!strcmp(o_mode, "serve-udp")) return run_serve_udp();
   fprintf(stderr, "unknown mode %s\n", o_mode);

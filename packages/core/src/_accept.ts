@@ -54,9 +54,9 @@ export class AcceptQueue<S> {
     return undefined;
   }
 
-  /** The socket closes: waiting calls fail with `err`; returns the connections never accepted. */
-  close(err: OSError): S[] {
-    this.waiters.fail(err);
+  /** The socket closes: waiting calls fail with `err()`; returns the connections never accepted. */
+  close(err: () => OSError): S[] {
+    if (this.waiters.size > 0) this.waiters.fail(err());
     return this.queue.splice(0);
   }
 }

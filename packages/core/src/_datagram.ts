@@ -226,8 +226,9 @@ export class DgramConn implements DatagramHandlers {
     this.peer = to;
   }
 
-  async close(err: unknown): Promise<void> {
-    this.readers.fail(err);
+  /** The socket closes: waiting calls fail with `err()`. */
+  async close(err: () => unknown): Promise<void> {
+    if (this.readers.size > 0) this.readers.fail(err());
     // Posted replies were accepted by sendto: let the runtime finish them first.
     if (this.posted > 0) await new Promise<void>((resolve) => (this.allPosted = resolve));
     return this.t.close().catch(() => undefined);
@@ -236,9 +237,10 @@ export class DgramConn implements DatagramHandlers {
 
 const rejectNative = (e: unknown): Promise<never> => Promise.reject(fromNative(e));
 
+const unmapped = (h: string): string => (h.startsWith("::ffff:") ? h.slice(7) : h);
+
 function samePeer(a: NetAddress, b: NetAddress): boolean {
   // Connected to port 0, Linux filters by address only.
   if (a.port !== 0 && a.port !== b.port) return false;
-  const strip = (h: string): string => (h.startsWith("::ffff:") ? h.slice(7) : h);
-  return strip(a.host) === strip(b.host);
+  return unmapped(a.host) === unmapped(b.host);
 }

@@ -256,9 +256,10 @@ export class SocketOptions {
    * when the listener set none (the defaults need no object per connection).
    */
   inherited(): SocketOptions | null {
-    if (this.values === null) return null;
+    const acceptConn = key(C.SOL_SOCKET, C.SO_ACCEPTCONN);
+    if (this.values === null || (this.values.size === 1 && this.values.has(acceptConn))) return null;
     const values = new Map(this.values);
-    values.delete(key(C.SOL_SOCKET, C.SO_ACCEPTCONN));
+    values.delete(acceptConn);
     if (values.size === 0) return null;
     const o = new SocketOptions(this.family, this.type);
     o.values = values;

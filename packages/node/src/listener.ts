@@ -11,8 +11,11 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
     const pending: net.Socket[] = [];
     let deliver: ((t: StreamTransport) => void) | null = null;
     const unix = ep.kind === "unix" ? { local: ep.host, remote: "" } : undefined;
+    // Bound to one address, every accepted connection's local address is the listener's:
+    // known without a getsockname(2) per connection.
+    let local: NetAddress | undefined;
     server.on("connection", (s) => {
-      if (deliver) deliver(new NodeStream(s, unix));
+      if (deliver) deliver(new NodeStream(s, unix, local));
       else pending.push(s);
     });
     const onListenError = (err: Error): void => {
@@ -22,7 +25,9 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
     server.once("error", onListenError);
     const done = (): void => {
       server.off("error", onListenError);
-      resolve(new NodeListener(server, pending, (fn) => (deliver = fn), unix));
+      const a = server.address();
+      if (a !== null && typeof a !== "string" && !WILDCARDS.has(a.address)) local = { host: a.address, port: a.port };
+      resolve(new NodeListener(server, pending, (fn) => (deliver = fn), unix, local));
     };
     if (ep.kind === "unix") server.listen({ path: ep.host, backlog: opts.backlog }, done);
     else
@@ -32,6 +37,8 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
       );
   });
 }
+
+const WILDCARDS = new Set(["", "0.0.0.0", "::"]);
 
 /**
  * libuv reports a unix socket path in a missing directory as EACCES; bind(2) says ENOENT
@@ -50,6 +57,7 @@ class NodeListener implements Listener {
     private readonly pending: net.Socket[],
     private readonly setDeliver: (fn: (t: StreamTransport) => void) => void,
     private readonly unix?: { local: string; remote: string },
+    private readonly local?: NetAddress,
   ) {}
 
   get raw(): unknown {
@@ -59,7 +67,7 @@ class NodeListener implements Listener {
   start(onConnection: (t: StreamTransport) => void, onError: (err: unknown) => void): void {
     this.server.on("error", onError);
     this.setDeliver(onConnection);
-    for (const s of this.pending.splice(0)) onConnection(new NodeStream(s, this.unix));
+    for (const s of this.pending.splice(0)) onConnection(new NodeStream(s, this.unix, this.local));
   }
 
   localAddress(): NetAddress {

@@ -31,14 +31,16 @@ export class NodeStream implements StreamTransport {
 
   /**
    * @param unix for AF_UNIX: the path on each side (Node reports none), `""` when unnamed.
+   * @param local the local address when known (a connection accepted by a listener bound to one address).
    */
   constructor(
     readonly sock: net.Socket,
     private readonly unix?: { local: string; remote: string },
+    local?: NetAddress,
   ) {
     // Addresses are read now: Node forgets them once the peer resets (CPython's accept()
     // still reports the real client address).
-    this.local = { host: sock.localAddress ?? "", port: sock.localPort ?? 0 };
+    this.local = local ?? { host: sock.localAddress ?? "", port: sock.localPort ?? 0 };
     this.remote = { host: sock.remoteAddress ?? "", port: sock.remotePort ?? 0 };
     // Hold data until core installs its handlers; an 'error' listener always, or a
     // peer reset would crash the process.
