@@ -19,7 +19,7 @@ export function connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTrans
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     const unix = ep.kind === "unix" ? { path: ep.host, local: false } : undefined;
-    const socket = handlers((s) => void new BunStream(s, unix)); // paused until start()
+    const socket = handlers((s) => new BunStream(s, unix).hold()); // paused until start()
     let p: Promise<BunSocket<BunStream>>;
     try {
       p =

@@ -12,10 +12,15 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
     const pending: BunStream[] = [];
     let deliver: ((t: StreamTransport) => void) | null = null;
     const unix = ep.kind === "unix" ? { path: ep.host, local: true } : undefined;
+    // Bound to one address, every accepted connection's local address is the listener's.
+    let local: NetAddress | undefined;
     const socket = handlers((s) => {
-      const t = new BunStream(s, unix); // paused until core's start()
-      if (deliver) deliver(t);
-      else pending.push(t);
+      const t = new BunStream(s, unix, local);
+      if (deliver) deliver(t); // core starts it at once
+      else {
+        t.hold(); // until core's start()
+        pending.push(t);
+      }
     });
     const server =
       ep.kind === "unix"
@@ -28,7 +33,9 @@ export function listen(ep: Endpoint, opts: ListenOptions): Promise<Listener> {
             ipv6Only: ep.ipVersion === 6 && opts.ipv6Only,
             socket,
           });
-    return Promise.resolve(new BunServer(server, ep, pending, (fn) => (deliver = fn)));
+    const listener = new BunServer(server, ep, pending, (fn) => (deliver = fn));
+    if (ep.kind === "inet" && ep.host !== "0.0.0.0" && ep.host !== "::" && ep.host !== "") local = listener.localAddress();
+    return Promise.resolve(listener);
   } catch (err) {
     return Promise.reject(err);
   }

@@ -26,20 +26,33 @@ export class BunStream implements StreamTransport {
   private readonly localHost: string;
   private readonly localPort: number;
 
-  /** `unix`: the socket path and which side owns it (Bun reports no unix addresses). */
+  /** Paused by {@link hold} until start(). */
+  private held = false;
+
+  /**
+   * `unix`: the socket path and which side owns it (Bun reports no unix addresses). `local`:
+   * the local address when known (accepted by a listener bound to one address).
+   */
   constructor(
     readonly sock: BunSocket<BunStream>,
     private readonly unix?: { path: string; local: boolean },
+    local?: NetAddress,
   ) {
     sock.data = this;
     // Read now: after a peer reset Bun reports no address (CPython's accept() still does).
+    // (Each of Bun's address getters costs µs on first use: a system call.)
     this.remoteHost = sock.remoteAddress ?? "";
     this.remotePort = sock.remotePort ?? 0;
     // Bun forgets the local address once the connection is closed; getsockname() still reports it.
-    this.localHost = sock.localAddress ?? "";
-    this.localPort = sock.localPort ?? 0;
-    sock.pause?.();
+    this.localHost = local ? local.host : (sock.localAddress ?? "");
+    this.localPort = local ? local.port : (sock.localPort ?? 0);
     sock.setNoDelay(false); // Bun defaults to TCP_NODELAY=1; Python's default is 0
+  }
+
+  /** Read nothing until start() (a connection core does not take at once); data meanwhile stays in the kernel. */
+  hold(): void {
+    this.held = true;
+    this.sock.pause?.();
   }
 
   get raw(): unknown {
@@ -57,7 +70,10 @@ export class BunStream implements StreamTransport {
     const early = this.early;
     this.early = null;
     if (early) for (const fn of early) fn();
-    if (!this.paused && !this.closed) this.sock.resume?.();
+    if (this.held) {
+      this.held = false;
+      if (!this.paused && !this.closed) this.sock.resume?.();
+    }
   }
 
   pause(): void {
