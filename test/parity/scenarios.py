@@ -7,6 +7,8 @@ test/parity/scenarios.ts runs the same scenarios, with the same names, against
 @polysock/core; test/suite/parity.ts compares the two. Ports are normalised to "P".
 """
 import json
+import select
+import selectors
 import os
 import re
 import socket
@@ -2030,6 +2032,98 @@ def _():
         return out
     finally:
         close_all(s, l, c, a)
+
+
+@scenario("UDP shutdown: a blocked recvfrom wakes with (b'', None), sends raise EPIPE; unconnected raises ENOTCONN")
+def _():
+    out = []
+    for connected in (False, True):
+        u, v = udp(), udp()
+        try:
+            if connected:
+                u.connect(v.getsockname())
+            got = []
+            th = threading.Thread(target=lambda: got.append(u.recvfrom(100)))
+            th.start()
+            time.sleep(0.1)
+            try:
+                out.append(u.shutdown(socket.SHUT_RDWR))
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+            th.join(2)
+            out.append(repr(got[0]) if got else "still blocked")
+            out.append(repr(u.recvfrom(100)))
+            for f in (lambda: u.sendto(b"x", v.getsockname()), lambda: u.send(b"x")):
+                try:
+                    out.append(f())
+                except OSError as e:
+                    out.append([type(e).__name__, e.errno])
+        finally:
+            close_all(u, v)
+    return out
+
+
+@scenario("select, poll and selectors take an fd or an object with fileno(); KeyError")
+def _():
+    out = []
+
+    class Conn:
+        def __init__(self, s):
+            self.s = s
+
+        def fileno(self):
+            return self.s.fileno()
+
+    a, b = socket.socketpair()
+    c, d = socket.socketpair()
+    try:
+        b.sendall(b"1")
+        d.sendall(b"2")
+        time.sleep(0.05)
+        w = Conn(c)
+        r, _, _ = select.select([a.fileno(), w], [], [], 1.0)
+        out.append(["wrapper" if x is w else "int" if x == a.fileno() else "?" for x in r])
+        p = select.poll()
+        p.register(w, select.POLLIN)
+        out.append([e for _, e in p.poll(0)])
+        for f in (lambda: select.select([-1], [], [], 0), lambda: select.select(["x"], [], [], 0),
+                  lambda: p.register(a, -1), lambda: p.poll("1")):
+            try:
+                out.append(f())
+            except (ValueError, TypeError, OverflowError) as e:
+                out.append([type(e).__name__, str(e)])
+        sel = selectors.DefaultSelector()
+        sel.register(a.fileno(), selectors.EVENT_READ, "int")
+        sel.register(w, selectors.EVENT_READ, "wrapper")
+        out.append(sorted(k.data for k, _ in sel.select(1.0)))
+        out.append(sel.get_key(w).fd == c.fileno())
+        for f in (lambda: sel.get_key(b), lambda: sel.register(a.fileno(), selectors.EVENT_READ), lambda: sel.register("x", 1)):
+            try:
+                out.append(f())
+            except (KeyError, ValueError) as e:
+                out.append(type(e).__name__)
+        sel.close()
+        return out
+    finally:
+        close_all(a, b, c, d)
+
+
+@scenario("a socketpair's first socket sees bytes just sent at its first non-blocking look; recv after SHUT_RD too")
+def _():
+    out = []
+    x, y = socket.socketpair()
+    c, s, l = pair()
+    try:
+        y.send(b"x")
+        out.append(len(select.select([x], [], [], 0)[0]))
+        x.setblocking(False)
+        out.append(repr(x.recv(1)))
+        s.shutdown(socket.SHUT_RD)
+        c.sendall(b"late")
+        out.append(repr(s.recv(10)))
+        return out
+    finally:
+        close_all(x, y, c, s, l)
 
 
 # ---------------------------------------------------------------- runner

@@ -2003,6 +2003,108 @@ scenario("select.poll: register, events, modify/unregister errors, closed socket
   }
 });
 
+scenario("UDP shutdown: a blocked recvfrom wakes with (b'', None), sends raise EPIPE; unconnected raises ENOTCONN", async () => {
+  const out: unknown[] = [];
+  const tupleRepr = ([d, a]: [socket.PyBytes, socket.Address]): string => `(${String(d)}, ${a === null ? "None" : String(a)})`;
+  for (const connected of [false, true]) {
+    const u = await udp();
+    const v = await udp();
+    try {
+      if (connected) await u.connect(v.getsockname() as [string, number]);
+      let got: string | null = null;
+      const blocked = u.recvfrom(100).then((r) => void (got = tupleRepr(r)));
+      await sleep(100);
+      try {
+        out.push((await u.shutdown(socket.SHUT_RDWR)) ?? null);
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+      await Promise.race([blocked, sleep(2000)]);
+      out.push(got ?? "still blocked");
+      out.push(tupleRepr(await u.recvfrom(100)));
+      for (const f of [() => u.sendto("x", v.getsockname() as [string, number]), () => u.send("x")]) {
+        try {
+          out.push(await f());
+        } catch (e) {
+          out.push([(e as Error).name, (e as socket.OSError).errno]);
+        }
+      }
+    } finally {
+      await closeAll(u, v);
+    }
+  }
+  return out;
+});
+
+scenario("select, poll and selectors take an fd or an object with fileno(); KeyError", async () => {
+  const out: unknown[] = [];
+  class Conn {
+    constructor(readonly s: socket.Socket) {}
+    fileno(): number {
+      return this.s.fileno();
+    }
+  }
+  const [a, b] = await socket.socketpair();
+  const [c, d] = await socket.socketpair();
+  try {
+    await b.sendall("1");
+    await d.sendall("2");
+    await sleep(50);
+    const w = new Conn(c);
+    const [r] = await socket.select<number | Conn>([a.fileno(), w], [], [], 1.0);
+    out.push(r.map((x) => (x === w ? "wrapper" : x === a.fileno() ? "int" : "?")));
+    const p = socket.poll();
+    p.register(w, socket.POLLIN);
+    out.push((await p.poll(0)).map(([, e]) => e));
+    for (const f of [
+      () => socket.select([-1], [], [], 0),
+      () => socket.select(["x" as never], [], [], 0),
+      () => p.register(a, -1),
+      () => p.poll("1" as never),
+    ]) {
+      try {
+        out.push(await f());
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message]);
+      }
+    }
+    const sel = socket.selectors.DefaultSelector();
+    sel.register(a.fileno(), socket.selectors.EVENT_READ, "int");
+    sel.register(w, socket.selectors.EVENT_READ, "wrapper");
+    out.push((await sel.select(1.0)).map(([k]) => k.data).sort());
+    out.push(sel.get_key(w).fd === c.fileno());
+    for (const f of [() => sel.get_key(b), () => sel.register(a.fileno(), socket.selectors.EVENT_READ), () => sel.register("x" as never, 1)]) {
+      try {
+        out.push(f());
+      } catch (e) {
+        out.push(e instanceof socket.KeyError ? "KeyError" : (e as Error).name);
+      }
+    }
+    sel.close();
+    return out;
+  } finally {
+    await closeAll(a, b, c, d);
+  }
+});
+
+scenario("a socketpair's first socket sees bytes just sent at its first non-blocking look; recv after SHUT_RD too", async () => {
+  const out: unknown[] = [];
+  const [x, y] = await socket.socketpair();
+  const [c, s, l] = await pair();
+  try {
+    await y.send("x");
+    out.push((await socket.select([x], [], [], 0))[0].length);
+    x.setblocking(false);
+    out.push(repr(await x.recv(1)));
+    await s.shutdown(socket.SHUT_RD);
+    await c.sendall("late");
+    out.push(repr(await s.recv(10)));
+    return out;
+  } finally {
+    await closeAll(x, y, c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

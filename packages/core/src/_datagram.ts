@@ -1,6 +1,7 @@
 // One UDP socket: a bounded queue of datagrams over a DatagramTransport, connected-UDP
 // filtering and ICMP error latching as Linux does them.
 import type { DatagramHandlers, DatagramTransport, NetAddress } from "./contract.js";
+import { SHUT_RD, SHUT_WR } from "./constants.js";
 import { errno as E } from "./errno.js";
 import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
@@ -41,6 +42,8 @@ export class DgramConn implements DatagramHandlers {
   peer: NetAddress | null = null;
   /** `shutdown(SHUT_WR)` was called: sends raise EPIPE. */
   writeShut = false;
+  /** `shutdown(SHUT_RD)` was called: a blocking receive with nothing queued returns nothing. */
+  readShut = false;
   private error: OSError | null = null;
   readonly readers: WaitList = new WaitList();
   /** Posted replies the runtime has not confirmed yet, and who waits for none to be left (close). */
@@ -107,9 +110,21 @@ export class DgramConn implements DatagramHandlers {
     return this.readers.size > 0 || this.posted > 0;
   }
 
-  /** A datagram or an error waits for the next recvfrom (select()'s readability). */
+  /** A datagram or an error waits for the next recvfrom (select()'s readability; Linux's after SHUT_RD too). */
   get readable(): boolean {
-    return this.count > 0 || this.error !== null;
+    return this.count > 0 || this.error !== null || this.readShut;
+  }
+
+  /**
+   * Like Linux's UDP shutdown(how): SHUT_RD wakes blocked receives (a blocking one with
+   * nothing queued returns nothing), SHUT_WR makes sends raise EPIPE.
+   */
+  shutdown(how: number): void {
+    if (how !== SHUT_WR) {
+      this.readShut = true;
+      this.readers.wake();
+    }
+    if (how !== SHUT_RD) this.writeShut = true;
   }
 
   /** An error waits to be raised by the next call. */
@@ -151,14 +166,18 @@ export class DgramConn implements DatagramHandlers {
     return out;
   }
 
-  /** Next datagram (removed unless `peek`), waiting per Python's timeout modes. */
-  async receive(timeout: number | null, peek: boolean): Promise<Datagram> {
+  /**
+   * Next datagram (removed unless `peek`), waiting per Python's timeout modes; `null` for a
+   * blocking call after shutdown(SHUT_RD) with nothing queued.
+   */
+  async receive(timeout: number | null, peek: boolean): Promise<Datagram | null> {
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     for (let looked = false; ; looked = true) {
       const err = this.takeError();
       if (err) throw err;
       const d = this.take(peek);
       if (d !== undefined) return { data: d.data, from: d.from }; // take()'s object is reused
+      if (this.readShut && timeout === null) return null;
       if (timeout === 0) {
         if (looked) throw oserror(E.EAGAIN);
         // Non-blocking: look once more after the runtime polled (see afterPoll). A poll asks too.

@@ -45,6 +45,11 @@ export class StreamConn implements StreamHandlers {
   /** Peer sent FIN (or the transport is gone). */
   eof = false;
   /**
+   * The runtime has delivered something (data, EOF, an error). Until then a non-blocking look
+   * gives it a second I/O poll: Deno's first read of a new connection needs two.
+   */
+  heard = false;
+  /**
    * Queued bytes a `makefile()` reader would hold in its own buffer in CPython (its last read
    * pulled them out of the kernel): close() does not count them as unread.
    */
@@ -117,6 +122,7 @@ export class StreamConn implements StreamHandlers {
 
   onData(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
+    this.heard = true;
     const before = this.size;
     if (before === 0) this.first = chunk;
     else if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
@@ -132,6 +138,7 @@ export class StreamConn implements StreamHandlers {
   }
 
   onEnd(): void {
+    this.heard = true;
     this.eof = true;
     this.readers.wake();
   }
@@ -140,6 +147,7 @@ export class StreamConn implements StreamHandlers {
     // A sendall waiting for the runtime to hand its bytes to the OS: they are dropped. Its caller
     // must hear it even if a concurrent recv takes the latched error first (then as EPIPE).
     if ((this._writers?.size ?? 0) > 0) this.dropped = true;
+    this.heard = true;
     this.latch(err);
     this.eof = true;
     this.readers.wake();

@@ -2,7 +2,7 @@
 // woken by the connection's wait list until there is something to return, or failed
 // (close, timeout).
 import type { Address } from "./address.js";
-import type { PyBytes } from "./bytes.js";
+import { type PyBytes, emptyBytes } from "./bytes.js";
 import type { DgramConn } from "./_datagram.js";
 import type { StreamConn } from "./_stream.js";
 import type { Socket } from "./socket.js";
@@ -51,6 +51,8 @@ export class DatagramWaiter extends PromiseWaiter<[PyBytes, Address]> {
       if (err) throw err;
       const item = this.d.take(false);
       if (item === undefined) {
+        // shutdown(SHUT_RD): a blocking recvfrom returns (b'', None), as Linux's.
+        if (this.d.readShut && this.timeout === null) return this.resolve([emptyBytes(), null as unknown as Address]);
         this.d.readers.addWaiter(this, this.left());
         return;
       }

@@ -1,9 +1,10 @@
 // Python's `select.poll()` over polysock sockets, on top of select(): the events Linux's
 // poll(2) reports for them (POLLIN, POLLOUT; POLLHUP, POLLNVAL always).
 import { type PyList, pyList, tuple } from "./address.js";
-import { KeyError, oserror } from "./errors.js";
+import { KeyError, OverflowError, ValueError, oserror } from "./errors.js";
+import { intArg } from "./bytes.js";
 import { errno as E } from "./errno.js";
-import { type Selectable, select, socketOf } from "./select.js";
+import { type Selectable, fdOf, select, socketAt } from "./select.js";
 import type { Socket } from "./socket.js";
 
 /** `select.POLLIN` */ export const POLLIN = 1;
@@ -28,12 +29,16 @@ import type { Socket } from "./socket.js";
  * ```
  */
 export class Poll {
-  private readonly fds = new Map<number, { sock: Socket; mask: number }>();
+  /** Registered fds; `sock` is the socket that had the fd then (`undefined`: none, POLLNVAL). */
+  private readonly fds = new Map<number, { sock: Socket | undefined; mask: number }>();
 
-  /** Like `poller.register(fd, eventmask=POLLIN|POLLPRI|POLLOUT)`; registering again modifies. */
+  /**
+   * Like `poller.register(fd, eventmask=POLLIN|POLLPRI|POLLOUT)`: a socket, its fd, or an object
+   * with `fileno()`; registering again modifies. An fd of no open socket is reported POLLNVAL.
+   */
   register(fd: Selectable, eventmask: number = POLLIN | POLLPRI | POLLOUT): void {
-    const sock = socketOf(fd);
-    this.fds.set(sock.fileno(), { sock, mask: eventmask });
+    const n = fdOf(fd);
+    this.fds.set(n, { sock: socketAt(n), mask: maskArg(eventmask) });
   }
 
   /**
@@ -41,17 +46,18 @@ export class Poll {
    * @throws FileNotFoundError `[Errno 2]` if `fd` is not registered.
    */
   modify(fd: Selectable, eventmask: number): void {
-    const sock = socketOf(fd);
-    if (!this.fds.has(sock.fileno())) throw oserror(E.ENOENT);
-    this.fds.set(sock.fileno(), { sock, mask: eventmask });
+    const n = fdOf(fd);
+    const mask = maskArg(eventmask);
+    if (!this.fds.has(n)) throw oserror(E.ENOENT);
+    this.fds.set(n, { sock: socketAt(n), mask });
   }
 
   /**
    * Like `poller.unregister(fd)`.
    * @throws KeyError if `fd` is not registered.
    */
-  unregister(fd: Selectable | number): void {
-    const n = typeof fd === "number" ? fd : (fd as { fileno(): number }).fileno();
+  unregister(fd: Selectable): void {
+    const n = fdOf(fd);
     if (!this.fds.delete(n)) throw new KeyError(n);
   }
 
@@ -60,12 +66,17 @@ export class Poll {
    * Returns the sockets with events, as `(fd, events)` tuples.
    */
   async poll(timeout: number | null = null): Promise<PyList<[number, number]>> {
-    const seconds = timeout === null || timeout < 0 ? null : timeout / 1000;
-    const entries = [...this.fds];
-    const open = entries.filter(([, e]) => e.sock.fileno() >= 0);
+    if (timeout !== null && timeout !== undefined && typeof timeout !== "number" && typeof timeout !== "boolean")
+      throw new TypeError("timeout must be an integer or None");
+    const ms = timeout === null || timeout === undefined ? -1 : Number(timeout);
+    const seconds = ms < 0 ? null : ms / 1000;
+    const open: [number, { sock: Socket; mask: number }][] = [];
     const out = pyList<[number, number]>([]);
-    // A socket closed since it was registered is POLLNVAL, at once.
-    for (const [fd, e] of entries) if (e.sock.fileno() < 0) out.push(tuple(fd, POLLNVAL));
+    // An fd of no open socket (closed since it was registered) is POLLNVAL, at once.
+    for (const [fd, e] of this.fds) {
+      if (e.sock !== undefined && e.sock.fileno() === fd) open.push([fd, { sock: e.sock, mask: e.mask }]);
+      else out.push(tuple(fd, POLLNVAL));
+    }
     const hup = open.filter(([, e]) => e.sock._hangUp());
     const wait = out.length > 0 || hup.length > 0 ? 0 : seconds;
     const r = open.filter(([, e]) => e.mask & (POLLIN | POLLRDNORM)).map(([, e]) => e.sock);
@@ -80,6 +91,14 @@ export class Poll {
     }
     return out;
   }
+}
+
+/** An event mask as poll's C `unsigned short`. */
+function maskArg(m: unknown): number {
+  const n = intArg(m);
+  if (n < 0) throw new ValueError("value must be positive");
+  if (n > 0xffff) throw new OverflowError("Python int too large for C unsigned short");
+  return n;
 }
 
 /** Like `select.poll()`. */

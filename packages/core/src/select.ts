@@ -1,7 +1,9 @@
 // Python's `select.select()` for polysock sockets: which sockets a recv/accept or a send
 // would not wait on, as Linux's select(2) reports them.
 import { pyList, tuple } from "./address.js";
-import { ValueError } from "./errors.js";
+import { errno as E } from "./errno.js";
+import { ValueError, oserror } from "./errors.js";
+import { ownerOf } from "./_fds.js";
 import { Socket } from "./socket.js";
 import { type WaitList, type Waiter, afterPoll, nextTurn } from "./_timeout.js";
 
@@ -37,15 +39,44 @@ class SelectWaiter implements Waiter {
   }
 }
 
-/** What select() accepts: a socket, or an object with `fileno()` over one (a makefile() file). */
-export type Selectable = Socket | { fileno(): number; readonly _socket?: Socket };
+/**
+ * What select() accepts, as Python's: a socket, a socket's fd (`sock.fileno()`), or any object
+ * with a `fileno()` method returning one (a makefile() file, a program's own connection class).
+ */
+export type Selectable = Socket | number | { fileno(): number };
 
-/** The socket of a select()/poll() argument (a socket, or a makefile() file). */
+/**
+ * The fd of a select()/poll() argument, checked as Python's `PyObject_AsFileDescriptor`.
+ * @throws TypeError for what is neither an int nor has fileno(); ValueError for a negative fd.
+ */
+export function fdOf(x: unknown): number {
+  let fd: unknown;
+  if (x instanceof Socket) fd = x.fileno();
+  else if (typeof x === "number" || typeof x === "boolean") {
+    if (!Number.isInteger(Number(x))) throw new TypeError("argument must be an int, or have a fileno() method.");
+    fd = Number(x);
+  } else if (x !== null && typeof x === "object" && typeof (x as { fileno?: unknown }).fileno === "function") {
+    fd = (x as { fileno(): unknown }).fileno();
+    if (typeof fd !== "number" || !Number.isInteger(fd)) throw new TypeError("fileno() returned a non-integer");
+  } else throw new TypeError("argument must be an int, or have a fileno() method.");
+  const n = fd as number;
+  if (n < 0) throw new ValueError(`file descriptor cannot be a negative integer (${n})`);
+  return n;
+}
+
+/** The open socket with fd `fd`, or `undefined` (not a polysock socket, or closed). */
+export function socketAt(fd: number): Socket | undefined {
+  return ownerOf<Socket>(fd);
+}
+
+/**
+ * The socket of a select() argument.
+ * @throws OSError `[Errno 9]` for an fd that is no open polysock socket (select(2)'s EBADF).
+ */
 export function socketOf(x: unknown): Socket {
-  const s = x instanceof Socket ? x : (x as { _socket?: unknown } | null)?._socket;
-  if (!(s instanceof Socket)) throw new TypeError("argument must be an int, or have a fileno() method.");
-  const fd = s.fileno();
-  if (fd < 0) throw new ValueError(`file descriptor cannot be a negative integer (${fd})`);
+  if (x instanceof Socket && x.fileno() >= 0) return x;
+  const s = socketAt(fdOf(x));
+  if (s === undefined) throw oserror(E.EBADF);
   return s;
 }
 
@@ -101,8 +132,11 @@ export async function select<T extends Selectable>(
   // loopback send is delivered at once) is then in the sockets' queues, as select(2) would
   // see it, and a polling loop (timeout 0) cannot starve the runtime. Timeout 0 looks after
   // the runtime's next I/O poll (see afterPoll); a wait sees what arrives anyway.
-  if (t === 0) await afterPoll(() => ready() !== null);
-  else await nextTurn();
+  if (t === 0) {
+    await afterPoll(() => ready() !== null);
+    // A new connection's first delivery may take a second poll (see StreamConn.heard).
+    if (ready() === null && r.some((s) => s._fresh())) await afterPoll(() => ready() !== null);
+  } else await nextTurn();
   for (;;) {
     const found = ready();
     if (found !== null) return found;

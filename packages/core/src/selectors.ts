@@ -3,9 +3,10 @@
 // multi-connection server uses it.
 import { PyTuple, pyRepr, tuple } from "./address.js";
 import { pyTypeName } from "./bytes.js";
-import { PyException, ValueError } from "./errors.js";
+import { errno as E } from "./errno.js";
+import { KeyError, ValueError, oserror } from "./errors.js";
 import { Socket } from "./socket.js";
-import { select as selectSockets } from "./select.js";
+import { select as selectSockets, socketAt } from "./select.js";
 
 // Node 20 has Symbol.dispose; older engines get the well-known fallback tsx/esbuild use.
 (Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
@@ -15,13 +16,16 @@ export const EVENT_READ = 1;
 /** `selectors.EVENT_WRITE`: the socket can be written. */
 export const EVENT_WRITE = 2;
 
-/** Python's `KeyError` (a socket registered twice, or not registered). */
-export class KeyError extends PyException {}
-Object.defineProperty(KeyError.prototype, "name", { value: "KeyError", writable: true, configurable: true });
+/** Python's builtin `KeyError` (also `socket.KeyError`): a socket registered twice, or not registered. */
+export { KeyError };
+
+/** What a selector registers, as Python's: a socket, its fd, or an object with `fileno()`. */
+export type FileObject = Socket | number | { fileno(): number };
 
 /**
  * `selectors.SelectorKey(fileobj, fd, events, data)`: a tuple with those names as fields.
- * `data` is whatever was registered with the socket (Python's `key.data`).
+ * `data` is whatever was registered with the socket (Python's `key.data`); `fileobj` is what
+ * was registered (typed as a socket, the common case).
  */
 export interface SelectorKey<T = unknown> extends ReadonlyArray<unknown> {
   readonly fileobj: Socket;
@@ -30,7 +34,7 @@ export interface SelectorKey<T = unknown> extends ReadonlyArray<unknown> {
   readonly data: T;
 }
 
-function makeKey<T>(fileobj: Socket, fd: number, events: number, data: T): SelectorKey<T> {
+function makeKey<T>(fileobj: unknown, fd: number, events: number, data: T): SelectorKey<T> {
   const key = tuple(fileobj, fd, events, data) as unknown as PyTuple & Record<string, unknown>;
   Object.defineProperties(key, {
     fileobj: { value: fileobj, enumerable: false },
@@ -68,20 +72,20 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
   /** @internal */
   constructor(private readonly map: Map<number, SelectorKey<T>>) {}
 
-  private fdOf(x: Socket | number): number | undefined {
+  private fdOf(x: FileObject): number | undefined {
     if (typeof x === "number") return x;
     for (const [fd, key] of this.map) if (key.fileobj === x) return fd;
     return undefined;
   }
 
   /** Like `m.get(fileobj)`: the key, or `undefined`. */
-  get(x: Socket | number): SelectorKey<T> | undefined {
+  get(x: FileObject): SelectorKey<T> | undefined {
     const fd = this.fdOf(x);
     return fd === undefined ? undefined : this.map.get(fd);
   }
 
   /** Like `fileobj in m`. */
-  has(x: Socket | number): boolean {
+  has(x: FileObject): boolean {
     return this.get(x) !== undefined;
   }
 
@@ -112,34 +116,59 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
 
 export class Selector<T = unknown> {
   private readonly keys = new Map<number, SelectorKey<T>>();
+  /** The socket each registered fd had when registered. */
+  private readonly socks = new Map<number, Socket>();
   private closed = false;
 
   private checkOpen(): void {
     if (this.closed) throw new ValueError("I/O operation on closed epoll object");
   }
 
-  /** The fd a socket was registered with (a closed socket's is looked up by identity). */
+  /**
+   * The fd of `fileobj` as Python's `_fileobj_lookup`: an int, or what `fileno()` returns;
+   * a closed socket's (or an object's whose fileno() fails) is looked up by identity.
+   */
   private fdOf(fileobj: unknown): number {
-    if (!(fileobj instanceof Socket)) throw new ValueError(`Invalid file object: ${pyRepr(fileobj)}`);
-    const fd = fileobj.fileno();
-    if (fd >= 0) return fd;
+    let fd: unknown;
+    if (typeof fileobj === "number" && Number.isInteger(fileobj)) fd = fileobj;
+    else if (fileobj !== null && typeof fileobj === "object" && typeof (fileobj as { fileno?: unknown }).fileno === "function") {
+      try {
+        fd = (fileobj as { fileno(): unknown }).fileno();
+      } catch {
+        fd = undefined;
+      }
+      if (typeof fd !== "number" || !Number.isInteger(fd)) fd = this.registeredAs(fileobj) ?? fd;
+      if (typeof fd !== "number" || !Number.isInteger(fd)) throw new ValueError(`Invalid file object: ${pyRepr(fileobj)}`);
+    } else throw new ValueError(`Invalid file object: ${pyRepr(fileobj)}`);
+    const n = fd as number;
+    if (n >= 0) return n;
+    const k = this.registeredAs(fileobj);
+    if (k !== undefined) return k;
+    throw new ValueError(`Invalid file descriptor: ${n}`);
+  }
+
+  private registeredAs(fileobj: unknown): number | undefined {
     for (const [k, key] of this.keys) if (key.fileobj === fileobj) return k;
-    throw new ValueError(`Invalid file descriptor: ${fd}`);
+    return undefined;
   }
 
   /**
    * Like `key = sel.register(fileobj, events, data=None)`.
    * @throws ValueError `Invalid events: 0`; KeyError if already registered.
    */
-  register(fileobj: Socket, events: number, data: T = null as T): SelectorKey<T> {
+  register(fileobj: FileObject, events: number, data: T = null as T): SelectorKey<T> {
     if (typeof events !== "number" || !Number.isInteger(events))
       throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
     if (!events || events & ~(EVENT_READ | EVENT_WRITE)) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
     this.checkOpen();
     const fd = this.fdOf(fileobj);
-    if (this.keys.has(fd)) throw new KeyError(`${String(fileobj)} (FD ${fd}) is already registered`);
+    if (this.keys.has(fd)) throw new KeyError(`${pyRepr(fileobj)} (FD ${fd}) is already registered`);
+    // epoll_ctl(2) refuses an fd that is not open.
+    const sock = socketAt(fd);
+    if (sock === undefined) throw oserror(E.EBADF);
     const key = makeKey(fileobj, fd, events, data);
     this.keys.set(fd, key);
+    this.socks.set(fd, sock);
     return key;
   }
 
@@ -147,7 +176,7 @@ export class Selector<T = unknown> {
    * Like `key = sel.unregister(fileobj)` (also for a socket closed since).
    * @throws KeyError if not registered.
    */
-  unregister(fileobj: Socket): SelectorKey<T> {
+  unregister(fileobj: FileObject): SelectorKey<T> {
     let fd: number;
     try {
       fd = this.fdOf(fileobj);
@@ -155,13 +184,14 @@ export class Selector<T = unknown> {
       fd = -1;
     }
     const key = this.keys.get(fd);
-    if (key === undefined) throw new KeyError(`${String(fileobj)} is not registered`);
+    if (key === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
     this.keys.delete(fd);
+    this.socks.delete(fd);
     return key;
   }
 
   /** Like `key = sel.modify(fileobj, events, data=None)` (events `0`: kept, never ready, as epoll's). */
-  modify(fileobj: Socket, events: number, data: T = null as T): SelectorKey<T> {
+  modify(fileobj: FileObject, events: number, data: T = null as T): SelectorKey<T> {
     const old = this.get_key(fileobj);
     if (events === old.events && data === old.data) return old;
     this.checkOpen();
@@ -184,17 +214,19 @@ export class Selector<T = unknown> {
     for (;;) {
       const r: Socket[] = [];
       const w: Socket[] = [];
-      for (const key of this.keys.values()) {
-        if (key.fileobj.fileno() < 0) continue; // closed: the kernel forgot it, so does select
-        if (key.events & EVENT_READ) r.push(key.fileobj);
-        if (key.events & EVENT_WRITE) w.push(key.fileobj);
+      for (const [fd, key] of this.keys) {
+        const sock = this.socks.get(fd)!;
+        if (sock.fileno() !== fd) continue; // closed: the kernel forgot it, so does select
+        if (key.events & EVENT_READ) r.push(sock);
+        if (key.events & EVENT_WRITE) w.push(sock);
       }
       const left = t === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
       const [rr, ww] = await selectSockets(r, w, [], left);
       const out: [SelectorKey<T>, number][] = [];
-      for (const key of this.keys.values()) {
-        if (key.fileobj.fileno() < 0) continue; // closed during the wait: epoll forgets it
-        const mask = (rr.includes(key.fileobj) ? EVENT_READ : 0) | (ww.includes(key.fileobj) ? EVENT_WRITE : 0);
+      for (const [fd, key] of this.keys) {
+        const sock = this.socks.get(fd)!;
+        if (sock.fileno() !== fd) continue; // closed during the wait: epoll forgets it
+        const mask = (rr.includes(sock) ? EVENT_READ : 0) | (ww.includes(sock) ? EVENT_WRITE : 0);
         if (mask !== 0) out.push(tuple(key, mask) as [SelectorKey<T>, number]);
       }
       // Only a socket closed meanwhile woke the wait: wait on for the rest of the timeout.
@@ -206,14 +238,14 @@ export class Selector<T = unknown> {
    * Like `sel.get_key(fileobj)`.
    * @throws KeyError if not registered.
    */
-  get_key(fileobj: Socket): SelectorKey<T> {
+  get_key(fileobj: FileObject): SelectorKey<T> {
     let key: SelectorKey<T> | undefined;
     try {
       key = this.keys.get(this.fdOf(fileobj));
     } catch {
       key = undefined;
     }
-    if (key === undefined) throw new KeyError(`${String(fileobj)} is not registered`);
+    if (key === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
     return key;
   }
 
@@ -225,6 +257,7 @@ export class Selector<T = unknown> {
   /** Like `sel.close()`: forgets every socket (it does not close them). */
   close(): void {
     this.keys.clear();
+    this.socks.clear();
     this.closed = true;
   }
 

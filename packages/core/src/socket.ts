@@ -18,6 +18,8 @@ import {
 } from "./address.js";
 import { asPyBytes, emptyBytes, intArg, PyBytes, toBytes } from "./bytes.js";
 import { SEND_MAX, StreamConn } from "./_stream.js";
+import { ResetConnection } from "./_reset.js";
+import { closeFd, openFd } from "./_fds.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
 import { bufsizeArg, dontWait, flagsArg, intoView, isBroadcast } from "./_args.js";
@@ -34,7 +36,6 @@ import { type RecvmsgIntoResult, type RecvmsgResult, recvmsg, recvmsgInto, sendm
 // Node 20 has Symbol.asyncDispose; older engines get the well-known fallback tsx/esbuild use.
 (Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for("Symbol.asyncDispose");
 
-let nextFd = 3;
 const MAX_UDP = { [C.AF_INET]: 65507, [C.AF_INET6]: 65527 } as Record<number, number>;
 
 /** Bytes-like buffers `recv_into` may fill. */
@@ -117,7 +118,7 @@ export class Socket {
     this._type = type;
     this._proto = family === C.AF_UNIX ? 0 : proto;
     this._timeout = nonblocking ? 0 : getdefaulttimeout();
-    this._fd = nextFd++;
+    this._fd = openFd(this);
     this.adapter = adapter ?? getAdapter();
   }
 
@@ -225,6 +226,7 @@ export class Socket {
           reusePort: this.opts.get(C.SOL_SOCKET, C.SO_REUSEPORT) === 1,
         });
         this.dgram = new DgramConn(t);
+        if (this.shutFlags >= 0) this.dgram.shutdown(this.shutFlags);
         if (this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST)) t.setBroadcast(true);
         this.mc?.apply(t, this.opts);
       }
@@ -375,7 +377,11 @@ export class Socket {
         },
         (err) => {
           // Aborted: timed out, or close() (EBADF, as for every pending call).
-          throw ctl?.signal.aborted ? (ctl.signal.reason as OSError) : fromNative(err);
+          if (ctl?.signal.aborted) throw ctl.signal.reason as OSError;
+          const e = fromNative(err);
+          if (e.errno !== E.ECONNRESET || this._closed) throw e;
+          // Reset before the runtime reported the connect: Linux's connect(2) had succeeded.
+          this.attach(new ResetConnection(err, { host: ep.host, port: ep.port }));
         },
       )
       .finally(() => {
@@ -482,7 +488,7 @@ export class Socket {
       if (n === 0) return Promise.resolve(emptyBytes());
       if (flags !== 0) return this.timed(false, (t) => this.recvFlags(c, n, flags, t));
       const r = this._readNow(c, n);
-      if (r !== undefined) return Promise.resolve(r);
+      if (r !== undefined) return r.length === 0 && c.readShut && !c.eof ? this.recvAfterShut(c, n) : Promise.resolve(r);
       if (this._timeout === 0) return this.recvNextTurn(c, n);
       if (this.soTimeo(false) !== 0) return this.timed(false, (t) => this.recvWait(c, n, t));
       return this.recvWait(c, n, this._timeout);
@@ -500,10 +506,20 @@ export class Socket {
     this.check();
   }
 
+  /**
+   * recv after shutdown(SHUT_RD) with nothing queued: Linux still queues what arrives, so bytes
+   * already sent to it (by this program, over loopback) are returned; else b''.
+   */
+  private async recvAfterShut(c: StreamConn, n: number): Promise<PyBytes> {
+    await this.nextLook(() => c.size > 0 || c.eof);
+    return this._readNow(c, n) ?? emptyBytes();
+  }
+
   /** Non-blocking recv with nothing queued (see nextLook). */
   private async recvNextTurn(c: StreamConn, n: number): Promise<PyBytes> {
     c.flush(); // a batch of sendall data goes out first
     await this.nextLook(() => c.readable);
+    if (!c.heard) await this.nextLook(() => c.readable); // a new connection: see StreamConn.heard
     const r = this._readNow(c, n);
     if (r !== undefined) return r;
     throw oserror(E.EAGAIN);
@@ -616,7 +632,7 @@ export class Socket {
       if (this.isStream) return this.recv(n, flags).then((d) => tuple(d, null) as unknown as [PyBytes, Address]);
       const d = this.dgram;
       // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
-      if (d !== null && flags === 0 && !d.hasError) {
+      if (d !== null && flags === 0 && !d.hasError && !d.readShut) {
         const item = d.take(false);
         if (item !== undefined) return Promise.resolve(this._datagramResult(item.data, item.from, n, false));
         if (this._timeout !== 0 && this.soTimeo(false) === 0) return this.recvfromWait(d, n, this._timeout);
@@ -659,6 +675,8 @@ export class Socket {
     const d = this.dgram ?? (await this.ensureDatagram());
     const peek = (flags & C.MSG_PEEK) !== 0;
     const item = await d.receive(dontWait(flagsArg(flags), timeout), peek);
+    // After shutdown(SHUT_RD) with nothing queued, a blocking call returns (b'', None) as Linux's.
+    if (item === null) return [emptyBytes(), null as unknown as Address];
     return this._datagramResult(item.data, item.from, n, peek);
   }
 
@@ -869,9 +887,12 @@ export class Socket {
         if (h !== C.SHUT_WR) this.accepting.shutdown();
         return;
       }
-      if (this.dgram?.peer) {
-        if (h !== C.SHUT_RD) this.dgram.writeShut = true; // later sends: EPIPE
-        return;
+      if (!this.isStream) {
+        // Linux's UDP shutdown: recorded even when unconnected (which still raises ENOTCONN).
+        if (this.dgram) this.dgram.shutdown(h);
+        else this.shutFlags = h; // applied when bound
+        if (this.dgram?.peer) return;
+        throw oserror(E.ENOTCONN);
       }
       this.shutFlags = h;
       if (this._family === C.AF_UNIX) return; // Linux's unix sockets take it unconnected too
@@ -911,6 +932,7 @@ export class Socket {
   private closeReset(): Promise<void> {
     if (this._closed) return Promise.resolve();
     this._closed = true;
+    closeFd(this._fd);
     this._fd = -1;
     if (this.conn?.hasWaiters()) this.conn.failAll(badFd());
     return this.conn?.close(true) ?? Promise.resolve();
@@ -941,6 +963,7 @@ export class Socket {
   }
 
   private release(): Promise<void> {
+    closeFd(this._fd);
     this._fd = -1;
     // Pending calls fail with EBADF (made only if one waits: an Error costs µs, for its stack).
     if (this.connectCtl) this.connectCtl.abort(badFd());
@@ -1116,6 +1139,11 @@ export class Socket {
     if (this.dgram) return write || this.dgram.readable;
     if (!this.isStream) return write;
     return this.connecting === null;
+  }
+
+  /** @internal select(…, 0): a connection the runtime has delivered nothing for yet (see StreamConn.heard). */
+  _fresh(): boolean {
+    return this.conn !== null && !this.conn.heard;
   }
 
   /** @internal select(): where a waiter hears that {@link _ready} may have changed. */

@@ -21,6 +21,8 @@ const SLAB_SIZE = 1024 * 1024;
  */
 const SLAB_BUDGET = 16;
 let slabsHeld = 0;
+/** How long abort() waits for a write in flight (one the kernel has room for takes well under 1 ms). */
+const ABORT_WAIT_MS = 50;
 /** Reads at least this large give their bytes away instead of being copied. */
 const HANDOFF = 16 * 1024;
 
@@ -110,7 +112,15 @@ export class DenoStream implements StreamTransport {
   }
 
   abort(): void {
-    this.release();
+    // Deno cannot send a reset (docs/differences.md #6): close. A write in flight was reported
+    // sent (asyncWrites), and closing now would drop it: it goes first, as the kernel had sent
+    // it when sendall returned — unless the peer takes nothing (Linux's reset drops that too).
+    if (this.writing === null || this.closed) return this.release();
+    const timer = setTimeout(() => this.release(), ABORT_WAIT_MS);
+    void this.writing.then(() => {
+      clearTimeout(timer);
+      this.release();
+    });
   }
 
   localAddress(): NetAddress {
