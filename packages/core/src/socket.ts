@@ -19,7 +19,7 @@ import {
 import { asPyBytes, emptyBytes, intArg, PyBytes, toBytes } from "./bytes.js";
 import { SEND_MAX, StreamConn } from "./_stream.js";
 import { ResetConnection } from "./_reset.js";
-import { closeFd, openFd } from "./_fds.js";
+import { closeFd, newFd, shareFd } from "./_fds.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions } from "./_options.js";
 import { bufsizeArg, dontWait, flagsArg, intoView, isBroadcast } from "./_args.js";
@@ -48,6 +48,8 @@ export type WritableBuffer = Uint8Array | ArrayBufferView;
  */
 export class Socket {
   private _fd: number;
+  /** fileno() handed the number out (see _fds.ts). */
+  private fdShared = false;
   private _family: number;
   private _type: number;
   private _proto: number;
@@ -118,7 +120,7 @@ export class Socket {
     this._type = type;
     this._proto = family === C.AF_UNIX ? 0 : proto;
     this._timeout = nonblocking ? 0 : getdefaulttimeout();
-    this._fd = openFd(this);
+    this._fd = newFd();
     this.adapter = adapter ?? getAdapter();
   }
 
@@ -186,6 +188,10 @@ export class Socket {
 
   /** Like `sock.fileno()`: a number unique among open sockets, `-1` after close. */
   fileno(): number {
+    if (!this.fdShared && this._fd >= 0) {
+      this.fdShared = true;
+      shareFd(this._fd, this); // select()/poll()/selectors may be given the number
+    }
     return this._fd;
   }
 
@@ -932,7 +938,7 @@ export class Socket {
   private closeReset(): Promise<void> {
     if (this._closed) return Promise.resolve();
     this._closed = true;
-    closeFd(this._fd);
+    if (this.fdShared) closeFd(this._fd);
     this._fd = -1;
     if (this.conn?.hasWaiters()) this.conn.failAll(badFd());
     return this.conn?.close(true) ?? Promise.resolve();
@@ -963,7 +969,7 @@ export class Socket {
   }
 
   private release(): Promise<void> {
-    closeFd(this._fd);
+    if (this.fdShared) closeFd(this._fd);
     this._fd = -1;
     // Pending calls fail with EBADF (made only if one waits: an Error costs µs, for its stack).
     if (this.connectCtl) this.connectCtl.abort(badFd());

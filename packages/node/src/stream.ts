@@ -2,7 +2,6 @@
 import type * as net from "node:net";
 import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
 
-const noop = (): void => {};
 
 /** The native-like error for a write the OS would refuse with EPIPE. */
 function epipe(cause?: unknown): Error {
@@ -15,19 +14,40 @@ function peerGone(err: unknown): unknown {
 }
 const NOTHING = new Uint8Array(0);
 
+// The socket's event listeners: the same functions for every connection (Node calls them with
+// the socket as `this`), so a connection allocates no closures for them.
+const STREAM = Symbol("polysock.NodeStream");
+type Owned = net.Socket & { [STREAM]: NodeStream };
+function onData(this: Owned, chunk: Buffer): void {
+  this[STREAM].h!.onData(chunk);
+}
+function onEnd(this: Owned): void {
+  this[STREAM].h!.onEnd();
+}
+function onError(this: Owned, err: Error): void {
+  // Before start() nobody listens yet, but a listener must exist or a reset would crash the process.
+  this[STREAM].h?.onError(peerGone(err));
+}
+function onDrain(this: Owned): void {
+  this[STREAM].h!.onDrain();
+}
+function onClose(this: Owned): void {
+  const st = this[STREAM];
+  st.closed = true;
+  st.h!.onClose();
+}
+
 /** Wraps a connected `net.Socket` (created with `allowHalfOpen: true`). */
 export class NodeStream implements StreamTransport {
-  private h: StreamHandlers | null = null;
-  private closed = false;
+  /** @internal core's handlers, from start() on. */
+  h: StreamHandlers | null = null;
+  /** @internal the socket emitted 'close'. */
+  closed = false;
   private closing = false;
   private readonly local: NetAddress;
   private readonly remote: NetAddress;
-  private readonly onWritten = (err?: Error | null): void => {
-    if (this.h === null) return;
-    // A failed write: its callback runs before the 'error' event, and the bytes are dropped.
-    if (err) this.h.onError(peerGone(err));
-    else if (this.sock.writableLength === 0) this.h.onDrain();
-  };
+  /** The callback of an empty write that tells when Node's queue is empty (made on first use). */
+  private onWritten: ((err?: Error | null) => void) | null = null;
 
   /**
    * @param unix for AF_UNIX: the path on each side (Node reports none), `""` when unnamed.
@@ -45,7 +65,8 @@ export class NodeStream implements StreamTransport {
     // Hold data until core installs its handlers; an 'error' listener always, or a
     // peer reset would crash the process.
     sock.pause();
-    sock.on("error", noop);
+    (sock as Owned)[STREAM] = this;
+    sock.on("error", onError);
     // Python's default is TCP_NODELAY 0. Node's already is (a no-op there); Bun's node:net is not.
     if (!unix) sock.setNoDelay(false);
   }
@@ -57,14 +78,10 @@ export class NodeStream implements StreamTransport {
   start(h: StreamHandlers): void {
     this.h = h;
     const s = this.sock;
-    s.on("data", (chunk: Buffer) => h.onData(chunk));
-    s.on("end", () => h.onEnd());
-    s.on("error", (err) => h.onError(peerGone(err)));
-    s.on("drain", () => h.onDrain());
-    s.on("close", () => {
-      this.closed = true;
-      h.onClose();
-    });
+    s.on("data", onData);
+    s.on("end", onEnd);
+    s.on("drain", onDrain);
+    s.on("close", onClose);
     s.resume();
   }
 
@@ -88,8 +105,15 @@ export class NodeStream implements StreamTransport {
     // Usually libuv hands everything to the kernel inside write(). Only when Node kept some
     // of it does core need to hear when it is gone: an empty write's callback runs after
     // every earlier write (no callback, no nextTick, on the common path).
-    if (s.writableLength > 0) s.write(NOTHING, this.onWritten);
+    if (s.writableLength > 0) s.write(NOTHING, (this.onWritten ??= this.written.bind(this)));
     return data.length;
+  }
+
+  private written(err?: Error | null): void {
+    if (this.h === null) return;
+    // A failed write: its callback runs before the 'error' event, and the bytes are dropped.
+    if (err) this.h.onError(peerGone(err));
+    else if (this.sock.writableLength === 0) this.h.onDrain();
   }
 
   get writePending(): boolean {
