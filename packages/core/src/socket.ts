@@ -1115,7 +1115,12 @@ export class Socket {
     if (!this.hasLevel(lv)) throw oserror(E.EOPNOTSUPP);
     let v = this.opts.get(lv, opt);
     if (lv === C.SOL_SOCKET && opt === C.SO_ERROR) {
-      const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? this.takeConnectError();
+      let err = this.conn?.takeError() ?? this.dgram?.takeError() ?? null;
+      if (err === null) {
+        err = this.takeConnectError();
+        // A failed connect's error read here (not by connect): Linux's next connect() gives ECONNABORTED.
+        if (err !== null) this.polledConnect = "failed";
+      }
       v = err?.errno ?? 0;
     }
     const n = buflen === undefined ? 0 : intArg(buflen);
