@@ -2126,6 +2126,29 @@ def _():
         close_all(x, y, c, s, l)
 
 
+@scenario("non-blocking connect polled with select: SO_ERROR read, then connect_ex again (asyncore style)")
+def _():
+    out = []
+    port = dead_port()
+    for read_soerr in (False, True):
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            seq = [s.connect_ex(("127.0.0.1", port))]
+            select.select([], [s], [], 1.0)
+            if read_soerr:
+                seq.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+            for _ in range(3):
+                rc = s.connect_ex(("127.0.0.1", port))
+                seq.append(rc)
+                if rc in (115, 114):
+                    select.select([], [s], [], 1.0)
+            out.append(seq)
+        finally:
+            s.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -2105,6 +2105,29 @@ scenario("a socketpair's first socket sees bytes just sent at its first non-bloc
   }
 });
 
+scenario("non-blocking connect polled with select: SO_ERROR read, then connect_ex again (asyncore style)", async () => {
+  const out: unknown[] = [];
+  const port = await deadPort();
+  for (const readSoerr of [false, true]) {
+    const s = socket.socket();
+    s.setblocking(false);
+    try {
+      const seq: number[] = [await s.connect_ex(["127.0.0.1", port])];
+      await socket.select([], [s], [], 1.0);
+      if (readSoerr) seq.push(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) as number);
+      for (let i = 0; i < 3; i++) {
+        const rc = await s.connect_ex(["127.0.0.1", port]);
+        seq.push(rc);
+        if (rc === 115 || rc === 114) await socket.select([], [s], [], 1.0);
+      }
+      out.push(seq);
+    } finally {
+      await s.close();
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */
