@@ -38,23 +38,26 @@ export function tuple<T extends unknown[]>(...items: T): T {
 const tuples = new Map<string, Address>();
 const endpoints = new WeakMap<object, Endpoint>();
 
-function buildTuple(family: number, a: NetAddress): [Address, string] {
-  let host = a.host;
+/** The host as Python reports it on a socket of `family` (IPv4-mapped on AF_INET6, unmapped on AF_INET). */
+function pyHost(family: number, h: string): string {
+  let host = h;
   if (family === AF_INET6) {
     const pct = host.indexOf("%");
     if (pct >= 0) host = host.slice(0, pct);
-    if (ipVersion(host) === 4) host = "::ffff:" + host;
-    return [tuple(host, a.port, 0, 0), host];
+    return ipVersion(host) === 4 ? "::ffff:" + host : host;
   }
   if (host.startsWith("::ffff:") && ipVersion(host.slice(7)) === 4) host = host.slice(7);
-  if (host === "::" || host === "") host = "0.0.0.0";
-  return [tuple(host, a.port), host];
+  return host === "::" || host === "" ? "0.0.0.0" : host;
+}
+
+function buildTuple(family: number, host: string, port: number): Address {
+  return family === AF_INET6 ? tuple(host, port, 0, 0) : tuple(host, port);
 }
 
 /** The address tuple Python returns for `a` on a socket of `family`. */
 export function toPyAddress(family: number, a: NetAddress): Address {
   if (family === AF_UNIX) return a.host;
-  return buildTuple(family, a)[0];
+  return buildTuple(family, pyHost(family, a.host), a.port);
 }
 
 let lastHost = "";
@@ -78,8 +81,8 @@ function peerTuple(family: number, a: NetAddress): Address {
   const key = a.host + "|" + a.port + "|" + family;
   let t = tuples.get(key);
   if (t !== undefined) return t;
-  const [built, host] = buildTuple(family, a);
-  t = Object.freeze(built) as Address;
+  const host = pyHost(family, a.host);
+  t = Object.freeze(buildTuple(family, host, a.port)) as Address;
   if (tuples.size >= 4096) tuples.clear();
   tuples.set(key, t);
   endpoints.set(t as object, { kind: "inet", host, port: a.port, ipVersion: family === AF_INET6 ? 6 : 4 });

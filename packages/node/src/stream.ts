@@ -31,6 +31,9 @@ function onError(this: Owned, err: Error): void {
 function onDrain(this: Owned): void {
   this[STREAM].h!.onDrain();
 }
+function destroySelf(this: net.Socket): void {
+  this.destroy();
+}
 function onClose(this: Owned): void {
   const st = this[STREAM];
   st.closed = true;
@@ -140,17 +143,16 @@ export class NodeStream implements StreamTransport {
     // Like close(2) after send(2): queued bytes go out, then FIN; the fd is released
     // once Node handed everything to the kernel ('finish'). Unread input is dropped.
     return new Promise((resolve) => {
-      const done = (): void => {
+      if (s.writableFinished) {
         s.destroy();
-        resolve();
-      };
-      if (s.writableFinished) return done();
+        return resolve();
+      }
       // Awaited: hold the process open until 'finish' (Deno's node:net lets an unref'd socket's
       // pending end() go, and the program stopped at its close()).
       this.closing = true;
       s.ref();
-      s.once("finish", done);
-      s.once("close", () => resolve());
+      s.once("finish", destroySelf);
+      s.once("close", resolve);
       if (!s.writableEnded) s.end();
     });
   }
