@@ -194,7 +194,7 @@ export class StreamConn implements StreamHandlers {
     // them, after it.
     if (this.flushBatch() && this.afterBacklog !== 0) {
       if (this.afterBacklog === 1) this.t.shutdownWrite();
-      else void this.t.close().catch(() => undefined);
+      else void this.t.close().catch(ignore);
       this.afterBacklog = 0;
     }
     this._writers?.wake();
@@ -702,7 +702,7 @@ export class StreamConn implements StreamHandlers {
       this.linger();
       return Promise.resolve();
     }
-    const closing = this.t.close().catch(() => undefined);
+    const closing = this.t.close().catch(ignore);
     // close(2) returns at once and the kernel flushes in the background; when the runtime
     // still holds unsent bytes (a timed-out sendall to a stalled peer), do not wait for them
     // — unless they are a batch sendall already reported as sent (Deno's asynchronous
@@ -725,6 +725,9 @@ export class StreamConn implements StreamHandlers {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** A runtime's close never fails the caller's close(). */
+const ignore = (): undefined => undefined;
 
 /** A sendall waiting until the runtime handed its bytes to the OS (see {@link StreamConn.whenDrained}). */
 class DrainWaiter extends PromiseWaiter<void> {
