@@ -110,7 +110,11 @@ export class StreamConn implements StreamHandlers {
     return this._writers;
   }
 
-  constructor(readonly t: StreamTransport) {
+  /** @param unix an AF_UNIX connection (no resets: a peer that has gone is EPIPE). */
+  constructor(
+    readonly t: StreamTransport,
+    private readonly unix = false,
+  ) {
     tuneAllocator();
     this.copyBatch = t.batchWrites === true;
     this.asyncWrites = t.asyncWrites === true;
@@ -149,7 +153,9 @@ export class StreamConn implements StreamHandlers {
     if ((this._writers?.size ?? 0) > 0) this.dropped = true;
     this.heard = true;
     this.latch(err);
-    this.eof = true;
+    // A unix socket's EPIPE ends only the write side: reads go on until the runtime's EOF
+    // (what the peer sent before it closed is still there, as in the kernel).
+    if (!(this.unix && this.error === null && this.writeError?.errno === E.EPIPE)) this.eof = true;
     this.readers.wake();
     this._writers?.wake();
   }
@@ -162,7 +168,8 @@ export class StreamConn implements StreamHandlers {
   private latch(err: unknown): void {
     const e = this.asLinux(err);
     if (!this.errored && !this.gone) {
-      if (this.eof) this.writeError = e;
+      // (A unix socket's EPIPE is a write's only: its reads end at EOF.)
+      if (this.eof || (this.unix && e.errno === E.EPIPE)) this.writeError = e;
       else this.error = e;
     } else if (!this.gone) {
       // A write's EPIPE may be reported before the reset that caused it (Node's write callback
@@ -181,7 +188,8 @@ export class StreamConn implements StreamHandlers {
    */
   private asLinux(err: unknown): OSError {
     const e = fromNative(err);
-    return e.errno === E.EPIPE && !this.eof && !this.writeShut ? oserror(E.ECONNRESET) : e;
+    // (A unix socket has no reset: Linux says EPIPE when its peer has gone.)
+    return e.errno === E.EPIPE && !this.eof && !this.writeShut && !this.unix ? oserror(E.ECONNRESET) : e;
   }
 
   onDrain(): void {

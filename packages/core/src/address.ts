@@ -124,7 +124,8 @@ export function parseAddress(family: number, addr: unknown, fname: string): Pars
     if (typeof addr !== "string" && !(addr instanceof Uint8Array))
       throw new TypeError(`a bytes-like object is required, not '${pyTypeName(addr)}'`);
     const path = hostString(addr);
-    if (new TextEncoder().encode(path).length > 107) throw new OSError("AF_UNIX path too long");
+    // sun_path holds 108 bytes: a path and its NUL terminator, or an abstract name ("\0…") whole.
+    if (new TextEncoder().encode(path).length > (path.startsWith("\0") ? 108 : 107)) throw new OSError("AF_UNIX path too long");
     return { family, host: path, port: 0 };
   }
   const fam = family === AF_INET6 ? "AF_INET6" : "AF_INET";

@@ -280,7 +280,7 @@ export class Socket {
   }
 
   private attach(t: StreamTransport): void {
-    this.conn = new StreamConn(t);
+    this.conn = new StreamConn(t, this._family === C.AF_UNIX);
     // Adapters start with Python's defaults (NODELAY 0, no keepalive); apply what was set.
     if (this._family === C.AF_UNIX || this._opts === null) return;
     if (this._opts.get(C.IPPROTO_TCP, C.TCP_NODELAY)) t.setNoDelay(true);

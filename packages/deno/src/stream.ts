@@ -213,7 +213,11 @@ export class DenoStream implements StreamTransport {
       }
     } catch (err) {
       this.writing = null;
-      if (!this.closed) this.fail(err);
+      if (this.closed) return;
+      // Refused because the peer has gone (EPIPE): that ends the write side only. Reads go on
+      // (what the peer sent first is still to be read) until EOF or the reset ends them too.
+      if (this.reading && err instanceof deno().errors.BrokenPipe) this.h?.onError(err);
+      else this.fail(err);
       return;
     }
     this.writing = null;

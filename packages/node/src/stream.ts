@@ -8,9 +8,13 @@ function epipe(cause?: unknown): Error {
   return Object.assign(new Error("write EPIPE", { cause }), { code: "EPIPE", syscall: "write" });
 }
 
-/** Bun's node:net reports a unix peer that has gone as ERR_SOCKET_CLOSED: Linux's EPIPE. */
+/**
+ * Bun's node:net reports a unix peer that has gone as ERR_SOCKET_CLOSED, or as a write's EBADF
+ * (its own descriptor is gone: core never writes to a socket it closed): Linux's EPIPE.
+ */
 function peerGone(err: unknown): unknown {
-  return (err as { code?: unknown } | null)?.code === "ERR_SOCKET_CLOSED" ? epipe(err) : err;
+  const e = err as { code?: unknown; syscall?: unknown } | null;
+  return e?.code === "ERR_SOCKET_CLOSED" || (e?.code === "EBADF" && e.syscall === "write") ? epipe(err) : err;
 }
 const NOTHING = new Uint8Array(0);
 
