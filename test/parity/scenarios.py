@@ -2149,6 +2149,26 @@ def _():
     return out
 
 
+@scenario("unix socket: sends after the peer wrote and closed raise BrokenPipeError; recv returns what it sent")
+def _():
+    out = []
+    a, b = socket.socketpair()
+    try:
+        b.sendall(b"last words")
+        b.close()
+        time.sleep(0.1)
+        for f in (lambda: a.send(b"x"), lambda: a.sendall(b"x")):
+            try:
+                out.append(f())
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+        out.append(repr(a.recv(100)))
+        out.append(repr(a.recv(100)))
+        return out
+    finally:
+        close_all(a, b)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

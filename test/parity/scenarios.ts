@@ -2128,6 +2128,28 @@ scenario("non-blocking connect polled with select: SO_ERROR read, then connect_e
   return out;
 });
 
+scenario("unix socket: sends after the peer wrote and closed raise BrokenPipeError; recv returns what it sent", async () => {
+  const out: unknown[] = [];
+  const [a, b] = await socket.socketpair();
+  try {
+    await b.sendall("last words");
+    await b.close();
+    await sleep(100);
+    for (const f of [() => a.send("x"), () => a.sendall("x")]) {
+      try {
+        out.push((await f()) ?? null);
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+    }
+    out.push(repr(await a.recv(100)));
+    out.push(repr(await a.recv(100)));
+    return out;
+  } finally {
+    await closeAll(a, b);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */
