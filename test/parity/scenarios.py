@@ -2169,6 +2169,20 @@ def _():
         close_all(a, b)
 
 
+@scenario("getaddrinfo argument checks: missing arguments, non-int family/type, AI_CANONNAME without a host, mapped IPv4")
+def _():
+    out = []
+    for f in (lambda: socket.getaddrinfo("localhost"), lambda: socket.getaddrinfo(),
+              lambda: socket.getaddrinfo("localhost", 80, "2"), lambda: socket.getaddrinfo("localhost", 80, 0, 2.5),
+              lambda: socket.getaddrinfo(None, 80, 0, 0, 0, socket.AI_CANONNAME),
+              lambda: [(int(r[0]), r[4]) for r in socket.getaddrinfo("::ffff:127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM)]):
+        try:
+            out.append(norm(f()))
+        except (TypeError, OSError) as e:
+            out.append([type(e).__name__, str(e)])
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

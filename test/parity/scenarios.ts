@@ -2150,6 +2150,27 @@ scenario("unix socket: sends after the peer wrote and closed raise BrokenPipeErr
   }
 });
 
+scenario("getaddrinfo argument checks: missing arguments, non-int family/type, AI_CANONNAME without a host, mapped IPv4", async () => {
+  const out: unknown[] = [];
+  const gai = socket.getaddrinfo as (...a: unknown[]) => Promise<unknown>;
+  for (const f of [
+    () => gai("localhost"),
+    () => gai(),
+    () => gai("localhost", 80, "2"),
+    () => gai("localhost", 80, 0, 2.5),
+    () => gai(null, 80, 0, 0, 0, socket.AI_CANONNAME),
+    async () =>
+      `[${((await gai("::ffff:127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM)) as socket.AddrInfo[]).map((r) => `(${r[0]}, ${String(r[4])})`).join(", ")}]`,
+  ]) {
+    try {
+      out.push(norm(String(await f())));
+    } catch (e) {
+      out.push([(e as Error).name, (e as Error).message]);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -3,9 +3,9 @@
 import { servicePort } from "./netdb.js";
 import * as C from "./constants.js";
 import { type Address, type AddressInput, pyList, pyRepr, tuple } from "./address.js";
-import { hostArg, pyTypeName } from "./bytes.js";
+import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
-import { ExceptionGroup, OSError, ValueError, gaiError, oserror, withCause } from "./errors.js";
+import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, oserror, withCause } from "./errors.js";
 import { ipVersion, numericIPv4 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
@@ -23,6 +23,7 @@ function portOf(port: unknown, flags: number): number | string | null {
   if (port === null || port === undefined) return null;
   if (typeof port === "number" && Number.isInteger(port)) {
     if (port < 0) throw gaiError(-8);
+    if (port > Number.MAX_SAFE_INTEGER) throw new OverflowError("Python int too large to convert to C long");
     return port & 0xffff;
   }
   if (typeof port === "string" || port instanceof Uint8Array) {
@@ -79,6 +80,15 @@ export async function getaddrinfo(
   proto = 0,
   flags = 0,
 ): Promise<AddrInfo[]> {
+  // CPython's argument parsing first: both positional arguments, then C ints.
+  if (arguments.length < 2) {
+    const missing = arguments.length === 0 ? "2 required positional arguments: 'host' and 'port'" : "1 required positional argument: 'port'";
+    throw new TypeError(`getaddrinfo() missing ${missing}`);
+  }
+  family = intArg(family);
+  type = intArg(type);
+  proto = intArg(proto);
+  flags = intArg(flags);
   if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
   if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
   if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x400))
@@ -86,6 +96,8 @@ export async function getaddrinfo(
   if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
     throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
   if (host === null && (port === null || port === undefined)) throw gaiError(-2);
+  // glibc: AI_CANONNAME needs a name.
+  if (host === null && flags & C.AI_CANONNAME) throw gaiError(-1);
   const kinds = socketKinds(type, proto, portOf(port, flags));
   const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
   let addrs: { address: string; family: 4 | 6 }[];
@@ -99,7 +111,10 @@ export async function getaddrinfo(
   } else {
     const v = ipVersion(name);
     const short = v === 0 ? numericIPv4(name) : null;
-    if (v !== 0 || short !== null) {
+    // An IPv4-mapped address asked for as AF_INET is its IPv4 address (glibc).
+    const mapped = v === 6 && want === 4 && /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(name) ? name.slice(7) : null;
+    if (mapped !== null) addrs = [{ address: mapped, family: 4 }];
+    else if (v !== 0 || short !== null) {
       if (want !== 0 && (v || 4) !== want) throw gaiError(-9);
       addrs = [{ address: short ?? name, family: v || 4 }];
     } else {
