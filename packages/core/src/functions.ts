@@ -6,7 +6,7 @@ import { type Address, type AddressInput, pyList, pyRepr, tuple } from "./addres
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, oserror, withCause } from "./errors.js";
-import { ipVersion, numericIPv4 } from "./inet.js";
+import { ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
@@ -22,9 +22,11 @@ export type AddrInfo = [family: number, type: number, proto: number, canonname: 
 function portOf(port: unknown, flags: number): number | string | null {
   if (port === null || port === undefined) return null;
   if (typeof port === "number" && Number.isInteger(port)) {
-    if (port < 0) throw gaiError(-8);
-    if (port > Number.MAX_SAFE_INTEGER) throw new OverflowError("Python int too large to convert to C long");
-    return port & 0xffff;
+    if (port >= 2 ** 63 || port < -(2 ** 63)) throw new OverflowError("Python int too large to convert to C long");
+    // CPython passes it as a decimal service; glibc reads that into a 32-bit int (negative: -8).
+    const x = Number(BigInt.asIntN(32, BigInt(port)));
+    if (x < 0) throw gaiError(-8);
+    return x & 0xffff;
   }
   if (typeof port === "string" || port instanceof Uint8Array) {
     const s = typeof port === "string" ? port : new TextDecoder().decode(port);
@@ -85,16 +87,19 @@ export async function getaddrinfo(
     const missing = arguments.length === 0 ? "2 required positional arguments: 'host' and 'port'" : "1 required positional argument: 'port'";
     throw new TypeError(`getaddrinfo() missing ${missing}`);
   }
-  family = intArg(family);
-  type = intArg(type);
-  proto = intArg(proto);
-  flags = intArg(flags);
+  family = cInt(family);
+  type = cInt(type);
+  proto = cInt(proto);
+  flags = cInt(flags);
+  if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
+    throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
+  const p: unknown = port;
+  if (p !== null && p !== undefined && typeof p !== "string" && !(p instanceof Uint8Array) && !Number.isInteger(p))
+    throw new OSError("Int or String expected");
   if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
   if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
   if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x400))
     throw gaiError(-1);
-  if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
-    throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
   if (host === null && (port === null || port === undefined)) throw gaiError(-2);
   // glibc: AI_CANONNAME needs a name.
   if (host === null && flags & C.AI_CANONNAME) throw gaiError(-1);
@@ -112,7 +117,7 @@ export async function getaddrinfo(
     const v = ipVersion(name);
     const short = v === 0 ? numericIPv4(name) : null;
     // An IPv4-mapped address asked for as AF_INET is its IPv4 address (glibc).
-    const mapped = v === 6 && want === 4 && /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(name) ? name.slice(7) : null;
+    const mapped = v === 6 && want === 4 ? mappedIPv4(name) : null;
     if (mapped !== null) addrs = [{ address: mapped, family: 4 }];
     else if (v !== 0 || short !== null) {
       if (want !== 0 && (v || 4) !== want) throw gaiError(-9);
@@ -141,6 +146,21 @@ export async function getaddrinfo(
     }
   }
   return pyList(out); // prints as Python's list
+}
+
+/** An `int` argument as CPython's C `int` parsing takes it. */
+function cInt(v: unknown): number {
+  const n = intArg(v);
+  if (n > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
+  if (n < -0x80000000) throw new OverflowError("signed integer is less than minimum");
+  return n;
+}
+
+/** The IPv4 address of an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, `::ffff:7f00:1`), else null. */
+function mappedIPv4(name: string): string | null {
+  const b = parseIPv6(name);
+  if (b === null || b.subarray(0, 10).some((x) => x !== 0) || b[10] !== 0xff || b[11] !== 0xff) return null;
+  return `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
 }
 
 /**

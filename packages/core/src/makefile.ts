@@ -119,6 +119,7 @@ export class SocketFile {
 
   /** Like `f.fileno()`: the socket's. */
   fileno(): number {
+    if (this._closed) throw new ValueError("I/O operation on closed file.");
     return this.sock.fileno();
   }
 

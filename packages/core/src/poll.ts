@@ -83,6 +83,11 @@ export class Poll {
     const w = open.filter(([, e]) => e.mask & (POLLOUT | POLLWRNORM)).map(([, e]) => e.sock);
     const [rr, ww] = await select(r, w, [], wait);
     for (const [fd, e] of open) {
+      // Closed during the wait: the kernel says POLLNVAL.
+      if (e.sock.fileno() !== fd) {
+        out.push(tuple(fd, POLLNVAL));
+        continue;
+      }
       let ev = e.sock._hangUp() ? POLLHUP : 0;
       // poll(2) reports a fresh socket's hang-up, not that reading would not wait.
       if (rr.includes(e.sock) && !(ev && e.sock._unconnected())) ev |= e.mask & (POLLIN | POLLRDNORM);

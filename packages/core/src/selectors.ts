@@ -16,6 +16,13 @@ export const EVENT_READ = 1;
 /** `selectors.EVENT_WRITE`: the socket can be written. */
 export const EVENT_WRITE = 2;
 
+/** `events` as Python's selectors check them (`events & ~(EVENT_READ | EVENT_WRITE)`). */
+function checkEvents(events: unknown): void {
+  if (typeof events !== "number" || !Number.isInteger(events))
+    throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
+  if (!events || events & ~(EVENT_READ | EVENT_WRITE)) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
+}
+
 /** Python's builtin `KeyError` (also `socket.KeyError`): a socket registered twice, or not registered. */
 export { KeyError };
 
@@ -134,7 +141,9 @@ export class Selector<T = unknown> {
     else if (fileobj !== null && typeof fileobj === "object" && typeof (fileobj as { fileno?: unknown }).fileno === "function") {
       try {
         fd = (fileobj as { fileno(): unknown }).fileno();
-      } catch {
+      } catch (e) {
+        // A closed file's ValueError makes it an invalid file object; an OSError goes on (as Python's).
+        if (!(e instanceof ValueError || e instanceof TypeError)) throw e;
         fd = undefined;
       }
       if (typeof fd !== "number" || !Number.isInteger(fd)) fd = this.registeredAs(fileobj) ?? fd;
@@ -157,9 +166,7 @@ export class Selector<T = unknown> {
    * @throws ValueError `Invalid events: 0`; KeyError if already registered.
    */
   register(fileobj: FileObject, events: number, data: T = null as T): SelectorKey<T> {
-    if (typeof events !== "number" || !Number.isInteger(events))
-      throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
-    if (!events || events & ~(EVENT_READ | EVENT_WRITE)) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
+    checkEvents(events);
     this.checkOpen();
     const fd = this.fdOf(fileobj);
     if (this.keys.has(fd)) throw new KeyError(`${pyRepr(fileobj)} (FD ${fd}) is already registered`);
@@ -177,12 +184,7 @@ export class Selector<T = unknown> {
    * @throws KeyError if not registered.
    */
   unregister(fileobj: FileObject): SelectorKey<T> {
-    let fd: number;
-    try {
-      fd = this.fdOf(fileobj);
-    } catch {
-      fd = -1;
-    }
+    const fd = this.fdOf(fileobj); // ValueError for what is neither registered nor a file object
     const key = this.keys.get(fd);
     if (key === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
     this.keys.delete(fd);
@@ -193,6 +195,16 @@ export class Selector<T = unknown> {
   /** Like `key = sel.modify(fileobj, events, data=None)` (events `0`: kept, never ready, as epoll's). */
   modify(fileobj: FileObject, events: number, data: T = null as T): SelectorKey<T> {
     const old = this.get_key(fileobj);
+    if (events !== old.events) {
+      if (typeof events !== "number" || !Number.isInteger(events))
+        throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
+      if (this.socks.get(old.fd)?.fileno() !== old.fd) {
+        // epoll_ctl(2) fails on a closed descriptor; Python's selector then forgets it.
+        this.keys.delete(old.fd);
+        this.socks.delete(old.fd);
+        throw oserror(E.EBADF);
+      }
+    }
     if (events === old.events && data === old.data) return old;
     this.checkOpen();
     const key = makeKey(old.fileobj, old.fd, events, data);
@@ -239,12 +251,7 @@ export class Selector<T = unknown> {
    * @throws KeyError if not registered.
    */
   get_key(fileobj: FileObject): SelectorKey<T> {
-    let key: SelectorKey<T> | undefined;
-    try {
-      key = this.keys.get(this.fdOf(fileobj));
-    } catch {
-      key = undefined;
-    }
+    const key = this.keys.get(this.fdOf(fileobj)); // ValueError for what is neither registered nor a file object
     if (key === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
     return key;
   }

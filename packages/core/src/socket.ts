@@ -464,6 +464,8 @@ export class Socket {
     if (err) {
       this.connectOutcome = null;
       this.connectFailed = true;
+      // Read by another call than connect (SO_ERROR, recv …): Linux's next connect() gives ECONNABORTED.
+      this.polledConnect = "failed";
     }
     return err;
   }
@@ -904,7 +906,7 @@ export class Socket {
       if (this._family === C.AF_UNIX) return; // Linux's unix sockets take it unconnected too
       throw oserror(E.ENOTCONN);
     }
-    if (this.tcpClosed(c)) throw oserror(E.ENOTCONN);
+    if (this.connectionOver(c)) throw oserror(E.ENOTCONN);
     if (h === C.SHUT_RD || h === C.SHUT_RDWR) {
       c.readShut = true;
       c.readers.wake();
@@ -916,6 +918,14 @@ export class Socket {
    * Linux's TCP_CLOSE: reset, failed, or closed both ways (our FIN and the peer's: on
    * loopback the last ACK is immediate, so at once, before the runtime reports it).
    */
+  /**
+   * getpeername() and shutdown() raise ENOTCONN: a TCP connection in TCP_CLOSE. A unix socket
+   * keeps its peer's name and takes shutdown() after the peer has gone.
+   */
+  private connectionOver(c: StreamConn): boolean {
+    return this._family !== C.AF_UNIX && this.tcpClosed(c);
+  }
+
   private tcpClosed(c: StreamConn): boolean {
     return c.dead || (c.writeShut && c.eof && this._family !== C.AF_UNIX);
   }
@@ -1037,7 +1047,7 @@ export class Socket {
   getpeername(): Address {
     this.check();
     if (this.conn && this.unnamed) return "";
-    if (this.conn && !this.tcpClosed(this.conn)) return toPyAddress(this._family, this.conn.t.remoteAddress());
+    if (this.conn && !this.connectionOver(this.conn)) return toPyAddress(this._family, this.conn.t.remoteAddress());
     // Linux: a UDP socket connected to port 0 has no peer name.
     if (this.dgram?.peer && this.dgram.peer.port !== 0) return toPyAddress(this._family, this.dgram.peer);
     throw oserror(E.ENOTCONN);
@@ -1115,12 +1125,7 @@ export class Socket {
     if (!this.hasLevel(lv)) throw oserror(E.EOPNOTSUPP);
     let v = this.opts.get(lv, opt);
     if (lv === C.SOL_SOCKET && opt === C.SO_ERROR) {
-      let err = this.conn?.takeError() ?? this.dgram?.takeError() ?? null;
-      if (err === null) {
-        err = this.takeConnectError();
-        // A failed connect's error read here (not by connect): Linux's next connect() gives ECONNABORTED.
-        if (err !== null) this.polledConnect = "failed";
-      }
+      const err = this.conn?.takeError() ?? this.dgram?.takeError() ?? this.takeConnectError();
       v = err?.errno ?? 0;
     }
     const n = buflen === undefined ? 0 : intArg(buflen);
@@ -1148,7 +1153,7 @@ export class Socket {
     if (this.accepting) return !write && this.accepting.ready;
     if (this.conn) return write ? this.conn.writable : this.conn.readable;
     if (this.dgram) return write || this.dgram.readable;
-    if (!this.isStream) return write;
+    if (!this.isStream) return write || (this.shutFlags >= 0 && this.shutFlags !== C.SHUT_WR);
     return this.connecting === null;
   }
 
@@ -1224,7 +1229,7 @@ export class Socket {
   /** Python's repr: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000)>`. */
   toString(): string {
     if (this._closed) return `<socket.socket [closed] fd=${this._fd}, family=${this._family}, type=${this._type}, proto=${this._proto}>`;
-    let s = `<socket.socket fd=${this._fd}, family=${this._family}, type=${this._type}, proto=${this._proto}`;
+    let s = `<socket.socket fd=${this.fileno()}, family=${this._family}, type=${this._type}, proto=${this._proto}`;
     // As socket.py: each address with str(), left out when empty or not there.
     const str = (a: Address): string => (typeof a === "string" ? a : pyRepr(a));
     try {
