@@ -72,7 +72,8 @@ function socketKinds(type: number, proto: number, port: number | string | null):
 /**
  * Like `socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)`: a list of
  * `[family, type, proto, canonname, sockaddr]` in the system resolver's order.
- * @throws gaierror `[Errno -2] Name or service not known` and the other EAI errors.
+ * @throws gaierror `[Errno -2] Name or service not known` and the other EAI errors; TypeError for missing
+ * arguments or a non-int family/type/proto/flags; OverflowError beyond C's int (long for the port).
  */
 export async function getaddrinfo(
   host: string | Uint8Array | null,

@@ -162,8 +162,9 @@ export class Selector<T = unknown> {
   }
 
   /**
-   * Like `key = sel.register(fileobj, events, data=None)`.
-   * @throws ValueError `Invalid events: 0`; KeyError if already registered.
+   * Like `key = sel.register(fileobj, events, data=None)`: a socket, its fd, or an object with `fileno()`.
+   * @throws ValueError `Invalid events: 0` or an invalid file object; KeyError if already registered;
+   * OSError `[Errno 9]` for an fd of no open socket.
    */
   register(fileobj: FileObject, events: number, data: T = null as T): SelectorKey<T> {
     checkEvents(events);
@@ -181,7 +182,7 @@ export class Selector<T = unknown> {
 
   /**
    * Like `key = sel.unregister(fileobj)` (also for a socket closed since).
-   * @throws KeyError if not registered.
+   * @throws KeyError if not registered; ValueError for what is neither registered nor a file object.
    */
   unregister(fileobj: FileObject): SelectorKey<T> {
     const fd = this.fdOf(fileobj); // ValueError for what is neither registered nor a file object
@@ -192,7 +193,11 @@ export class Selector<T = unknown> {
     return key;
   }
 
-  /** Like `key = sel.modify(fileobj, events, data=None)` (events `0`: kept, never ready, as epoll's). */
+  /**
+   * Like `key = sel.modify(fileobj, events, data=None)` (events `0`: kept, never ready, as epoll's).
+   * @throws KeyError if not registered; TypeError for non-int events; OSError `[Errno 9]` (and the key is
+   * dropped) for new events on a socket closed since.
+   */
   modify(fileobj: FileObject, events: number, data: T = null as T): SelectorKey<T> {
     const old = this.get_key(fileobj);
     if (events !== old.events) {
@@ -248,7 +253,7 @@ export class Selector<T = unknown> {
 
   /**
    * Like `sel.get_key(fileobj)`.
-   * @throws KeyError if not registered.
+   * @throws KeyError if not registered; ValueError for what is neither registered nor a file object.
    */
   get_key(fileobj: FileObject): SelectorKey<T> {
     const key = this.keys.get(this.fdOf(fileobj)); // ValueError for what is neither registered nor a file object
