@@ -38,6 +38,19 @@ for (const rt of runtimes) {
     console.log(`${rt}: exited ${((Date.now() - t0) / 1000).toFixed(1)} s after start`);
   }, 30000);
 
+  test(`${rt}: a timed recv holds the program until it times out; after a timed recv got its reply, the program ends`, async () => {
+    const server = net.createServer((c) => setTimeout(() => c.end("late reply"), 1500));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const r = await run(rt, "timed_wait_exit.ts", [String(port)]);
+      expect(r.out).toContain("TimeoutError: timed out\ngot b'late reply'");
+      expect(r.code).toBe(0); // held by the 60 s timeout, it would be killed after 20 s (code null)
+    } finally {
+      server.close();
+    }
+  }, 30000);
+
   test(`${rt}: a program waiting in recv() is kept alive until the reply comes`, async () => {
     const server = net.createServer((c) => setTimeout(() => c.end("late reply"), 1500));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

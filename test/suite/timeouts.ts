@@ -77,6 +77,35 @@ test("a timed-out recv loses nothing: later bytes go to the next recv", async ()
   await closeAll(s, l);
 }, 30000);
 
+test("timed waits one after another each get their whole timeout; a shorter one after a longer one is not held up", async () => {
+  const [c, s, l] = await pair();
+  s.settimeout(0.4);
+  // Six waits of ~0.15 s: the timeout period of the first ends during a later wait, which goes on.
+  for (let i = 0; i < 6; i++) {
+    const late = sleep(150).then(() => c.sendall(Uint8Array.of(i)));
+    const d = await s.recv(10);
+    assert.deepEqual([...d], [i]);
+    await late;
+  }
+  s.settimeout(30);
+  const late = sleep(50).then(() => c.sendall(Uint8Array.of(9)));
+  assert.deepEqual([...(await s.recv(10))], [9]);
+  await late;
+  s.settimeout(0.2);
+  const t0 = Date.now();
+  await rejects(s.recv(10), socket.TimeoutError, null, "timed out");
+  const dt = Date.now() - t0;
+  assert.ok(dt >= 180 && dt < 5000, `elapsed ${dt}`);
+  // Concurrent waits with different timeouts: the shorter times out, the longer still gets the data.
+  s.settimeout(3);
+  const long = s.recv(10);
+  s.settimeout(0.1);
+  await rejects(s.recv(10), socket.TimeoutError, null, "timed out");
+  await c.sendall(Uint8Array.of(7));
+  assert.deepEqual([...(await long)], [7]);
+  await closeAll(c, s, l);
+});
+
 test("non-blocking recv with nothing buffered is BlockingIOError 11", async () => {
   const [c, s, l] = await pair();
   s.setblocking(false);

@@ -57,6 +57,7 @@ export class AcceptQueue<S> {
   /** The socket closes: waiting calls fail with `err()`; returns the connections never accepted. */
   close(err: () => OSError): S[] {
     if (this.waiters.size > 0) this.waiters.fail(err());
+    else this.waiters.stopAlarm();
     return this.queue.splice(0);
   }
 }

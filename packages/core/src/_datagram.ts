@@ -248,6 +248,7 @@ export class DgramConn implements DatagramHandlers {
   /** The socket closes: waiting calls fail with `err()`. */
   async close(err: () => unknown): Promise<void> {
     if (this.readers.size > 0) this.readers.fail(err());
+    else this.readers.stopAlarm();
     // Posted replies were accepted by sendto: let the runtime finish them first.
     if (this.posted > 0) await new Promise<void>((resolve) => (this.allPosted = resolve));
     return this.t.close().catch(() => undefined);

@@ -210,6 +210,7 @@ export class StreamConn implements StreamHandlers {
 
   onClose(): void {
     if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
+    this.stopAlarms();
     this.gone = true;
     this.batched = 0;
     this.batchView = null;
@@ -682,6 +683,12 @@ export class StreamConn implements StreamHandlers {
     else this.t.shutdownWrite();
   }
 
+  /** Timed waits are over for good (closed): their alarms would hold the connection until they ring. */
+  private stopAlarms(): void {
+    this.readers.stopAlarm();
+    this._writers?.stopAlarm();
+  }
+
   /** Reject every pending call with `err` (our own close → EBADF). */
   failAll(err: unknown): void {
     this.readers.fail(err);
@@ -694,6 +701,7 @@ export class StreamConn implements StreamHandlers {
    * timeout), in which case Linux resets the connection, and so do we.
    */
   close(reset = false): Promise<void> {
+    this.stopAlarms();
     const unread = (reset || this.size > this.fileHeld) && !this.gone;
     const batched = this.batched > 0;
     // Replies sendall already reported as sent go out first, even before a reset: the

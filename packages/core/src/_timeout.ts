@@ -49,12 +49,26 @@ export const MAX_TIMER_S = 2147483;
 export interface Waiter {
   wake(): void;
   fail(e: unknown): void;
-  /** Set by {@link WaitList.addWaiter} when the wait has a timeout. */
+  /** Set by {@link WaitList.addWaiter} when the wait has a timeout: its own timer (a list without a keeper)… */
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** …or when it is due (ms, `Date.now()`), for the list's shared alarm; 0 = no timeout. */
+  due: number;
+}
+
+/** A timer that holds nothing open (Node and Bun: `unref()`, Deno: `Deno.unrefTimer`). */
+function unrefTimer(t: unknown): void {
+  if (typeof t === "object" && t !== null) (t as { unref?(): void }).unref?.();
+  else if (typeof t === "number") (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(t);
+}
+
+/** The alarm's callback (one function for every list: no closure per arming). */
+function ring(list: WaitList): void {
+  list.ring();
 }
 
 class CallbackWaiter implements Waiter {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  due = 0;
   constructor(
     readonly wake: () => void,
     readonly fail: (e: unknown) => void,
@@ -79,18 +93,68 @@ export class WaitList {
     this.addWaiter(new CallbackWaiter(onWake, onFail), seconds);
   }
 
+  /**
+   * Timeouts of a list with a keeper share one alarm: it stays armed when a wait ends, so
+   * a loop that waits again and again with the same timeout (an echo server after
+   * `settimeout(30)`) arms a timer once per timeout period, not once per wait. It holds
+   * nothing open: the keeper holds the runtime handle while a call waits.
+   */
+  private alarm: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** When the armed alarm rings (ms, `Date.now()`). */
+  private alarmAt = 0;
+
   /** Object form (no closures): a hot path's waiter carries its own state. */
   addWaiter(w: Waiter, seconds: number | null): void {
-    this.keeper?.busy();
-    if (seconds !== null && seconds < MAX_TIMER_S) w.timer = setTimeout(() => this.expire(w), seconds * 1000);
+    const k = this.keeper;
+    w.due = 0;
+    if (k !== null) k.busy();
+    if (seconds !== null && seconds < MAX_TIMER_S) {
+      if (k !== null) {
+        const due = Date.now() + seconds * 1000;
+        w.due = due;
+        if (this.alarm === undefined || due < this.alarmAt) this.arm(due);
+      } else w.timer = setTimeout(() => this.expire(w), seconds * 1000);
+    }
     if (this.one === null) this.one = w;
     else (this.more ??= []).push(w);
   }
 
   private expire(w: Waiter): void {
     w.timer = undefined;
+    w.due = 0;
     this.remove(w);
     w.fail(timedOut());
+  }
+
+  private arm(due: number): void {
+    if (this.alarm !== undefined) clearTimeout(this.alarm);
+    this.alarmAt = due;
+    this.alarm = setTimeout(ring, Math.max(0, due - Date.now()), this);
+    unrefTimer(this.alarm);
+  }
+
+  /** @internal The alarm rang: the waits that are due time out; it is armed for the next one. */
+  ring(): void {
+    this.alarm = undefined;
+    // Timers keep whole milliseconds: a wait due within the next one is due now.
+    const now = Date.now() + 1;
+    let next = Infinity;
+    let expired: Waiter[] | null = null;
+    const all = this.more === null ? [this.one] : [this.one, ...this.more];
+    for (const w of all) {
+      if (w === null || w.due === 0) continue;
+      if (w.due <= now) (expired ??= []).push(w);
+      else if (w.due < next) next = w.due;
+    }
+    if (next !== Infinity) this.arm(next);
+    if (expired !== null) for (const w of expired) this.expire(w);
+  }
+
+  /** The list is done with (its socket closed): drop the alarm, which would hold the list until it rings. */
+  stopAlarm(): void {
+    if (this.alarm === undefined) return;
+    clearTimeout(this.alarm);
+    this.alarm = undefined;
   }
 
   /** Stop waiting `w` (no wake, no fail); nothing happens if it is not waiting here. */
@@ -133,6 +197,7 @@ export class WaitList {
   }
 
   fail(err: unknown): void {
+    this.stopAlarm();
     const l = this.more ?? [];
     if (this.one) l.unshift(this.one);
     if (l.length > 0) this.keeper?.idle();
@@ -164,6 +229,7 @@ export function capture(resolve: (v: never) => void, reject: (e: unknown) => voi
  */
 export abstract class PromiseWaiter<T> implements Waiter {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  due = 0;
   resolve!: (v: T) => void;
   reject!: (e: unknown) => void;
   private readonly deadline: number;

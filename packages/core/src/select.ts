@@ -12,6 +12,7 @@ const MAX_TIMER_S = 2147483;
 /** One select() call waiting on several sockets: the first sign of life wakes it. */
 class SelectWaiter implements Waiter {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  due = 0;
   private lists: WaitList[] = [];
   private done = false;
 
