@@ -9,15 +9,20 @@ interface Referable {
   setRef?(on: boolean): void;
 }
 
-const idleQueue: Keeper[] = [];
+let idleQueue: Keeper[] = [];
+/** The other queue, swapped in at each sweep (no array allocated per turn). */
+let spare: Keeper[] = [];
 let sweepScheduled = false;
 const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
 const later: (f: () => void) => void = immediate ? (f) => void immediate(f) : (f) => void setTimeout(f, 0);
 
 function sweep(): void {
   sweepScheduled = false;
-  const list = idleQueue.splice(0);
-  for (const k of list) k.settle();
+  const list = idleQueue;
+  idleQueue = spare;
+  for (let i = 0; i < list.length; i++) list[i]!.settle();
+  list.length = 0;
+  spare = list;
 }
 
 /** Keeps one runtime handle referenced while `waiting()` holds. */

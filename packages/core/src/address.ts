@@ -35,7 +35,8 @@ export function tuple<T extends unknown[]>(...items: T): T {
 // peer and remembered with their endpoint, so that `sendto(data, addr)` with a tuple that
 // recvfrom returned needs no parsing or resolving: the UDP echo loop's hot path. Other
 // addresses (accept, getsockname …) are fresh tuples: freezing costs memory per connection.
-const tuples = new Map<string, Address>();
+/** Per port, the last peer seen with it: its host as the runtime gave it, the family, its tuple. */
+const peers = new Map<number, { host: string; family: number; t: Address }>();
 const endpoints = new WeakMap<object, Endpoint>();
 
 /** The host as Python reports it on a socket of `family` (IPv4-mapped on AF_INET6, unmapped on AF_INET). */
@@ -78,14 +79,21 @@ export function peerAddress(family: number, a: NetAddress): Address {
 }
 
 function peerTuple(family: number, a: NetAddress): Address {
-  const key = a.host + "|" + a.port + "|" + family;
-  let t = tuples.get(key);
-  if (t !== undefined) return t;
+  // Looked up by port (a number: no key string to build and hash per datagram), then checked.
+  const p = peers.get(a.port);
+  if (p !== undefined && p.host === a.host && p.family === family) return p.t;
   const host = pyHost(family, a.host);
-  t = Object.freeze(buildTuple(family, host, a.port)) as Address;
-  if (tuples.size >= 4096) tuples.clear();
-  tuples.set(key, t);
+  const t = Object.freeze(buildTuple(family, host, a.port)) as Address;
   endpoints.set(t as object, { kind: "inet", host, port: a.port, ipVersion: family === AF_INET6 ? 6 : 4 });
+  if (p !== undefined) {
+    // Another peer with this port (another host): it takes the slot.
+    p.host = a.host;
+    p.family = family;
+    p.t = t;
+  } else {
+    if (peers.size >= 4096) peers.clear();
+    peers.set(a.port, { host: a.host, family, t });
+  }
   return t;
 }
 
