@@ -2183,6 +2183,89 @@ def _():
     return out
 
 
+@scenario("IPv6 literals not in canonical form: getaddrinfo, a connected UDP socket's peer and its replies")
+def _():
+    out = []
+    for h in ("0:0::1", "0000::1", "::FFFF:127.0.0.1", "::ffff:7f00:1"):
+        out.append(socket.getaddrinfo(h, 80, 0, socket.SOCK_STREAM)[0][4])
+    srv = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    c = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        srv.bind(("::1", 0))
+        port = srv.getsockname()[1]
+        c.settimeout(2)
+        c.connect(("0:0::1", port))
+        out.append(c.getpeername()[0])
+        c.send(b"ping")
+        d, a = srv.recvfrom(100)
+        srv.sendto(b"pong:" + d, a)
+        out.append(repr(c.recv(100)))
+        return out
+    finally:
+        close_all(srv, c)
+
+
+@scenario("unix stream recvfrom/recvmsg: the server's name on the client side, None on the server side and at EOF")
+def _():
+    path = "/tmp/polysock-parity-from-%d.sock" % os.getpid()
+    if os.path.exists(path):
+        os.unlink(path)
+    l = socket.socket(socket.AF_UNIX)
+    try:
+        l.bind(path)
+        l.listen()
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(path)
+        s, _ = l.accept()
+        s.sendall(b"one")
+        d, a = c.recvfrom(10)
+        out = [repr(d), a == path]
+        s.sendall(b"two")
+        m = c.recvmsg(10)
+        out.append([repr(m[0]), m[3] == path])
+        c.sendall(b"up")
+        out.append(repr(s.recvfrom(10)))
+        s.close()
+        out.append(repr(c.recvfrom(10)))
+        c.close()
+        return out
+    finally:
+        l.close()
+        if os.path.exists(path):
+            os.unlink(path)
+
+
+@scenario("UDP binding: a receive that times out leaves the socket unbound; a refused sendto binds it")
+def _():
+    out = []
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.settimeout(0.1)
+        try:
+            s.recvfrom(10)
+        except OSError as e:
+            out.append(type(e).__name__)
+        out.append(s.getsockname())
+        s.bind(("127.0.0.1", 0))
+        out.append(s.getsockname()[0])
+    finally:
+        s.close()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        try:
+            s.sendto(b"x", ("255.255.255.255", 9))
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+        out.append(s.getsockname()[1] != 0)
+        try:
+            s.bind(("127.0.0.1", 0))
+        except OSError as e:
+            out.append(e.errno)
+    finally:
+        s.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

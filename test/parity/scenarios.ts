@@ -2171,6 +2171,91 @@ scenario("getaddrinfo argument checks: missing arguments, non-int family/type, A
   return out;
 });
 
+scenario("IPv6 literals not in canonical form: getaddrinfo, a connected UDP socket's peer and its replies", async () => {
+  const out: unknown[] = [];
+  for (const h of ["0:0::1", "0000::1", "::FFFF:127.0.0.1", "::ffff:7f00:1"])
+    out.push((await socket.getaddrinfo(h, 80, 0, socket.SOCK_STREAM))[0]![4]);
+  const srv = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const c = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  try {
+    await srv.bind(["::1", 0]);
+    const port = srv.getsockname()[1] as number;
+    c.settimeout(2);
+    await c.connect(["0:0::1", port]);
+    out.push(c.getpeername()[0]);
+    await c.send(b("ping"));
+    const [d, a] = await srv.recvfrom(100);
+    await srv.sendto(new Uint8Array([...b("pong:"), ...d]), a);
+    out.push(repr(await c.recv(100)));
+    return out;
+  } finally {
+    await closeAll(srv, c);
+  }
+});
+
+scenario("unix stream recvfrom/recvmsg: the server's name on the client side, None on the server side and at EOF", async () => {
+  const path = `/tmp/polysock-parity-from-${pid}-ts.sock`;
+  unlinkQuiet(path);
+  const l = socket.socket(socket.AF_UNIX);
+  try {
+    await l.bind(path);
+    await l.listen();
+    const c = socket.socket(socket.AF_UNIX);
+    await c.connect(path);
+    const [s] = await l.accept();
+    await s.sendall(b("one"));
+    const [d, a] = await c.recvfrom(10);
+    const out: unknown[] = [repr(d), a === path];
+    await s.sendall(b("two"));
+    const m = await c.recvmsg(10);
+    out.push([repr(m[0]), m[3] === path]);
+    await c.sendall(b("up"));
+    out.push(String(await s.recvfrom(10)));
+    await s.close();
+    out.push(String(await c.recvfrom(10)));
+    await c.close();
+    return out;
+  } finally {
+    await l.close();
+    unlinkQuiet(path);
+  }
+});
+
+scenario("UDP binding: a receive that times out leaves the socket unbound; a refused sendto binds it", async () => {
+  const out: unknown[] = [];
+  let s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  try {
+    s.settimeout(0.1);
+    try {
+      await s.recvfrom(10);
+    } catch (e) {
+      out.push((e as Error).name);
+    }
+    out.push(s.getsockname());
+    await s.bind(["127.0.0.1", 0]);
+    out.push(s.getsockname()[0]);
+  } finally {
+    await s.close();
+  }
+  s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  try {
+    try {
+      await s.sendto(b("x"), ["255.255.255.255", 9]);
+    } catch (e) {
+      out.push([(e as Error).name, (e as socket.OSError).errno]);
+    }
+    out.push(s.getsockname()[1] !== 0);
+    try {
+      await s.bind(["127.0.0.1", 0]);
+    } catch (e) {
+      out.push((e as socket.OSError).errno);
+    }
+  } finally {
+    await s.close();
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -49,7 +49,10 @@ export async function recvmsg(s: Socket, bufsize: unknown, ancbufsize: unknown, 
   const n = intArg(bufsize);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
   ancBufsize(ancbufsize);
-  if (s.type === C.SOCK_STREAM) return tuple(await s.recv(n, flags), [], 0, null) as RecvmsgResult;
+  if (s.type === C.SOCK_STREAM) {
+    const data = await s.recv(n, flags);
+    return tuple(data, [], 0, s._streamSender(data)) as RecvmsgResult;
+  }
   const [whole, from] = await s.recvfrom(WHOLE_DATAGRAM, flags);
   const cut = whole.length > n;
   return tuple(cut ? asPyBytes(whole.subarray(0, n)) : whole, [], cut ? C.MSG_TRUNC : 0, from) as RecvmsgResult;

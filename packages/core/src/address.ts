@@ -4,7 +4,7 @@ import type { Adapter, Endpoint, NetAddress } from "./contract.js";
 import { OSError, OverflowError, gaiError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { pyTypeName } from "./bytes.js";
-import { ipVersion, numericIPv4 } from "./inet.js";
+import { canonicalIPv6, ipVersion, numericIPv4 } from "./inet.js";
 import { PyList, PyTuple, pyList, pyRepr, strRepr } from "./_repr.js";
 
 export { PyList, PyTuple, pyList, pyRepr, strRepr };
@@ -156,7 +156,7 @@ export function parseAddress(family: number, addr: unknown, fname: string): Pars
 
 /**
  * Resolve a checked address to an adapter endpoint: `""` → any address, `"<broadcast>"`,
- * IP literals as they are, names through the adapter's resolver (AF_INET wants IPv4).
+ * IP literals in inet_ntop's form, names through the adapter's resolver (AF_INET wants IPv4).
  * @throws gaierror as CPython (`[Errno -2] Name or service not known`, `[Errno -9] …`).
  */
 export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promise<Endpoint> {
@@ -185,6 +185,9 @@ export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promis
       if (!hit) throw gaiError(-2);
       host = hit.address;
     } else if (v !== want) throw gaiError(-9);
+    // Stored as the kernel would (getpeername, and a connected UDP socket's filter, compare it
+    // with the addresses the runtime reports).
+    else if (v === 6) host = canonicalIPv6(host);
   }
   return { kind: "inet", host, port: a.port, ipVersion: want };
 }

@@ -6,7 +6,7 @@ import { type Address, type AddressInput, pyList, pyRepr, tuple } from "./addres
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, oserror, withCause } from "./errors.js";
-import { ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
+import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
@@ -122,7 +122,7 @@ export async function getaddrinfo(
     if (mapped !== null) addrs = [{ address: mapped, family: 4 }];
     else if (v !== 0 || short !== null) {
       if (want !== 0 && (v || 4) !== want) throw gaiError(-9);
-      addrs = [{ address: short ?? name, family: v || 4 }];
+      addrs = [{ address: short ?? (v === 6 ? canonicalIPv6(name) : name), family: v || 4 }];
     } else {
       if (name === "" || flags & C.AI_NUMERICHOST || /^[\d.]+$/.test(name)) throw gaiError(-2);
       try {

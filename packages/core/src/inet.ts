@@ -69,6 +69,12 @@ export function ipVersion(s: string): 0 | 4 | 6 {
   return 0;
 }
 
+/** An IPv6 literal as inet_ntop writes it (`0:0::1` → `::1`, `::FFFF:7f00:1` → `::ffff:127.0.0.1`), as the kernel reports it back. */
+export function canonicalIPv6(s: string): string {
+  const b = parseIPv6(s);
+  return b === null ? s : formatIPv6(b);
+}
+
 function formatIPv6(b: Uint8Array): string {
   const g: number[] = [];
   for (let i = 0; i < 16; i += 2) g.push((b[i]! << 8) | b[i + 1]!);

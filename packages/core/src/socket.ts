@@ -73,6 +73,8 @@ export class Socket {
   /** Datagram: the OS socket. */
   private dgram: DgramConn | null = null;
   private binding: Promise<void> | null = null;
+  /** Receives waiting for an unbound UDP socket to get a port (see whenBound). */
+  private boundWaiters: WaitList | null = null;
   /** A non-blocking connect in flight, or its outcome waiting to be reported. */
   private connecting: Promise<void> | null = null;
   private connectOutcome: { err: OSError | null } | null = null;
@@ -235,6 +237,7 @@ export class Socket {
         if (this.shutFlags >= 0) this.dgram.shutdown(this.shutFlags);
         if (this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST)) t.setBroadcast(true);
         this.mc?.apply(t, this.opts);
+        this.boundWaiters?.wake();
       }
     } catch (err) {
       throw fromNative(err);
@@ -436,6 +439,22 @@ export class Socket {
     await d.connect({ host, port: ep.port });
   }
 
+  /**
+   * A receive on a UDP socket never bound: Linux does not bind it (getsockname() stays port 0,
+   * bind() still works); nothing can arrive until the socket gets a port, so the call waits for
+   * that (a bind, sendto or connect by another task) within its timeout. `null` after SHUT_RD.
+   */
+  private async whenBound(timeout: number | null, start: number): Promise<DgramConn | null> {
+    for (;;) {
+      if (this.binding) await this.binding;
+      this.check();
+      if (this.dgram) return this.dgram;
+      if (this.shutFlags === C.SHUT_RD || this.shutFlags === C.SHUT_RDWR) return null;
+      if (timeout === 0) return wouldBlock(E.EAGAIN);
+      await (this.boundWaiters ??= new WaitList()).wait(remaining(timeout, start + (timeout ?? 0) * 1000));
+    }
+  }
+
   private async ensureDatagram(): Promise<DgramConn> {
     if (this.binding) await this.binding;
     if (!this.dgram) await this.bind(this.anyAddress());
@@ -631,13 +650,13 @@ export class Socket {
   /**
    * Like `data, address = sock.recvfrom(bufsize[, flags])`. A datagram longer than
    * `bufsize` is truncated and the rest discarded. On TCP the address is `null` (Python's
-   * `None`); it is typed as an `Address` so UDP code ports as `sendto(data, addr)`.
+   * `None`), on a unix stream the peer's name (`null` if it has none); it is typed as an `Address` so UDP code ports as `sendto(data, addr)`.
    */
   recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address]> {
     try {
       this.check();
       const n = bufsizeArg(bufsize, "recvfrom");
-      if (this.isStream) return this.recv(n, flags).then((d) => tuple(d, null) as unknown as [PyBytes, Address]);
+      if (this.isStream) return this.recv(n, flags).then((d) => tuple(d, this._streamSender(d)) as unknown as [PyBytes, Address]);
       const d = this.dgram;
       // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
       if (d !== null && flags === 0 && !d.hasError && !d.readShut) {
@@ -648,6 +667,20 @@ export class Socket {
       return this.timed(false, (t) => this.recvDatagram(n, flags, t));
     } catch (err) {
       return Promise.reject(err);
+    }
+  }
+
+  /**
+   * @internal The sender a stream socket's recvfrom/recvmsg reports, as Linux fills it in: a unix
+   * peer's name (path or abstract) with data; `null` (Python's `None`) on TCP, for an unnamed peer, at EOF.
+   */
+  _streamSender(data: Uint8Array): Address | null {
+    if (this._family !== C.AF_UNIX || data.length === 0) return null;
+    try {
+      const peer = this.getpeername();
+      return peer === "" ? null : peer;
+    } catch {
+      return null;
     }
   }
 
@@ -666,7 +699,7 @@ export class Socket {
   /**
    * Like `data, ancdata, msg_flags, address = sock.recvmsg(bufsize[, ancbufsize[, flags]])`:
    * `ancdata` is always `[]` (no runtime passes control messages); `msg_flags` has MSG_TRUNC
-   * when a datagram was longer than `bufsize`; `address` is `null` on TCP.
+   * when a datagram was longer than `bufsize`; `address` is `null` on TCP (a unix stream: the peer's name, if it has one).
    */
   async recvmsg(bufsize: number, ancbufsize = 0, flags = 0): Promise<RecvmsgResult> {
     this.check();
@@ -680,9 +713,15 @@ export class Socket {
   }
 
   private async recvDatagram(n: number, flags: number, timeout: number | null): Promise<[PyBytes, Address]> {
-    const d = this.dgram ?? (await this.ensureDatagram());
+    let wait = dontWait(flagsArg(flags), timeout);
+    let d = this.dgram;
+    if (d === null) {
+      const start = Date.now();
+      d = await this.whenBound(wait, start);
+      if (d !== null && wait !== null && wait !== 0) wait = remaining(wait, start + wait * 1000);
+    }
     const peek = (flags & C.MSG_PEEK) !== 0;
-    const item = await d.receive(dontWait(flagsArg(flags), timeout), peek);
+    const item = d === null ? null : await d.receive(wait, peek);
     // After shutdown(SHUT_RD) with nothing queued, a blocking call returns (b'', None) as Linux's.
     if (item === null) return [emptyBytes(), null as unknown as Address];
     return this._datagramResult(item.data, item.from, n, peek);
@@ -861,11 +900,12 @@ export class Socket {
       if (!this.conn) throw oserror(this._family === C.AF_UNIX ? E.ENOTCONN : E.EPIPE);
       return this.send(bytes, flags);
     }
-    if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
     if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(a ?? parseAddress(this._family, addr, "sendto"), this.adapter);
+    // Linux binds the socket first (inet_sendmsg's autobind), then checks the datagram.
+    const d = this.dgram ?? (await this.ensureDatagram());
+    if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.EINVAL); // Linux's sendto to port 0
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
-    const d = this.dgram ?? (await this.ensureDatagram());
     const samePeer = d.peer !== null && d.t.connect !== undefined && d.peer.host === ep.host && d.peer.port === ep.port;
     const pending = d.send(bytes, samePeer ? undefined : ep);
     if (pending) await pending;
@@ -898,7 +938,10 @@ export class Socket {
       if (!this.isStream) {
         // Linux's UDP shutdown: recorded even when unconnected (which still raises ENOTCONN).
         if (this.dgram) this.dgram.shutdown(h);
-        else this.shutFlags = h; // applied when bound
+        else {
+          this.shutFlags = h; // applied when bound
+          this.boundWaiters?.wake(); // a receive waiting for a port returns (b'', None) after SHUT_RD
+        }
         if (this.dgram?.peer) return;
         throw oserror(E.ENOTCONN);
       }
@@ -983,6 +1026,7 @@ export class Socket {
     this._fd = -1;
     // Pending calls fail with EBADF (made only if one waits: an Error costs µs, for its stack).
     if (this.connectCtl) this.connectCtl.abort(badFd());
+    if (this.boundWaiters !== null && this.boundWaiters.size > 0) this.boundWaiters.fail(badFd());
     const c = this.conn;
     if (c !== null && this.accepting === null && this.listener === null && this.dgram === null) {
       // A connection alone (the common case): no list of jobs to wait for.
