@@ -2266,6 +2266,17 @@ def _():
     return out
 
 
+@scenario("os.strerror: glibc's texts, unknown numbers, non-int arguments")
+def _():
+    out = [os.strerror(n) for n in (0, 1, 4, 11, 32, 98, 104, 110, 111, 113, 9999, -1, True)]
+    for bad in (1.5, "x", None):
+        try:
+            os.strerror(bad)
+        except TypeError as e:
+            out.append(str(e))
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

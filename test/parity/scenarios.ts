@@ -2256,6 +2256,18 @@ scenario("UDP binding: a receive that times out leaves the socket unbound; a ref
   return out;
 });
 
+scenario("os.strerror: glibc's texts, unknown numbers, non-int arguments", () => {
+  const out: unknown[] = [0, 1, 4, 11, 32, 98, 104, 110, 111, 113, 9999, -1, true].map((n) => socket.strerror(n as number));
+  for (const bad of [1.5, "x", null]) {
+    try {
+      socket.strerror(bad as number);
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -296,3 +296,16 @@ export const EAI_TEXT: Readonly<Record<number, string>> = {
 export function gaiError(code: number, cause?: unknown): gaierror {
   return withCause(new gaierror(code, EAI_TEXT[code] ?? "Unknown error"), cause);
 }
+
+/**
+ * Like Python's `os.strerror(code)`: glibc's message for an error number (`strerror(111)` is
+ * `'Connection refused'`), `'Unknown error N'` for others.
+ * @throws TypeError for what is not an int, as Python's.
+ */
+export function strerror(code: number): string {
+  const n = typeof code === "boolean" ? Number(code) : code;
+  if (typeof n !== "number" || !Number.isInteger(n))
+    throw new TypeError(`'${n === null || n === undefined ? "NoneType" : typeof n === "string" ? "str" : typeof n === "number" ? "float" : typeof n}' object cannot be interpreted as an integer`);
+  if (n === 0) return "Success";
+  return STRERROR[n] ?? `Unknown error ${n}`;
+}

@@ -44,6 +44,7 @@ export {
   AttributeError,
   KeyError,
   ExceptionGroup,
+  strerror,
 } from "./errors.js";
 export { PyBytes } from "./bytes.js";
 export { PyTuple, PyList, type Address, type AddressInput, type InetAddress, type Inet6Address } from "./address.js";
