@@ -1,4 +1,5 @@
 // A program ends like a Python script: open sockets do not hold it, a waiting call does.
+import { spawn } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { expect, test } from "vitest";
@@ -48,6 +49,27 @@ for (const rt of runtimes) {
       expect(r.code).toBe(0); // held by the 60 s timeout, it would be killed after 20 s (code null)
     } finally {
       server.close();
+    }
+  }, 30000);
+
+  // Bun's own connect cannot be stopped (docs/differences.md #43): on Bun, the Node adapter's is.
+  test(`${rt}${rt === "bun" ? ", node adapter" : ""}: close() stops a non-blocking connect in progress and the program ends`, async () => {
+    const srv = spawn("python3", [path.join(ROOT, "test", "fixtures", "full_backlog_server.py")], { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        srv.stdout!.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /Listening on \('127\.0\.0\.1', (\d+)\)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        srv.once("exit", () => reject(new Error(`server exited: ${out}`)));
+      });
+      const r = await run(rt, "nonblocking_connect_close.ts", rt === "bun" ? [String(port), "node"] : [String(port)]);
+      expect(r.out).toContain("connect_ex 115\nclosed");
+      expect(r.code).toBe(0); // held by the kernel's SYN retries (35 s here), it would be killed after 20 s
+    } finally {
+      srv.kill("SIGTERM");
     }
   }, 30000);
 

@@ -2277,6 +2277,62 @@ def _():
     return out
 
 
+@scenario("makefile reads with a timeout: each receive gets the whole timeout, so a line slower than it in all still arrives")
+def _():
+    a, b = socket.socketpair()
+    try:
+        a.settimeout(1.0)
+        out = []
+        for mode in ("rb", "r"):
+            f = a.makefile(mode)
+            pieces = [b"ab", b"cd", b"ef", b"g\n"]
+            timers = [threading.Timer(0.4 * i, lambda p=p: b.sendall(p)) for i, p in enumerate(pieces)]
+            for t in timers:
+                t.start()
+            out.append(repr(f.readline()))
+            for t in timers:
+                t.join()
+            f.close()
+        return out
+    finally:
+        close_all(a, b)
+
+
+@scenario("makefile readinto: buffered fills the buffer, unbuffered is one receive; text files, closed files, bytes")
+def _():
+    a, b = socket.socketpair()
+    try:
+        fu = a.makefile("rb", buffering=0)
+        b.sendall(b"hel")
+        out = [fu.readinto(bytearray(5))]
+        f = a.makefile("rb")
+        t = threading.Timer(0.1, lambda: b.sendall(b"lo world"))
+        t.start()
+        buf = bytearray(6)
+        out.append([f.readinto(buf), repr(bytes(buf))])
+        t.join()
+        out.append(f.readinto(bytearray(0)))
+        for x in (a.makefile("wb"), a.makefile("r")):
+            try:
+                x.readinto(bytearray(3))
+            except (OSError, AttributeError) as e:
+                out.append([type(e).__name__, str(e)])
+        f.close()
+        fu.close()
+        for x in (f, fu):
+            try:
+                x.readinto(bytearray(3))
+            except ValueError as e:
+                out.append(str(e))
+        try:
+            a.makefile("rb").readinto(b"abc")
+        except TypeError as e:
+            out.append(str(e))
+        return out
+    finally:
+        close_all(a, b)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

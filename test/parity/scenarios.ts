@@ -2268,6 +2268,64 @@ scenario("os.strerror: glibc's texts, unknown numbers, non-int arguments", () =>
   return out;
 });
 
+scenario("makefile reads with a timeout: each receive gets the whole timeout, so a line slower than it in all still arrives", async () => {
+  const [a, b2] = await socket.socketpair();
+  try {
+    a.settimeout(1.0);
+    const out: unknown[] = [];
+    for (const mode of ["rb", "r"]) {
+      const f = a.makefile(mode);
+      const sends = ["ab", "cd", "ef", "g\n"].map((p, i) => sleep(400 * i).then(() => b2.sendall(b(p))));
+      const line = await f.readline();
+      out.push(typeof line === "string" ? `'${line.replace("\n", "\\n")}'` : repr(line));
+      await Promise.all(sends);
+      await f.close();
+    }
+    return out;
+  } finally {
+    await closeAll(a, b2);
+  }
+});
+
+scenario("makefile readinto: buffered fills the buffer, unbuffered is one receive; text files, closed files, bytes", async () => {
+  const [a, b2] = await socket.socketpair();
+  try {
+    const fu = a.makefile("rb", { buffering: 0 });
+    await b2.sendall(b("hel"));
+    const out: unknown[] = [await fu.readinto(new Uint8Array(5))];
+    const f = a.makefile("rb");
+    const later = sleep(100).then(() => b2.sendall(b("lo world")));
+    const buf = new Uint8Array(6);
+    out.push([await f.readinto(buf), repr(buf)]);
+    await later;
+    out.push(await f.readinto(new Uint8Array(0)));
+    for (const x of [a.makefile("wb"), a.makefile("r")]) {
+      try {
+        await x.readinto(new Uint8Array(3));
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message]);
+      }
+    }
+    await f.close();
+    await fu.close();
+    for (const x of [f, fu]) {
+      try {
+        await x.readinto(new Uint8Array(3));
+      } catch (e) {
+        out.push((e as Error).message);
+      }
+    }
+    try {
+      await a.makefile("rb").readinto(new socket.PyBytes(b("abc")));
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+    return out;
+  } finally {
+    await closeAll(a, b2);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -1,7 +1,7 @@
 // sock.makefile(): a file object over a socket that reads from the socket's own receive
 // queue, so readline() and recv() can be mixed without losing a byte.
-import { OSError, UnsupportedOperation, ValueError } from "./errors.js";
-import { PyBytes, asPyBytes, emptyBytes, toBytes } from "./bytes.js";
+import { AttributeError, OSError, UnsupportedOperation, ValueError } from "./errors.js";
+import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
 import { CR, LF, type Newline, type Wide, decodeText, isUtf8, walk } from "./_text.js";
@@ -176,9 +176,9 @@ export class SocketFile {
    * The first text read of a `utf-16`/`utf-32` file: a byte order mark that starts the stream
    * chooses the byte order and is dropped, as Python's decoder does; without one, little-endian.
    */
-  private async takeBom(c: StreamConn, deadline: number): Promise<void> {
+  private async takeBom(c: StreamConn): Promise<void> {
     const unit = this.readBom as 2 | 4;
-    while (c.size < unit && !(c.eof || c.readShut)) await this.waitMore(c, deadline);
+    while (c.size < unit && !(c.eof || c.readShut)) await this.waitMore(c);
     const le = c.size >= unit ? byteOrderMark(c.take(unit, true), unit) : null;
     if (le !== null) c.take(unit);
     this.readBom = 0;
@@ -196,10 +196,14 @@ export class SocketFile {
     return cr >= 0 ? cr : lf;
   }
 
-  private async waitMore(c: StreamConn, deadline: number): Promise<void> {
+  /**
+   * Wait for more bytes, with the socket's timeout for this wait alone: CPython's buffered file
+   * calls `recv_into` until a line (or `n` bytes) is complete, each with the whole timeout.
+   */
+  private async waitMore(c: StreamConn): Promise<void> {
     const timeout = this.sock.gettimeout();
     try {
-      await c.waitMore(timeout, deadline);
+      await c.waitMore(timeout, Date.now() + (timeout ?? 0) * 1000);
     } catch (err) {
       if ((err as Error).name === "TimeoutError") this.timedOut = true;
       throw err;
@@ -214,7 +218,6 @@ export class SocketFile {
     if (!this.binary) return this.readlineText(limit);
     const c = this.conn("readline");
     const max = limit < 0 ? Infinity : limit;
-    const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
     for (;;) {
       const i = c.indexOf(NL, max);
       if (i >= 0) return this.out(c.take(i + 1));
@@ -222,7 +225,7 @@ export class SocketFile {
       const err = c.takeError();
       if (err) throw this.dropLine(c, err);
       if (c.eof || c.readShut) return this.out(c.size ? c.take(c.size) : new Uint8Array(0));
-      await this.waitMore(c, deadline);
+      await this.waitMore(c);
     }
   }
 
@@ -230,8 +233,7 @@ export class SocketFile {
     const c = this.conn("readline");
     const max = limit < 0 ? Infinity : limit;
     if (max === 0) return "";
-    const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
-    if (this.readBom) await this.takeBom(c, deadline);
+    if (this.readBom) await this.takeBom(c);
     const wide = this.wide;
     for (;;) {
       const err = c.size === 0 ? c.takeError() : null;
@@ -254,7 +256,7 @@ export class SocketFile {
         if (e) throw this.dropLine(c, e);
         return this.text(c.size ? c.take(c.size) : NOTHING);
       }
-      await this.waitMore(c, deadline);
+      await this.waitMore(c);
     }
   }
 
@@ -269,9 +271,8 @@ export class SocketFile {
 
   private async readText(size: number): Promise<string> {
     const c = this.conn("read");
-    const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
     if (size === 0) return "";
-    if (this.readBom) await this.takeBom(c, deadline);
+    if (this.readBom) await this.takeBom(c);
     const wide = this.wide;
     for (;;) {
       const err = c.size === 0 ? c.takeError() : null;
@@ -285,7 +286,7 @@ export class SocketFile {
         if (m === size) return this.text(c.take(i));
       }
       if (done) return this.text(c.size ? c.take(c.size) : NOTHING);
-      await this.waitMore(c, deadline);
+      await this.waitMore(c);
     }
   }
 
@@ -299,7 +300,6 @@ export class SocketFile {
     const want = size < 0 ? Infinity : size;
     const parts: Uint8Array[] = [];
     let got = 0;
-    const deadline = Date.now() + (this.sock.gettimeout() ?? 0) * 1000;
     while (got < want) {
       if (c.size > 0) {
         const p = c.take(Math.min(want - got, c.size));
@@ -313,7 +313,7 @@ export class SocketFile {
       if (err) throw err;
       if (c.eof || c.readShut) break;
       try {
-        await this.waitMore(c, deadline);
+        await this.waitMore(c);
       } catch (e) {
         for (let i = parts.length - 1; i >= 0; i--) c.unshift(parts[i]!);
         throw e;
@@ -327,6 +327,27 @@ export class SocketFile {
       off += p.length;
     }
     return this.out(all);
+  }
+
+  /**
+   * Like `f.readinto(b)` (binary files): bytes into `b` as `f.read(len(b))` reads them (buffered:
+   * until `b` is full or EOF; `buffering=0`: one receive); returns how many.
+   * @throws AttributeError on a text file (TextIOWrapper has no readinto), TypeError for `bytes`.
+   */
+  async readinto(b: Uint8Array | ArrayBufferView): Promise<number> {
+    if (!this.binary) throw new AttributeError("'_io.TextIOWrapper' object has no attribute 'readinto'");
+    if (this.canRead && this._closed)
+      throw new ValueError(this.bufferSize === 0 ? "I/O operation on closed file." : "readinto of closed file");
+    if (b instanceof PyBytes || !ArrayBuffer.isView(b))
+      throw new TypeError(`readinto() argument must be read-write bytes-like object, not ${b instanceof PyBytes ? "bytes" : pyTypeName(b)}`);
+    const view = b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    if (view.length === 0) {
+      this.conn("read");
+      return 0;
+    }
+    const data = (await this.read(view.length)) as Uint8Array;
+    view.set(data);
+    return data.length;
   }
 
   /**

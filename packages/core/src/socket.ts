@@ -367,14 +367,16 @@ export class Socket {
     // In blocking mode SO_SNDTIMEO bounds the wait, then EINPROGRESS (Linux's connect(2)).
     const so = this.soTimeo(true);
     const timeout = so || this._timeout;
-    const ctl = timeout !== 0 ? (this.connectCtl = new AbortController()) : null;
+    // Also for a non-blocking connect: close() stops the attempt (else the runtime holds the
+    // process until the kernel gives up on it, ~2 minutes for a peer that never answers).
+    const ctl = (this.connectCtl = new AbortController());
     const expired = (): OSError => (so ? oserror(E.EINPROGRESS) : timedOut());
     // Beyond ~24.8 days setTimeout fires at once: such a timeout is as good as none.
-    const timer = ctl && timeout !== null && timeout < MAX_TIMER_S ? setTimeout(() => ctl.abort(expired()), timeout * 1000) : undefined;
+    const timer = timeout !== 0 && timeout !== null && timeout < MAX_TIMER_S ? setTimeout(() => ctl.abort(expired()), timeout * 1000) : undefined;
     const attempt = this.adapter
       .connect(ep, {
         localAddress: local && this.adapter.capabilities.connectFromLocalAddress ? local : undefined,
-        signal: ctl?.signal,
+        signal: ctl.signal,
       })
       .then(
         (t) => {
@@ -386,7 +388,7 @@ export class Socket {
         },
         (err) => {
           // Aborted: timed out, or close() (EBADF, as for every pending call).
-          if (ctl?.signal.aborted) throw ctl.signal.reason as OSError;
+          if (ctl.signal.aborted) throw ctl.signal.reason as OSError;
           const e = fromNative(err);
           if (e.errno !== E.ECONNRESET || this._closed) throw e;
           // Reset before the runtime reported the connect: Linux's connect(2) had succeeded.
