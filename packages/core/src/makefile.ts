@@ -44,9 +44,10 @@ const NOTHING = new Uint8Array(0);
 const BUFFER_SIZE = 8192;
 
 /**
- * What `sock.makefile(mode)` returns: `readline()`, `readlines()`, `read(n)`, `write()`,
- * `writelines()`, `flush()`, `close()`, and `for await (const line of f)`. Binary modes
- * (`rb`, `wb`, `rwb`) deal in bytes; text modes (`r`, `w`, `rw`) in strings.
+ * What `sock.makefile(mode)` returns: `readline()`, `readlines()`, `read(n)`, `readinto(b)`
+ * (binary), `write()`, `writelines()`, `flush()`, `close()`, and `for await (const line of f)`.
+ * Binary modes (`rb`, `wb`, `rwb`) deal in bytes; text modes (`r`, `w`, `rw`) in strings. With a
+ * socket timeout, each receive a read makes gets the whole timeout (as CPython's file).
  */
 export class SocketFile {
   /** The mode given to makefile(). */

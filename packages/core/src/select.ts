@@ -5,9 +5,7 @@ import { errno as E } from "./errno.js";
 import { ValueError, oserror } from "./errors.js";
 import { ownerOf } from "./_fds.js";
 import { Socket } from "./socket.js";
-import { type WaitList, type Waiter, afterPoll, nextTurn } from "./_timeout.js";
-
-const MAX_TIMER_S = 2147483;
+import { MAX_TIMER_S, type WaitList, type Waiter, afterPoll, nextTurn } from "./_timeout.js";
 
 /** One select() call waiting on several sockets: the first sign of life wakes it. */
 class SelectWaiter implements Waiter {

@@ -652,7 +652,9 @@ export class Socket {
   /**
    * Like `data, address = sock.recvfrom(bufsize[, flags])`. A datagram longer than
    * `bufsize` is truncated and the rest discarded. On TCP the address is `null` (Python's
-   * `None`), on a unix stream the peer's name (`null` if it has none); it is typed as an `Address` so UDP code ports as `sendto(data, addr)`.
+   * `None`), on a unix stream the peer's name (`null` if it has none); it is typed as an
+   * `Address` so UDP code ports as `sendto(data, addr)`. A UDP socket never bound is not bound
+   * by it (as Linux): the call waits, within its timeout, until the socket gets a port.
    */
   recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address]> {
     try {
