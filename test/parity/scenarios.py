@@ -2333,6 +2333,109 @@ def _():
         close_all(a, b)
 
 
+@scenario("MSG_PEEK until a whole header is there: the rest arrives while the loop peeks (blocking, MSG_DONTWAIT)")
+def _():
+    out = []
+    for flags in (socket.MSG_PEEK, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+        a, b = socket.socketpair()
+        try:
+            b.sendall(b"\x00\x00")
+            t = threading.Timer(0.05, lambda: b.sendall(b"\x00\x05hello"))
+            t.start()
+            h = b""
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    h = a.recv(4, flags)
+                except BlockingIOError:
+                    continue
+                if len(h) == 4:
+                    break
+            t.join()
+            out.append([repr(h), repr(a.recv(4)), repr(a.recv(100))])
+        finally:
+            close_all(a, b)
+    return out
+
+
+@scenario("non-blocking connect_ex on loopback: a send right after it goes through; a close right after it gives the server EOF")
+def _():
+    out = []
+    srv = socket.create_server(("127.0.0.1", 0))
+    try:
+        for send in (True, False):
+            c = socket.socket()
+            c.setblocking(False)
+            rc = c.connect_ex(srv.getsockname())
+            sent = c.send(b"hi") if send else None
+            c.close()
+            conn, _ = srv.accept()
+            conn.settimeout(5)
+            got = b""
+            try:
+                while True:
+                    d = conn.recv(10)
+                    if not d:
+                        break
+                    got += d
+                res = repr(got)
+            except OSError as e:
+                res = [type(e).__name__, e.errno]
+            conn.close()
+            out.append([rc, sent, res])
+    finally:
+        srv.close()
+    return out
+
+
+@scenario("create_connection: a bad source_address raises itself (all_errors too), an empty one binds nothing; create_server sets SO_REUSEADDR on unix too")
+def _():
+    out = []
+    srv = socket.create_server(("127.0.0.1", 0))
+    try:
+        addr = srv.getsockname()
+        for kw in ({}, {"all_errors": True}):
+            try:
+                socket.create_connection(addr, 2, ("127.0.0.1", "x"), **kw)
+                out.append("connected")
+            except Exception as e:
+                out.append([type(e).__name__, str(e)])
+        c = socket.create_connection(addr, 2, ())
+        out.append(c.getpeername()[1] == addr[1])
+        c.close()
+        srv.accept()[0].close()
+    finally:
+        srv.close()
+    path = "/tmp/polysock-parity-cs-%d.sock" % os.getpid()
+    if os.path.exists(path):
+        os.unlink(path)
+    u = socket.create_server(path, family=socket.AF_UNIX)
+    try:
+        out.append(u.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR))
+    finally:
+        u.close()
+        if os.path.exists(path):
+            os.unlink(path)
+    return out
+
+
+@scenario("recv_into, recvfrom_into and recvmsg_into refuse bytes (immutable) and non-buffers")
+def _():
+    a, b = socket.socketpair()
+    out = []
+    try:
+        for f in (lambda: a.recv_into(b"immutable"), lambda: a.recvfrom_into(b"x"),
+                  lambda: a.recvmsg_into([bytearray(1), b"x"]), lambda: a.recvmsg_into([5])):
+            try:
+                f()
+                out.append("no error")
+            except TypeError as e:
+                out.append(str(e))
+    finally:
+        close_all(a, b)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

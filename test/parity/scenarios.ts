@@ -2326,6 +2326,123 @@ scenario("makefile readinto: buffered fills the buffer, unbuffered is one receiv
   }
 });
 
+scenario("MSG_PEEK until a whole header is there: the rest arrives while the loop peeks (blocking, MSG_DONTWAIT)", async () => {
+  const out: unknown[] = [];
+  for (const flags of [socket.MSG_PEEK, socket.MSG_PEEK | socket.MSG_DONTWAIT]) {
+    const [a, b2] = await socket.socketpair();
+    try {
+      await b2.sendall(new Uint8Array([0, 0]));
+      const later = sleep(50).then(() => b2.sendall(new Uint8Array([0, 5, ...b("hello")])));
+      let h: Uint8Array = new Uint8Array(0);
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        try {
+          h = await a.recv(4, flags);
+        } catch (e) {
+          if (e instanceof socket.BlockingIOError) continue;
+          throw e;
+        }
+        if (h.length === 4) break;
+      }
+      await later;
+      out.push([repr(h), repr(await a.recv(4)), repr(await a.recv(100))]);
+    } finally {
+      await closeAll(a, b2);
+    }
+  }
+  return out;
+});
+
+scenario("non-blocking connect_ex on loopback: a send right after it goes through; a close right after it gives the server EOF", async () => {
+  const out: unknown[] = [];
+  const srv = await socket.create_server(["127.0.0.1", 0]);
+  try {
+    for (const send of [true, false]) {
+      const c = socket.socket();
+      c.setblocking(false);
+      const rc = await c.connect_ex(srv.getsockname() as [string, number]);
+      const sent = send ? await c.send(b("hi")) : null;
+      await c.close();
+      const [conn] = await srv.accept();
+      conn.settimeout(5);
+      let res: unknown;
+      try {
+        let got = "";
+        for (;;) {
+          const d = await conn.recv(10);
+          if (!d.length) break;
+          got += new TextDecoder().decode(d);
+        }
+        res = repr(b(got));
+      } catch (e) {
+        res = [(e as Error).name, (e as socket.OSError).errno];
+      }
+      await conn.close();
+      out.push([rc, sent, res]);
+    }
+  } finally {
+    await srv.close();
+  }
+  return out;
+});
+
+scenario("create_connection: a bad source_address raises itself (all_errors too), an empty one binds nothing; create_server sets SO_REUSEADDR on unix too", async () => {
+  const out: unknown[] = [];
+  const srv = await socket.create_server(["127.0.0.1", 0]);
+  try {
+    const addr = srv.getsockname() as [string, number];
+    for (const opts of [{}, { all_errors: true }]) {
+      try {
+        await socket.create_connection(addr, 2, ["127.0.0.1", "x" as unknown as number], opts);
+        out.push("connected");
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message]);
+      }
+    }
+    const c = await socket.create_connection(addr, 2, [] as unknown as [string, number]);
+    out.push((c.getpeername() as [string, number])[1] === addr[1]);
+    await c.close();
+    await (await srv.accept())[0].close();
+  } finally {
+    await srv.close();
+  }
+  const path = `/tmp/polysock-parity-cs-${pid}.sock`;
+  if (fs.existsSync(path)) fs.unlinkSync(path);
+  const u = await socket.create_server(path, { family: socket.AF_UNIX });
+  try {
+    out.push(u.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR));
+  } finally {
+    await u.close();
+    if (fs.existsSync(path)) fs.unlinkSync(path);
+  }
+  return out;
+});
+
+scenario("recv_into, recvfrom_into and recvmsg_into refuse bytes (immutable) and non-buffers", async () => {
+  const [a, b2] = await socket.socketpair();
+  const out: unknown[] = [];
+  const bytes = (s: string): socket.PyBytes => new socket.PyBytes(b(s));
+  try {
+    for (const f of [
+      () => a.recv_into(bytes("immutable")),
+      () => a.recvfrom_into(bytes("x")),
+      () => a.recvmsg_into([new Uint8Array(1), bytes("x")]),
+      () => a.recvmsg_into([5 as unknown as Uint8Array]),
+    ]) {
+      try {
+        await f();
+        out.push("no error");
+      } catch (e) {
+        if (!(e instanceof TypeError)) throw e;
+        out.push(e.message);
+      }
+    }
+  } finally {
+    await closeAll(a, b2);
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -6,7 +6,7 @@ import { BunStream, handlers } from "./stream.js";
 /**
  * Connect with `allowHalfOpen: true`; rejects with the native error (ECONNREFUSED …).
  * Bun.connect cannot be cancelled: on abort we reject with `signal.reason` at once and
- * terminate the socket if it opens later.
+ * close the socket if it opens later.
  */
 export function connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTransport> {
   const { signal, localAddress: local } = opts;
@@ -39,7 +39,9 @@ export function connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTrans
     p.then(
       (s) => {
         signal?.removeEventListener("abort", onAbort);
-        if (aborted) s.terminate();
+        // Given up (close() or a timeout) but connected anyway: close it as close(2) would an
+        // established connection (FIN, not a reset the server would see as ECONNRESET).
+        if (aborted) s.end();
         else resolve(s.data);
       },
       (err: unknown) => {

@@ -1,7 +1,7 @@
 // Argument checks of socket methods, with CPython's texts.
 import * as C from "./constants.js";
 import { OverflowError, ValueError } from "./errors.js";
-import { argTypeName, intArg } from "./bytes.js";
+import { PyBytes, argTypeName, intArg } from "./bytes.js";
 
 /** A recv size: an int, not negative. @throws ValueError `negative buffersize in recv` */
 export function bufsizeArg(n: unknown, fname: string): number {
@@ -10,8 +10,12 @@ export function bufsizeArg(n: unknown, fname: string): number {
   return v;
 }
 
-/** The bytes a `recv_into`-style call fills: any typed array or DataView, as bytes. */
+/**
+ * The bytes a `recv_into`-style call fills: any typed array or DataView, as bytes; not a
+ * `PyBytes` (what recv returned: Python's immutable `bytes`).
+ */
 export function intoView(buf: unknown, fname: string): Uint8Array {
+  if (buf instanceof PyBytes) throw new TypeError(`${fname}() argument 1 must be read-write bytes-like object, not bytes`);
   if (buf instanceof Uint8Array) return buf;
   if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   throw new TypeError(`${fname}() argument 1 must be read-write bytes-like object, not ${argTypeName(buf)}`);

@@ -4,7 +4,7 @@ import * as C from "./constants.js";
 import { errno as E } from "./errno.js";
 import { ValueError, oserror } from "./errors.js";
 import { type Address, type AddressInput, tuple } from "./address.js";
-import { argTypeName, asPyBytes, intArg, type PyBytes, toBytes } from "./bytes.js";
+import { PyBytes, argTypeName, asPyBytes, intArg, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 
 /** The largest datagram any family carries: recvmsg asks for it all, to see truncation. */
@@ -61,9 +61,9 @@ export async function recvmsg(s: Socket, bufsize: unknown, ancbufsize: unknown, 
 /** `recvmsg` scattered into `buffers` (filled in order). */
 export async function recvmsgInto(s: Socket, buffers: unknown, ancbufsize: unknown, flags: number): Promise<RecvmsgIntoResult> {
   const views = items(buffers, "recvmsg_into").map((b) => {
-    if (b instanceof Uint8Array) return b;
-    if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-    throw new TypeError(`recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers, not ${argTypeName(b)}`);
+    if (b instanceof PyBytes || !ArrayBuffer.isView(b))
+      throw new TypeError("recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers");
+    return b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   });
   const [data, , msgFlags, from] = await recvmsg(s, views.reduce((n, v) => n + v.length, 0), ancbufsize, flags);
   let at = 0;

@@ -229,6 +229,17 @@ export class StreamConn implements StreamHandlers {
     return e;
   }
 
+  /**
+   * SO_ERROR: the latched error, once; on TCP also a reset after the peer's FIN (Linux sets
+   * the socket's error to EPIPE then, though recv goes on returning b'').
+   */
+  takeSoError(): OSError | null {
+    if (this.error !== null || this.unix) return this.takeError();
+    const e = this.writeError;
+    this.writeError = null;
+    return e;
+  }
+
   /** The latched error for a send: also one that only the write side reports. */
   takeWriteError(): OSError | null {
     const e = this.takeError() ?? this.writeError;

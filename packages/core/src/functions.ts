@@ -242,12 +242,15 @@ export async function create_connection(
     const s = new Socket(fam, type, proto);
     try {
       if (timeout !== undefined) s.settimeout(timeout);
-      if (source_address) await s.bind(source_address);
+      // Python's `if source_address:` (None, () and '' mean no bind).
+      if (source_address && !(Array.isArray(source_address) && source_address.length === 0)) await s.bind(source_address);
       await s.connect(sa as AddressInput);
       return s;
     } catch (err) {
-      errors.push(err);
       await s.close();
+      // Only OSErrors move on to the next address (and go into all_errors' group); a bad argument is raised.
+      if (!(err instanceof OSError)) throw err;
+      errors.push(err);
     }
   }
   if (options.all_errors) throw new ExceptionGroup("create_connection failed", errors);
@@ -281,7 +284,7 @@ export async function create_server(address: AddressInput, options: CreateServer
   }
   const s = new Socket(family, C.SOCK_STREAM);
   try {
-    if (family !== C.AF_UNIX) s.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+    s.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1); // every family, as CPython 3.11
     if (options.reuse_port) s.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
     if (family === C.AF_INET6) s._setV6Only(!options.dualstack_ipv6);
     try {
