@@ -230,14 +230,14 @@ export class StreamConn implements StreamHandlers {
   }
 
   /**
-   * SO_ERROR: the latched error, once; on TCP also a reset after the peer's FIN (Linux sets
-   * the socket's error to EPIPE then, though recv goes on returning b'').
+   * SO_ERROR: the latched error, once; on TCP also a reset after the peer's FIN, which Linux
+   * records as EPIPE (in CLOSE_WAIT), though recv goes on returning b''.
    */
   takeSoError(): OSError | null {
     if (this.error !== null || this.unix) return this.takeError();
     const e = this.writeError;
     this.writeError = null;
-    return e;
+    return e !== null && e.errno === E.ECONNRESET && !this.writeShut ? oserror(E.EPIPE) : e;
   }
 
   /** The latched error for a send: also one that only the write side reports. */
