@@ -2436,6 +2436,48 @@ def _():
     return out
 
 
+@scenario("send(b'') and sendall(b'') still report: unconnected, after SHUT_WR, after a send failed on a closed peer")
+def _():
+    out = []
+
+    def tryit(f):
+        try:
+            out.append(f())
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+
+    srv = socket.create_server(("127.0.0.1", 0))
+    try:
+        u = socket.socket()
+        tryit(lambda: u.send(b""))
+        tryit(lambda: u.sendall(b""))
+        u.close()
+        c = socket.create_connection(srv.getsockname())
+        a, _ = srv.accept()
+        c.shutdown(socket.SHUT_WR)
+        tryit(lambda: c.send(b""))
+        tryit(lambda: c.sendall(b""))
+        close_all(c, a)
+        c = socket.create_connection(srv.getsockname())
+        a, _ = srv.accept()
+        a.close()
+        time.sleep(0.05)
+        tryit(lambda: c.send(b""))
+        try:
+            for _ in range(20):
+                c.sendall(b"x" * 100)
+                time.sleep(0.05)
+            out.append("no error")
+        except OSError as e:
+            out.append("sendall failed")
+        tryit(lambda: c.send(b""))
+        tryit(lambda: c.sendall(b""))
+        c.close()
+    finally:
+        srv.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

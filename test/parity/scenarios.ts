@@ -2443,6 +2443,52 @@ scenario("recv_into, recvfrom_into and recvmsg_into refuse bytes (immutable) and
   return out;
 });
 
+scenario("send(b'') and sendall(b'') still report: unconnected, after SHUT_WR, after a send failed on a closed peer", async () => {
+  const out: unknown[] = [];
+  const tryit = async (f: () => Promise<unknown>): Promise<void> => {
+    try {
+      out.push((await f()) ?? null);
+    } catch (e) {
+      if (!(e instanceof socket.OSError)) throw e;
+      out.push([e.name, e.errno]);
+    }
+  };
+  const srv = await socket.create_server(["127.0.0.1", 0]);
+  try {
+    const u = socket.socket();
+    await tryit(() => u.send(b("")));
+    await tryit(() => u.sendall(b("")));
+    await u.close();
+    let c = await socket.create_connection(srv.getsockname() as [string, number]);
+    let [a] = await srv.accept();
+    await c.shutdown(socket.SHUT_WR);
+    await tryit(() => c.send(b("")));
+    await tryit(() => c.sendall(b("")));
+    await closeAll(c, a);
+    c = await socket.create_connection(srv.getsockname() as [string, number]);
+    [a] = await srv.accept();
+    await a.close();
+    await sleep(50);
+    await tryit(() => c.send(b("")));
+    try {
+      for (let i = 0; i < 20; i++) {
+        await c.sendall(b("x".repeat(100)));
+        await sleep(50);
+      }
+      out.push("no error");
+    } catch (e) {
+      if (!(e instanceof socket.OSError)) throw e;
+      out.push("sendall failed");
+    }
+    await tryit(() => c.send(b("")));
+    await tryit(() => c.sendall(b("")));
+    await c.close();
+  } finally {
+    await srv.close();
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

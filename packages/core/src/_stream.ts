@@ -403,10 +403,14 @@ export class StreamConn implements StreamHandlers {
 
   // --- write side ---
 
-  private checkWritable(): void {
+  /**
+   * A send's checks before any bytes: a latched error (once), else EPIPE after SHUT_WR, once
+   * gone, or once an error ended the connection (Linux's socket is closed then).
+   */
+  checkWritable(): void {
     const err = this.takeWriteError();
     if (err) throw err;
-    if (this.writeShut || this.gone) throw oserror(E.EPIPE);
+    if (this.writeShut || this.gone || this.errored) throw oserror(E.EPIPE);
   }
 
   private offer(data: Uint8Array, keep: boolean): number {

@@ -787,7 +787,10 @@ export class Socket {
       return bytes.length;
     }
     const c = this.writableConn();
-    if (bytes.length === 0) return 0;
+    if (bytes.length === 0) {
+      c.checkWritable(); // send(2) of nothing still reports a pending error, or EPIPE after SHUT_WR
+      return 0;
+    }
     if (flags & C.MSG_DONTWAIT && this._timeout === null) return c.send(bytes, 0);
     return this.timed(true, (t) => c.send(bytes, t));
   }
@@ -823,7 +826,10 @@ export class Socket {
       this.checkFlags(flags);
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
       const c = this.writableConn();
-      if (bytes.length === 0) return RESOLVED;
+      if (bytes.length === 0) {
+        c.checkWritable();
+        return RESOLVED;
+      }
       if (this.soTimeo(true) !== 0) return this.timed(true, (t) => this.sendallTo(c, bytes, flags, t));
       return this.sendallTo(c, bytes, flags, this._timeout);
     } catch (err) {
