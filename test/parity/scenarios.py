@@ -2478,6 +2478,24 @@ def _():
     return out
 
 
+@scenario("non-blocking sends back to back to an idle peer: each is taken (the send buffer has room)")
+def _():
+    srv = socket.create_server(("127.0.0.1", 0))
+    c = socket.create_connection(srv.getsockname())
+    a, _ = srv.accept()
+    try:
+        c.setblocking(False)
+        out = [c.sendall(b"one"), c.sendall(b"two"), c.send(b"three"), c.send(b"x" * 20000), c.sendall(b"four")]
+        a.settimeout(5)
+        got = b""
+        while len(got) < 20015:
+            got += a.recv(65536)
+        out.append(repr(got[:11] + got[-4:]))
+        return out
+    finally:
+        close_all(c, a, srv)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -2489,6 +2489,45 @@ scenario("send(b'') and sendall(b'') still report: unconnected, after SHUT_WR, a
   return out;
 });
 
+scenario("non-blocking sends back to back to an idle peer: each is taken (the send buffer has room)", async () => {
+  const srv = await socket.create_server(["127.0.0.1", 0]);
+  const c = await socket.create_connection(srv.getsockname() as [string, number]);
+  const [a] = await srv.accept();
+  try {
+    c.setblocking(false);
+    const out: unknown[] = [
+      (await c.sendall(b("one"))) ?? null,
+      (await c.sendall(b("two"))) ?? null,
+      await c.send(b("three")),
+      await c.send(b("x".repeat(20000))),
+      (await c.sendall(b("four"))) ?? null,
+    ];
+    a.settimeout(5);
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    while (n < 20015) {
+      const d = await a.recv(65536);
+      parts.push(d);
+      n += d.length;
+    }
+    const got = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      got.set(p, at);
+      at += p.length;
+    }
+    const head = got.subarray(0, 11);
+    const tail = got.subarray(n - 4);
+    const both = new Uint8Array(15);
+    both.set(head);
+    both.set(tail, 11);
+    out.push(repr(both));
+    return out;
+  } finally {
+    await closeAll(c, a, srv);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -482,7 +482,7 @@ export class StreamConn implements StreamHandlers {
     }
     const deadline = Date.now() + timeout * 1000;
     const part = data.length > SEND_MAX ? data.subarray(0, SEND_MAX) : data;
-    for (;;) {
+    for (let looked = false; ; looked = true) {
       this.checkWritable();
       if (!this.congested) {
         const n = this.offer(part, true); // reported sent at once
@@ -491,9 +491,23 @@ export class StreamConn implements StreamHandlers {
           return n;
         }
       }
-      if (timeout === 0) return wouldBlock(E.EAGAIN);
+      if (timeout === 0) {
+        if (!looked && (await this.roomSoon())) continue;
+        return wouldBlock(E.EAGAIN);
+      }
       await this.writers.wait(remaining(timeout, deadline));
     }
+  }
+
+  /**
+   * Non-blocking, the transport busy with a write it took whole (Deno writes one at a time):
+   * Linux's send buffer would take more now, so give that write until the runtime's next I/O
+   * poll to finish. True if there is room then.
+   */
+  private async roomSoon(): Promise<boolean> {
+    if (this.writeBlocked || !this.t.writePending) return false;
+    await afterPoll(() => !this.congested || this.gone || this.errored);
+    return !this.congested;
   }
 
   /** Python `sendall`: every byte handed to the OS; one deadline for the whole call. */
@@ -501,7 +515,7 @@ export class StreamConn implements StreamHandlers {
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     const keep = this.reportsHeld(data.length, timeout);
     let view = data;
-    while (view.length > 0) {
+    for (let looked = false; view.length > 0; looked = true) {
       this.checkWritable();
       if (!this.congested) {
         // Non-blocking: at most a send buffer's worth, then EAGAIN (the runtime must not hold it all).
@@ -509,7 +523,10 @@ export class StreamConn implements StreamHandlers {
         view = view.subarray(n);
         if (view.length === 0) break;
       }
-      if (timeout === 0) return wouldBlock(E.EAGAIN);
+      if (timeout === 0) {
+        if (!looked && view === data && (await this.roomSoon())) continue;
+        return wouldBlock(E.EAGAIN);
+      }
       await this.writers.wait(remaining(timeout, deadline));
     }
     // Non-blocking: every byte was accepted (what the runtime still holds counts as the send
