@@ -220,7 +220,9 @@ export interface CreateConnectionOptions {
  * Like `socket.create_connection(address, timeout=..., source_address=None, *, all_errors=False)`:
  * tries each `getaddrinfo` result in order and returns the first socket that connects.
  * @param timeout seconds for the new socket; omitted → the default timeout.
- * @throws the last attempt's error (ConnectionRefusedError …), gaierror.
+ * @param source_address bound before connecting; `null`, `[]` or `""` bind nothing (Python's falsy values).
+ * @throws the last attempt's error (ConnectionRefusedError …), gaierror; an error that is not an
+ *   OSError (a bad argument) at once, without trying the next address.
  */
 export async function create_connection(
   address: readonly [host: string | null, port: number | string],

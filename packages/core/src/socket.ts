@@ -494,7 +494,8 @@ export class Socket {
 
   /**
    * A recv or send while a non-blocking connect is in progress: BlockingIOError `[Errno 11]`
-   * (non-blocking, as in SYN_SENT), or wait for the connection (blocking or timeout modes).
+   * if the runtime has not reported it after one more I/O poll (non-blocking, as in SYN_SENT),
+   * or wait for the connection (blocking or timeout modes).
    */
   private async whenConnected(): Promise<void> {
     if (this._timeout !== 0) return this.connecting!; // records the outcome; never rejects
@@ -807,7 +808,8 @@ export class Socket {
    * While unread input is queued, replies are batched into one write (at most 512 KiB held
    * back; docs/differences.md #17–18): do not modify a buffer `recv` returned after passing it here.
    * Non-blocking: at most 512 KiB is handed over (bytes the runtime still holds count as sent, like
-   * a send buffer), then — or when the connection is congested — BlockingIOError `[Errno 11]`.
+   * a send buffer), then — or when the connection is congested — BlockingIOError `[Errno 11]` (a write the runtime
+   * is still making, as Deno's one at a time, first gets one I/O poll to finish).
    * On Deno a sendall of at most 64 KiB resolves once its write has started (differences #34).
    * Once a call returns, the buffer passed may be reused: where the runtime may still hold it, it was copied.
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
