@@ -5,7 +5,7 @@ import type { StreamHandlers, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
-import { PromiseWaiter, WaitList, afterPoll, remaining, wouldBlock } from "./_timeout.js";
+import { PromiseWaiter, WaitList, afterPoll, onNextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
 import { Keeper } from "./_keeper.js";
 import { PyBytes } from "./bytes.js";
@@ -807,17 +807,13 @@ const freeBatches: Uint8Array[] = [];
 
 /** Connections whose batch goes out on the next turn of the event loop (one timer for all). */
 let flushList: StreamConn[] = [];
-const nextTurn: (fn: () => void) => void =
-  typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
-    ? (fn) => void (globalThis as unknown as { setImmediate(f: () => void): unknown }).setImmediate(fn)
-    : (fn) => void setTimeout(fn, 0);
 
 let exitHook = false;
 
 function queueFlush(c: StreamConn): void {
   if (c.flushQueued) return;
   c.flushQueued = true;
-  if (flushList.push(c) === 1) nextTurn(flushAll);
+  if (flushList.push(c) === 1) onNextTurn(flushAll);
   if (!exitHook) {
     // A program that exits right after sendall: Node's and Bun's writes are synchronous,
     // so the batches still reach the kernel, as they would have without batching.

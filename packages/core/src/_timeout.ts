@@ -264,7 +264,8 @@ export abstract class PromiseWaiter<T> implements Waiter {
  * which nesting clamps to milliseconds (450 non-blocking polls a second instead of 400,000).
  */
 const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
-const turn: (f: () => void) => void = immediate ? (f) => void immediate(f) : (f) => void setTimeout(f, 0);
+/** Runs `f` on the next turn of the event loop (see above). */
+export const onNextTurn: (f: () => void) => void = immediate ? (f) => void immediate(f) : (f) => void setTimeout(f, 0);
 
 /**
  * Resolves on the next turn of the event loop (a macrotask). A non-blocking call that finds
@@ -273,7 +274,7 @@ const turn: (f: () => void) => void = immediate ? (f) => void immediate(f) : (f)
  * runtime run I/O, which a rejection settled as a microtask never would.
  */
 export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => turn(resolve));
+  return new Promise((resolve) => onNextTurn(resolve));
 }
 
 /**
