@@ -2496,6 +2496,163 @@ def _():
         close_all(c, a, srv)
 
 
+@scenario("makefile() writes go out before the socket's own sends and shutdown that follow them")
+def _():
+    a, b = socket.socketpair()
+    try:
+        b.settimeout(5)
+        w = a.makefile("wb", 0)
+        w.write(b"HEADER ")
+        a.sendall(b"BODY")
+        w.write(b" TRAILER ")
+        w2 = a.makefile("wb")
+        w2.write(b"A" * 9000)
+        a.sendall(b"END")
+        w.write(b"!")
+        a.shutdown(socket.SHUT_WR)
+        got = b""
+        while True:
+            d = b.recv(65536)
+            if not d:
+                break
+            got += d
+        w.close()
+        w2.close()
+        return [repr(got[:22]), len(got), repr(got[-5:])]
+    finally:
+        close_all(a, b)
+
+
+@scenario("makefile('wb', buffering=1) writes through; closed unbuffered files; seekable()")
+def _():
+    a, b = socket.socketpair()
+    out = []
+    try:
+        b.settimeout(5)
+        w = a.makefile("wb", buffering=1)
+        w.write(b"PING\n")
+        out.append(repr(b.recv(100)))
+        out.append(w.seekable())
+        w.close()
+        u = a.makefile("wb", 0)
+        r = a.makefile("rb", 0)
+        out.append(u.seekable())
+        u.close()
+        r.close()
+        for f in (lambda: u.write(b"x"), lambda: u.flush(), lambda: u.seekable(), lambda: r.read(1), lambda: w.write(b"x")):
+            try:
+                f()
+                out.append("ok")
+            except ValueError as e:
+                out.append(str(e))
+        return out
+    finally:
+        close_all(a, b)
+
+
+@scenario("text makefile() encode error handlers, utf-8-sig, utf-16 without a byte order mark")
+def _():
+    a, b = socket.socketpair()
+    out = []
+    try:
+        b.settimeout(5)
+        cases = [
+            ("utf-8", "surrogateescape", "x\udcff\udc80y\n"),
+            ("ascii", "surrogateescape", "x\udce9\n"),
+            ("utf-8", "surrogatepass", "\ud800\n"),
+            ("ascii", "xmlcharrefreplace", "caf\xe9\u20ac\n"),
+            ("latin-1", "backslashreplace", "caf\xe9\u20ac\U0001f600\n"),
+            ("cp1252", "replace", "\u20ac\u0100\n"),
+            ("utf-8", "ignore", "a\udcffb\n"),
+            ("utf-16-le", "replace", "\udcff\n"),
+        ]
+        for encoding, errors, text in cases:
+            f = a.makefile("w", encoding=encoding, errors=errors)
+            f.write(text)
+            f.close()
+            out.append(repr(b.recv(100)))
+        for encoding, errors, text in [("utf-8", "strict", "ab\udcff\udcfe\n"), ("ascii", "strict", "ca\xe9\u20ac!"),
+                                       ("utf-8", "surrogateescape", "\ud800"), ("cp1252", "strict", "\U0001f600"),
+                                       ("utf-16-le", "strict", "x\udcff\udcff")]:
+            f = a.makefile("w", encoding=encoding, errors=errors)
+            try:
+                f.write(text)
+                out.append("no error")
+            except UnicodeEncodeError as e:
+                out.append([type(e).__name__, str(e), e.start, e.end, isinstance(e, UnicodeError)])
+            f.close()
+        f = a.makefile("w", encoding="utf-8-sig")
+        f.write("hi")
+        f.write("yo\n")
+        f.close()
+        got = b.recv(100)
+        out.append(repr(got))
+        b.sendall(got)
+        r = a.makefile("r", encoding="utf-8-sig")
+        out.append(repr(r.readline()))
+        r.close()
+        b.sendall("hi\n".encode("utf-16-le"))
+        r = a.makefile("r", encoding="utf-16")
+        try:
+            r.readline()
+        except UnicodeError as e:
+            out.append([type(e).__name__, str(e)])
+        r.close()
+        return out
+    finally:
+        close_all(a, b)
+
+
+@scenario("non-blocking connect_ex to a loopback listener: 115, and the connection is made (getpeername, shutdown, connect_ex again)")
+def _():
+    l, port = listener()
+    c = socket.socket()
+    try:
+        c.setblocking(False)
+        out = [c.connect_ex(("127.0.0.1", port))]
+        out.append(norm(c.getpeername()))
+        out.append(c.getsockname()[0])
+        out.append(c.connect_ex(("127.0.0.1", port)))
+        out.append(c.connect_ex(("127.0.0.1", port)))
+        c.shutdown(socket.SHUT_WR)
+        a, _ = l.accept()
+        a.settimeout(5)
+        out.append(repr(a.recv(10)))
+        a.close()
+        return out
+    finally:
+        close_all(c, l)
+
+
+@scenario("unconnected unix stream socket: send says ENOTCONN, recv EINVAL; create_connection(source_address=b''); recv_into(bytes) of a closed socket")
+def _():
+    out = []
+    u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    for f in (lambda: u.send(b"x"), lambda: u.sendall(b"x"), lambda: u.send(b""), lambda: u.recv(1)):
+        try:
+            f()
+            out.append("ok")
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+    u.settimeout(0)
+    try:
+        u.recv(1)
+    except OSError as e:
+        out.append([type(e).__name__, e.errno])
+    u.close()
+    l, port = listener()
+    c = socket.create_connection(("127.0.0.1", port), 5, source_address=b"")
+    out.append(c.getsockname()[0])
+    c.close()
+    l.close()
+    for f in (lambda: c.recv_into(b"abc"), lambda: c.recvmsg_into([b"abc"]), lambda: c.recv_into(bytearray(2), 5)):
+        try:
+            f()
+        except (TypeError, ValueError, OSError) as e:
+            out.append([type(e).__name__, str(e)])
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -2512,6 +2512,184 @@ scenario("non-blocking sends back to back to an idle peer: each is taken (the se
   }
 });
 
+scenario("makefile() writes go out before the socket's own sends and shutdown that follow them", async () => {
+  const [a, bb] = await socket.socketpair();
+  try {
+    bb.settimeout(5);
+    const w = a.makefile("wb", 0);
+    w.write(b("HEADER "));
+    await a.sendall(b("BODY"));
+    w.write(b(" TRAILER "));
+    const w2 = a.makefile("wb");
+    w2.write(b("A".repeat(9000)));
+    await a.sendall(b("END"));
+    w.write(b("!"));
+    await a.shutdown(socket.SHUT_WR);
+    let got = ""; // ASCII only
+    for (;;) {
+      const d = await bb.recv(65536);
+      if (!d.length) break;
+      got += new TextDecoder().decode(d);
+    }
+    await w.close();
+    await w2.close();
+    return [repr(b(got.slice(0, 22))), got.length, repr(b(got.slice(-5)))];
+  } finally {
+    await closeAll(a, bb);
+  }
+});
+
+scenario("makefile('wb', buffering=1) writes through; closed unbuffered files; seekable()", async () => {
+  const [a, bb] = await socket.socketpair();
+  const out: unknown[] = [];
+  try {
+    bb.settimeout(5);
+    const w = a.makefile("wb", 1);
+    w.write(b("PING\n"));
+    out.push(repr(await bb.recv(100)));
+    out.push(w.seekable());
+    await w.close();
+    const u = a.makefile("wb", 0);
+    const r = a.makefile("rb", 0);
+    out.push(u.seekable());
+    await u.close();
+    await r.close();
+    for (const f of [() => u.write(b("x")), () => u.flush(), () => u.seekable(), () => r.read(1), () => w.write(b("x"))]) {
+      try {
+        await f();
+        out.push("ok");
+      } catch (e) {
+        if (!(e instanceof socket.ValueError)) throw e;
+        out.push(e.message);
+      }
+    }
+    return out;
+  } finally {
+    await closeAll(a, bb);
+  }
+});
+
+scenario("text makefile() encode error handlers, utf-8-sig, utf-16 without a byte order mark", async () => {
+  const [a, bb] = await socket.socketpair();
+  const out: unknown[] = [];
+  try {
+    bb.settimeout(5);
+    const cases: [string, string, string][] = [
+      ["utf-8", "surrogateescape", "x\udcff\udc80y\n"],
+      ["ascii", "surrogateescape", "x\udce9\n"],
+      ["utf-8", "surrogatepass", "\ud800\n"],
+      ["ascii", "xmlcharrefreplace", "caf\u00e9\u20ac\n"],
+      ["latin-1", "backslashreplace", "caf\u00e9\u20ac\u{1f600}\n"],
+      ["cp1252", "replace", "\u20ac\u0100\n"],
+      ["utf-8", "ignore", "a\udcffb\n"],
+      ["utf-16-le", "replace", "\udcff\n"],
+    ];
+    for (const [encoding, errors, text] of cases) {
+      const f = a.makefile("w", { encoding, errors });
+      f.write(text);
+      await f.close();
+      out.push(repr(await bb.recv(100)));
+    }
+    const bad: [string, string, string][] = [
+      ["utf-8", "strict", "ab\udcff\udcfe\n"],
+      ["ascii", "strict", "ca\u00e9\u20ac!"],
+      ["utf-8", "surrogateescape", "\ud800"],
+      ["cp1252", "strict", "\u{1f600}"],
+      ["utf-16-le", "strict", "x\udcff\udcff"],
+    ];
+    for (const [encoding, errors, text] of bad) {
+      const f = a.makefile("w", { encoding, errors });
+      try {
+        f.write(text);
+        out.push("no error");
+      } catch (e) {
+        if (!(e instanceof socket.UnicodeEncodeError)) throw e;
+        out.push([e.name, e.message, e.start, e.end, e instanceof socket.UnicodeError]);
+      }
+      await f.close();
+    }
+    let f = a.makefile("w", { encoding: "utf-8-sig" });
+    f.write("hi");
+    f.write("yo\n");
+    await f.close();
+    const got = await bb.recv(100);
+    out.push(repr(got));
+    await bb.sendall(got);
+    f = a.makefile("r", { encoding: "utf-8-sig" });
+    out.push(JSON.stringify(await f.readline()).replaceAll('"', "'"));
+    await f.close();
+    await bb.sendall(new Uint8Array([104, 0, 105, 0, 10, 0]));
+    f = a.makefile("r", { encoding: "utf-16" });
+    try {
+      await f.readline();
+    } catch (e) {
+      if (!(e instanceof socket.UnicodeError)) throw e;
+      out.push([e.name, e.message]);
+    }
+    await f.close();
+    return out;
+  } finally {
+    await closeAll(a, bb);
+  }
+});
+
+scenario("non-blocking connect_ex to a loopback listener: 115, and the connection is made (getpeername, shutdown, connect_ex again)", async () => {
+  const [l, port] = await listener();
+  const c = socket.socket();
+  try {
+    c.setblocking(false);
+    const out: unknown[] = [await c.connect_ex(["127.0.0.1", port])];
+    out.push(norm(c.getpeername()));
+    out.push((c.getsockname() as unknown as [string, number])[0]);
+    out.push(await c.connect_ex(["127.0.0.1", port]));
+    out.push(await c.connect_ex(["127.0.0.1", port]));
+    await c.shutdown(socket.SHUT_WR);
+    const [a] = await l.accept();
+    a.settimeout(5);
+    out.push(repr(await a.recv(10)));
+    await a.close();
+    return out;
+  } finally {
+    await closeAll(c, l);
+  }
+});
+
+scenario("unconnected unix stream socket: send says ENOTCONN, recv EINVAL; create_connection(source_address=b''); recv_into(bytes) of a closed socket", async () => {
+  const out: unknown[] = [];
+  const u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  for (const f of [() => u.send(b("x")), () => u.sendall(b("x")), () => u.send(b("")), () => u.recv(1)]) {
+    try {
+      await f();
+      out.push("ok");
+    } catch (e) {
+      if (!(e instanceof socket.OSError)) throw e;
+      out.push([e.name, e.errno]);
+    }
+  }
+  u.settimeout(0);
+  try {
+    await u.recv(1);
+  } catch (e) {
+    if (!(e instanceof socket.OSError)) throw e;
+    out.push([e.name, e.errno]);
+  }
+  await u.close();
+  const [l, port] = await listener();
+  const c = await socket.create_connection(["127.0.0.1", port], 5, new socket.PyBytes(new Uint8Array(0)) as never);
+  out.push((c.getsockname() as unknown as [string, number])[0]);
+  await c.close();
+  await l.close();
+  const abc = new socket.PyBytes(b("abc"));
+  for (const f of [() => c.recv_into(abc as never), () => c.recvmsg_into([abc as never]), () => c.recv_into(new Uint8Array(2), 5)]) {
+    try {
+      await f();
+    } catch (e) {
+      out.push([(e as Error).name, (e as Error).message]);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

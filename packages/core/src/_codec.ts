@@ -1,7 +1,7 @@
-// bytes.decode(encoding, errors) and str.encode(encoding, errors) as Python does them: strict
-// (Unicode*Error with CPython's text), replace (U+FFFD per bad sequence when decoding, as both
-// CPython and TextDecoder count them; "?" when encoding), ignore.
-import { LookupError, UnicodeDecodeError, UnicodeEncodeError } from "./errors.js";
+// bytes.decode(encoding, errors) as Python does it: strict (UnicodeDecodeError with CPython's
+// text), replace (U+FFFD per bad sequence, as both CPython and TextDecoder count them), ignore,
+// and the other handlers; the codec names and tables _encode.ts shares.
+import { LookupError, UnicodeDecodeError } from "./errors.js";
 
 /** Python's decode error handlers that polysock knows; others act as `"replace"`. */
 export type DecodeErrors = "strict" | "replace" | "ignore" | (string & {});
@@ -72,9 +72,10 @@ function isUtf8Label(label: string): boolean {
 }
 
 /** Python's codec names for the labels handled here without TextDecoder. */
-function codecName(encoding: string): string {
+export function codecName(encoding: string): string {
   const e = encoding.toLowerCase().replace(/_/g, "-");
   if (e === "utf8" || e === "utf-8" || e === "u8") return "utf-8";
+  if (e === "utf-8-sig" || e === "utf8-sig") return "utf-8-sig";
   if (e === "latin-1" || e === "latin1" || e === "iso-8859-1" || e === "iso8859-1" || e === "l1") return "latin-1";
   if (e === "ascii" || e === "us-ascii") return "ascii";
   if (e === "utf-16" || e === "utf-16-le" || e === "utf-16le") return "utf-16-le";
@@ -130,7 +131,7 @@ function decodeUtf32(b: Uint8Array, from: number, le: boolean, errors: DecodeErr
 /** Throws Python's `LookupError: unknown encoding: x` unless `encoding` can be decoded and encoded. */
 export function checkEncoding(encoding: string): void {
   const name = codecName(encoding);
-  if (name === "utf-8" || name === "latin-1" || name === "ascii" || name.startsWith("utf-16") || name.startsWith("utf-32")) return;
+  if (name === "utf-8" || name === "utf-8-sig" || name === "latin-1" || name === "ascii" || name.startsWith("utf-16") || name.startsWith("utf-32")) return;
   try {
     charmap(name);
   } catch {
@@ -159,7 +160,7 @@ function charset(name: string): string {
 
 /** A single-byte encoding's character → byte table (e.g. cp1252, koi8-r). */
 const charmaps = new Map<string, Map<number, number>>();
-function charmap(name: string): Map<number, number> {
+export function charmap(name: string): Map<number, number> {
   let m = charmaps.get(name);
   if (m !== undefined) return m;
   const text = charset(name);
@@ -167,49 +168,6 @@ function charmap(name: string): Map<number, number> {
   for (let i = 255; i >= 0; i--) if (text.charCodeAt(i) !== 0xfffd) m.set(text.charCodeAt(i), i);
   charmaps.set(name, m);
   return m;
-}
-
-const encoder = new TextEncoder();
-
-/** Python's repr of one character in an encode error: `'\xe9'`, `'\u20ac'`, `'\U0001f600'`. */
-function charRepr(cp: number): string {
-  const hex = cp.toString(16);
-  return cp < 0x100 ? `'\\x${hex.padStart(2, "0")}'` : cp < 0x10000 ? `'\\u${hex.padStart(4, "0")}'` : `'\\U${hex.padStart(8, "0")}'`;
-}
-
-/** Like `s.encode(encoding, errors)`. @throws UnicodeEncodeError (a `ValueError`) in strict mode; LookupError. */
-export function encodeText(s: string, encoding: string, errors: DecodeErrors): Uint8Array {
-  const name = codecName(encoding);
-  if (name === "utf-8") return encoder.encode(s);
-  if (name.startsWith("utf-16")) {
-    const out = new Uint8Array(s.length * 2);
-    const view = new DataView(out.buffer);
-    for (let i = 0; i < s.length; i++) view.setUint16(2 * i, s.charCodeAt(i), name === "utf-16-le");
-    return out;
-  }
-  if (name.startsWith("utf-32")) {
-    const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
-    const out = new Uint8Array(cps.length * 4);
-    const view = new DataView(out.buffer);
-    cps.forEach((cp, i) => view.setUint32(4 * i, cp, name === "utf-32-le"));
-    return out;
-  }
-  const limit = name === "ascii" ? 0x80 : name === "latin-1" ? 0x100 : -1;
-  const table = limit < 0 ? charmap(name) : null;
-  const out: number[] = [];
-  let pos = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    const b = table === null ? (cp < limit ? cp : undefined) : table.get(cp);
-    if (b !== undefined) out.push(b);
-    else if (errors === "strict") {
-      const why = table === null ? `ordinal not in range(${limit})` : "character maps to <undefined>";
-      const codec = table === null ? name : "charmap";
-      throw new UnicodeEncodeError(`'${codec}' codec can't encode character ${charRepr(cp)} in position ${pos}: ${why}`);
-    } else if (errors !== "ignore") out.push(0x3f); // "?"
-    pos++;
-  }
-  return new Uint8Array(out);
 }
 
 /** Decode error handlers CPython has (the encode-only ones raise on decoding, as there). */

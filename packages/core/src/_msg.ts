@@ -6,6 +6,7 @@ import { ValueError, oserror } from "./errors.js";
 import { type Address, type AddressInput, tuple } from "./address.js";
 import { PyBytes, argTypeName, asPyBytes, intArg, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
+import { pyList } from "./_repr.js";
 
 /** The largest datagram any family carries: recvmsg asks for it all, to see truncation. */
 const WHOLE_DATAGRAM = 65536;
@@ -51,11 +52,11 @@ export async function recvmsg(s: Socket, bufsize: unknown, ancbufsize: unknown, 
   ancBufsize(ancbufsize);
   if (s.type === C.SOCK_STREAM) {
     const data = await s.recv(n, flags);
-    return tuple(data, [], 0, s._streamSender(data)) as RecvmsgResult;
+    return tuple(data, pyList([]), 0, s._streamSender(data)) as RecvmsgResult;
   }
   const [whole, from] = await s.recvfrom(WHOLE_DATAGRAM, flags);
   const cut = whole.length > n;
-  return tuple(cut ? asPyBytes(whole.subarray(0, n)) : whole, [], cut ? C.MSG_TRUNC : 0, from) as RecvmsgResult;
+  return tuple(cut ? asPyBytes(whole.subarray(0, n)) : whole, pyList([]), cut ? C.MSG_TRUNC : 0, from) as RecvmsgResult;
 }
 
 /** `recvmsg` scattered into `buffers` (filled in order). */
@@ -73,5 +74,5 @@ export async function recvmsgInto(s: Socket, buffers: unknown, ancbufsize: unkno
     v.set(part);
     at += part.length;
   }
-  return tuple(data.length, [], msgFlags, from) as RecvmsgIntoResult;
+  return tuple(data.length, pyList([]), msgFlags, from) as RecvmsgIntoResult;
 }

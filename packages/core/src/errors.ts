@@ -156,11 +156,14 @@ export class PyException extends Error {
 /** Python's `ValueError` (e.g. `negative buffersize in recv`); `args` is `[message]` as in Python. */
 export class ValueError extends PyException {}
 setName(ValueError, "ValueError");
+/** Python's `UnicodeError` (a `ValueError`; e.g. a `utf-16` text file's stream without a byte order mark). */
+export class UnicodeError extends ValueError {}
+setName(UnicodeError, "UnicodeError");
 /**
- * Python's `UnicodeDecodeError` (a `ValueError`): `data.decode()` of bytes that are not valid in the
+ * Python's `UnicodeDecodeError` (a `UnicodeError`): `data.decode()` of bytes that are not valid in the
  * encoding. `args` is `[encoding, object, start, end, reason]`, as in Python, when the position is known.
  */
-export class UnicodeDecodeError extends ValueError {
+export class UnicodeDecodeError extends UnicodeError {
   /** The codec's name (`"utf-8"`), or `null`. */
   encoding: string | null = null;
   /** The bytes being decoded, or `null`. */
@@ -191,8 +194,44 @@ export class UnicodeDecodeError extends ValueError {
   }
 }
 setName(UnicodeDecodeError, "UnicodeDecodeError");
-/** Python's `UnicodeEncodeError` (a `ValueError`): text a file's encoding cannot represent. */
-export class UnicodeEncodeError extends ValueError {}
+/**
+ * Python's `UnicodeEncodeError` (a `UnicodeError`): text a file's encoding cannot represent.
+ * `args` is `[encoding, object, start, end, reason]`, as in Python, when the position is known.
+ */
+export class UnicodeEncodeError extends UnicodeError {
+  /** The codec's name (`"utf-8"`, `"charmap"`), or `null`. */
+  encoding: string | null = null;
+  /** The text being encoded, or `null`. */
+  object: string | null = null;
+  /** The characters that cannot be encoded are `object[start:end]` (code points; `-1` when unknown). */
+  start = -1;
+  end = -1;
+  /** Why (`"surrogates not allowed"`), or `null`. */
+  reason: string | null = null;
+
+  /** `new UnicodeEncodeError(encoding, object, start, end, reason)` as Python, or a message. */
+  constructor(encodingOrMessage?: string, object?: string, start?: number, end?: number, reason?: string) {
+    if (object === undefined || start === undefined || end === undefined || reason === undefined) {
+      super(encodingOrMessage);
+      return;
+    }
+    const cps = Array.from(object);
+    const where = end - start > 1 ? `characters in position ${start}-${end - 1}` : `character ${charRepr(cps[start]!.codePointAt(0)!)} in position ${start}`;
+    super(`'${encodingOrMessage}' codec can't encode ${where}: ${reason}`);
+    this.encoding = encodingOrMessage!;
+    this.object = object;
+    this.start = start;
+    this.end = end;
+    this.reason = reason;
+    this.args = [encodingOrMessage, object, start, end, reason];
+  }
+}
+
+/** Python's repr of one character in an encode error: `'\xe9'`, `'\u20ac'`, `'\U0001f600'`. */
+function charRepr(cp: number): string {
+  const hex = cp.toString(16);
+  return cp < 0x100 ? `'\\x${hex.padStart(2, "0")}'` : cp < 0x10000 ? `'\\u${hex.padStart(4, "0")}'` : `'\\U${hex.padStart(8, "0")}'`;
+}
 setName(UnicodeEncodeError, "UnicodeEncodeError");
 /**
  * Python's `ExceptionGroup` (3.11+), e.g. from `create_connection(address, { all_errors: true })`:

@@ -220,7 +220,7 @@ export interface CreateConnectionOptions {
  * Like `socket.create_connection(address, timeout=..., source_address=None, *, all_errors=False)`:
  * tries each `getaddrinfo` result in order and returns the first socket that connects.
  * @param timeout seconds for the new socket; omitted → the default timeout.
- * @param source_address bound before connecting; `null`, `[]` or `""` bind nothing (Python's falsy values).
+ * @param source_address bound before connecting; `null`, `[]`, `""` or empty bytes bind nothing (Python's falsy values).
  * @throws the last attempt's error (ConnectionRefusedError …), gaierror; an error that is not an
  *   OSError (a bad argument) at once, without trying the next address.
  */
@@ -244,8 +244,9 @@ export async function create_connection(
     const s = new Socket(fam, type, proto);
     try {
       if (timeout !== undefined) s.settimeout(timeout);
-      // Python's `if source_address:` (None, () and '' mean no bind).
-      if (source_address && !(Array.isArray(source_address) && source_address.length === 0)) await s.bind(source_address);
+      // Python's `if source_address:` (None, (), '' and b'' mean no bind).
+      if (source_address && !(Array.isArray(source_address) && source_address.length === 0) && !isEmptyBuffer(source_address))
+        await s.bind(source_address);
       await s.connect(sa as AddressInput);
       return s;
     } catch (err) {
@@ -336,4 +337,9 @@ export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto
   } finally {
     await l.close();
   }
+}
+
+/** Empty bytes (falsy in Python, an object in JavaScript). */
+function isEmptyBuffer(x: unknown): boolean {
+  return ArrayBuffer.isView(x) && x.byteLength === 0;
 }

@@ -36,6 +36,7 @@ export {
   gaierror,
   herror,
   ValueError,
+  UnicodeError,
   UnicodeDecodeError,
   UnsupportedOperation,
   UnicodeEncodeError,

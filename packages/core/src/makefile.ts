@@ -1,19 +1,28 @@
 // sock.makefile(): a file object over a socket that reads from the socket's own receive
 // queue, so readline() and recv() can be mixed without losing a byte.
-import { AttributeError, OSError, UnsupportedOperation, ValueError } from "./errors.js";
+import { AttributeError, OSError, UnicodeError, UnsupportedOperation, ValueError } from "./errors.js";
 import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
 import { CR, LF, type Newline, type Wide, decodeText, isUtf8, walk } from "./_text.js";
-import { type DecodeErrors, byteOrderMark, checkEncoding, encodeText, wideCodec } from "./_codec.js";
+import { type DecodeErrors, byteOrderMark, checkEncoding, codecName, wideCodec } from "./_codec.js";
+import { encodeText } from "./_encode.js";
 
 /** Options of {@link Socket.makefile}, as Python's keyword arguments. */
 export interface MakefileOptions {
-  /** `0`: unbuffered (binary only: writes go out at once, `read(n)` returns what one recv gets); `n > 1`: buffer size. */
+  /**
+   * `0`: unbuffered (binary only: writes go out at once, `read(n)` returns what one recv gets);
+   * `n > 0`: a binary file's buffer size (1 too: socket.makefile has no line buffering); a text
+   * file holds up to 8192 bytes or `n`, whichever is more. @default 8192
+   */
   buffering?: number | null;
   /** Text encoding for `r`/`w` modes. @default "UTF-8" (what CPython reports for the UTF-8 locale) */
   encoding?: string;
-  /** Decoding errors in text modes: `"strict"` (UnicodeDecodeError), `"replace"`, `"ignore"`. @default "strict" */
+  /**
+   * Text modes' error handler: `"strict"` (UnicodeDecodeError / UnicodeEncodeError), `"replace"`, `"ignore"`,
+   * `"surrogateescape"`, `"backslashreplace"`, and for writing also `"xmlcharrefreplace"`, `"surrogatepass"`,
+   * `"namereplace"` (escaped as backslashreplace: differences #65). @default "strict"
+   */
   errors?: DecodeErrors | null;
   /**
    * Text modes' line ends, as TextIOWrapper's: `null` (any of `\n`, `\r\n`, `\r`, read as `\n`), `""`
@@ -40,6 +49,7 @@ function codePoints(s: string): number {
   return n;
 }
 const NOTHING = new Uint8Array(0);
+const UTF8_BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 /** Python's io.DEFAULT_BUFFER_SIZE: written data beyond it is sent without waiting for flush(). */
 const BUFFER_SIZE = 8192;
 
@@ -62,16 +72,20 @@ export class SocketFile {
   private readonly utf8: boolean;
   /** UTF-16/UTF-32 text: read in code units of this size and byte order (known once `bom` is read). */
   private wide: Wide | null = null;
-  /** `utf-16`/`utf-32`: the unit size of the byte order mark the first read looks for. */
-  private readBom: 0 | 2 | 4 = 0;
+  /** `utf-16`/`utf-32`: the unit size of the byte order mark the first read looks for (`utf-8-sig`: 3). */
+  private readBom: 0 | 2 | 3 | 4 = 0;
+  /** `utf-8-sig`: the first write starts with the byte order mark. */
+  private writeBom = false;
   /** The codec text is decoded with (for `utf-16`, the byte order the mark chose). */
   private decodeAs: string;
   /** Written bytes beyond this are sent without waiting for flush() (0: unbuffered). */
   private readonly bufferSize: number;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
-  /** Sends run one after another (flush() and the automatic ones of write()). */
+  /** Sends run one after another (flush() and the automatic ones of write()): the last one… */
   private sending: Promise<void> = Promise.resolve();
+  /** …and how many have not finished. */
+  private sends = 0;
   /** The failure of an automatic send, raised by the next write() or flush(). */
   private sendError: unknown = null;
   private _closed = false;
@@ -88,7 +102,9 @@ export class SocketFile {
     if (typeof buffering !== "number" || !Number.isInteger(buffering))
       throw new TypeError("'float' object cannot be interpreted as an integer");
     if (buffering === 0 && !this.binary) throw new ValueError("unbuffered streams must be binary");
-    this.bufferSize = buffering === 0 ? 0 : buffering > 1 ? buffering : BUFFER_SIZE;
+    // socket.makefile's BufferedWriter(raw, buffering) takes the size as given (1 is no line
+    // buffering); a text file's TextIOWrapper holds up to 8192 bytes before it writes through.
+    this.bufferSize = buffering < 0 ? BUFFER_SIZE : this.binary ? buffering : Math.max(buffering, BUFFER_SIZE);
     if (opts.encoding != null && this.binary) throw new ValueError("binary mode doesn't take an encoding argument");
     this.encoding = opts.encoding ?? "UTF-8";
     if (!this.binary) checkEncoding(this.encoding);
@@ -103,7 +119,12 @@ export class SocketFile {
     this.utf8 = isUtf8(this.encoding);
     this.decodeAs = this.encoding;
     const w = this.binary ? null : wideCodec(this.encoding);
-    if (w !== null && w.le === null) this.readBom = w.unit;
+    if (!this.binary && codecName(this.encoding) === "utf-8-sig") {
+      this.utf8 = true;
+      this.decodeAs = "utf-8";
+      this.readBom = 3;
+      this.writeBom = this.canWrite;
+    } else if (w !== null && w.le === null) this.readBom = w.unit;
     else if (w !== null) this.wide = { unit: w.unit, le: w.le! };
     sock._fileOpened(this);
   }
@@ -116,6 +137,12 @@ export class SocketFile {
   /** Like `f.writable()`. */
   writable(): boolean {
     return this.canWrite;
+  }
+
+  /** Like `f.seekable()`: a socket's file never is. */
+  seekable(): boolean {
+    if (this._closed) throw new ValueError(this.binary ? "I/O operation on closed socket." : "I/O operation on closed file.");
+    return false;
   }
 
   /** Like `f.fileno()`: the socket's. */
@@ -146,7 +173,7 @@ export class SocketFile {
       if (!this.canRead) throw new UnsupportedOperation("not readable");
     } else {
       if (!this.canRead) throw new UnsupportedOperation("read");
-      if (this._closed) throw new ValueError(`${op} of closed file`);
+      if (this._closed) throw new ValueError(this.bufferSize === 0 ? "I/O operation on closed file." : `${op} of closed file`);
     }
     this.sock._fileTouch();
     if (this.timedOut) throw new OSError("cannot read from timed out object");
@@ -175,15 +202,29 @@ export class SocketFile {
 
   /**
    * The first text read of a `utf-16`/`utf-32` file: a byte order mark that starts the stream
-   * chooses the byte order and is dropped, as Python's decoder does; without one, little-endian.
+   * chooses the byte order and is dropped; without one, UnicodeError (Python's incremental
+   * decoder's). `utf-8-sig`: a UTF-8 mark is dropped.
    */
   private async takeBom(c: StreamConn): Promise<void> {
-    const unit = this.readBom as 2 | 4;
+    const unit = this.readBom;
     while (c.size < unit && !(c.eof || c.readShut)) await this.waitMore(c);
-    const le = c.size >= unit ? byteOrderMark(c.take(unit, true), unit) : null;
+    if (unit === 3) {
+      // utf-8-sig: a UTF-8 byte order mark that starts the stream is dropped.
+      const sig = c.size >= 3 ? c.take(3, true) : null;
+      if (sig !== null && sig[0] === 0xef && sig[1] === 0xbb && sig[2] === 0xbf) c.take(3);
+      this.readBom = 0;
+      return;
+    }
+    const le = c.size >= unit ? byteOrderMark(c.take(unit, true), unit as 2 | 4) : null;
+    // Python's incremental utf-16/utf-32 decoder (a text file's) insists on the mark.
+    // (It raises on the chunk the file read, which is gone then.)
+    if (le === null && c.size >= unit) {
+      c.take(c.size);
+      throw new UnicodeError(`UTF-${unit * 8} stream does not start with BOM`);
+    }
     if (le !== null) c.take(unit);
     this.readBom = 0;
-    this.wide = { unit, le: le ?? true };
+    this.wide = { unit: unit as 2 | 4, le: le ?? true };
     this.decodeAs = `utf-${unit * 8}-${le === false ? "be" : "le"}`;
   }
 
@@ -353,12 +394,14 @@ export class SocketFile {
 
   /**
    * Like `f.write(data)`: buffered (8192 bytes, or `buffering`) until `flush()` or `close()`;
-   * a write that would overflow the buffer sends it first, as Python's BufferedWriter does.
+   * a write that would overflow the buffer sends it first, as Python's BufferedWriter does. What
+   * goes out is handed to the connection at once, and the socket's own `send`/`sendall`/`shutdown`
+   * wait until file writes still in flight are done: the peer gets the bytes in program order.
    * @returns the number of bytes (binary) or characters (text) written.
    */
   write(data: Uint8Array | ArrayBufferView | string): number {
     if (!this.canWrite) throw new UnsupportedOperation(this.binary ? "write" : "not writable");
-    if (this._closed) throw new ValueError(this.binary ? "write to closed file" : "I/O operation on closed file.");
+    if (this._closed) throw new ValueError(this.buffered ? "write to closed file" : "I/O operation on closed file.");
     if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
     if (typeof data !== "string" && !this.binary) throw new TypeError(`write() argument must be str, not bytes`);
     this.sock._fileTouch();
@@ -370,6 +413,11 @@ export class SocketFile {
       typeof data === "string"
         ? encodeText(nl === "\r" || nl === "\r\n" ? data.replaceAll("\n", nl) : data, this.encoding, this.errors)
         : toBytes(data).slice();
+    if (this.writeBom) {
+      this.writeBom = false;
+      this.pending.push(UTF8_BOM);
+      this.pendingBytes += UTF8_BOM.length;
+    }
     // As BufferedWriter: what would overflow the buffer sends the buffer first; data larger
     // than the buffer goes out at once, the rest waits for flush().
     if (this.pendingBytes > 0 && this.pendingBytes + b.length > this.bufferSize) this.sendInBackground();
@@ -387,7 +435,7 @@ export class SocketFile {
 
   /** Like `f.flush()`: `sendall` of everything written so far. */
   async flush(): Promise<void> {
-    if (this._closed) throw new ValueError(this.binary ? "flush of closed file" : "I/O operation on closed file.");
+    if (this._closed) throw new ValueError(this.buffered ? "flush of closed file" : "I/O operation on closed file.");
     return this.flushOpen();
   }
 
@@ -402,14 +450,33 @@ export class SocketFile {
     this.sendQueued().catch((e: unknown) => (this.sendError ??= e));
   }
 
-  /** Send what is buffered now, after the sends before it. */
+  /** A binary file with a buffer (BufferedWriter's messages); unbuffered and text files say IOBase's. */
+  private get buffered(): boolean {
+    return this.binary && this.bufferSize !== 0;
+  }
+
+  /**
+   * Send what is buffered now, after the sends before it. With none in flight the bytes are
+   * handed to the connection at once, so the socket's own calls made after this write (a
+   * sendall, a shutdown) go after them, as CPython sends inside write().
+   */
   private sendQueued(): Promise<void> {
     const parts = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    const run = this.sending.then(() => this.sendParts(parts));
-    this.sending = run.catch(() => undefined);
+    this.sends++;
+    const run = this.sends === 1 ? this.sendParts(parts) : this.sending.then(() => this.sendParts(parts));
+    this.sending = run.then(this.sent, this.sent);
     return run;
+  }
+
+  private readonly sent = (): void => {
+    this.sends--;
+  };
+
+  /** @internal Settles when the sends of written data are done (the socket's own sends and shutdown wait), or null if none is. */
+  _sendsInFlight(): Promise<void> | null {
+    return this.sends > 0 ? this.sending : null;
   }
 
   private async sendParts(parts: Uint8Array[]): Promise<void> {

@@ -116,6 +116,9 @@ export class Socket {
     }
     // No runtime offers unix datagram or seqpacket sockets (differences #22).
     if (family === C.AF_UNIX && type === C.SOCK_DGRAM) throw oserror(E.EAFNOSUPPORT);
+    // ICMP "ping" sockets: Linux lets only the groups in net.ipv4.ping_group_range have them
+    // (EACCES otherwise, as for root on this kind of machine); no runtime offers them.
+    if (type === C.SOCK_DGRAM && family !== C.AF_UNIX && (proto === C.IPPROTO_ICMP || proto === C.IPPROTO_ICMPV6)) throw oserror(E.EACCES);
     const expect = type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
     if (proto !== 0 && !(family !== C.AF_UNIX && proto === expect)) throw oserror(E.EPROTONOSUPPORT);
     this._family = family;
@@ -405,7 +408,10 @@ export class Socket {
         () => void (this.connectOutcome = { err: null }),
         (err: OSError) => void (this.connectOutcome = { err }),
       ).finally(() => (this.connecting = null));
-      return wouldBlock(E.EINPROGRESS);
+      // Linux completes a loopback connect within connect(2), which still says EINPROGRESS: the
+      // runtime gets one I/O poll first, so getpeername() or shutdown() right after find it made.
+      await afterPoll(() => this.connecting === null);
+      throw oserror(E.EINPROGRESS);
     }
     if (timeout === null || so) return attempt;
     try {
@@ -472,7 +478,8 @@ export class Socket {
     this.raiseConnectError();
     // After shutdown(), or a failed non-blocking connect once reported: Linux reads EOF.
     if (this.shutFlags >= 0 || this.connectFailed) return SHUT_CONN;
-    throw oserror(E.ENOTCONN);
+    // (Linux's unix_stream_recvmsg: EINVAL on a socket never connected.)
+    throw oserror(this._family === C.AF_UNIX ? E.EINVAL : E.ENOTCONN);
   }
 
   /** A refused (failed) non-blocking connect is reported once, by the next call (SO_ERROR). */
@@ -616,6 +623,7 @@ export class Socket {
       if (timeout === 0) {
         if (looked) throw oserror(E.EAGAIN);
         await this.nextLook(() => c.readable);
+        if (!c.heard) await this.nextLook(() => c.readable); // a new connection: see StreamConn.heard
         continue;
       }
       await c.readers.wait(timeout === null ? null : remaining(timeout, deadline));
@@ -656,8 +664,7 @@ export class Socket {
    * @throws ValueError `buffer too small for requested bytes`.
    */
   async recv_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<number> {
-    this.check();
-    const view = intoView(buffer, "recv_into");
+    const view = intoView(buffer, "recv_into"); // the argument is checked first, as CPython's (then EBADF if closed)
     let n = bufsizeArg(nbytes, "recv_into");
     if (n > view.length) throw new ValueError("buffer too small for requested bytes");
     if (n === 0) n = view.length;
@@ -707,8 +714,7 @@ export class Socket {
 
   /** Like `nbytes, address = sock.recvfrom_into(buffer[, nbytes[, flags]])`. */
   async recvfrom_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<[number, Address]> {
-    this.check();
-    const view = intoView(buffer, "recvfrom_into");
+    const view = intoView(buffer, "recvfrom_into"); // the argument is checked first, as CPython's (then EBADF if closed)
     let n = bufsizeArg(nbytes, "recvfrom_into");
     if (n > view.length) throw new ValueError("nbytes is greater than the length of the buffer");
     if (n === 0) n = view.length;
@@ -729,7 +735,6 @@ export class Socket {
 
   /** Like `nbytes, ancdata, msg_flags, address = sock.recvmsg_into(buffers[, ancbufsize[, flags]])`. */
   async recvmsg_into(buffers: Iterable<WritableBuffer>, ancbufsize = 0, flags = 0): Promise<RecvmsgIntoResult> {
-    this.check();
     return recvmsgInto(this, buffers, ancbufsize, flags);
   }
 
@@ -777,6 +782,7 @@ export class Socket {
    */
   async send(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<number> {
     this.check();
+    if (this.files !== null) await this.filesQueued();
     if (this.conn === null && this.connecting !== null) await this.whenConnected();
     const bytes = toBytes(data);
     this.checkFlags(flags);
@@ -799,7 +805,8 @@ export class Socket {
   private writableConn(): StreamConn {
     if (this.conn) return this.conn;
     this.raiseConnectError();
-    throw oserror(E.EPIPE);
+    // Linux: a TCP socket not connected says EPIPE, a unix one ENOTCONN.
+    throw oserror(this._family === C.AF_UNIX ? E.ENOTCONN : E.EPIPE);
   }
 
   /**
@@ -816,7 +823,22 @@ export class Socket {
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
     if (this._closed) return Promise.reject(oserror(E.EBADF));
+    const queued = this.files !== null ? this.filesQueued() : null;
+    if (queued !== null) return queued.then(() => this._sendall(data, flags));
     return this._sendall(data, flags);
+  }
+
+  /**
+   * makefile() writes not sent yet (waiting for room, or behind another): CPython sent them
+   * inside write(), so the socket's own sends and shutdown wait for them.
+   */
+  private filesQueued(): Promise<unknown> | null {
+    let all: Promise<void>[] | null = null;
+    for (const f of this.files ?? []) {
+      const queued = f._sendsInFlight();
+      if (queued !== null) (all ??= []).push(queued);
+    }
+    return all && Promise.all(all);
   }
 
   /** @internal sendall without the closed check: makefile() files keep a closed socket's connection. */
@@ -956,6 +978,7 @@ export class Socket {
     this.check();
     const h = intArg(how);
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
+    if (this.files !== null) await this.filesQueued();
     const c = this.conn;
     if (!c) {
       if (this.accepting) {
