@@ -159,21 +159,32 @@ setName(ValueError, "ValueError");
 /** Python's `UnicodeError` (a `ValueError`; e.g. a `utf-16` text file's stream without a byte order mark). */
 export class UnicodeError extends ValueError {}
 setName(UnicodeError, "UnicodeError");
+/** What a codec error tells, as Python's UnicodeDecodeError/UnicodeEncodeError attributes. */
+class CodecError<T> extends UnicodeError {
+  /** The codec's name (`"utf-8"`, `"charmap"`), or `null`. */
+  encoding: string | null = null;
+  /** What was being decoded (bytes) or encoded (text), or `null`. */
+  object: T | null = null;
+  /** The bad part is `object[start:end]` (bytes, or code points of text; `-1` when unknown). */
+  start = -1;
+  end = -1;
+  /** Why (`"invalid start byte"`, `"surrogates not allowed"`), or `null`. */
+  reason: string | null = null;
+
+  /** `detail`: `[encoding, object, start, end, reason]`, also `args` then (as Python's). */
+  constructor(message: string | undefined, detail?: [string, T, number, number, string]) {
+    super(message);
+    if (detail === undefined) return;
+    [this.encoding, this.object, this.start, this.end, this.reason] = detail;
+    this.args = [...detail];
+  }
+}
+
 /**
  * Python's `UnicodeDecodeError` (a `UnicodeError`): `data.decode()` of bytes that are not valid in the
  * encoding. `args` is `[encoding, object, start, end, reason]`, as in Python, when the position is known.
  */
-export class UnicodeDecodeError extends UnicodeError {
-  /** The codec's name (`"utf-8"`), or `null`. */
-  encoding: string | null = null;
-  /** The bytes being decoded, or `null`. */
-  object: Uint8Array | null = null;
-  /** The bad bytes are `object[start:end]` (`-1` when unknown). */
-  start = -1;
-  end = -1;
-  /** Why (`"invalid start byte"`), or `null`. */
-  reason: string | null = null;
-
+export class UnicodeDecodeError extends CodecError<Uint8Array> {
   /** `new UnicodeDecodeError(encoding, object, start, end, reason)` as Python, or a message. */
   constructor(encodingOrMessage?: string, object?: Uint8Array, start?: number, end?: number, reason?: string) {
     if (object === undefined || start === undefined || end === undefined || reason === undefined) {
@@ -184,13 +195,7 @@ export class UnicodeDecodeError extends UnicodeError {
       end - start > 1
         ? `bytes in position ${start}-${end - 1}`
         : `byte 0x${object[start]!.toString(16).padStart(2, "0")} in position ${start}`;
-    super(`'${encodingOrMessage}' codec can't decode ${where}: ${reason}`);
-    this.encoding = encodingOrMessage!;
-    this.object = object;
-    this.start = start;
-    this.end = end;
-    this.reason = reason;
-    this.args = [encodingOrMessage, object, start, end, reason];
+    super(`'${encodingOrMessage}' codec can't decode ${where}: ${reason}`, [encodingOrMessage!, object, start, end, reason]);
   }
 }
 setName(UnicodeDecodeError, "UnicodeDecodeError");
@@ -198,32 +203,16 @@ setName(UnicodeDecodeError, "UnicodeDecodeError");
  * Python's `UnicodeEncodeError` (a `UnicodeError`): text a file's encoding cannot represent.
  * `args` is `[encoding, object, start, end, reason]`, as in Python, when the position is known.
  */
-export class UnicodeEncodeError extends UnicodeError {
-  /** The codec's name (`"utf-8"`, `"charmap"`), or `null`. */
-  encoding: string | null = null;
-  /** The text being encoded, or `null`. */
-  object: string | null = null;
-  /** The characters that cannot be encoded are `object[start:end]` (code points; `-1` when unknown). */
-  start = -1;
-  end = -1;
-  /** Why (`"surrogates not allowed"`), or `null`. */
-  reason: string | null = null;
-
+export class UnicodeEncodeError extends CodecError<string> {
   /** `new UnicodeEncodeError(encoding, object, start, end, reason)` as Python, or a message. */
   constructor(encodingOrMessage?: string, object?: string, start?: number, end?: number, reason?: string) {
     if (object === undefined || start === undefined || end === undefined || reason === undefined) {
       super(encodingOrMessage);
       return;
     }
-    const cps = Array.from(object);
-    const where = end - start > 1 ? `characters in position ${start}-${end - 1}` : `character ${charRepr(cps[start]!.codePointAt(0)!)} in position ${start}`;
-    super(`'${encodingOrMessage}' codec can't encode ${where}: ${reason}`);
-    this.encoding = encodingOrMessage!;
-    this.object = object;
-    this.start = start;
-    this.end = end;
-    this.reason = reason;
-    this.args = [encodingOrMessage, object, start, end, reason];
+    const cp = Array.from(object)[start]!.codePointAt(0)!;
+    const where = end - start > 1 ? `characters in position ${start}-${end - 1}` : `character ${charRepr(cp)} in position ${start}`;
+    super(`'${encodingOrMessage}' codec can't encode ${where}: ${reason}`, [encodingOrMessage!, object, start, end, reason]);
   }
 }
 
