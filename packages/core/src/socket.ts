@@ -782,7 +782,7 @@ export class Socket {
    */
   async send(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<number> {
     this.check();
-    if (this.files !== null) await this.filesQueued();
+    if (this.files !== null && this._timeout !== 0) await this.filesQueued();
     if (this.conn === null && this.connecting !== null) await this.whenConnected();
     const bytes = toBytes(data);
     this.checkFlags(flags);
@@ -823,14 +823,15 @@ export class Socket {
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
     if (this._closed) return Promise.reject(oserror(E.EBADF));
-    const queued = this.files !== null ? this.filesQueued() : null;
+    const queued = this.files !== null && this._timeout !== 0 ? this.filesQueued() : null;
     if (queued !== null) return queued.then(() => this._sendall(data, flags));
     return this._sendall(data, flags);
   }
 
   /**
    * makefile() writes not sent yet (waiting for room, or behind another): CPython sent them
-   * inside write(), so the socket's own sends and shutdown wait for them.
+   * inside write(), so the socket's own sends and shutdown wait for them (unless non-blocking:
+   * the connection then finds them in its way and raises EAGAIN, as a full send buffer does).
    */
   private filesQueued(): Promise<unknown> | null {
     let all: Promise<void>[] | null = null;
@@ -978,7 +979,7 @@ export class Socket {
     this.check();
     const h = intArg(how);
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
-    if (this.files !== null) await this.filesQueued();
+    if (this.files !== null && this._timeout !== 0) await this.filesQueued();
     const c = this.conn;
     if (!c) {
       if (this.accepting) {
