@@ -2653,6 +2653,55 @@ def _():
     return out
 
 
+@scenario("a buffered makefile() whose flush failed keeps its bytes (flush and close raise again); text file attributes; getnameinfo of an IPv4-mapped address")
+def _():
+    out = []
+    a, b = socket.socketpair()
+    b.close()
+    time.sleep(0.1)
+    w = a.makefile("wb")
+    for f in (lambda: w.write(b"hello"), lambda: w.flush(), lambda: w.flush(), lambda: w.close(), lambda: w.closed):
+        try:
+            out.append(f())
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+    a.close()
+    a, b = socket.socketpair()
+    try:
+        b.settimeout(5)
+        b.sendall(b"x\r\ny\nz\rw\n")
+        b.shutdown(socket.SHUT_WR)
+        r = a.makefile("r")
+        out.append([r.newlines, r.line_buffering, r.isatty()])
+        lines = [r.readline() for _ in range(4)]
+        out.append(lines)
+        nl = r.newlines
+        out.append(list(nl) if isinstance(nl, tuple) else nl)
+        for f in (r.tell, lambda: r.seek(0)):
+            try:
+                f()
+            except OSError as e:
+                out.append([type(e).__name__, str(e)])
+        r.close()
+        rb = a.makefile("rb")
+        for f in (rb.tell, lambda: rb.seek(0), rb.isatty):
+            try:
+                out.append(f())
+            except OSError as e:
+                out.append([type(e).__name__, str(e)])
+        rb.close()
+        rw = a.makefile("rw")
+        try:
+            rw.fileno()
+        except OSError as e:
+            out.append([type(e).__name__, str(e)])
+        rw.close()
+    finally:
+        close_all(a, b)
+    out.append(list(socket.getnameinfo(("::ffff:127.0.0.1", 80, 0, 0), socket.NI_NUMERICSERV)))
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

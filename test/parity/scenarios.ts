@@ -2690,6 +2690,66 @@ scenario("unconnected unix stream socket: send says ENOTCONN, recv EINVAL; creat
   return out;
 });
 
+scenario("a buffered makefile() whose flush failed keeps its bytes (flush and close raise again); text file attributes; getnameinfo of an IPv4-mapped address", async () => {
+  const out: unknown[] = [];
+  let [a, bb] = await socket.socketpair();
+  await bb.close();
+  await sleep(100);
+  const w = a.makefile("wb");
+  for (const f of [() => w.write(b("hello")), () => w.flush(), () => w.flush(), () => w.close(), () => w.closed]) {
+    try {
+      out.push((await f()) ?? null);
+    } catch (e) {
+      if (!(e instanceof socket.OSError)) throw e;
+      out.push([e.name, e.errno]);
+    }
+  }
+  await a.close();
+  [a, bb] = await socket.socketpair();
+  try {
+    bb.settimeout(5);
+    await bb.sendall(b("x\r\ny\nz\rw\n"));
+    await bb.shutdown(socket.SHUT_WR);
+    const r = a.makefile("r");
+    out.push([r.newlines, r.line_buffering, r.isatty()]);
+    const lines: unknown[] = [];
+    for (let i = 0; i < 4; i++) lines.push(await r.readline());
+    out.push(lines);
+    out.push(r.newlines);
+    for (const f of [() => r.tell(), () => r.seek(0)]) {
+      try {
+        f();
+      } catch (e) {
+        if (!(e instanceof socket.OSError)) throw e;
+        out.push([e.name, e.message]);
+      }
+    }
+    await r.close();
+    const rb = a.makefile("rb");
+    for (const f of [() => rb.tell(), () => rb.seek(0), () => rb.isatty()]) {
+      try {
+        out.push(f());
+      } catch (e) {
+        if (!(e instanceof socket.OSError)) throw e;
+        out.push([e.name, e.message]);
+      }
+    }
+    await rb.close();
+    const rw = a.makefile("rw");
+    try {
+      rw.fileno();
+    } catch (e) {
+      if (!(e instanceof socket.OSError)) throw e;
+      out.push([e.name, e.message]);
+    }
+    await rw.close();
+  } finally {
+    await closeAll(a, bb);
+  }
+  out.push([...(await socket.getnameinfo(["::ffff:127.0.0.1", 80, 0, 0], socket.NI_NUMERICSERV))]);
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

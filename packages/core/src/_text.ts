@@ -87,7 +87,26 @@ export function walk(
 /** Decode `b` as text (Python's `errors`), translating line ends when `newline` is null. */
 export function decodeText(b: Uint8Array, encoding: string, errors: DecodeErrors, newline: Newline): string {
   const s = decodeBytes(b, encoding, errors);
-  return newline === null && s.includes("\r") ? s.replace(/\r\n?/g, "\n") : s;
+  return newline === null ? translateNewlines(s) : s;
+}
+
+/** Universal newlines: `\r\n` and `\r` read as `\n`. */
+export function translateNewlines(s: string): string {
+  return s.includes("\r") ? s.replace(/\r\n?/g, "\n") : s;
+}
+
+/** The kinds of line end in `s` (Python's IncrementalNewlineDecoder): 1 `\r`, 2 `\n`, 4 `\r\n`. */
+export function newlineKinds(s: string): number {
+  let seen = 0;
+  for (let i = s.indexOf("\r"); i >= 0; i = s.indexOf("\r", i + 1)) seen |= s.charCodeAt(i + 1) === LF ? 4 : 1;
+  if (/(?:^|[^\r])\n/.test(s)) seen |= 2;
+  return seen;
+}
+
+/** TextIOWrapper's `newlines` for the kinds seen: null, one string, or a tuple in CPython's order. */
+export function newlinesValue(seen: number): string | string[] | null {
+  const kinds = (["\r", "\n", "\r\n"] as const).filter((_, i) => seen & (1 << i));
+  return kinds.length === 0 ? null : kinds.length === 1 ? kinds[0]! : kinds;
 }
 
 /** Is `encoding` UTF-8 (characters of 1–4 bytes) rather than one byte per character? */

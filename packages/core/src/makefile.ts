@@ -1,10 +1,10 @@
 // sock.makefile(): a file object over a socket that reads from the socket's own receive
 // queue, so readline() and recv() can be mixed without losing a byte.
-import { AttributeError, OSError, UnicodeError, UnsupportedOperation, ValueError } from "./errors.js";
+import { AttributeError, BlockingIOError, OSError, TimeoutError, UnicodeError, UnsupportedOperation, ValueError } from "./errors.js";
 import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
-import { CR, LF, type Newline, type Wide, decodeText, isUtf8, walk } from "./_text.js";
+import { CR, LF, type Newline, type Wide, decodeText, isUtf8, newlineKinds, newlinesValue, translateNewlines, walk } from "./_text.js";
 import { type DecodeErrors, byteOrderMark, checkEncoding, codecName, wideCodec } from "./_codec.js";
 import { encodeText } from "./_encode.js";
 
@@ -76,6 +76,8 @@ export class SocketFile {
   private readBom: 0 | 2 | 3 | 4 = 0;
   /** `utf-8-sig`: the first write starts with the byte order mark. */
   private writeBom = false;
+  /** Line ends a universal-newline text file has read (see `newlines`). */
+  private seenNewlines = 0;
   /** The codec text is decoded with (for `utf-16`, the byte order the mark chose). */
   private decodeAs: string;
   /** Written bytes beyond this are sent without waiting for flush() (0: unbuffered). */
@@ -145,9 +147,10 @@ export class SocketFile {
     return false;
   }
 
-  /** Like `f.fileno()`: the socket's. */
+  /** Like `f.fileno()`: the socket's (a read-write file, CPython's BufferedRWPair, has none). */
   fileno(): number {
     if (this._closed) throw new ValueError("I/O operation on closed file.");
+    if (this.canRead && this.canWrite) throw new UnsupportedOperation("fileno");
     return this.sock.fileno();
   }
 
@@ -188,7 +191,45 @@ export class SocketFile {
 
   private text(b: Uint8Array): string {
     this.readDone();
-    return decodeText(b, this.decodeAs, this.errors, this.newline);
+    if (this.newline !== null && this.newline !== "") return decodeText(b, this.decodeAs, this.errors, this.newline);
+    // Universal newlines ("" or null): which line ends were read, for `newlines`.
+    const s = decodeText(b, this.decodeAs, this.errors, "");
+    this.seenNewlines |= newlineKinds(s);
+    return this.newline === null ? translateNewlines(s) : s;
+  }
+
+  /** Like a text file's `f.newlines`: the line ends read so far (`null`, one, or a tuple); `undefined` for binary files. */
+  get newlines(): string | string[] | null | undefined {
+    return this.binary ? undefined : newlinesValue(this.seenNewlines);
+  }
+
+  /** Like a text file's `f.line_buffering`: false (socket.makefile asks for none). */
+  get line_buffering(): boolean | undefined {
+    return this.binary ? undefined : false;
+  }
+
+  /** Like `f.isatty()`. */
+  isatty(): boolean {
+    if (this._closed) throw new ValueError("I/O operation on closed file.");
+    return false;
+  }
+
+  /** Like `f.tell()`: a socket's file has no position (UnsupportedOperation). */
+  tell(): never {
+    return this.noSeek();
+  }
+
+  /** Like `f.seek(offset, whence)`: UnsupportedOperation, as for any socket file. */
+  seek(_offset: number, _whence = 0): never {
+    return this.noSeek(true);
+  }
+
+  private noSeek(seek = false): never {
+    if (!this.binary) {
+      if (this._closed) throw new ValueError("I/O operation on closed file.");
+      throw new UnsupportedOperation("underlying stream is not seekable");
+    }
+    throw new UnsupportedOperation(seek && !(this.canRead && this.canWrite) ? "File or stream is not seekable." : "seek");
   }
 
   /**
@@ -491,7 +532,18 @@ export class SocketFile {
         off += p.length;
       }
     }
-    await this.sock._sendall(all, 0);
+    try {
+      await this.sock._sendall(all, 0);
+    } catch (err) {
+      // The connection refused them (EPIPE, a reset): a buffered file keeps them, as CPython's
+      // BufferedWriter does, so the next flush() or close() raises again. (Not after a timeout:
+      // part may have gone, and sending it again would duplicate it.)
+      if (this.bufferSize !== 0 && err instanceof OSError && !(err instanceof TimeoutError) && !(err instanceof BlockingIOError)) {
+        this.pending.unshift(all);
+        this.pendingBytes += all.length;
+      }
+      throw err;
+    }
   }
 
   private raiseSendError(): void {

@@ -12,7 +12,10 @@ import { getAdapter } from "./runtime.js";
 /** The host name of `ip` from the adapter's reverse lookup, or `null`. */
 async function nameOf(ip: string): Promise<string | null> {
   const reverse = getAdapter().reverse;
-  if (reverse === undefined) return null;
+  // An IPv4-mapped IPv6 address (what a dual-stack server's accept() gives for an IPv4 client)
+  // has no name: /etc/hosts lists the IPv4 form, and no PTR record names ::ffff:a.b.c.d (Bun's
+  // lookupService answers with the IPv4 address's name; glibc's resolver does not).
+  if (reverse === undefined || /^::ffff:\d+\.\d+\.\d+\.\d+$/.test(ip)) return null;
   try {
     return await reverse(ip);
   } catch {
