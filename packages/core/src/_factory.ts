@@ -1,16 +1,19 @@
 // `socket()` callable without `new`, with `s instanceof socket` true, as in Python.
 import { Socket } from "./socket.js";
+import { errno as E } from "./errno.js";
+import { oserror } from "./errors.js";
 
 /** `socket.socket`: call it (`socket(AF_INET, SOCK_STREAM)`) or use it with `instanceof`. */
 export interface SocketConstructor {
-  (family?: number, type?: number, proto?: number): Socket;
-  new (family?: number, type?: number, proto?: number): Socket;
+  (family?: number, type?: number, proto?: number, fileno?: number | null): Socket;
+  new (family?: number, type?: number, proto?: number, fileno?: number | null): Socket;
   readonly prototype: Socket;
 }
 
 /**
  * Like `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0)`.
- * @throws OSError `[Errno 97] Address family not supported by protocol`, `[Errno 22]` for a bad type.
+ * @throws OSError `[Errno 97] Address family not supported by protocol`, `[Errno 22]` for a bad type;
+ * `[Errno 9]` for a `fileno` (polysock's descriptors are not the OS's: no socket can be made from one, differences #31).
  * @example An echo server
  * ```ts
  * import * as socket from "@polysock/core";
@@ -20,7 +23,8 @@ export interface SocketConstructor {
  * console.log(`${s.getsockname()}`); // ('127.0.0.1', 43117)
  * ```
  */
-export const socket = function socket(family?: number, type?: number, proto?: number): Socket {
+export const socket = function socket(family?: number, type?: number, proto?: number, fileno?: number | null): Socket {
+  if (fileno !== undefined && fileno !== null) throw oserror(E.EBADF);
   return new Socket(family, type, proto);
 } as unknown as SocketConstructor;
 (socket as unknown as { prototype: Socket }).prototype = Socket.prototype;
