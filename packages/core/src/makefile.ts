@@ -2,6 +2,7 @@
 // queue, so readline() and recv() can be mixed without losing a byte.
 import { AttributeError, BlockingIOError, OSError, TimeoutError, UnicodeError, UnsupportedOperation, ValueError } from "./errors.js";
 import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js";
+import { afterPoll } from "./_timeout.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
 import { CR, LF, type Newline, type Wide, decodeText, isUtf8, newlineKinds, newlinesValue, translateNewlines, walk } from "./_text.js";
@@ -109,7 +110,7 @@ export class SocketFile {
     this.bufferSize = buffering < 0 ? BUFFER_SIZE : this.binary ? buffering : Math.max(buffering, BUFFER_SIZE);
     if (opts.encoding != null && this.binary) throw new ValueError("binary mode doesn't take an encoding argument");
     this.encoding = opts.encoding ?? "UTF-8";
-    if (!this.binary) checkEncoding(this.encoding);
+    if (!this.binary) checkEncoding(this.encoding, this.canWrite);
     const errors = opts.errors ?? "strict";
     if (typeof errors !== "string")
       throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${typeof errors}`);
@@ -569,7 +570,13 @@ export class SocketFile {
    * file drops it, as CPython's does); read-ahead is dropped.
    */
   async _finalize(): Promise<void> {
-    if (this.canWrite && !(this.binary && this.canRead)) await this.close().catch(() => undefined);
+    if (this.canWrite && !(this.binary && this.canRead)) {
+      // What is buffered is handed to the connection; a send the peer does not take gets one
+      // I/O poll, then the socket is released (its pending call fails, what is in the runtime
+      // lingers at most 10 s, docs/differences.md #25), as a script's end ends a blocked writer.
+      const flushed = this.close().catch(() => undefined);
+      await Promise.race([flushed, afterPoll(() => false)]);
+    }
     this._closed = true;
   }
 

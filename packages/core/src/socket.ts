@@ -411,6 +411,12 @@ export class Socket {
       // Linux completes a loopback connect within connect(2), which still says EINPROGRESS: the
       // runtime gets one I/O poll first, so getpeername() or shutdown() right after find it made.
       await afterPoll(() => this.connecting === null);
+      // A unix connect is made (or refused) within connect(2) itself: its outcome, not 115.
+      if (this._family === C.AF_UNIX && this.connecting === null) {
+        const err = this.takeConnectOutcome();
+        if (err) throw err;
+        return;
+      }
       throw oserror(E.EINPROGRESS);
     }
     if (timeout === null || so) return attempt;
@@ -480,6 +486,13 @@ export class Socket {
     if (this.shutFlags >= 0 || this.connectFailed) return SHUT_CONN;
     // (Linux's unix_stream_recvmsg: EINVAL on a socket never connected.)
     throw oserror(this._family === C.AF_UNIX ? E.EINVAL : E.ENOTCONN);
+  }
+
+  /** The recorded outcome of a non-blocking connect (its error, or null), now reported. */
+  private takeConnectOutcome(): OSError | null {
+    const err = this.connectOutcome?.err ?? null;
+    this.connectOutcome = null;
+    return err;
   }
 
   /** A refused (failed) non-blocking connect is reported once, by the next call (SO_ERROR). */
@@ -839,7 +852,10 @@ export class Socket {
       const queued = f._sendsInFlight();
       if (queued !== null) (all ??= []).push(queued);
     }
-    return all && Promise.all(all);
+    // At most one I/O poll: a write the runtime is finishing (Deno's, one at a time) goes first;
+    // one the peer does not take stays queued in the connection ahead of what follows (a
+    // shutdown then fails it, as Linux fails a blocked send).
+    return all && Promise.race([Promise.all(all), afterPoll(() => false)]);
   }
 
   /** @internal sendall without the closed check: makefile() files keep a closed socket's connection. */
@@ -979,7 +995,7 @@ export class Socket {
     this.check();
     const h = intArg(how);
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
-    if (this.files !== null && this._timeout !== 0) await this.filesQueued();
+    if (this.files !== null && this._timeout !== 0 && h !== C.SHUT_RD) await this.filesQueued();
     const c = this.conn;
     if (!c) {
       if (this.accepting) {
