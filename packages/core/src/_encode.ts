@@ -1,7 +1,7 @@
 // str.encode(encoding, errors) as CPython does it, for the codecs text-mode makefile() files
 // write: UTF-8/16/32, ASCII, Latin-1 and single-byte charmaps; every error handler (namereplace
 // without Unicode's names: as backslashreplace), and CPython's UnicodeEncodeError texts.
-import { LookupError, UnicodeEncodeError } from "./errors.js";
+import { LookupError, UnicodeEncodeError, charEscape } from "./errors.js";
 import { charmap, codecName } from "./_codec.js";
 
 const encoder = new TextEncoder();
@@ -81,7 +81,7 @@ function encodeError(c: Codec, s: string, start: number, end: number): UnicodeEn
   return new UnicodeEncodeError(c.name, s, start, end, c.reason);
 }
 
-/** What an error handler puts for the unencodable `cps[start:end]`, as ASCII text; null if it raises. */
+/** Put what the error handler gives for the unencodable `cps[start:end]` into `out`; false if the error stands. */
 function replace(c: Codec, cps: number[], start: number, end: number, errors: string, out: number[]): boolean {
   const run = cps.slice(start, end);
   let text = "";
@@ -98,10 +98,7 @@ function replace(c: Codec, cps: number[], start: number, end: number, errors: st
       break;
     case "backslashreplace":
     case "namereplace": // (no Unicode character names here: escaped as backslashreplace does)
-      for (const cp of run) {
-        const hex = cp.toString(16);
-        text += cp < 0x100 ? `\\x${hex.padStart(2, "0")}` : cp < 0x10000 ? `\\u${hex.padStart(4, "0")}` : `\\U${hex.padStart(8, "0")}`;
-      }
+      for (const cp of run) text += charEscape(cp);
       break;
     case "surrogateescape":
       // U+DC80..U+DCFF are the bytes 0x80..0xFF a surrogateescape decode could not decode.

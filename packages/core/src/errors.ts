@@ -216,10 +216,15 @@ export class UnicodeEncodeError extends CodecError<string> {
   }
 }
 
-/** Python's repr of one character in an encode error: `'\xe9'`, `'\u20ac'`, `'\U0001f600'`. */
-function charRepr(cp: number): string {
+/** @internal Python's escape of one character: `\\xe9`, `\\u20ac`, `\\U0001f600` (backslashreplace, repr). */
+export function charEscape(cp: number): string {
   const hex = cp.toString(16);
-  return cp < 0x100 ? `'\\x${hex.padStart(2, "0")}'` : cp < 0x10000 ? `'\\u${hex.padStart(4, "0")}'` : `'\\U${hex.padStart(8, "0")}'`;
+  return cp < 0x100 ? `\\x${hex.padStart(2, "0")}` : cp < 0x10000 ? `\\u${hex.padStart(4, "0")}` : `\\U${hex.padStart(8, "0")}`;
+}
+
+/** Python's repr of one character in an encode error: `'\\xe9'`, `'\\u20ac'`, `'\\U0001f600'`. */
+function charRepr(cp: number): string {
+  return `'${charEscape(cp)}'`;
 }
 setName(UnicodeEncodeError, "UnicodeEncodeError");
 /**
