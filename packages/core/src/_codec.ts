@@ -131,17 +131,16 @@ function decodeUtf32(b: Uint8Array, from: number, le: boolean, errors: DecodeErr
 /** Throws Python's `LookupError: unknown encoding: x` unless `encoding` can be decoded (and, if `write`, encoded). */
 export function checkEncoding(encoding: string, write = true): void {
   const name = codecName(encoding);
-  // A reader needs a decoder only (the WHATWG encodings: shift_jis, gbk, euc-kr, big5, …).
-  if (!write && name !== "utf-8-sig" && wideCodec(encoding) === null) {
-    decodeCodec(encoding);
-    return;
-  }
   if (name === "utf-8" || name === "utf-8-sig" || name === "latin-1" || name === "ascii" || name.startsWith("utf-16") || name.startsWith("utf-32")) return;
   try {
     charmap(name);
+    return;
   } catch {
-    throw new LookupError(`unknown encoding: ${encoding}`);
+    // not a single-byte encoding
   }
+  // A reader needs a decoder only (the WHATWG encodings: shift_jis, gbk, euc-kr, big5, …).
+  if (!write) decodeCodec(encoding); // LookupError for an unknown one
+  else throw new LookupError(`unknown encoding: ${encoding}`);
 }
 
 /** cp1252's 0x80–0x9F (0: undefined in Python's codec); the rest is Latin-1. Node's TextDecoder lacks it. */
