@@ -1,8 +1,8 @@
 // Which sockets hold the process open. A Python script ends when its last line runs, open
 // sockets or not; a runtime's event loop stays alive while any handle is referenced. So a
 // handle is referenced only while a call waits on it (recv, accept, sendall's drain …):
-// `busy()` at once, and the release (`idle()`) on the next turn, so a connection waiting
-// again right away (an echo loop) costs no runtime call per message.
+// `busy()` at once, and the release (`idle()`) by a sweep a few milliseconds later, so a
+// connection waiting again right away (an echo loop) costs no runtime call per message.
 
 /** The runtime object (a transport or listener) that can be referenced or not. */
 interface Referable {
@@ -53,7 +53,7 @@ export class Keeper {
     }
   }
 
-  /** A wait ended: release the handle on the next turn unless a call waits again. */
+  /** A wait ended: release the handle at the next sweep (SWEEP_MS) unless a call waits again. */
   idle(): void {
     if (this.queued || !this.held || this.target.setRef === undefined) return;
     this.queued = true;
