@@ -2702,6 +2702,41 @@ def _():
     return out
 
 
+@scenario("unix socket file outlives close")
+def _():
+    path = "/tmp/polysock-parity-stale-%d.sock" % os.getpid()
+    cpath = path + ".c"
+    for p in (path, cpath):
+        if os.path.exists(p):
+            os.unlink(p)
+    out = []
+    l = socket.socket(socket.AF_UNIX)
+    l.bind(path)
+    out.append(os.path.exists(path))
+    l.listen()
+    l.close()
+    out.append(os.path.exists(path))
+    with socket.socket(socket.AF_UNIX) as c:
+        out.append(c.connect_ex(path))
+    with socket.socket(socket.AF_UNIX) as s:
+        try:
+            s.bind(path)
+        except OSError as e:
+            out.append([type(e).__name__, e.errno])
+    os.unlink(path)
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(path)
+        s.listen()
+        with socket.socket(socket.AF_UNIX) as c:
+            c.bind(cpath)
+            c.connect(path)
+            out.append(os.path.exists(cpath))  # (its name: differences #61)
+    out.append([os.path.exists(path), os.path.exists(cpath)])
+    os.unlink(path)
+    os.unlink(cpath)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

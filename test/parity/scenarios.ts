@@ -2750,6 +2750,43 @@ scenario("a buffered makefile() whose flush failed keeps its bytes (flush and cl
   return out;
 });
 
+scenario("unix socket file outlives close", async () => {
+  const path = `/tmp/polysock-parity-stale-${pid}-ts.sock`;
+  const cpath = path + ".c";
+  unlinkQuiet(path);
+  unlinkQuiet(cpath);
+  const out: unknown[] = [];
+  const l = socket.socket(socket.AF_UNIX);
+  await l.bind(path);
+  out.push(fs.existsSync(path));
+  await l.listen();
+  await l.close();
+  out.push(fs.existsSync(path));
+  await withSock(socket.socket(socket.AF_UNIX), async (c) => out.push(await c.connect_ex(path)));
+  await withSock(socket.socket(socket.AF_UNIX), async (s) => {
+    try {
+      await s.bind(path);
+    } catch (e) {
+      const err = e as socket.OSError;
+      out.push([err.constructor.name, err.errno]);
+    }
+  });
+  fs.unlinkSync(path);
+  await withSock(socket.socket(socket.AF_UNIX), async (s) => {
+    await s.bind(path);
+    await s.listen();
+    await withSock(socket.socket(socket.AF_UNIX), async (c) => {
+      await c.bind(cpath);
+      await c.connect(path);
+      out.push(fs.existsSync(cpath)); // (its name: differences #61)
+    });
+  });
+  out.push([fs.existsSync(path), fs.existsSync(cpath)]);
+  fs.unlinkSync(path);
+  fs.unlinkSync(cpath);
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -319,6 +319,7 @@ export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto
   if (family !== C.AF_UNIX) throw oserror(E.EOPNOTSUPP);
   const path = `/tmp/polysock-pair-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.sock`;
   const l = new Socket(C.AF_UNIX, type, proto);
+  l._tempFile();
   try {
     // Set up in blocking mode whatever setdefaulttimeout() says; the pair then gets the default.
     l.settimeout(null);

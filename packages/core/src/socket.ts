@@ -26,6 +26,7 @@ import { bufsizeArg, dontWait, flagsArg, intoView, isBroadcast } from "./_args.j
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
+import { keepSocketFile } from "./_sockfile.js";
 import { Multicast } from "./_multicast.js";
 import { AcceptQueue } from "./_accept.js";
 import { DatagramWaiter, RecvWaiter } from "./_waiters.js";
@@ -62,6 +63,8 @@ export class Socket {
   private mc: Multicast | null = null;
   /** Stream: the OS listener created by bind() (a real bind) and used by listen(). */
   private listener: Listener | null = null;
+  /** AF_UNIX: the socket file stays after close (not socketpair()'s rendezvous listener). */
+  private keepsFile = true;
   /** Listening (created by listen()): connections not yet accepted, and accept() calls waiting. */
   private accepting: AcceptQueue<Socket> | null = null;
   /** Holds the runtime listener open while accept() waits (see _keeper.ts). */
@@ -365,7 +368,7 @@ export class Socket {
       local = this.listener.localAddress();
       const l = this.listener;
       this.listener = null;
-      await l.close();
+      await this.closeListener(l);
     }
     // In blocking mode SO_SNDTIMEO bounds the wait, then EINPROGRESS (Linux's connect(2)).
     const so = this.soTimeo(true);
@@ -1089,6 +1092,16 @@ export class Socket {
     this.filesTouched = true;
   }
 
+  /** Close the OS listener; a unix socket's file stays on disk, as close(2) leaves it. */
+  private async closeListener(l: Listener): Promise<void> {
+    const restore = this._family === C.AF_UNIX && this.keepsFile ? keepSocketFile(l.localAddress().host) : null;
+    try {
+      await l.close();
+    } finally {
+      restore?.();
+    }
+  }
+
   private release(): Promise<void> {
     if (this.fdShared) closeFd(this._fd);
     this._fd = -1;
@@ -1105,7 +1118,7 @@ export class Socket {
     // Linux resets the connections a closed listener never accepted.
     if (this.accepting) for (const s of this.accepting.close(badFd)) jobs.push(s.closeReset());
     if (this.listener) {
-      jobs.push(this.listener.close().catch(() => undefined));
+      jobs.push(this.closeListener(this.listener).catch(() => undefined));
       this.listener = null;
     }
     if (this.conn) {
@@ -1304,6 +1317,11 @@ export class Socket {
   /** @internal socketpair(): both ends report no names (`''`), as Linux's pair does. */
   _unnamedPair(): void {
     this.unnamed = true;
+  }
+
+  /** @internal socketpair(): its rendezvous listener's file goes with it. */
+  _tempFile(): void {
+    this.keepsFile = false;
   }
 
   /** @internal create_server(): IPV6_V6ONLY before bind. */
