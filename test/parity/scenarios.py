@@ -64,6 +64,12 @@ def pair():
     return c, s, l
 
 
+def poll_events(s, mask=select.POLLIN | select.POLLOUT | select.POLLPRI):
+    p = select.poll()
+    p.register(s, mask)
+    return [e for _, e in p.poll(200)]
+
+
 def dead_port():
     l, port = listener()
     l.close()
@@ -2734,6 +2740,114 @@ def _():
     out.append([os.path.exists(path), os.path.exists(cpath)])
     os.unlink(path)
     os.unlink(cpath)
+    return out
+
+
+@scenario("poll: a refused non-blocking connect is POLLIN|POLLOUT|POLLERR|POLLHUP (POLLERR until SO_ERROR); POLLHUP after shutdown(SHUT_RDWR), even for mask 0")
+def _():
+    out = []
+    port = dead_port()
+    s = socket.socket()
+    s.setblocking(False)
+    out.append(s.connect_ex(("127.0.0.1", port)))
+    time.sleep(0.05)
+    out.append(poll_events(s))
+    out.append(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+    out.append(poll_events(s))
+    s.close()
+    c, a, l = pair()
+    try:
+        c.shutdown(socket.SHUT_RDWR)
+        out.append(poll_events(c, select.POLLIN))
+        out.append(poll_events(c, 0))
+    finally:
+        close_all(c, a, l)
+    return out
+
+
+@scenario("poll: a connection reset by the peer is POLLERR until SO_ERROR reads it")
+def _():
+    import struct
+    c, a, l = pair()
+    try:
+        a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        a.close()
+        time.sleep(0.05)
+        return [poll_events(c), c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), poll_events(c)]
+    finally:
+        close_all(c, a, l)
+
+
+@scenario("poll: a connected UDP socket's ICMP error is POLLERR, not POLLIN")
+def _():
+    out = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.settimeout(2)
+        u.connect(("127.0.0.1", dead_port()))
+        u.send(b"x")
+        time.sleep(0.05)
+        out.append(poll_events(u))
+        try:
+            u.recv(10)
+        except OSError as e:
+            out.append(e.errno)
+        out.append(poll_events(u))
+    return out
+
+
+@scenario("class MySocket(socket.socket): its instances (accept() gives plain ones); fd numbers reused lowest first; socketpair errors")
+def _():
+    class MySocket(socket.socket):
+        def hello(self):
+            return "hello from " + type(self).__name__
+
+    out = []
+    with MySocket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        out.append([type(s).__name__, isinstance(s, socket.socket), s.hello()])
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        with socket.create_connection(s.getsockname()) as c:
+            conn, _ = s.accept()
+            with conn:
+                out.append([isinstance(conn, MySocket), hasattr(conn, "hello")])
+    x, y, z = socket.socket(), socket.socket(), socket.socket()
+    base = x.fileno()
+    out.append([y.fileno() - base, z.fileno() - base])
+    y.close()
+    x.close()
+    w, v = socket.socket(), socket.socket()
+    out.append([w.fileno() - base, v.fileno() - base])
+    a, b = socket.socketpair()
+    out.append([a.fileno() > z.fileno(), b.fileno() > a.fileno()])
+    close_all(z, w, v, a, b)
+    for args in ((999,), (socket.AF_INET,)):
+        try:
+            socket.socketpair(*args)
+        except OSError as e:
+            out.append(e.errno)
+    return out
+
+
+@scenario("shutdown(SHUT_WR) of an unconnected TCP socket raises ENOTCONN and recv still does; SHUT_RD reads EOF; closed settimeout stores")
+def _():
+    out = []
+    for how in (socket.SHUT_WR, socket.SHUT_RD):
+        with socket.socket() as s:
+            try:
+                s.shutdown(how)
+            except OSError as e:
+                out.append(e.errno)
+            try:
+                out.append(repr(s.recv(10)))
+            except OSError as e:
+                out.append(e.errno)
+    s = socket.socket()
+    s.close()
+    for f in (lambda: s.settimeout(5), lambda: s.setblocking(False)):
+        try:
+            f()
+        except OSError as e:
+            out.append([e.errno, s.gettimeout(), s.getblocking()])
     return out
 
 

@@ -63,6 +63,12 @@ async function pair(): Promise<[socket.Socket, socket.Socket, socket.Socket]> {
   return [c, s, l];
 }
 
+async function pollEvents(s: socket.Socket, mask = socket.POLLIN | socket.POLLOUT | socket.POLLPRI): Promise<number[]> {
+  const p = socket.poll();
+  p.register(s, mask);
+  return (await p.poll(200)).map(([, e]) => e);
+}
+
 async function deadPort(): Promise<number> {
   const [l, port] = await listener();
   await l.close();
@@ -2784,6 +2790,117 @@ scenario("unix socket file outlives close", async () => {
   out.push([fs.existsSync(path), fs.existsSync(cpath)]);
   fs.unlinkSync(path);
   fs.unlinkSync(cpath);
+  return out;
+});
+
+scenario("poll: a refused non-blocking connect is POLLIN|POLLOUT|POLLERR|POLLHUP (POLLERR until SO_ERROR); POLLHUP after shutdown(SHUT_RDWR), even for mask 0", async () => {
+  const out: unknown[] = [];
+  const port = await deadPort();
+  const s = socket.socket();
+  s.setblocking(false);
+  out.push(await s.connect_ex(["127.0.0.1", port]));
+  await sleep(50);
+  out.push(await pollEvents(s));
+  out.push(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR));
+  out.push(await pollEvents(s));
+  await s.close();
+  await withPair(async (c) => {
+    await c.shutdown(socket.SHUT_RDWR);
+    out.push(await pollEvents(c, socket.POLLIN));
+    out.push(await pollEvents(c, 0));
+  });
+  return out;
+});
+
+scenario("poll: a connection reset by the peer is POLLERR until SO_ERROR reads it", () =>
+  withPair(async (c, a) => {
+    a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, new Uint8Array(new Int32Array([1, 0]).buffer));
+    await a.close();
+    await sleep(50);
+    return [await pollEvents(c), c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), await pollEvents(c)];
+  }),
+);
+
+scenario("poll: a connected UDP socket's ICMP error is POLLERR, not POLLIN", async () => {
+  const out: unknown[] = [];
+  await withSock(socket.socket(socket.AF_INET, socket.SOCK_DGRAM), async (u) => {
+    u.settimeout(2);
+    await u.connect(["127.0.0.1", await deadPort()]);
+    await u.send(b("x"));
+    await sleep(50);
+    out.push(await pollEvents(u));
+    try {
+      await u.recv(10);
+    } catch (e) {
+      out.push((e as socket.OSError).errno);
+    }
+    out.push(await pollEvents(u));
+  });
+  return out;
+});
+
+scenario("class MySocket(socket.socket): its instances (accept() gives plain ones); fd numbers reused lowest first; socketpair errors", async () => {
+  class MySocket extends socket.socket {
+    hello(): string {
+      return "hello from " + this.constructor.name;
+    }
+  }
+  const out: unknown[] = [];
+  await withSock(new MySocket(socket.AF_INET, socket.SOCK_STREAM), async (s) => {
+    const m = s as MySocket;
+    out.push([m.constructor.name, m instanceof socket.socket, m.hello()]);
+    await s.bind(["127.0.0.1", 0]);
+    await s.listen();
+    await withSock(await socket.create_connection(s.getsockname() as [string, number]), async () => {
+      const [conn] = await s.accept();
+      await withSock(conn, () => out.push([conn instanceof MySocket, "hello" in conn])); // CPython's accept() makes a plain socket
+    });
+  });
+  const [x, y, z] = [socket.socket(), socket.socket(), socket.socket()];
+  const base = x.fileno();
+  out.push([y.fileno() - base, z.fileno() - base]);
+  await y.close();
+  await x.close();
+  const [w, v] = [socket.socket(), socket.socket()];
+  out.push([w.fileno() - base, v.fileno() - base]);
+  const [a, bb] = await socket.socketpair();
+  out.push([a.fileno() > z.fileno(), bb.fileno() > a.fileno()]);
+  await closeAll(z, w, v, a, bb);
+  for (const fam of [999, socket.AF_INET]) {
+    try {
+      await socket.socketpair(fam);
+    } catch (e) {
+      out.push((e as socket.OSError).errno);
+    }
+  }
+  return out;
+});
+
+scenario("shutdown(SHUT_WR) of an unconnected TCP socket raises ENOTCONN and recv still does; SHUT_RD reads EOF; closed settimeout stores", async () => {
+  const out: unknown[] = [];
+  for (const how of [socket.SHUT_WR, socket.SHUT_RD]) {
+    await withSock(socket.socket(), async (s) => {
+      try {
+        await s.shutdown(how);
+      } catch (e) {
+        out.push((e as socket.OSError).errno);
+      }
+      try {
+        out.push(repr(await s.recv(10)));
+      } catch (e) {
+        out.push((e as socket.OSError).errno);
+      }
+    });
+  }
+  const s = socket.socket();
+  await s.close();
+  for (const f of [() => s.settimeout(5), () => s.setblocking(false)]) {
+    try {
+      f();
+    } catch (e) {
+      out.push([(e as socket.OSError).errno, s.gettimeout(), s.getblocking()]);
+    }
+  }
   return out;
 });
 

@@ -15,6 +15,13 @@ const DELIBERATE: Record<string, Record<string, string>> = {
   "close after a makefile reader read a line of a pipelined burst: FIN, not reset": {
     "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
   },
+  "poll: a connection reset by the peer is POLLERR until SO_ERROR reads it": {
+    "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
+  },
+  "poll: a connected UDP socket's ICMP error is POLLERR, not POLLIN": {
+    "deno/deno": "docs/differences.md #29: Deno reports no ICMP errors for UDP",
+    "deno/node": "docs/differences.md #29: Deno reports no ICMP errors for UDP",
+  },
   "bind non-local": { "deno/node": "docs/differences.md #7: Deno's node:net reports EINVAL for a non-local bind" },
   "multicast options": {
     "deno/deno --unstable-net": "docs/differences.md #35: Deno.listenDatagram cannot choose a multicast interface",

@@ -132,6 +132,11 @@ export class DgramConn implements DatagramHandlers {
     return this.error !== null;
   }
 
+  /** poll(): readable only for the error (which poll(2) reports as POLLERR, not POLLIN). */
+  get errorOnly(): boolean {
+    return this.error !== null && this.count === 0 && !this.readShut;
+  }
+
   takeError(): OSError | null {
     const e = this.error;
     this.error = null;

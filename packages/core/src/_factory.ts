@@ -25,7 +25,9 @@ export interface SocketConstructor {
  */
 export const socket = function socket(family?: number, type?: number, proto?: number, fileno?: number | null): Socket {
   if (fileno !== undefined && fileno !== null) throw oserror(E.EBADF);
-  return new Socket(family, type, proto);
+  // `class MySocket extends socket.socket` (Python: `class MySocket(socket.socket)`): its instances.
+  const sub = new.target;
+  return sub === undefined || sub === socket ? new Socket(family, type, proto) : Reflect.construct(Socket, [family, type, proto], sub);
 } as unknown as SocketConstructor;
 (socket as unknown as { prototype: Socket }).prototype = Socket.prototype;
 

@@ -6,12 +6,31 @@
 
 const live = new Map<number, WeakRef<object>>();
 let next = 3;
+/** Numbers of closed sockets, a min-heap: the lowest is handed out again first, as the OS does. */
+const free: number[] = [];
 /** Sweep entries of collected sockets once the map reaches this size. */
 let sweepAt = 1024;
 
-/** A new descriptor number. */
+/** A new descriptor number: the lowest one free (after 0–2, stdin/stdout/stderr). */
 export function newFd(): number {
-  return next++;
+  const n = free.length;
+  if (n === 0) return next++;
+  const top = free[0]!;
+  const last = free.pop()!;
+  if (n > 1) {
+    // sift `last` down from the root
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n - 1) break;
+      const c = l + 1 < n - 1 && free[l + 1]! < free[l]! ? l + 1 : l;
+      if (free[c]! >= last) break;
+      free[i] = free[c]!;
+      i = c;
+    }
+    free[i] = last;
+  }
+  return top;
 }
 
 /** `owner`'s descriptor `fd` was handed out: make it findable by {@link ownerOf}. */
@@ -20,9 +39,18 @@ export function shareFd(fd: number, owner: object): void {
   if (live.size >= sweepAt) sweep();
 }
 
-/** `fd` is closed. */
+/** `fd` is closed: its number may be handed out again. */
 export function closeFd(fd: number): void {
   live.delete(fd);
+  let i = free.length;
+  free.push(fd);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (free[p]! <= fd) break;
+    free[i] = free[p]!;
+    i = p;
+  }
+  free[i] = fd;
 }
 
 /** The open socket with descriptor `fd`, if any. */

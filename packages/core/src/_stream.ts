@@ -229,6 +229,11 @@ export class StreamConn implements StreamHandlers {
     return e;
   }
 
+  /** poll(): an error is latched (POLLERR until SO_ERROR or a call reports it). */
+  get hasSoError(): boolean {
+    return this.error !== null || (!this.unix && this.writeError !== null);
+  }
+
   /**
    * SO_ERROR: the latched error, once; on TCP also a reset after the peer's FIN, which Linux
    * records as EPIPE (in CLOSE_WAIT), though recv goes on returning b''.

@@ -316,8 +316,11 @@ export function has_dualstack_ipv6(): boolean {
  * @throws OSError `[Errno 95]` for families other than AF_UNIX (as on Linux).
  */
 export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto = 0): Promise<[Socket, Socket]> {
-  if (family !== C.AF_UNIX) throw oserror(E.EOPNOTSUPP);
+  const fam = intArg(family);
+  // Linux: socketpair(2) of an IP family is EOPNOTSUPP; of no family at all, EAFNOSUPPORT.
+  if (fam !== C.AF_UNIX) throw oserror(fam === C.AF_INET || fam === C.AF_INET6 ? E.EOPNOTSUPP : E.EAFNOSUPPORT);
   const path = `/tmp/polysock-pair-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.sock`;
+  const a = new Socket(C.AF_UNIX, type, proto);
   const l = new Socket(C.AF_UNIX, type, proto);
   l._tempFile();
   try {
@@ -325,7 +328,6 @@ export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto
     l.settimeout(null);
     await l.bind(path);
     await l.listen(1);
-    const a = new Socket(C.AF_UNIX, type, proto);
     const timeout = a.gettimeout();
     a.settimeout(null);
     await a.connect(path);
@@ -334,7 +336,11 @@ export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto
     b.settimeout(timeout);
     a._unnamedPair();
     b._unnamedPair();
+    b._swapFd(l); // the pair's numbers follow each other (3 and 4 in a fresh program), as socketpair(2)'s
     return tuple(a, b) as [Socket, Socket];
+  } catch (err) {
+    await a.close();
+    throw err;
   } finally {
     await l.close();
   }

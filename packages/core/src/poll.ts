@@ -88,9 +88,8 @@ export class Poll {
         out.push(tuple(fd, POLLNVAL));
         continue;
       }
-      let ev = e.sock._hangUp() ? POLLHUP : 0;
-      // poll(2) reports a fresh socket's hang-up, not that reading would not wait.
-      if (rr.includes(e.sock) && !(ev && e.sock._unconnected())) ev |= e.mask & (POLLIN | POLLRDNORM);
+      let ev = (e.sock._hangUp() ? POLLHUP : 0) | (e.sock._pollError() ? POLLERR : 0);
+      if (rr.includes(e.sock) && !e.sock._readableNotIn()) ev |= e.mask & (POLLIN | POLLRDNORM);
       if (ww.includes(e.sock)) ev |= e.mask & (POLLOUT | POLLWRNORM);
       if (ev) out.push(tuple(fd, ev));
     }

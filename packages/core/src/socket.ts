@@ -91,7 +91,8 @@ export class Socket {
    * ECONNABORTED once (refused).
    */
   private polledConnect: "connected" | "failed" | null = null;
-  private shutFlags = -1;
+  /** shutdown() of a socket not connected: Linux's sk_shutdown bits, OR'd (1 = read side, 2 = write side). */
+  private shutBits = 0;
   /** Open makefile() objects keep the connection after close(), as in CPython. */
   private files: Set<SocketFile> | null = null;
   /** A file was used since close() (see closeWithFiles). */
@@ -173,9 +174,8 @@ export class Socket {
    * @throws ValueError `Timeout value out of range`; OSError `[Errno 9]` after close.
    */
   settimeout(value: number | null): void {
-    const t = checkTimeout(value);
-    this.check();
-    this._timeout = t;
+    this._timeout = checkTimeout(value);
+    this.check(); // CPython stores the timeout, then fails on a closed socket
   }
 
   /** Like `sock.gettimeout()`: seconds, `0` (non-blocking) or `null` (blocking). */
@@ -185,8 +185,8 @@ export class Socket {
 
   /** Like `sock.setblocking(flag)`: `false` ≡ `settimeout(0)`, `true` ≡ `settimeout(null)`. */
   setblocking(flag: boolean): void {
-    this.check();
     this._timeout = intArg(flag) ? null : 0; // an int, as CPython checks it (None is a TypeError)
+    this.check(); // stored first, as in CPython
   }
 
   /** Like `sock.getblocking()`: `false` only in non-blocking mode (timeout 0). */
@@ -240,7 +240,7 @@ export class Socket {
           reusePort: this.opts.get(C.SOL_SOCKET, C.SO_REUSEPORT) === 1,
         });
         this.dgram = new DgramConn(t);
-        if (this.shutFlags >= 0) this.dgram.shutdown(this.shutFlags);
+        if (this.shutBits !== 0) this.dgram.shutdown(this.shutBits - 1);
         if (this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST)) t.setBroadcast(true);
         this.mc?.apply(t, this.opts);
         this.boundWaiters?.wake();
@@ -283,6 +283,7 @@ export class Socket {
   private onConnection(t: StreamTransport, q: AcceptQueue<Socket>): void {
     if (this._closed) return t.abort();
     const s = new Socket(this._family, C.SOCK_STREAM, this._proto, this.adapter);
+    // (A subclass's accept() returns a plain socket too: CPython's is `socket(…, fileno=fd)`.)
     if (this._opts !== null) s._opts = this._opts.inherited(); // TCP_NODELAY, SO_KEEPALIVE … as Linux
     s.attach(t);
     q.push(s);
@@ -467,7 +468,7 @@ export class Socket {
       if (this.binding) await this.binding;
       this.check();
       if (this.dgram) return this.dgram;
-      if (this.shutFlags === C.SHUT_RD || this.shutFlags === C.SHUT_RDWR) return null;
+      if (this.shutBits & 1) return null;
       if (timeout === 0) return wouldBlock(E.EAGAIN);
       await (this.boundWaiters ??= new WaitList()).wait(remaining(timeout, start + (timeout ?? 0) * 1000));
     }
@@ -485,8 +486,8 @@ export class Socket {
   private streamConn(): StreamConn {
     if (this.conn) return this.conn;
     this.raiseConnectError();
-    // After shutdown(), or a failed non-blocking connect once reported: Linux reads EOF.
-    if (this.shutFlags >= 0 || this.connectFailed) return SHUT_CONN;
+    // After shutdown(SHUT_RD) (even one that raised ENOTCONN), or a failed non-blocking connect once reported: Linux reads EOF.
+    if (this.shutBits & 1 || this.connectFailed) return SHUT_CONN;
     // (Linux's unix_stream_recvmsg: EINVAL on a socket never connected.)
     throw oserror(this._family === C.AF_UNIX ? E.EINVAL : E.ENOTCONN);
   }
@@ -1010,13 +1011,13 @@ export class Socket {
         // Linux's UDP shutdown: recorded even when unconnected (which still raises ENOTCONN).
         if (this.dgram) this.dgram.shutdown(h);
         else {
-          this.shutFlags = h; // applied when bound
+          this.shutBits |= h + 1; // applied when bound
           this.boundWaiters?.wake(); // a receive waiting for a port returns (b'', None) after SHUT_RD
         }
         if (this.dgram?.peer) return;
         throw oserror(E.ENOTCONN);
       }
-      this.shutFlags = h;
+      this.shutBits |= h + 1; // Linux records it, then says ENOTCONN
       if (this._family === C.AF_UNIX) return; // Linux's unix sockets take it unconnected too
       throw oserror(E.ENOTCONN);
     }
@@ -1029,10 +1030,6 @@ export class Socket {
   }
 
   /**
-   * Linux's TCP_CLOSE: reset, failed, or closed both ways (our FIN and the peer's: on
-   * loopback the last ACK is immediate, so at once, before the runtime reports it).
-   */
-  /**
    * getpeername() and shutdown() raise ENOTCONN: a TCP connection in TCP_CLOSE. A unix socket
    * keeps its peer's name and takes shutdown() after the peer has gone.
    */
@@ -1040,6 +1037,10 @@ export class Socket {
     return this._family !== C.AF_UNIX && this.tcpClosed(c);
   }
 
+  /**
+   * Linux's TCP_CLOSE: reset, failed, or closed both ways (our FIN and the peer's: on
+   * loopback the last ACK is immediate, so at once, before the runtime reports it).
+   */
   private tcpClosed(c: StreamConn): boolean {
     return c.dead || (c.writeShut && c.eof && this._family !== C.AF_UNIX);
   }
@@ -1062,7 +1063,7 @@ export class Socket {
   private closeReset(): Promise<void> {
     if (this._closed) return Promise.resolve();
     this._closed = true;
-    if (this.fdShared) closeFd(this._fd);
+    if (this._fd >= 0) closeFd(this._fd);
     this._fd = -1;
     if (this.conn?.hasWaiters()) this.conn.failAll(badFd());
     return this.conn?.close(true) ?? Promise.resolve();
@@ -1103,7 +1104,7 @@ export class Socket {
   }
 
   private release(): Promise<void> {
-    if (this.fdShared) closeFd(this._fd);
+    if (this._fd >= 0) closeFd(this._fd);
     this._fd = -1;
     // Pending calls fail with EBADF (made only if one waits: an Error costs µs, for its stack).
     if (this.connectCtl) this.connectCtl.abort(badFd());
@@ -1278,7 +1279,7 @@ export class Socket {
     if (this.accepting) return !write && this.accepting.ready;
     if (this.conn) return write ? this.conn.writable : this.conn.readable;
     if (this.dgram) return write || this.dgram.readable;
-    if (!this.isStream) return write || (this.shutFlags >= 0 && this.shutFlags !== C.SHUT_WR);
+    if (!this.isStream) return write || (this.shutBits & 1) !== 0;
     return this.connecting === null;
   }
 
@@ -1301,12 +1302,35 @@ export class Socket {
    */
   _hangUp(): boolean {
     if (!this.isStream || this.accepting) return false;
-    return this.conn ? this.tcpClosed(this.conn) : this.connecting === null;
+    const c = this.conn;
+    if (c === null) return this.connecting === null;
+    // Both sides shut (sk_shutdown == SHUTDOWN_MASK): ours, or the peer's FIN for reading.
+    return this.tcpClosed(c) || (c.writeShut && (c.readShut || c.eof));
   }
 
-  /** @internal poll(): a stream socket that never connected (nor listens, nor connects). */
+  /** @internal poll(): a stream socket that never connected (nor listens, nor connects, nor failed to). */
   _unconnected(): boolean {
-    return this.isStream && this.conn === null && this.accepting === null && this.connecting === null;
+    return (
+      this.isStream &&
+      this.conn === null &&
+      this.accepting === null &&
+      this.connecting === null &&
+      !this.connectFailed &&
+      (this.connectOutcome?.err ?? null) === null
+    );
+  }
+
+  /**
+   * @internal poll(): select() calls it readable, poll(2) does not say POLLIN: a stream socket
+   * never connected (POLLHUP alone), a UDP socket with only an error (POLLERR alone).
+   */
+  _readableNotIn(): boolean {
+    return (this._unconnected() && this._hangUp()) || (this.dgram?.errorOnly ?? false);
+  }
+
+  /** @internal poll(): an error SO_ERROR would report is pending (POLLERR). */
+  _pollError(): boolean {
+    return (this.connectOutcome?.err ?? null) !== null || (this.conn?.hasSoError ?? false) || (this.dgram?.hasError ?? false);
   }
 
   /** @internal for the listener's Keeper: an accept() waits. */
@@ -1317,6 +1341,13 @@ export class Socket {
   /** @internal socketpair(): both ends report no names (`''`), as Linux's pair does. */
   _unnamedPair(): void {
     this.unnamed = true;
+  }
+
+  /** @internal socketpair(): take `other`'s descriptor number and give it this one (neither handed out yet). */
+  _swapFd(other: Socket): void {
+    const fd = this._fd;
+    this._fd = other._fd;
+    other._fd = fd;
   }
 
   /** @internal socketpair(): its rendezvous listener's file goes with it. */
