@@ -2851,6 +2851,81 @@ def _():
     return out
 
 
+@scenario("argument checks: inet_aton '0x' and NUL, gethostbyname_ex special names, hton* overflow texts, int families, getnameinfo scope wraps")
+def _():
+    out = []
+    calls = [
+        lambda: socket.inet_aton("0x"),
+        lambda: socket.inet_aton("0x.1"),
+        lambda: socket.inet_aton("1.2.3.4\0"),
+        lambda: socket.inet_pton(socket.AF_INET, "1.2.3.4\0"),
+        lambda: socket.inet_pton("2", "1.2.3.4"),
+        lambda: socket.inet_ntop("2", b"1234"),
+        lambda: socket.gethostbyname_ex(""),
+        lambda: socket.gethostbyname_ex("<broadcast>"),
+        lambda: socket.gethostbyname_ex("0x7f.1"),
+        lambda: socket.gethostbyname_ex("127.1"),
+        lambda: socket.htons(2**31),
+        lambda: socket.htons(2**63),
+        lambda: socket.htonl(2**64),
+        lambda: socket.htonl("1"),
+        lambda: socket.ntohl(1.5),
+        lambda: socket.socket().settimeout(1e300),
+        lambda: socket.socket().listen(2**31),
+        lambda: socket.socketpair("x"),
+        lambda: socket.getnameinfo(("::1", 80, 0, 2**32), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+        lambda: socket.getnameinfo(("::1", 80, 2**32 + 5, 0), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+    ]
+    for f in calls:
+        try:
+            r = f()
+            out.append(repr(r) if isinstance(r, bytes) else r)
+        except Exception as e:  # noqa: BLE001
+            out.append([type(e).__name__, str(e)])
+    return out
+
+
+@scenario("closed socket: bad arguments raise TypeError/ValueError before EBADF; makefile modes any mix of r, w, b; binary ignores encoding")
+def _():
+    out = []
+    s = socket.socket()
+    s.close()
+    for f in (
+        lambda: s.recv(-1),
+        lambda: s.recvfrom(-1),
+        lambda: s.bind("x"),
+        lambda: s.connect(("127.0.0.1", "x")),
+        lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, "x"),
+        lambda: s.getsockopt(socket.SOL_SOCKET, "x"),
+        lambda: s.shutdown("x"),
+        lambda: s.listen("x"),
+        lambda: s.recv(1),
+    ):
+        try:
+            f()
+        except Exception as e:  # noqa: BLE001
+            out.append([type(e).__name__, getattr(e, "errno", None)])
+    a, b = socket.socketpair()
+    try:
+        for mode, kw in (("", {}), ("rr", {}), ("wbw", {}), ("b", {}), ("rb", {"encoding": "latin-1", "errors": "x", "newline": "zz"}), ("rt", {})):
+            try:
+                f = a.makefile(mode, **kw)
+                out.append([mode, getattr(f, "mode", None), f.readable(), f.writable()])
+            except ValueError as e:
+                out.append([mode, str(e)])
+        with socket.socket(socket.AF_UNIX) as u:
+            for sock in (u, a):
+                try:
+                    sock.sendto(b"x", "/tmp/polysock-parity-nowhere.sock")
+                except OSError as e:
+                    out.append(e.errno)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            out.append([repr(u.getsockopt(socket.IPPROTO_IP, socket.IP_TTL, 2)), repr(u.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 2))])
+    finally:
+        close_all(a, b)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

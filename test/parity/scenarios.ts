@@ -2904,6 +2904,93 @@ scenario("shutdown(SHUT_WR) of an unconnected TCP socket raises ENOTCONN and rec
   return out;
 });
 
+scenario("argument checks: inet_aton '0x' and NUL, gethostbyname_ex special names, hton* overflow texts, int families, getnameinfo scope wraps", async () => {
+  const out: unknown[] = [];
+  const x = (v: unknown): unknown => v as never;
+  const calls: (() => unknown)[] = [
+    () => socket.inet_aton("0x"),
+    () => socket.inet_aton("0x.1"),
+    () => socket.inet_aton("1.2.3.4\0"),
+    () => socket.inet_pton(socket.AF_INET, "1.2.3.4\0"),
+    () => socket.inet_pton(x("2") as number, "1.2.3.4"),
+    () => socket.inet_ntop(x("2") as number, b("1234")),
+    () => socket.gethostbyname_ex(""),
+    () => socket.gethostbyname_ex("<broadcast>"),
+    () => socket.gethostbyname_ex("0x7f.1"),
+    () => socket.gethostbyname_ex("127.1"),
+    () => socket.htons(2 ** 31),
+    () => socket.htons(2 ** 63),
+    () => socket.htonl(2 ** 64),
+    () => socket.htonl(x("1") as number),
+    () => socket.ntohl(1.5),
+    () => socket.socket().settimeout(1e300),
+    () => socket.socket().listen(2 ** 31),
+    () => socket.socketpair(x("x") as number),
+    () => socket.getnameinfo(["::1", 80, 0, 2 ** 32], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+    () => socket.getnameinfo(["::1", 80, 2 ** 32 + 5, 0], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+  ];
+  for (const f of calls) {
+    try {
+      const r = await f();
+      out.push(r instanceof Uint8Array ? repr(r) : r);
+    } catch (e) {
+      out.push([(e as Error).name, (e as Error).message]);
+    }
+  }
+  return out;
+});
+
+scenario("closed socket: bad arguments raise TypeError/ValueError before EBADF; makefile modes any mix of r, w, b; binary ignores encoding", async () => {
+  const out: unknown[] = [];
+  const s = socket.socket();
+  await s.close();
+  const x = (v: unknown): never => v as never;
+  for (const f of [
+    () => s.recv(-1),
+    () => s.recvfrom(-1),
+    () => s.bind(x("x")),
+    () => s.connect(["127.0.0.1", x("x")]),
+    () => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, x("x")),
+    () => s.getsockopt(socket.SOL_SOCKET, x("x")),
+    () => s.shutdown(x("x")),
+    () => s.listen(x("x")),
+    () => s.recv(1),
+  ]) {
+    try {
+      await f();
+    } catch (e) {
+      const err = e as socket.OSError;
+      out.push([err.name, typeof err.errno === "number" ? err.errno : null]);
+    }
+  }
+  const [a, bb] = await socket.socketpair();
+  try {
+    for (const [mode, kw] of [["", {}], ["rr", {}], ["wbw", {}], ["b", {}], ["rb", { encoding: "latin-1", errors: "x", newline: "zz" }], ["rt", {}]] as [string, socket.MakefileOptions][]) {
+      try {
+        const f = a.makefile(mode, kw);
+        out.push([mode, f.mode, f.readable(), f.writable()]);
+      } catch (e) {
+        out.push([mode, (e as Error).message]);
+      }
+    }
+    await withSock(socket.socket(socket.AF_UNIX), async (u) => {
+      for (const sock of [u, a]) {
+        try {
+          await sock.sendto(b("x"), "/tmp/polysock-parity-nowhere.sock");
+        } catch (e) {
+          out.push((e as socket.OSError).errno);
+        }
+      }
+    });
+    await withSock(socket.socket(socket.AF_INET, socket.SOCK_DGRAM), (u) => {
+      out.push([repr(u.getsockopt(socket.IPPROTO_IP, socket.IP_TTL, 2) as Uint8Array), repr(u.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 2) as Uint8Array)]);
+    });
+  } finally {
+    await closeAll(a, bb);
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

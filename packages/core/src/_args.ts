@@ -22,11 +22,11 @@ export function intoView(buf: unknown, fname: string): Uint8Array {
 }
 
 /**
- * A flags argument as CPython parses it (a C int).
+ * An `int` argument as CPython parses a C int (flags, a backlog …).
  * @throws TypeError for a non-int, OverflowError beyond 32 bits.
  */
-export function flagsArg(flags: unknown): number {
-  const f = intArg(flags);
+export function cIntArg(v: unknown): number {
+  const f = intArg(v);
   if (f > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
   if (f < -0x80000000) throw new OverflowError("signed integer is less than minimum");
   return f;

@@ -91,6 +91,13 @@ function intArg(v: unknown): number {
   throw new TypeError(`a bytes-like object is required, not '${pyTypeName(v)}'`);
 }
 
+/** setsockopt's value as CPython parses it before any call: an int (a C int) or bytes, else TypeError. */
+export function optionValueArg(v: unknown): void {
+  if (v instanceof Uint8Array) return;
+  const n = intArg(v);
+  if (n > 0x7fffffff || n < -0x80000000) throw new TypeError("a bytes-like object is required, not 'int'");
+}
+
 /** The option table of one socket: Linux's defaults plus what was set (no Map until then). */
 export class SocketOptions {
   private values: Map<number, number> | null = null;
@@ -187,6 +194,8 @@ export class SocketOptions {
    * The option as getsockopt(level, opt, buflen) returns it: Linux's struct, at most `buflen` bytes.
    */
   bytes(level: number, opt: number, v: number, buflen: number): Uint8Array {
+    // Linux's IP-level options fit a smaller buffer in one byte (do_ip_getsockopt).
+    if (level === C.IPPROTO_IP && buflen > 0 && buflen < 4 && v >= 0 && v <= 255) return Uint8Array.of(v);
     let words: number[] = [v];
     if (level === C.SOL_SOCKET && opt === C.SO_LINGER) words = [v, this.lingerSeconds()];
     else if (level === C.SOL_SOCKET && (opt === C.SO_RCVTIMEO || opt === C.SO_SNDTIMEO)) {

@@ -20,6 +20,8 @@ export function checkTimeout(value: unknown): number | null {
   if (Number.isNaN(value)) throw new ValueError("Invalid value NaN (not a number)");
   if (value < 0) throw new ValueError("Timeout value out of range");
   // CPython keeps timeouts as int64 nanoseconds.
+  // (CPython's text for a float; an int that large says "timestamp too large to convert to C
+  // _PyTime_t", but a JavaScript number does not say which it was.)
   if (value > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
   // CPython keeps whole nanoseconds, rounded up (1e-10 reads back as 1e-09).
   return Math.ceil(value * 1e9) / 1e9;

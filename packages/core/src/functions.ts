@@ -5,10 +5,11 @@ import * as C from "./constants.js";
 import { type Address, type AddressInput, pyList, pyRepr, tuple } from "./address.js";
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
-import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, oserror, withCause } from "./errors.js";
+import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, herror, oserror, withCause } from "./errors.js";
 import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
+import { cIntArg } from "./_args.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
 
 export { socket };
@@ -88,10 +89,10 @@ export async function getaddrinfo(
     const missing = arguments.length === 0 ? "2 required positional arguments: 'host' and 'port'" : "1 required positional argument: 'port'";
     throw new TypeError(`getaddrinfo() missing ${missing}`);
   }
-  family = cInt(family);
-  type = cInt(type);
-  proto = cInt(proto);
-  flags = cInt(flags);
+  family = cIntArg(family);
+  type = cIntArg(type);
+  proto = cIntArg(proto);
+  flags = cIntArg(flags);
   if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
     throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
   const p: unknown = port;
@@ -149,14 +150,6 @@ export async function getaddrinfo(
   return pyList(out); // prints as Python's list
 }
 
-/** An `int` argument as CPython's C `int` parsing takes it. */
-function cInt(v: unknown): number {
-  const n = intArg(v);
-  if (n > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
-  if (n < -0x80000000) throw new OverflowError("signed integer is less than minimum");
-  return n;
-}
-
 /** The IPv4 address of an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, `::ffff:7f00:1`), else null. */
 function mappedIPv4(name: string): string | null {
   const b = parseIPv6(name);
@@ -205,6 +198,10 @@ export function gethostname(): string {
  */
 export async function gethostbyname_ex(hostname: string | Uint8Array): Promise<[string, string[], string[]]> {
   hostname = hostArg(hostname, "gethostbyname_ex");
+  // CPython resolves the name again with gethostbyname_r(3), which has none of getaddrinfo's
+  // special names and takes inet_aton's short forms only in decimal or octal.
+  if (hostname === "" || hostname === "<broadcast>") throw new herror(3, "Unknown server error");
+  if (/[xX]/.test(hostname) && numericIPv4(hostname) !== null) throw new herror(1, "Unknown host");
   const ip = await gethostbyname(hostname);
   return tuple(canonName(hostname), pyList<string>([]), pyList([ip]));
 }

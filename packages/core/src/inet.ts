@@ -1,7 +1,7 @@
 // inet_aton/inet_ntoa/inet_pton/inet_ntop and hton*/ntoh*, as CPython on Linux.
 import { AF_INET, AF_INET6 } from "./constants.js";
 import { OSError, OverflowError, ValueError, oserror } from "./errors.js";
-import { argTypeName, PyBytes, pyTypeName } from "./bytes.js";
+import { argTypeName, intArg, PyBytes, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 
 /** Strict dotted-quad parse (inet_pton rules); `null` if not one. */
@@ -110,6 +110,7 @@ function packed(b: unknown): Uint8Array {
 
 function str(v: unknown, fname: string, arg = 1): string {
   if (typeof v !== "string") throw new TypeError(`${fname}() argument ${arg} must be str, not ${argTypeName(v)}`);
+  if (v.includes("\0")) throw new ValueError("embedded null character");
   return v;
 }
 
@@ -140,7 +141,7 @@ export function inet_aton(ip: string): PyBytes {
   if (s === "" || parts.length > 4) bad();
   const nums = parts.map((p) => {
     let v: number;
-    if (/^0[xX][0-9a-fA-F]*$/.test(p)) v = p.length === 2 ? 0 : parseInt(p.slice(2), 16);
+    if (/^0[xX][0-9a-fA-F]+$/.test(p)) v = parseInt(p.slice(2), 16); // glibc 2.36: "0x" alone is no number
     else if (/^0[0-7]*$/.test(p)) v = parseInt(p, 8);
     else if (/^[1-9]\d*$/.test(p)) v = Number(p);
     else return bad();
@@ -170,10 +171,11 @@ export function inet_ntoa(packedIp: Uint8Array): string {
  * @throws OSError `illegal IP address string passed to inet_pton`; `[Errno 97]` for other families.
  */
 export function inet_pton(family: number, ip: string): PyBytes {
+  const fam = intArg(family);
   const s = str(ip, "inet_pton", 2);
   let b: Uint8Array | null;
-  if (family === AF_INET) b = parseIPv4(s);
-  else if (family === AF_INET6) b = parseIPv6(s);
+  if (fam === AF_INET) b = parseIPv4(s);
+  else if (fam === AF_INET6) b = parseIPv6(s);
   else throw oserror(E.EAFNOSUPPORT);
   if (b === null) throw new OSError("illegal IP address string passed to inet_pton");
   const out = new PyBytes(b.length);
@@ -186,6 +188,7 @@ export function inet_pton(family: number, ip: string): PyBytes {
  * @throws ValueError `invalid length of packed IP address string`
  */
 export function inet_ntop(family: number, packedIp: Uint8Array): string {
+  family = intArg(family);
   const b = packed(packedIp);
   if (family === AF_INET) {
     if (b.length !== 4) throw new ValueError("invalid length of packed IP address string");
@@ -199,15 +202,17 @@ export function inet_ntop(family: number, packedIp: Uint8Array): string {
 }
 
 function uint(x: unknown, fname: string): number {
-  if (typeof x !== "number" && typeof x !== "boolean")
-    throw new TypeError(`'${pyTypeName(x)}' object cannot be interpreted as an integer`);
+  const long = fname.endsWith("l");
+  if (typeof x !== "number" && typeof x !== "boolean") {
+    const t = pyTypeName(x);
+    throw new TypeError(long ? `expected int, ${t} found` : `'${t}' object cannot be interpreted as an integer`);
+  }
   const n = Number(x);
-  if (!Number.isInteger(n)) throw new TypeError(`'float' object cannot be interpreted as an integer`);
+  if (!Number.isInteger(n))
+    throw new TypeError(long ? "expected int, float found" : `'float' object cannot be interpreted as an integer`);
   if (n < 0)
     throw new OverflowError(
-      fname.endsWith("l")
-        ? "can't convert negative value to unsigned int"
-        : `${fname}: can't convert negative Python int to C 16-bit unsigned integer`,
+      long ? "can't convert negative value to unsigned int" : `${fname}: can't convert negative Python int to C 16-bit unsigned integer`,
     );
   return n;
 }
@@ -216,13 +221,18 @@ const swap16 = (n: number): number => ((n & 0xff) << 8) | ((n >> 8) & 0xff);
 const swap32 = (n: number): number =>
   (((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | ((n >>> 24) & 0xff)) >>> 0;
 
+/** CPython's htons/ntohs: an int (C `int` first, then 16 bits), each limit with its own message. */
 function check16(x: unknown, fname: string): number {
   const n = uint(x, fname);
+  if (n >= 2 ** 63) throw new OverflowError("Python int too large to convert to C long");
+  if (n >= 2 ** 31) throw new OverflowError("signed integer is greater than maximum");
   if (n > 0xffff) throw new OverflowError(`${fname}: Python int too large to convert to C 16-bit unsigned integer`);
   return n;
 }
+/** CPython's htonl/ntohl: a C `unsigned long`, then 32 bits. */
 function check32(x: unknown, fname: string): number {
   const n = uint(x, fname);
+  if (n >= 2 ** 64) throw new OverflowError("Python int too large to convert to C unsigned long");
   if (n > 0xffffffff) throw new OverflowError("int larger than 32 bits");
   return n;
 }

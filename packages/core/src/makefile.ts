@@ -95,12 +95,13 @@ export class SocketFile {
   private timedOut = false;
 
   constructor(private readonly sock: Socket, mode: string, opts: MakefileOptions) {
-    if (typeof mode !== "string" || !/^[rwb]+$/.test(mode) || new Set(mode).size !== mode.length)
-      throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`);
-    this.mode = mode;
+    // CPython: any mix of r, w and b (`""` and `"b"` read; `"rr"` is `"r"`).
+    if (typeof mode !== "string" || !/^[rwb]*$/.test(mode)) throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`);
     this.binary = mode.includes("b");
-    this.canRead = mode.includes("r") || mode === "b";
     this.canWrite = mode.includes("w");
+    this.canRead = mode.includes("r") || !this.canWrite;
+    // A binary file's mode is its raw SocketIO's ("rb", "wb", "rwb"); a text file keeps the one given.
+    this.mode = this.binary ? `${this.canRead ? "r" : ""}${this.canWrite ? "w" : ""}b` : mode;
     const buffering = opts.buffering ?? -1;
     if (typeof buffering !== "number" || !Number.isInteger(buffering))
       throw new TypeError("'float' object cannot be interpreted as an integer");
@@ -108,14 +109,15 @@ export class SocketFile {
     // socket.makefile's BufferedWriter(raw, buffering) takes the size as given (1 is no line
     // buffering); a text file's TextIOWrapper holds up to 8192 bytes before it writes through.
     this.bufferSize = buffering < 0 ? BUFFER_SIZE : this.binary ? buffering : Math.max(buffering, BUFFER_SIZE);
-    if (opts.encoding != null && this.binary) throw new ValueError("binary mode doesn't take an encoding argument");
-    this.encoding = opts.encoding ?? "UTF-8";
-    if (!this.binary) checkEncoding(this.encoding, this.canWrite);
-    const errors = opts.errors ?? "strict";
+    // A binary file is the buffer alone: CPython ignores encoding, errors and newline then.
+    const text = !this.binary;
+    this.encoding = (text ? opts.encoding : null) ?? "UTF-8";
+    if (text) checkEncoding(this.encoding, this.canWrite);
+    const errors = (text ? opts.errors : null) ?? "strict";
     if (typeof errors !== "string")
       throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${typeof errors}`);
     this.errors = errors;
-    const newline = opts.newline ?? null;
+    const newline = (text ? opts.newline : null) ?? null;
     if (newline !== null && newline !== "" && newline !== "\n" && newline !== "\r" && newline !== "\r\n")
       throw new ValueError(`illegal newline value: ${String(newline)}`);
     this.newline = newline;

@@ -46,9 +46,10 @@ export async function getnameinfo(sockaddr: readonly unknown[], flags: number): 
   if (sockaddr.length < 2 || sockaddr.length > 4 || typeof host !== "string")
     throw new TypeError("getnameinfo(): illegal sockaddr argument");
   const p = intArg(port);
-  const flow = intArg(flowinfo);
-  const scopeId = intArg(scope);
-  if (flow < 0 || flow > 0xfffff) throw new OverflowError("getnameinfo(): flowinfo must be 0-1048575.");
+  // C unsigned ints, as CPython parses them ("I": wrapped modulo 2**32, not checked).
+  const flow = u32(intArg(flowinfo));
+  const scopeId = u32(intArg(scope));
+  if (flow > 0xfffff) throw new OverflowError("getnameinfo(): flowinfo must be 0-1048575.");
   // CPython resolves the sockaddr numerically first (getaddrinfo with AI_NUMERICHOST).
   if (p < 0) throw gaiError(-8);
   const ip = canonicalIp(host);
@@ -106,4 +107,10 @@ export async function getfqdn(name: string | Uint8Array = ""): Promise<string> {
     if (e instanceof OSError) return n;
     throw e;
   }
+}
+
+/** `n` modulo 2**32, as C's conversion to `unsigned int`. */
+function u32(n: number): number {
+  const m = n % 2 ** 32;
+  return m < 0 ? m + 2 ** 32 : m;
 }

@@ -21,8 +21,8 @@ import { SEND_MAX, StreamConn } from "./_stream.js";
 import { ResetConnection } from "./_reset.js";
 import { closeFd, newFd, shareFd } from "./_fds.js";
 import { DgramConn } from "./_datagram.js";
-import { SocketOptions } from "./_options.js";
-import { bufsizeArg, dontWait, flagsArg, intoView, isBroadcast } from "./_args.js";
+import { SocketOptions, optionValueArg } from "./_options.js";
+import { bufsizeArg, dontWait, cIntArg, intoView, isBroadcast } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
@@ -210,8 +210,8 @@ export class Socket {
    * @throws OSError `[Errno 98] Address already in use`, `[Errno 22] Invalid argument` if bound.
    */
   async bind(address: AddressInput): Promise<void> {
+    const a = parseAddress(this._family, address, "bind"); // before EBADF, as CPython parses it
     this.check();
-    const a = parseAddress(this._family, address, "bind");
     if (this.listener || this.dgram || this.conn || this.binding) throw oserror(E.EINVAL);
     const done = this.doBind(a);
     this.binding = done.catch(() => undefined);
@@ -261,8 +261,8 @@ export class Socket {
    * @throws OSError `[Errno 95] Operation not supported` on UDP.
    */
   async listen(backlog?: number): Promise<void> {
+    if (backlog !== undefined) cIntArg(backlog); // checked first, as CPython parses it
     this.check();
-    if (backlog !== undefined) intArg(backlog);
     if (!this.isStream) throw oserror(E.EOPNOTSUPP);
     if (this.conn) throw oserror(E.EINVAL);
     if (this.accepting) return;
@@ -344,8 +344,8 @@ export class Socket {
   }
 
   private async doConnect(address: AddressInput, fname: string): Promise<void> {
+    const a = parseAddress(this._family, address, fname); // before EBADF, as CPython parses it
     this.check();
-    const a = parseAddress(this._family, address, fname);
     if (!this.isStream) return this.connectDatagram(a);
     if (this.connectOutcome) {
       const { err } = this.connectOutcome;
@@ -537,9 +537,9 @@ export class Socket {
   recv(bufsize: number, flags = 0): Promise<PyBytes> {
     // Not an async function: the common cases cost one Promise (see bench/overhead.ts).
     try {
+      const n = bufsizeArg(bufsize, "recv"); // before EBADF, as CPython parses it
       this.check();
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
-      const n = bufsizeArg(bufsize, "recv");
       // recv(0) is b'' at once, UDP too (CPython makes no call for it).
       if (!this.isStream) return n === 0 ? Promise.resolve(emptyBytes()) : this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
       const c = this.streamConn();
@@ -607,7 +607,7 @@ export class Socket {
   private async recvFlags(c: StreamConn, n: number, flags: number, wait: number | null): Promise<PyBytes> {
     // MSG_WAITALL waits for all `n` bytes only in blocking mode: with a timeout (or non-blocking)
     // CPython's recv runs on a non-blocking descriptor, where the kernel returns what has arrived.
-    flags = flagsArg(flags);
+    flags = cIntArg(flags);
     // Linux has no urgent byte to return (polysock never receives one): EINVAL.
     if (flags & C.MSG_OOB) throw oserror(E.EINVAL);
     if (flags & C.MSG_WAITALL && wait === null && !(flags & C.MSG_DONTWAIT)) {
@@ -699,8 +699,8 @@ export class Socket {
    */
   recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address]> {
     try {
-      this.check();
       const n = bufsizeArg(bufsize, "recvfrom");
+      this.check();
       if (this.isStream) return this.recv(n, flags).then((d) => tuple(d, this._streamSender(d)) as unknown as [PyBytes, Address]);
       const d = this.dgram;
       // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
@@ -756,7 +756,7 @@ export class Socket {
   }
 
   private async recvDatagram(n: number, flags: number, timeout: number | null): Promise<[PyBytes, Address]> {
-    let wait = dontWait(flagsArg(flags), timeout);
+    let wait = dontWait(cIntArg(flags), timeout);
     let d = this.dgram;
     if (d === null) {
       const start = Date.now();
@@ -789,7 +789,7 @@ export class Socket {
   // --- send ---
 
   private checkFlags(flags: unknown): void {
-    flagsArg(flags);
+    cIntArg(flags);
   }
 
   /**
@@ -963,12 +963,14 @@ export class Socket {
 
   private async sendtoSlow(data: unknown, rawFlags: unknown, addr: unknown, nargs: number): Promise<number> {
     const bytes = toBytes(data);
-    const flags = nargs >= 3 ? flagsArg(rawFlags) : 0;
+    const flags = nargs >= 3 ? cIntArg(rawFlags) : 0;
     if (flags & C.MSG_OOB && !this.isStream) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
     let ep = knownEndpoint(addr);
     const a = ep === undefined ? parseAddress(this._family, addr, "sendto") : null;
     if (this.isStream) {
-      if (!this.conn) throw oserror(this._family === C.AF_UNIX ? E.ENOTCONN : E.EPIPE);
+      // Linux: a unix stream refuses a destination (EISCONN once connected); TCP ignores it.
+      if (this._family === C.AF_UNIX) throw oserror(this.conn ? E.EISCONN : E.EOPNOTSUPP);
+      if (!this.conn) throw oserror(E.EPIPE);
       return this.send(bytes, flags);
     }
     if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(a ?? parseAddress(this._family, addr, "sendto"), this.adapter);
@@ -996,8 +998,8 @@ export class Socket {
    * @throws OSError `[Errno 107] Transport endpoint is not connected`, `[Errno 22]` for a bad `how`.
    */
   async shutdown(how: number): Promise<void> {
-    this.check();
     const h = intArg(how);
+    this.check();
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
     if (this.files !== null && this._timeout !== 0 && h !== C.SHUT_RD) await this.filesQueued();
     const c = this.conn;
@@ -1193,10 +1195,14 @@ export class Socket {
   setsockopt(level: number, optname: number, value: number | boolean | Uint8Array | null, optlen?: number): void {
     const fourArgs = arguments.length === 4 && value === null; // setsockopt(level, optname, None, optlen)
     if (arguments.length !== 3 && !fourArgs) throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
+    // The arguments first, as CPython parses them (then EBADF on a closed socket).
+    const lv = intArg(level);
+    intArg(optname);
+    if (fourArgs) intArg(optlen);
+    else optionValueArg(value);
     this.check();
     // A NULL option value: Linux reads `optlen` bytes from address 0.
     if (fourArgs) throw oserror(intArg(optlen) < 4 ? E.EINVAL : E.EFAULT);
-    const lv = intArg(level);
     // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
     if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);
     if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
@@ -1245,9 +1251,10 @@ export class Socket {
   getsockopt(level: number, optname: number, buflen?: number): number | PyBytes {
     if (arguments.length < 2) throw new TypeError(`getsockopt() takes at least 2 arguments (${arguments.length} given)`);
     if (arguments.length > 3) throw new TypeError(`getsockopt() takes at most 3 arguments (${arguments.length} given)`);
-    this.check();
     const lv = intArg(level);
     const opt = intArg(optname);
+    if (buflen !== undefined) intArg(buflen);
+    this.check();
     if (!this.hasLevel(lv)) throw oserror(E.EOPNOTSUPP);
     let v = this.opts.get(lv, opt);
     if (lv === C.SOL_SOCKET && opt === C.SO_ERROR) {
