@@ -2926,6 +2926,21 @@ def _():
     return out
 
 
+@scenario("unix bind('') autobinds an abstract name of five hex digits; a client connects to it")
+def _():
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind("")
+        name = s.getsockname()
+        name = name.decode("latin-1") if isinstance(name, bytes) else name
+        s.listen()
+        with socket.socket(socket.AF_UNIX) as c:
+            c.connect(s.getsockname())
+            a, _ = s.accept()
+            with a:
+                c.sendall(b"auto")
+                return [len(name), name[0] == "\0", bool(re.fullmatch("[0-9a-f]{5}", name[1:])), repr(a.recv(10))]
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

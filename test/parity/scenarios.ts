@@ -2991,6 +2991,22 @@ scenario("closed socket: bad arguments raise TypeError/ValueError before EBADF; 
   return out;
 });
 
+scenario("unix bind('') autobinds an abstract name of five hex digits; a client connects to it", () =>
+  withSock(socket.socket(socket.AF_UNIX), async (s) => {
+    await s.bind("");
+    const name = s.getsockname() as string;
+    await s.listen();
+    return await withSock(socket.socket(socket.AF_UNIX), async (c) => {
+      await c.connect(name);
+      const [a] = await s.accept();
+      return await withSock(a, async () => {
+        await c.sendall(b("auto"));
+        return [name.length, name[0] === "\0", /^[0-9a-f]{5}$/.test(name.slice(1)), repr(await a.recv(10))];
+      });
+    });
+  }),
+);
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -213,12 +213,27 @@ export class Socket {
     const a = parseAddress(this._family, address, "bind"); // before EBADF, as CPython parses it
     this.check();
     if (this.listener || this.dgram || this.conn || this.binding) throw oserror(E.EINVAL);
-    const done = this.doBind(a);
+    const done = this._family === C.AF_UNIX && a.host === "" ? this.autobind(a) : this.doBind(a);
     this.binding = done.catch(() => undefined);
     try {
       await done;
     } finally {
       this.binding = null;
+    }
+  }
+
+  /**
+   * Linux's autobind of `bind("")` on a unix socket: an abstract name of five hex digits
+   * (`"\0" + "1f2e3"`), another one while a name is taken. The runtimes bind only names given.
+   */
+  private async autobind(a: ReturnType<typeof parseAddress>): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      const name = "\0" + Math.floor(Math.random() * 0x100000).toString(16).padStart(5, "0");
+      try {
+        return await this.doBind({ ...a, host: name });
+      } catch (err) {
+        if (!(err instanceof OSError && err.errno === E.EADDRINUSE) || tries >= 64) throw err;
+      }
     }
   }
 
