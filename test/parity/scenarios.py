@@ -2941,6 +2941,31 @@ def _():
                 return [len(name), name[0] == "\0", bool(re.fullmatch("[0-9a-f]{5}", name[1:])), repr(a.recv(10))]
 
 
+@scenario("select/poll/selectors: huge timeouts raise OverflowError; a closed selector's get_key raises RuntimeError")
+def _():
+    out = []
+    p = select.poll()
+    sel = selectors.DefaultSelector()
+    for f in (
+        lambda: select.select([], [], [], 9.3e9),
+        lambda: p.poll(2**31),
+        lambda: p.poll(-(2**31) - 1),
+        lambda: p.poll(2**63),
+        lambda: sel.select(1e20),
+    ):
+        try:
+            f()
+        except OverflowError as e:
+            out.append(str(e))
+    sel.close()
+    try:
+        sel.get_key(1)
+    except RuntimeError as e:
+        out.append([type(e).__name__, str(e)])
+    out.append(sel.get_map())
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

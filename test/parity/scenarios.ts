@@ -3007,6 +3007,34 @@ scenario("unix bind('') autobinds an abstract name of five hex digits; a client 
   }),
 );
 
+scenario("select/poll/selectors: huge timeouts raise OverflowError; a closed selector's get_key raises RuntimeError", async () => {
+  const out: unknown[] = [];
+  const p = socket.poll();
+  const sel = socket.selectors.DefaultSelector();
+  for (const f of [
+    () => socket.select([], [], [], 9.3e9),
+    () => p.poll(2 ** 31),
+    () => p.poll(-(2 ** 31) - 1),
+    () => p.poll(2 ** 63),
+    () => sel.select(1e20),
+  ]) {
+    try {
+      await f();
+    } catch (e) {
+      if (e instanceof socket.OverflowError) out.push(e.message);
+      else throw e;
+    }
+  }
+  sel.close();
+  try {
+    sel.get_key(1);
+  } catch (e) {
+    out.push([(e as Error).name, (e as Error).message]);
+  }
+  out.push(sel.get_map());
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -255,6 +255,9 @@ export class KeyError extends PyException {
   }
 }
 setName(KeyError, "KeyError");
+/** Python's `RuntimeError` (e.g. `sel.get_key(sock)` on a closed selector: `Selector is closed`). */
+export class RuntimeError extends PyException {}
+setName(RuntimeError, "RuntimeError");
 /** Python's `LookupError` (e.g. `unknown encoding: x`). */
 export class LookupError extends PyException {}
 setName(LookupError, "LookupError");

@@ -120,6 +120,7 @@ export async function getaddrinfo(
     const short = v === 0 ? numericIPv4(name) : null;
     // An IPv4-mapped address asked for as AF_INET is its IPv4 address (glibc).
     const mapped = v === 6 && want === 4 ? mappedIPv4(name) : null;
+    if (v === 6 && name.includes("%")) throw gaiError(-2); // scope ids: differences #39
     if (mapped !== null) addrs = [{ address: mapped, family: 4 }];
     else if (v !== 0 || short !== null) {
       if (want !== 0 && (v || 4) !== want) throw gaiError(-9);

@@ -44,6 +44,7 @@ export {
   OverflowError,
   AttributeError,
   KeyError,
+  RuntimeError,
   ExceptionGroup,
   strerror,
 } from "./errors.js";

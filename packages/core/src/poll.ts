@@ -69,6 +69,9 @@ export class Poll {
     if (timeout !== null && timeout !== undefined && typeof timeout !== "number" && typeof timeout !== "boolean")
       throw new TypeError("timeout must be an integer or None");
     const ms = timeout === null || timeout === undefined ? -1 : Number(timeout);
+    // poll(2) takes a C int of milliseconds (CPython converts through int64 nanoseconds first).
+    if (ms > 2147483647 || ms < -2147483648)
+      throw new OverflowError(Math.abs(ms) > 9223372036854.775 ? "timestamp too large to convert to C _PyTime_t" : "timeout is too large");
     const seconds = ms < 0 ? null : ms / 1000;
     const open: [number, { sock: Socket; mask: number }][] = [];
     const out = pyList<[number, number]>([]);

@@ -2,7 +2,7 @@
 // would not wait on, as Linux's select(2) reports them.
 import { pyList, tuple } from "./address.js";
 import { errno as E } from "./errno.js";
-import { ValueError, oserror } from "./errors.js";
+import { OverflowError, ValueError, oserror } from "./errors.js";
 import { ownerOf } from "./_fds.js";
 import { Socket } from "./socket.js";
 import { MAX_TIMER_S, type WaitList, type Waiter, afterPoll, nextTurn } from "./_timeout.js";
@@ -92,6 +92,8 @@ function checkSelectTimeout(t: unknown): number | null {
   if (typeof t !== "number") throw new TypeError("timeout must be a float or None");
   if (Number.isNaN(t)) throw new ValueError("Invalid value NaN (not a number)");
   if (t < 0) throw new ValueError("timeout must be non-negative");
+  // CPython keeps timeouts as int64 nanoseconds (the text of a float timeout).
+  if (t > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
   return t;
 }
 

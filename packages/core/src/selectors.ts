@@ -4,7 +4,7 @@
 import { PyTuple, pyRepr, tuple } from "./address.js";
 import { pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
-import { KeyError, ValueError, oserror } from "./errors.js";
+import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
 import { Socket } from "./socket.js";
 import { select as selectSockets, socketAt } from "./select.js";
 
@@ -182,7 +182,7 @@ export class Selector<T = unknown> {
 
   /**
    * Like `key = sel.unregister(fileobj)` (also for a socket closed since).
-   * @throws KeyError if not registered; ValueError for what is neither registered nor a file object.
+   * @throws KeyError if not registered; ValueError for what is neither registered nor a file object; RuntimeError once closed.
    */
   unregister(fileobj: FileObject): SelectorKey<T> {
     const fd = this.fdOf(fileobj); // ValueError for what is neither registered nor a file object
@@ -226,6 +226,7 @@ export class Selector<T = unknown> {
     if (timeout !== null && timeout !== undefined && typeof timeout !== "number")
       throw new TypeError("timeout must be a float or None");
     this.checkOpen();
+    if (typeof timeout === "number" && timeout > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
     const t = timeout === null || timeout === undefined ? null : Math.max(timeout, 0);
     const deadline = t === null ? 0 : Date.now() + t * 1000;
     for (;;) {
@@ -256,6 +257,7 @@ export class Selector<T = unknown> {
    * @throws KeyError if not registered; ValueError for what is neither registered nor a file object.
    */
   get_key(fileobj: FileObject): SelectorKey<T> {
+    if (this.closed) throw new RuntimeError("Selector is closed");
     const key = this.keys.get(this.fdOf(fileobj)); // ValueError for what is neither registered nor a file object
     if (key === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
     return key;

@@ -88,6 +88,11 @@ class NodeListener implements Listener {
     // server.close() releases the port at once; its callback would wait for every
     // accepted connection to end, which is not what Python's close() means.
     if (this.server.listening) this.server.close();
+    // Connections never handed to core (no listen() yet): Linux resets what a closed listener never accepted.
+    for (const s of this.pending.splice(0)) {
+      if (this.unix) s.destroy();
+      else s.resetAndDestroy();
+    }
     return Promise.resolve();
   }
 }
