@@ -2966,6 +2966,31 @@ def _():
     return out
 
 
+@scenario("close() right after a recv that emptied what had arrived, the peer still sending: the peer's sendall gets ConnectionResetError")
+def _():
+    c, s, l = pair()
+    res = []
+
+    def send():
+        try:
+            s.sendall(b"x" * (64 << 20))
+            res.append("sendall ok")
+        except OSError as e:
+            res.append([type(e).__name__, e.errno])
+
+    t = threading.Thread(target=send)
+    t.start()
+    try:
+        got = 0
+        while got < (1 << 20):
+            got += len(c.recv(65536))
+        c.close()
+        t.join(5)
+        return res
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3035,6 +3035,28 @@ scenario("select/poll/selectors: huge timeouts raise OverflowError; a closed sel
   return out;
 });
 
+scenario("close() right after a recv that emptied what had arrived, the peer still sending: the peer's sendall gets ConnectionResetError", async () => {
+  const [c, s, l] = await pair();
+  const res: unknown[] = [];
+  const t = (async () => {
+    try {
+      await s.sendall(new Uint8Array(64 << 20).fill(120));
+      res.push("sendall ok");
+    } catch (e) {
+      res.push([(e as Error).name, (e as socket.OSError).errno]);
+    }
+  })();
+  try {
+    let got = 0;
+    while (got < 1 << 20) got += (await c.recv(65536)).length;
+    await c.close();
+    await Promise.race([t, sleep(5000)]);
+    return res;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

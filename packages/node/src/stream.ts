@@ -147,7 +147,9 @@ export class NodeStream implements StreamTransport {
     // Like close(2) after send(2): queued bytes go out, then FIN; the fd is released
     // once Node handed everything to the kernel ('finish'). Unread input is dropped.
     return new Promise((resolve) => {
-      if (s.writableFinished) {
+      // Every byte already in the kernel: close the descriptor itself, so the kernel sends FIN,
+      // or RST when input sits unread in its buffer, as close(2) does (end() would FIN first).
+      if (s.writableFinished || (!s.writableEnded && s.writableLength === 0)) {
         s.destroy();
         return resolve();
       }
