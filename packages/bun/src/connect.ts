@@ -46,8 +46,24 @@ export function connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTrans
       },
       (err: unknown) => {
         signal?.removeEventListener("abort", onAbort);
-        reject(err); // no-op if already rejected by the abort
+        reject(ep.kind === "unix" ? unixPathError(err, ep.host) : err); // no-op if already rejected by the abort
       },
     );
   });
+}
+
+/**
+ * Bun says ECONNREFUSED for a unix path it cannot reach; connect(2) names why (a component that
+ * is not a directory, a loop of links …): ask the file system.
+ */
+function unixPathError(err: unknown, path: string): unknown {
+  if ((err as { code?: unknown } | null)?.code !== "ECONNREFUSED" || path.startsWith("\0")) return err;
+  try {
+    const fs = (globalThis as unknown as { process: { getBuiltinModule(id: "node:fs"): typeof import("node:fs") } }).process.getBuiltinModule("node:fs");
+    fs.statSync(path);
+  } catch (statErr) {
+    const code = (statErr as { code?: unknown }).code;
+    if (code === "ENOTDIR" || code === "ELOOP" || code === "ENAMETOOLONG" || code === "EACCES") return statErr;
+  }
+  return err;
 }
