@@ -73,6 +73,28 @@ for (const rt of runtimes) {
     }
   }, 30000);
 
+  test(`${rt}: a program that ends with input it never read resets the connection${rt === "deno" ? " (Deno: FIN, differences #6)" : ""}`, async () => {
+    let outcome: (s: string) => void = () => undefined;
+    const seen = new Promise<string>((r) => (outcome = r));
+    const server = net.createServer((c) => {
+      let got = "";
+      c.write("go\nEXTRA");
+      c.on("data", (d: Buffer) => (got += d.toString()));
+      c.on("error", (e: NodeJS.ErrnoException) => outcome(`${got}|${e.code}`));
+      c.on("end", () => outcome(`${got}|EOF`));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const r = await run(rt, "exit_unread.ts", [String(port)]);
+      expect(r.out).toContain("got b'go\\n'\ndone");
+      expect(r.code).toBe(0);
+      expect(await seen).toBe(rt === "deno" ? "bye\n|EOF" : "bye\n|ECONNRESET");
+    } finally {
+      server.close();
+    }
+  }, 30000);
+
   test(`${rt}: a program waiting in recv() is kept alive until the reply comes`, async () => {
     const server = net.createServer((c) => setTimeout(() => c.end("late reply"), 1500));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -59,7 +59,7 @@ export function connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTrans
 function unixPathError(err: unknown, path: string): unknown {
   if ((err as { code?: unknown } | null)?.code !== "ECONNREFUSED" || path.startsWith("\0")) return err;
   try {
-    const fs = (globalThis as unknown as { process: { getBuiltinModule(id: "node:fs"): typeof import("node:fs") } }).process.getBuiltinModule("node:fs");
+    const fs = (globalThis as unknown as { process: { getBuiltinModule(id: "node:fs"): { statSync(p: string): unknown } } }).process.getBuiltinModule("node:fs");
     fs.statSync(path);
   } catch (statErr) {
     const code = (statErr as { code?: unknown }).code;

@@ -119,6 +119,8 @@ export class StreamConn implements StreamHandlers {
     this.copyBatch = t.batchWrites === true;
     this.asyncWrites = t.asyncWrites === true;
     if (t.setRef !== undefined) this.readers.keeper = new Keeper(t, this);
+    open.add(this);
+    onExit();
     t.start(this);
   }
 
@@ -209,6 +211,7 @@ export class StreamConn implements StreamHandlers {
   }
 
   onClose(): void {
+    open.delete(this);
     if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
     this.stopAlarms();
     this.gone = true;
@@ -737,7 +740,16 @@ export class StreamConn implements StreamHandlers {
    * read (by recv, or into a makefile() reader's buffer), or `reset` (SO_LINGER on with a zero
    * timeout), in which case Linux resets the connection, and so do we.
    */
+  /** At exit: reset when input is left unread (see atExit). */
+  resetIfUnread(): void {
+    if (!this.gone && this.size > this.fileHeld) {
+      this.gone = true;
+      this.t.abort();
+    }
+  }
+
   close(reset = false): Promise<void> {
+    open.delete(this);
     this.stopAlarms();
     const unread = (reset || this.size > this.fileHeld) && !this.gone;
     const batched = this.batched > 0;
@@ -814,17 +826,31 @@ const freeBatches: Uint8Array[] = [];
 let flushList: StreamConn[] = [];
 
 let exitHook = false;
+/** Connections not closed yet (the runtime holds them open anyway): what the exit hook looks at. */
+const open = new Set<StreamConn>();
 
 function queueFlush(c: StreamConn): void {
   if (c.flushQueued) return;
   c.flushQueued = true;
   if (flushList.push(c) === 1) onNextTurn(flushAll);
-  if (!exitHook) {
-    // A program that exits right after sendall: Node's and Bun's writes are synchronous,
-    // so the batches still reach the kernel, as they would have without batching.
-    exitHook = true;
-    (globalThis as { process?: { on?(e: "exit", f: () => void): unknown } }).process?.on?.("exit", flushAll);
-  }
+}
+
+/** Once: what the kernel would do with a program's sockets when it exits (see atExit). */
+function onExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  (globalThis as { process?: { on?(e: "exit", f: () => void): unknown } }).process?.on?.("exit", atExit);
+}
+
+/**
+ * The program ends: a batch sendall reported as sent still reaches the kernel (Node's and Bun's
+ * writes are synchronous); a connection with input the program never read is reset, as the
+ * kernel resets it when it closes the descriptors of an exiting process (the runtime read the
+ * bytes out of the kernel, which would otherwise close it with FIN).
+ */
+function atExit(): void {
+  flushAll();
+  for (const c of open) c.resetIfUnread();
 }
 
 function flushAll(): void {
