@@ -22,7 +22,7 @@ const DELIBERATE: Record<string, Record<string, string>> = {
     "deno/deno": "docs/differences.md #29: Deno reports no ICMP errors for UDP",
     "deno/node": "docs/differences.md #29: Deno reports no ICMP errors for UDP",
   },
-  "close() right after a recv that emptied what had arrived, the peer still sending: the peer's sendall gets ConnectionResetError": {
+  "close() with input unread while the peer still sends: the peer's sendall gets ConnectionResetError": {
     "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
   },
   "bind non-local": { "deno/node": "docs/differences.md #7: Deno's node:net reports EINVAL for a non-local bind" },
