@@ -16,6 +16,17 @@ async function run(runtime: (typeof runtimes)[number], file: string, args: strin
   return { code, out: output };
 }
 
+/** A node:net peer on loopback running `onConn` for each connection, for the length of `body(port)`. */
+async function withPeer<T>(onConn: (c: net.Socket) => void, body: (port: number) => Promise<T>): Promise<T> {
+  const server = net.createServer(onConn);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    return await body((server.address() as net.AddressInfo).port);
+  } finally {
+    server.close();
+  }
+}
+
 for (const rt of runtimes) {
   test(`${rt}: a program that leaves sockets open still exits`, async () => {
     const r = await run(rt, "open_sockets_exit.ts");
@@ -40,16 +51,14 @@ for (const rt of runtimes) {
   }, 30000);
 
   test(`${rt}: a timed recv holds the program until it times out; after a timed recv got its reply, the program ends`, async () => {
-    const server = net.createServer((c) => setTimeout(() => c.end("late reply"), 1500));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as net.AddressInfo).port;
-    try {
-      const r = await run(rt, "timed_wait_exit.ts", [String(port)]);
-      expect(r.out).toContain("TimeoutError: timed out\ngot b'late reply'");
-      expect(r.code).toBe(0); // held by the 60 s timeout, it would be killed after 20 s (code null)
-    } finally {
-      server.close();
-    }
+    await withPeer(
+      (c) => setTimeout(() => c.end("late reply"), 1500),
+      async (port) => {
+        const r = await run(rt, "timed_wait_exit.ts", [String(port)]);
+        expect(r.out).toContain("TimeoutError: timed out\ngot b'late reply'");
+        expect(r.code).toBe(0); // held by the 60 s timeout, it would be killed after 20 s (code null)
+      },
+    );
   }, 30000);
 
   // Bun's own connect cannot be stopped (docs/differences.md #43): on Bun, the Node adapter's is.
@@ -76,35 +85,29 @@ for (const rt of runtimes) {
   test(`${rt}: a program that ends with input it never read resets the connection${rt === "deno" ? " (Deno: FIN, differences #6)" : ""}`, async () => {
     let outcome: (s: string) => void = () => undefined;
     const seen = new Promise<string>((r) => (outcome = r));
-    const server = net.createServer((c) => {
+    const peer = (c: net.Socket): void => {
       let got = "";
       c.write("go\nEXTRA");
       c.on("data", (d: Buffer) => (got += d.toString()));
       c.on("error", (e: NodeJS.ErrnoException) => outcome(`${got}|${e.code}`));
       c.on("end", () => outcome(`${got}|EOF`));
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as net.AddressInfo).port;
-    try {
+    };
+    await withPeer(peer, async (port) => {
       const r = await run(rt, "exit_unread.ts", [String(port)]);
       expect(r.out).toContain("got b'go\\n'\ndone");
       expect(r.code).toBe(0);
       expect(await seen).toBe(rt === "deno" ? "bye\n|EOF" : "bye\n|ECONNRESET");
-    } finally {
-      server.close();
-    }
+    });
   }, 30000);
 
   test(`${rt}: a program waiting in recv() is kept alive until the reply comes`, async () => {
-    const server = net.createServer((c) => setTimeout(() => c.end("late reply"), 1500));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as net.AddressInfo).port;
-    try {
-      const r = await run(rt, "wait_for_reply.ts", [String(port)]);
-      expect(r.out).toContain("got b'late reply'");
-      expect(r.code).toBe(0);
-    } finally {
-      server.close();
-    }
+    await withPeer(
+      (c) => setTimeout(() => c.end("late reply"), 1500),
+      async (port) => {
+        const r = await run(rt, "wait_for_reply.ts", [String(port)]);
+        expect(r.out).toContain("got b'late reply'");
+        expect(r.code).toBe(0);
+      },
+    );
   }, 30000);
 }

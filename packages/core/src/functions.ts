@@ -195,7 +195,8 @@ export function gethostname(): string {
 /**
  * Like `hostname, aliaslist, ipaddrlist = socket.gethostbyname_ex(hostname)` (IPv4 only).
  * Aliases are not known to the runtimes' resolvers: the list is empty.
- * @throws gaierror `[Errno -2] Name or service not known`
+ * @throws gaierror `[Errno -2] Name or service not known`; herror `[Errno 3]` for `""` and `"<broadcast>"`,
+ *   `[Errno 1]` for inet_aton's hex short forms (`"0x7f.1"`), which gethostbyname(3) does not take.
  */
 export async function gethostbyname_ex(hostname: string | Uint8Array): Promise<[string, string[], string[]]> {
   hostname = hostArg(hostname, "gethostbyname_ex");
@@ -311,7 +312,7 @@ export function has_dualstack_ipv6(): boolean {
 
 /**
  * Like `a, b = socket.socketpair()`: two connected AF_UNIX stream sockets.
- * @throws OSError `[Errno 95]` for families other than AF_UNIX (as on Linux).
+ * @throws OSError `[Errno 95]` for AF_INET/AF_INET6, `[Errno 97]` for other families (as on Linux).
  */
 export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto = 0): Promise<[Socket, Socket]> {
   const fam = intArg(family);

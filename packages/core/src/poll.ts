@@ -1,5 +1,5 @@
 // Python's `select.poll()` over polysock sockets, on top of select(): the events Linux's
-// poll(2) reports for them (POLLIN, POLLOUT; POLLHUP, POLLNVAL always).
+// poll(2) reports for them (POLLIN, POLLOUT; POLLERR, POLLHUP, POLLNVAL always).
 import { type PyList, pyList, tuple } from "./address.js";
 import { KeyError, OverflowError, ValueError, oserror } from "./errors.js";
 import { intArg } from "./bytes.js";
@@ -64,6 +64,7 @@ export class Poll {
   /**
    * Like `poller.poll(timeout=None)`: `timeout` in milliseconds (`null` or negative: no limit).
    * Returns the sockets with events, as `(fd, events)` tuples.
+   * @throws OverflowError `timeout is too large` beyond a C int of milliseconds.
    */
   async poll(timeout: number | null = null): Promise<PyList<[number, number]>> {
     if (timeout !== null && timeout !== undefined && typeof timeout !== "number" && typeof timeout !== "boolean")

@@ -111,7 +111,7 @@ function checkSelectTimeout(t: unknown): number | null {
  * Lists may also hold makefile() files (they select on their socket); the result holds the
  * objects as given.
  * @throws ValueError for a closed socket (fd -1) or a negative timeout; TypeError for what is neither an int nor has
- * fileno(); OSError `[Errno 9]` for an fd of no open polysock socket.
+ * fileno(); OSError `[Errno 9]` for an fd of no open polysock socket; OverflowError for a timeout beyond ~292 years.
  */
 export async function select<T extends Selectable>(
   rlist: Iterable<T>,

@@ -207,6 +207,7 @@ export class Socket {
 
   /**
    * Like `sock.bind(address)`: a real bind (`getsockname()` gives the port; in use → `[Errno 98]`).
+   * A unix socket bound to `""` gets an abstract name of five hex digits, as Linux's autobind.
    * @throws OSError `[Errno 98] Address already in use`, `[Errno 22] Invalid argument` if bound.
    */
   async bind(address: AddressInput): Promise<void> {
