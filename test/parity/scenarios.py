@@ -2992,6 +2992,28 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("udp bound to port 0 keeps its port through reconnects and sendto elsewhere; connect(('', 0)) takes any sender")
+def _():
+    a, b, c = udp(), udp(), udp()
+    try:
+        a0 = a.getsockname()
+        out = []
+        a.connect(b.getsockname())
+        a.sendto(b"x", c.getsockname())
+        out.append(a.getsockname() == a0)
+        a.connect(c.getsockname())
+        out.append(a.getsockname() == a0)
+        a.connect(("", 0))
+        out.append(a.getsockname() == a0)
+        b.sendto(b"from-b", a0)
+        a.settimeout(2)
+        d, addr = a.recvfrom(100)
+        out += [repr(d), addr == b.getsockname(), repr(c.recv(10))]
+        return out
+    finally:
+        close_all(a, b, c)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3058,6 +3058,31 @@ scenario("close() with input unread while the peer still sends: the peer's senda
   }
 });
 
+scenario("udp bound to port 0 keeps its port through reconnects and sendto elsewhere; connect(('', 0)) takes any sender", async () => {
+  const a = await udp();
+  const b2 = await udp();
+  const c = await udp();
+  const same = (x: unknown, y: unknown): boolean => String(x) === String(y);
+  try {
+    const a0 = a.getsockname();
+    const out: unknown[] = [];
+    await a.connect(b2.getsockname() as never);
+    await a.sendto(b("x"), c.getsockname() as never);
+    out.push(same(a.getsockname(), a0));
+    await a.connect(c.getsockname() as never);
+    out.push(same(a.getsockname(), a0));
+    await a.connect(["", 0]);
+    out.push(same(a.getsockname(), a0));
+    await b2.sendto(b("from-b"), a0 as never);
+    a.settimeout(2);
+    const [d, addr] = await a.recvfrom(100);
+    out.push(repr(d), same(addr, b2.getsockname()), repr(await c.recv(10)));
+    return out;
+  } finally {
+    await closeAll(a, b2, c);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -239,8 +239,9 @@ export class DgramConn implements DatagramHandlers {
 
   /** Set the default peer: later datagrams from anyone else are dropped; those already queued stay (as on Linux). */
   async connect(to: NetAddress): Promise<void> {
-    // Port 0: Linux accepts it (sends then fail); runtimes reject the port, so only filter.
-    if (this.t.connect && to.port !== 0) {
+    // Port 0: Linux accepts it (sends then fail); runtimes reject the port: the transport
+    // leaves its connection, and only core filters.
+    if (this.t.connect) {
       try {
         await this.t.connect(to);
       } catch (e) {

@@ -163,6 +163,7 @@ export interface DatagramTransport {
   /**
    * Optional: connect the OS socket to `to` (so the kernel filters senders and reports
    * ICMP errors through `onError`). Without it core emulates UDP `connect()` itself.
+   * Port 0 (no runtime connects to it): leave any connection; core filters by address, as Linux does.
    */
   connect?(to: NetAddress): Promise<void>;
   close(): Promise<void>;

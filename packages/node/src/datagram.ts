@@ -3,10 +3,27 @@ import * as dgram from "node:dgram";
 import type { DatagramHandlers, DatagramTransport, Endpoint, NetAddress } from "@polysock/core";
 
 /** Create a UDP socket bound to `ep`; rejects with the native error (EADDRINUSE …). */
-export function bindDatagram(
+export async function bindDatagram(
   ep: Endpoint,
   opts: { reuseAddr: boolean; reusePort: boolean },
 ): Promise<DatagramTransport> {
+  if (ep.port !== 0) return new NodeDatagram(await bindSocket(ep, opts));
+  // node:dgram must disconnect() before it connects again (or sends elsewhere while connected),
+  // and the kernel gives a port it chose itself back on disconnect: the socket would move to a
+  // new port (differences #70). So the port the kernel chose is bound again by number, which
+  // makes it the socket's own for good — as it stays on Linux when CPython's socket reconnects.
+  const first = await bindSocket(ep, opts);
+  const port = first.address().port;
+  first.close();
+  try {
+    return new NodeDatagram(await bindSocket({ ...ep, port }, opts));
+  } catch {
+    // Taken meanwhile by someone else: a port the kernel chooses, as before.
+    return new NodeDatagram(await bindSocket(ep, opts));
+  }
+}
+
+function bindSocket(ep: Endpoint, opts: { reuseAddr: boolean; reusePort: boolean }): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket({ type: ep.ipVersion === 6 ? "udp6" : "udp4", reuseAddr: opts.reuseAddr, lookup: literal });
     const onError = (err: Error): void => {
@@ -16,7 +33,7 @@ export function bindDatagram(
     sock.once("error", onError);
     sock.bind({ address: ep.host, port: ep.port, exclusive: true }, () => {
       sock.off("error", onError);
-      resolve(new NodeDatagram(sock));
+      resolve(sock);
     });
   });
 }
@@ -77,12 +94,14 @@ class NodeDatagram implements DatagramTransport {
   }
 
   connect(to: NetAddress): Promise<void> {
+    // connect() again changes the peer, as on Linux; node:dgram wants a disconnect first.
+    if (this.peer !== null) this.sock.disconnect();
+    this.peer = null;
+    // Port 0 (node:dgram refuses it): unconnected; core filters by address, as Linux does then.
+    if (to.port === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
       this.sock.once("error", onError);
-      // connect() again changes the peer, as on Linux; node:dgram wants a disconnect first.
-      if (this.peer !== null) this.sock.disconnect();
-      this.peer = null;
       this.sock.connect(to.port, to.host, () => {
         this.sock.off("error", onError);
         this.peer = to;
