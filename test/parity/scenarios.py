@@ -3014,6 +3014,108 @@ def _():
         close_all(a, b, c)
 
 
+def collect(calls):
+    """Each call's result (bytes as their repr), or [exception class, str(e)]."""
+    out = []
+    for f in calls:
+        try:
+            r = f()
+            out.append(repr(r) if isinstance(r, bytes) else r)
+        except Exception as e:  # noqa: BLE001
+            out.append([type(e).__name__, str(e)])
+    return out
+
+
+@scenario("options: binding ::1 sets IPV6_V6ONLY, IPv6 sockets' levels and IPv4 multicast options, signed and short bytes values, Linux defaults, SO_ACCEPTCONN after a listener's shutdown")
+def _():
+    t6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    w6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    t4 = socket.socket()
+    u4 = udp(bind=False)
+    c = a = None
+    try:
+        t6.bind(("::1", 0))
+        t6.listen()
+        u6.bind(("::1", 0))
+        w6.bind(("::", 0))
+        t4.bind(("127.0.0.1", 0))
+        c = socket.create_connection(("::1", t6.getsockname()[1]))
+        a, _addr = t6.accept()
+        out = collect([
+            lambda: t6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY),
+            lambda: a.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY),
+            lambda: u6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY),
+            lambda: w6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY),
+            lambda: u6.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+            lambda: t6.getsockopt(socket.IPPROTO_UDP, 1),
+            lambda: t4.getsockopt(socket.IPPROTO_UDP, 1),
+            lambda: u6.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL),
+            lambda: u6.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 5),
+            lambda: u6.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL),
+            lambda: t4.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1),
+            lambda: u4.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, b"\xff\xff\xff\xff"),
+            lambda: u4.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
+            lambda: u4.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, b"\x02\x01"),
+            lambda: u4.getsockopt(socket.IPPROTO_IP, socket.IP_TTL),
+            lambda: u4.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, b"\xff\xff\xff\xff"),
+            lambda: u4.getsockopt(socket.IPPROTO_IP, socket.IP_TTL),
+            lambda: t4.getsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT),
+            lambda: t4.getsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT),
+            lambda: u4.getsockopt(socket.IPPROTO_IP, socket.IP_TOS),
+            lambda: t4.listen(),
+            lambda: t4.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN),
+            lambda: t4.shutdown(socket.SHUT_RDWR),
+            lambda: t4.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN),
+            lambda: t4.listen(),
+            lambda: t4.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN),
+        ])
+        return out
+    finally:
+        close_all(t6, u6, w6, t4, u4, *[x for x in (c, a) if x is not None])
+
+
+@scenario("argument ranges: C int and long overflow in socket(), shutdown, setblocking, get/setsockopt; socket() protocols; settimeout(-inf); getservbyport(True); a negative fileno")
+def _():
+    s = socket.socket()
+
+    def unix_proto():
+        u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 1)
+        u.close()
+        return u.proto
+
+    try:
+        return collect([
+            lambda: socket.socket(2**31),
+            lambda: socket.socket(socket.AF_INET, 2**31),
+            lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM, 2**31),
+            lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM, 263),
+            lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM, -5),
+            lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMPV6),
+            lambda: socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_ICMP),
+            lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 2),
+            unix_proto,
+            lambda: s.shutdown(2**31),
+            lambda: s.setblocking(2**63),
+            lambda: s.getsockopt(2**31, 1),
+            lambda: s.getsockopt(socket.SOL_SOCKET, -2**31 - 1),
+            lambda: s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 2**31),
+            lambda: s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 2**63),
+            lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, None, 2**31),
+            lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, None, -2**31 - 1),
+            lambda: s.settimeout(float("-inf")),
+            lambda: socket.setdefaulttimeout(-1e300),
+            lambda: s.gettimeout(),
+            lambda: socket.getservbyport(True),
+            lambda: socket.getservbyport(2**31),
+            lambda: socket.getservbyname("kerberos_master", "tcp"),
+            lambda: socket.getservbyname("kerberos_master", "udp"),
+            lambda: socket.socket(fileno=-5),
+        ])
+    finally:
+        s.close()
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3083,6 +3083,111 @@ scenario("udp bound to port 0 keeps its port through reconnects and sendto elsew
   }
 });
 
+/** Each call's result (bytes as their repr), or [exception class, str(e)]. */
+async function collect(calls: (() => unknown)[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const f of calls) {
+    try {
+      const r = await f();
+      out.push(r instanceof Uint8Array ? repr(r) : r === undefined ? null : r);
+    } catch (e) {
+      out.push([(e as Error).name, (e as Error).message]);
+    }
+  }
+  return out;
+}
+
+scenario("options: binding ::1 sets IPV6_V6ONLY, IPv6 sockets' levels and IPv4 multicast options, signed and short bytes values, Linux defaults, SO_ACCEPTCONN after a listener's shutdown", async () => {
+  const t6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
+  const u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const w6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
+  const t4 = socket.socket();
+  const u4 = await udp(false);
+  let c: socket.Socket | null = null;
+  let a: socket.Socket | null = null;
+  try {
+    await t6.bind(["::1", 0]);
+    await t6.listen();
+    await u6.bind(["::1", 0]);
+    await w6.bind(["::", 0]);
+    await t4.bind(["127.0.0.1", 0]);
+    c = await socket.create_connection(["::1", (t6.getsockname() as [string, number])[1]]);
+    [a] = await t6.accept();
+    const acc = a;
+    return await collect([
+      () => t6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY),
+      () => acc.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY),
+      () => u6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY),
+      () => w6.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY),
+      () => u6.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+      () => t6.getsockopt(socket.IPPROTO_UDP, 1),
+      () => t4.getsockopt(socket.IPPROTO_UDP, 1),
+      () => u6.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL),
+      () => u6.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 5),
+      () => u6.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL),
+      () => t4.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1),
+      () => u4.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, Uint8Array.of(0xff, 0xff, 0xff, 0xff)),
+      () => u4.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
+      () => u4.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, Uint8Array.of(2, 1)),
+      () => u4.getsockopt(socket.IPPROTO_IP, socket.IP_TTL),
+      () => u4.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, Uint8Array.of(0xff, 0xff, 0xff, 0xff)),
+      () => u4.getsockopt(socket.IPPROTO_IP, socket.IP_TTL),
+      () => t4.getsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT),
+      () => t4.getsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT),
+      () => u4.getsockopt(socket.IPPROTO_IP, socket.IP_TOS),
+      () => t4.listen(),
+      () => t4.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN),
+      () => t4.shutdown(socket.SHUT_RDWR),
+      () => t4.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN),
+      () => t4.listen(),
+      () => t4.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN),
+    ]);
+  } finally {
+    await closeAll(t6, u6, w6, t4, u4, ...[c, a].filter((x): x is socket.Socket => x !== null));
+  }
+});
+
+scenario("argument ranges: C int and long overflow in socket(), shutdown, setblocking, get/setsockopt; socket() protocols; settimeout(-inf); getservbyport(True); a negative fileno", async () => {
+  const s = socket.socket();
+  const x = (v: unknown): never => v as never;
+  const unixProto = async (): Promise<number> => {
+    const u = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 1);
+    await u.close();
+    return u.proto;
+  };
+  try {
+    return await collect([
+      () => socket.socket(2 ** 31),
+      () => socket.socket(socket.AF_INET, 2 ** 31),
+      () => socket.socket(socket.AF_INET, socket.SOCK_STREAM, 2 ** 31),
+      () => socket.socket(socket.AF_INET, socket.SOCK_STREAM, 263),
+      () => socket.socket(socket.AF_INET, socket.SOCK_STREAM, -5),
+      () => socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMPV6),
+      () => socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_ICMP),
+      () => socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 2),
+      unixProto,
+      () => s.shutdown(2 ** 31),
+      () => s.setblocking(x(2 ** 63)),
+      () => s.getsockopt(2 ** 31, 1),
+      () => s.getsockopt(socket.SOL_SOCKET, -(2 ** 31) - 1),
+      () => s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 2 ** 31),
+      () => s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 2 ** 63),
+      () => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, null, 2 ** 31),
+      () => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, null, -(2 ** 31) - 1),
+      () => s.settimeout(-Infinity),
+      () => socket.setdefaulttimeout(-1e300),
+      () => s.gettimeout(),
+      () => socket.getservbyport(x(true)),
+      () => socket.getservbyport(2 ** 31),
+      () => socket.getservbyname("kerberos_master", "tcp"),
+      () => socket.getservbyname("kerberos_master", "udp"),
+      () => socket.socket(undefined, undefined, undefined, -5),
+    ]);
+  } finally {
+    await s.close();
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -30,9 +30,24 @@ export class AcceptQueue<S> {
     this.waiters.wake();
   }
 
-  shutdown(): void {
+  /**
+   * `shutdown(SHUT_RD)`: stop listening. @returns the connections not accepted yet, which
+   * Linux resets then.
+   */
+  shutdown(): S[] {
     this.shut = true;
     this.waiters.wake();
+    return this.queue.splice(0);
+  }
+
+  /** Stopped by shutdown(): Linux refuses connections until listen() is called again. */
+  get isShut(): boolean {
+    return this.shut;
+  }
+
+  /** `listen()` again after shutdown(): Linux listens anew. */
+  resume(): void {
+    this.shut = false;
   }
 
   /** select(): would accept() return or raise now? */

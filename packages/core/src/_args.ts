@@ -21,15 +21,40 @@ export function intoView(buf: unknown, fname: string): Uint8Array {
   throw new TypeError(`${fname}() argument 1 must be read-write bytes-like object, not ${argTypeName(buf)}`);
 }
 
+/** 2**63: a C long holds less. */
+const LONG_LIMIT = 2 ** 63;
+
 /**
- * An `int` argument as CPython parses a C int (flags, a backlog …).
+ * An `int` argument as CPython reads a C long (`PyLong_AsLong`: setblocking's flag).
+ * @throws TypeError for a non-int, OverflowError beyond 64 bits.
+ */
+export function cLongArg(v: unknown): number {
+  const n = intArg(v);
+  if (n >= LONG_LIMIT || n < -LONG_LIMIT) throw new OverflowError("Python int too large to convert to C long");
+  return n;
+}
+
+/**
+ * An `int` argument as CPython parses a C int with the `i` format (flags, a backlog, option
+ * levels and names …): read as a C long first.
  * @throws TypeError for a non-int, OverflowError beyond 32 bits.
  */
 export function cIntArg(v: unknown): number {
-  const f = intArg(v);
+  const f = cLongArg(v);
   if (f > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
   if (f < -0x80000000) throw new OverflowError("signed integer is less than minimum");
   return f;
+}
+
+/**
+ * An `int` argument as CPython converts it with `_PyLong_AsInt` (socket()'s family, type and
+ * proto, shutdown's how).
+ * @throws TypeError for a non-int, OverflowError beyond 32 bits.
+ */
+export function cIntValue(v: unknown): number {
+  const n = intArg(v);
+  if (n > 0x7fffffff || n < -0x80000000) throw new OverflowError("Python int too large to convert to C int");
+  return n;
 }
 
 /**

@@ -24,12 +24,42 @@ const BOOLEAN = new Set([
   key(C.IPPROTO_IPV6, C.IPV6_V6ONLY),
   key(C.IPPROTO_IP, C.IP_MULTICAST_LOOP),
 ]);
+/** UDP_CORK (not in Python's socket module on every platform; Linux's number). */
+const UDP_CORK = 1;
+/**
+ * Options getsockopt reads at Linux's default, which no runtime lets polysock change: a
+ * setsockopt of one raises `[Errno 92]` (differences #35) rather than pretend.
+ */
+const DEFAULT_ONLY: ReadonlyMap<number, number> = new Map([
+  [key(C.SOL_SOCKET, C.SO_DEBUG), 0],
+  [key(C.SOL_SOCKET, C.SO_OOBINLINE), 0],
+  [key(C.SOL_SOCKET, C.SO_DONTROUTE), 0],
+  [key(C.SOL_SOCKET, C.SO_PRIORITY), 0],
+  [key(C.SOL_SOCKET, C.SO_RCVLOWAT), 1],
+  [key(C.SOL_SOCKET, C.SO_SNDLOWAT), 1],
+  [key(C.SOL_SOCKET, C.SO_MARK), 0],
+  [key(C.IPPROTO_IP, C.IP_TOS), 0],
+  [key(C.IPPROTO_IP, C.IP_RECVTOS), 0],
+  [key(C.IPPROTO_IP, C.IP_HDRINCL), 0],
+  [key(C.IPPROTO_IP, C.IP_TRANSPARENT), 0],
+  [key(C.IPPROTO_UDP, UDP_CORK), 0],
+  [key(C.IPPROTO_TCP, C.TCP_CORK), 0],
+  [key(C.IPPROTO_TCP, C.TCP_USER_TIMEOUT), 0],
+  [key(C.IPPROTO_TCP, C.TCP_FASTOPEN), 0],
+  [key(C.IPPROTO_TCP, C.TCP_SYNCNT), 6],
+  [key(C.IPPROTO_TCP, C.TCP_LINGER2), 60],
+  [key(C.IPPROTO_TCP, C.TCP_DEFER_ACCEPT), 0],
+  [key(C.IPPROTO_TCP, C.TCP_WINDOW_CLAMP), 0],
+  [key(C.IPPROTO_TCP, C.TCP_NOTSENT_LOWAT), 0],
+]);
+/** Options a setsockopt cannot change: read-only in Linux, or {@link DEFAULT_ONLY}. */
 const READ_ONLY = new Set([
   key(C.SOL_SOCKET, C.SO_TYPE),
   key(C.SOL_SOCKET, C.SO_ERROR),
   key(C.SOL_SOCKET, C.SO_ACCEPTCONN),
   key(C.SOL_SOCKET, C.SO_DOMAIN),
   key(C.SOL_SOCKET, C.SO_PROTOCOL),
+  ...DEFAULT_ONLY.keys(),
 ]);
 
 /** The fresh-socket value of an option on Linux (python-socket-semantics.md §9), or undefined if unknown. */
@@ -59,11 +89,20 @@ function defaultValue(family: number, type: number, k: number): number | undefin
       return family === C.AF_UNIX ? undefined : 64;
     case key(C.IPPROTO_IPV6, C.IPV6_V6ONLY):
       return family === C.AF_INET6 ? 0 : undefined;
-    case key(C.IPPROTO_IP, C.IP_MULTICAST_TTL):
+    case key(C.IPPROTO_IP, C.IP_MULTICAST_TTL): // (an IPv6 socket has them too)
     case key(C.IPPROTO_IP, C.IP_MULTICAST_LOOP):
-      return family === C.AF_INET ? 1 : undefined;
+      return family === C.AF_UNIX ? undefined : 1;
     case key(C.IPPROTO_IP, C.IP_MULTICAST_IF):
-      return family === C.AF_INET ? 0 : undefined;
+      return family === C.AF_UNIX ? undefined : 0;
+  }
+  const fixed = DEFAULT_ONLY.get(k);
+  if (fixed !== undefined) {
+    // Socket-level ones on every socket; IP-level ones on IPv4 and IPv6 sockets; TCP's and UDP's on theirs.
+    const level = Math.floor(k / 1000);
+    if (level === C.SOL_SOCKET) return fixed;
+    if (family === C.AF_UNIX) return undefined;
+    if (level === C.IPPROTO_IP || (level === C.IPPROTO_TCP) === (type === C.SOCK_STREAM)) return fixed;
+    return undefined;
   }
   if (type !== C.SOCK_STREAM || family === C.AF_UNIX) return undefined;
   switch (k) {
@@ -82,11 +121,9 @@ function defaultValue(family: number, type: number, k: number): number | undefin
 function intArg(v: unknown): number {
   if (typeof v === "boolean") return v ? 1 : 0;
   if (typeof v === "number" && Number.isInteger(v)) return v;
-  if (v instanceof Uint8Array) {
-    let n = 0;
-    for (let i = Math.min(v.length, 4) - 1; i >= 0; i--) n = n * 256 + v[i]!;
-    return n;
-  }
+  // Bytes: the kernel reads a C int (signed, this machine's byte order); an IP-level option
+  // given fewer bytes takes the first (set() refuses that elsewhere).
+  if (v instanceof Uint8Array) return v.length >= 4 ? new DataView(v.buffer, v.byteOffset, 4).getInt32(0, true) : (v[0] ?? 0);
   if (typeof v === "number") throw new TypeError("a bytes-like object is required, not 'float'"); // CPython then tries a buffer
   throw new TypeError(`a bytes-like object is required, not '${pyTypeName(v)}'`);
 }

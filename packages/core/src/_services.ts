@@ -41,7 +41,7 @@ export const SERVICES_DATA =
   "bacula-fd 9102 t;bacula-sd 9103 t;xmms2 9667 t;nbd 10809 t;zabbix-agent 10050 t;" +
   "zabbix-trapper 10051 t;amanda 10080 t;dicom 11112 t;hkp 11371 t;db-lsp 17500 t;dcap 22125 t;" +
   "gsidcap 22128 t;wnn6 22273 t;rtmp 1 d;nbp 2 d;echo 4 d;zip 6 d;kerberos4 750 ut kerberos-iv kdc;" +
-  "kerberos-master 751 ut kerberos_master;passwd-server 752 u passwd_server;" +
+  "kerberos-master 751 u kerberos_master;kerberos-master 751 t;passwd-server 752 u passwd_server;" +
   "krb-prop 754 t krb_prop krb5_prop hprop;zephyr-srv 2102 u;zephyr-clt 2103 u;zephyr-hm 2104 u;" +
   "iprop 2121 t;supfilesrv 871 t;supfiledbg 1127 t;poppassd 106 t;moira-db 775 t moira_db;" +
   "moira-update 777 t moira_update;moira-ureg 779 u moira_ureg;spamd 783 t;skkserv 1178 t;" +

@@ -18,11 +18,11 @@ export function checkTimeout(value: unknown): number | null {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value !== "number") throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
   if (Number.isNaN(value)) throw new ValueError("Invalid value NaN (not a number)");
-  if (value < 0) throw new ValueError("Timeout value out of range");
-  // CPython keeps timeouts as int64 nanoseconds.
+  // CPython keeps timeouts as int64 nanoseconds, converted before the sign is checked.
   // (CPython's text for a float; an int that large says "timestamp too large to convert to C
   // _PyTime_t", but a JavaScript number does not say which it was.)
-  if (value > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
+  if (value > 9223372036.854775 || value < -9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
+  if (value < 0) throw new ValueError("Timeout value out of range");
   // CPython keeps whole nanoseconds, rounded up (1e-10 reads back as 1e-09).
   return Math.ceil(value * 1e9) / 1e9;
 }

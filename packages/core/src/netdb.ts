@@ -1,7 +1,8 @@
 // The netdb lookups of Python's socket module: services and protocols.
 import { OSError, OverflowError } from "./errors.js";
-import { argTypeName, pyTypeName } from "./bytes.js";
+import { argTypeName } from "./bytes.js";
 import { SERVICES_DATA } from "./_services.js";
+import { cIntArg } from "./_args.js";
 
 /** One service of /etc/services. */
 interface Service {
@@ -83,8 +84,7 @@ export function getservbyname(servicename: string, protocolname?: string): numbe
  * @throws OSError `port/proto not found`; OverflowError for a port outside 0-65535.
  */
 export function getservbyport(port: number, protocolname?: string): string {
-  if (typeof port !== "number" || !Number.isInteger(port))
-    throw new TypeError(`'${pyTypeName(port)}' object cannot be interpreted as an integer`);
+  port = cIntArg(port); // a C int (a bool is an int), as CPython parses it
   if (port < 0 || port > 65535) throw new OverflowError("getservbyport: port must be 0-65535.");
   const name = serviceName(port, protoArg(protocolname, "getservbyport"));
   if (name === undefined) throw new OSError("port/proto not found");

@@ -22,7 +22,7 @@ import { ResetConnection } from "./_reset.js";
 import { closeFd, newFd, shareFd } from "./_fds.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions, optionValueArg } from "./_options.js";
-import { bufsizeArg, dontWait, cIntArg, intoView, isBroadcast } from "./_args.js";
+import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, intoView, isBroadcast } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
@@ -41,6 +41,9 @@ const MAX_UDP = { [C.AF_INET]: 65507, [C.AF_INET6]: 65527 } as Record<number, nu
 
 /** Bytes-like buffers `recv_into` may fill. */
 export type WritableBuffer = Uint8Array | ArrayBufferView;
+
+/** Linux's IPPROTO_MAX (the kernel's; glibc's header says 256): inet protocols are below it. */
+const LINUX_IPPROTO_MAX = 263;
 
 /**
  * A socket, like Python's `socket.socket`. Create one with {@link socket}
@@ -101,33 +104,38 @@ export class Socket {
   /** @internal use {@link socket}() */
   constructor(family: number = C.AF_INET, type: number = C.SOCK_STREAM, proto = 0, adapter?: Adapter) {
     // -1 is CPython's "not given": AF_INET, SOCK_STREAM, protocol 0.
-    family = intArg(family);
+    family = cIntValue(family);
     if (family === -1) family = C.AF_INET;
-    type = intArg(type);
+    type = cIntValue(type);
     if (type === -1) type = C.SOCK_STREAM;
-    proto = intArg(proto);
+    proto = cIntValue(proto);
     if (proto === -1) proto = 0;
     // Flags or-ed into the type, as on Linux: SOCK_NONBLOCK makes it non-blocking at once.
     const nonblocking = (type & C.SOCK_NONBLOCK) !== 0;
     type &= ~(C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
     if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) throw oserror(E.EAFNOSUPPORT);
+    if (type < 0 || type > 10) throw oserror(E.EINVAL); // beyond Linux's socket types
+    // Linux's inet sockets: a protocol number beyond IPPROTO_MAX is EINVAL; a unix socket takes 0 or PF_UNIX.
+    if (family !== C.AF_UNIX && (proto < 0 || proto >= LINUX_IPPROTO_MAX)) throw oserror(E.EINVAL);
+    if (family === C.AF_UNIX && proto !== 0 && proto !== C.AF_UNIX) throw oserror(E.EPROTONOSUPPORT);
     // Raw sockets need a protocol (proto 0: EPROTONOSUPPORT) and privileges no runtime has.
     if (type === C.SOCK_RAW) throw oserror(proto === 0 ? E.EPROTONOSUPPORT : E.EPERM);
     if (type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM) {
-      // Linux: beyond its socket types EINVAL; a type the family lacks ESOCKTNOSUPPORT.
-      if (type < 0 || type > 10) throw oserror(E.EINVAL);
+      // Linux: a type the family lacks is ESOCKTNOSUPPORT.
       throw oserror(family === C.AF_UNIX && type === C.SOCK_SEQPACKET ? E.EAFNOSUPPORT : E.ESOCKTNOSUPPORT);
     }
     // No runtime offers unix datagram or seqpacket sockets (differences #22).
     if (family === C.AF_UNIX && type === C.SOCK_DGRAM) throw oserror(E.EAFNOSUPPORT);
     // ICMP "ping" sockets: Linux lets only the groups in net.ipv4.ping_group_range have them
     // (EACCES otherwise, as for root on this kind of machine); no runtime offers them.
-    if (type === C.SOCK_DGRAM && family !== C.AF_UNIX && (proto === C.IPPROTO_ICMP || proto === C.IPPROTO_ICMPV6)) throw oserror(E.EACCES);
+    const ping = family === C.AF_INET ? C.IPPROTO_ICMP : C.IPPROTO_ICMPV6;
+    if (type === C.SOCK_DGRAM && family !== C.AF_UNIX && proto === ping) throw oserror(E.EACCES);
     const expect = type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
-    if (proto !== 0 && !(family !== C.AF_UNIX && proto === expect)) throw oserror(E.EPROTONOSUPPORT);
+    // (UDP-Lite and MPTCP sockets are not offered: differences #72.)
+    if (family !== C.AF_UNIX && proto !== 0 && proto !== expect) throw oserror(E.EPROTONOSUPPORT);
     this._family = family;
     this._type = type;
-    this._proto = family === C.AF_UNIX ? 0 : proto;
+    this._proto = proto;
     this._timeout = nonblocking ? 0 : getdefaulttimeout();
     this._fd = newFd();
     this.adapter = adapter ?? getAdapter();
@@ -185,7 +193,7 @@ export class Socket {
 
   /** Like `sock.setblocking(flag)`: `false` ≡ `settimeout(0)`, `true` ≡ `settimeout(null)`. */
   setblocking(flag: boolean): void {
-    this._timeout = intArg(flag) ? null : 0; // an int, as CPython checks it (None is a TypeError)
+    this._timeout = cLongArg(flag) ? null : 0; // a C long, as CPython checks it (None is a TypeError)
     this.check(); // stored first, as in CPython
   }
 
@@ -264,6 +272,9 @@ export class Socket {
     } catch (err) {
       throw fromNative(err);
     }
+    // Linux: binding an IPv6 address of its own (not the wildcard, not IPv4-mapped) makes the socket IPv6-only.
+    if (this._family === C.AF_INET6 && ep.host !== "" && ep.host !== "::" && !ep.host.toLowerCase().startsWith("::ffff:"))
+      this.opts.force(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 1);
     if (this._closed) await this.release();
   }
 
@@ -281,7 +292,14 @@ export class Socket {
     this.check();
     if (!this.isStream) throw oserror(E.EOPNOTSUPP);
     if (this.conn) throw oserror(E.EINVAL);
-    if (this.accepting) return;
+    if (this.accepting) {
+      // Again after shutdown(): Linux listens anew.
+      if (this.accepting.isShut) {
+        this.accepting.resume();
+        this.opts.force(C.SOL_SOCKET, C.SO_ACCEPTCONN, 1);
+      }
+      return;
+    }
     if (this.binding) await this.binding;
     if (!this.listener) {
       if (this._family === C.AF_UNIX) throw oserror(E.EINVAL);
@@ -297,7 +315,8 @@ export class Socket {
   }
 
   private onConnection(t: StreamTransport, q: AcceptQueue<Socket>): void {
-    if (this._closed) return t.abort();
+    // After shutdown() Linux refuses connections (the runtime's listener still takes them: reset).
+    if (this._closed || q.isShut) return t.abort();
     const s = new Socket(this._family, C.SOCK_STREAM, this._proto, this.adapter);
     // (A subclass's accept() returns a plain socket too: CPython's is `socket(…, fileno=fd)`.)
     if (this._opts !== null) s._opts = this._opts.inherited(); // TCP_NODELAY, SO_KEEPALIVE … as Linux
@@ -1014,15 +1033,19 @@ export class Socket {
    * @throws OSError `[Errno 107] Transport endpoint is not connected`, `[Errno 22]` for a bad `how`.
    */
   async shutdown(how: number): Promise<void> {
-    const h = intArg(how);
+    const h = cIntValue(how);
     this.check();
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
     if (this.files !== null && this._timeout !== 0 && h !== C.SHUT_RD) await this.filesQueued();
     const c = this.conn;
     if (!c) {
       if (this.accepting) {
-        // Linux stops a listener on SHUT_RD: pending and later accept() calls raise EINVAL.
-        if (h !== C.SHUT_WR) this.accepting.shutdown();
+        // Linux stops a listener on SHUT_RD: pending and later accept() calls raise EINVAL,
+        // connections not accepted yet are reset, and SO_ACCEPTCONN reads 0.
+        if (h !== C.SHUT_WR) {
+          for (const s of this.accepting.shutdown()) void s.closeReset();
+          this.opts.force(C.SOL_SOCKET, C.SO_ACCEPTCONN, 0);
+        }
         return;
       }
       if (!this.isStream) {
@@ -1212,20 +1235,20 @@ export class Socket {
     const fourArgs = arguments.length === 4 && value === null; // setsockopt(level, optname, None, optlen)
     if (arguments.length !== 3 && !fourArgs) throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
     // The arguments first, as CPython parses them (then EBADF on a closed socket).
-    const lv = intArg(level);
-    intArg(optname);
-    if (fourArgs) intArg(optlen);
-    else optionValueArg(value);
+    const lv = cIntArg(level);
+    const opt = cIntArg(optname);
+    // The optlen of the four-argument form: an unsigned int, taken modulo 2**32 (format "I"), which Linux reads as an int.
+    const len = fourArgs ? intArg(optlen) | 0 : 0;
+    if (!fourArgs) optionValueArg(value);
     this.check();
     // A NULL option value: Linux reads `optlen` bytes from address 0.
-    if (fourArgs) throw oserror(intArg(optlen) < 4 ? E.EINVAL : E.EFAULT);
+    if (fourArgs) throw oserror(len < 4 ? E.EINVAL : E.EFAULT);
     // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
     if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);
     if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
-    const opt = intArg(optname);
     if (lv === C.IPPROTO_IP && opt >= C.IP_MULTICAST_IF && opt <= C.IP_DROP_MEMBERSHIP) return this.setMulticast(opt, value);
     // Linux: IPV6_V6ONLY only before the socket is bound.
-    if (lv === C.IPPROTO_IPV6 && opt === C.IPV6_V6ONLY && (this.listener || this.dgram || this.conn || this.accepting)) throw oserror(E.EINVAL);
+    if (lv === C.IPPROTO_IPV6 && opt === C.IPV6_V6ONLY && this._family === C.AF_INET6 && (this.listener || this.dgram || this.conn || this.accepting)) throw oserror(E.EINVAL);
     const v = this.opts.set(lv, opt, value);
     if (level === C.IPPROTO_TCP && optname === C.TCP_NODELAY) this.conn?.t.setNoDelay(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_KEEPALIVE) this.conn?.t.setKeepAlive(v === 1);
@@ -1234,9 +1257,10 @@ export class Socket {
 
   /** IP_MULTICAST_IF/TTL/LOOP, IP_ADD/DROP_MEMBERSHIP (see _multicast.ts). */
   private setMulticast(opt: number, value: unknown): void {
-    if (this._family !== C.AF_INET) throw oserror(E.ENOPROTOOPT);
     const member = opt === C.IP_ADD_MEMBERSHIP || opt === C.IP_DROP_MEMBERSHIP;
-    if (this.isStream) {
+    if (this._family === C.AF_UNIX || (this._family === C.AF_INET6 && member)) throw oserror(E.ENOPROTOOPT);
+    // An IPv6 socket keeps the IPv4 options too (for IPv4-mapped traffic; not applied here).
+    if (this.isStream || this._family === C.AF_INET6) {
       // Linux: a TCP socket has no memberships; IP_MULTICAST_LOOP is kept, the others are EINVAL.
       if (member) throw oserror(E.EPROTO);
       this.opts.set(C.IPPROTO_IP, opt, value);
@@ -1261,15 +1285,16 @@ export class Socket {
 
   /**
    * Like `sock.getsockopt(level, optname[, buflen])`: an int, or `buflen` bytes. Besides what
-   * `setsockopt` knows: SO_TYPE, SO_ERROR, SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL (read-only).
+   * `setsockopt` knows: SO_TYPE, SO_ERROR, SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL (read-only), and
+   * Linux's default of options no runtime lets polysock change (SO_RCVLOWAT, IP_TOS, TCP_CORK …; differences #35).
    * @throws OSError `[Errno 92] Protocol not available` for unknown options.
    */
   getsockopt(level: number, optname: number, buflen?: number): number | PyBytes {
     if (arguments.length < 2) throw new TypeError(`getsockopt() takes at least 2 arguments (${arguments.length} given)`);
     if (arguments.length > 3) throw new TypeError(`getsockopt() takes at most 3 arguments (${arguments.length} given)`);
-    const lv = intArg(level);
-    const opt = intArg(optname);
-    if (buflen !== undefined) intArg(buflen);
+    const lv = cIntArg(level);
+    const opt = cIntArg(optname);
+    const n = buflen === undefined ? 0 : cIntArg(buflen);
     this.check();
     if (!this.hasLevel(lv)) throw oserror(E.EOPNOTSUPP);
     let v = this.opts.get(lv, opt);
@@ -1277,7 +1302,6 @@ export class Socket {
       const err = this.conn?.takeSoError() ?? this.dgram?.takeError() ?? this.takeConnectError();
       v = err?.errno ?? 0;
     }
-    const n = buflen === undefined ? 0 : intArg(buflen);
     if (n === 0) return lv === C.SOL_SOCKET && opt === C.SO_ERROR ? v : this.opts.getInt(lv, opt);
     if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
     return asPyBytes(this.opts.bytes(lv, opt, v, n));
@@ -1289,8 +1313,9 @@ export class Socket {
     if (level === C.SOL_SOCKET) return true;
     if (level === C.IPPROTO_IP) return inet;
     if (level === C.IPPROTO_IPV6) return this._family === C.AF_INET6;
-    if (level === C.IPPROTO_TCP) return inet && this.isStream;
-    if (level === C.IPPROTO_UDP) return inet && !this.isStream;
+    // (An IPv6 socket hands the other transport's level on to it: ENOPROTOOPT there.)
+    if (level === C.IPPROTO_TCP) return inet && (this.isStream || this._family === C.AF_INET6);
+    if (level === C.IPPROTO_UDP) return inet && (!this.isStream || this._family === C.AF_INET6);
     return false;
   }
 
