@@ -2853,7 +2853,6 @@ def _():
 
 @scenario("argument checks: inet_aton '0x' and NUL, gethostbyname_ex special names, hton* overflow texts, int families, getnameinfo scope wraps")
 def _():
-    out = []
     calls = [
         lambda: socket.inet_aton("0x"),
         lambda: socket.inet_aton("0x.1"),
@@ -2876,13 +2875,7 @@ def _():
         lambda: socket.getnameinfo(("::1", 80, 0, 2**32), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
         lambda: socket.getnameinfo(("::1", 80, 2**32 + 5, 0), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
     ]
-    for f in calls:
-        try:
-            r = f()
-            out.append(repr(r) if isinstance(r, bytes) else r)
-        except Exception as e:  # noqa: BLE001
-            out.append([type(e).__name__, str(e)])
-    return out
+    return collect(calls)
 
 
 @scenario("closed socket: bad arguments raise TypeError/ValueError before EBADF; makefile modes any mix of r, w, b; binary ignores encoding")

@@ -2905,7 +2905,6 @@ scenario("shutdown(SHUT_WR) of an unconnected TCP socket raises ENOTCONN and rec
 });
 
 scenario("argument checks: inet_aton '0x' and NUL, gethostbyname_ex special names, hton* overflow texts, int families, getnameinfo scope wraps", async () => {
-  const out: unknown[] = [];
   const x = (v: unknown): unknown => v as never;
   const calls: (() => unknown)[] = [
     () => socket.inet_aton("0x"),
@@ -2929,15 +2928,7 @@ scenario("argument checks: inet_aton '0x' and NUL, gethostbyname_ex special name
     () => socket.getnameinfo(["::1", 80, 0, 2 ** 32], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
     () => socket.getnameinfo(["::1", 80, 2 ** 32 + 5, 0], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
   ];
-  for (const f of calls) {
-    try {
-      const r = await f();
-      out.push(r instanceof Uint8Array ? repr(r) : r);
-    } catch (e) {
-      out.push([(e as Error).name, (e as Error).message]);
-    }
-  }
-  return out;
+  return collect(calls);
 });
 
 scenario("closed socket: bad arguments raise TypeError/ValueError before EBADF; makefile modes any mix of r, w, b; binary ignores encoding", async () => {
