@@ -3068,7 +3068,7 @@ def _():
         close_all(t6, u6, w6, t4, u4, *[x for x in (c, a) if x is not None])
 
 
-@scenario("argument ranges: C int and long overflow in socket(), shutdown, setblocking, get/setsockopt; socket() protocols; settimeout(-inf); getservbyport(True); a negative fileno")
+@scenario("argument ranges: C int and long overflow in socket(), shutdown, setblocking, get/setsockopt; socket() protocols; settimeout(-inf); getservbyport(True); a negative fileno; CMSG_LEN/CMSG_SPACE")
 def _():
     s = socket.socket()
 
@@ -3104,6 +3104,9 @@ def _():
             lambda: socket.getservbyname("kerberos_master", "tcp"),
             lambda: socket.getservbyname("kerberos_master", "udp"),
             lambda: socket.socket(fileno=-5),
+            lambda: [socket.CMSG_LEN(4), socket.CMSG_SPACE(7), socket.CMSG_SPACE(0)],
+            lambda: socket.CMSG_LEN(-1),
+            lambda: socket.CMSG_SPACE(2**31),
         ])
     finally:
         s.close()

@@ -3138,7 +3138,7 @@ scenario("options: binding ::1 sets IPV6_V6ONLY, IPv6 sockets' levels and IPv4 m
   }
 });
 
-scenario("argument ranges: C int and long overflow in socket(), shutdown, setblocking, get/setsockopt; socket() protocols; settimeout(-inf); getservbyport(True); a negative fileno", async () => {
+scenario("argument ranges: C int and long overflow in socket(), shutdown, setblocking, get/setsockopt; socket() protocols; settimeout(-inf); getservbyport(True); a negative fileno; CMSG_LEN/CMSG_SPACE", async () => {
   const s = socket.socket();
   const x = (v: unknown): never => v as never;
   const unixProto = async (): Promise<number> => {
@@ -3173,6 +3173,9 @@ scenario("argument ranges: C int and long overflow in socket(), shutdown, setblo
       () => socket.getservbyname("kerberos_master", "tcp"),
       () => socket.getservbyname("kerberos_master", "udp"),
       () => socket.socket(undefined, undefined, undefined, -5),
+      () => [socket.CMSG_LEN(4), socket.CMSG_SPACE(7), socket.CMSG_SPACE(0)],
+      () => socket.CMSG_LEN(-1),
+      () => socket.CMSG_SPACE(2 ** 31),
     ]);
   } finally {
     await s.close();

@@ -2,7 +2,7 @@
 // gather, and MSG_TRUNC for a truncated datagram. No ancillary data (no runtime passes any).
 import * as C from "./constants.js";
 import { errno as E } from "./errno.js";
-import { ValueError, oserror } from "./errors.js";
+import { OverflowError, ValueError, oserror } from "./errors.js";
 import { type Address, type AddressInput, tuple } from "./address.js";
 import { PyBytes, argTypeName, asPyBytes, intArg, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
@@ -75,4 +75,33 @@ export async function recvmsgInto(s: Socket, buffers: unknown, ancbufsize: unkno
     at += part.length;
   }
   return tuple(data.length, pyList([]), msgFlags, from) as RecvmsgIntoResult;
+}
+
+/** Linux's `struct cmsghdr` on 64-bit machines, and CPython's limit for a control message's length. */
+const CMSG_HDR = 16;
+const SOCKLEN_MAX = 0x7fffffff;
+
+function cmsgLength(length: unknown, fname: string, space: boolean): number {
+  const n = intArg(length);
+  const total = CMSG_HDR + (space ? Math.ceil(n / 8) * 8 : n);
+  if (n < 0 || total > SOCKLEN_MAX) throw new OverflowError(`${fname}() argument out of range`);
+  return total;
+}
+
+/**
+ * Like `socket.CMSG_LEN(length)`: the size of a control message carrying `length` bytes
+ * (`CMSG_LEN(4)` is 20). polysock sends no control messages (differences #31).
+ * @throws OverflowError `CMSG_LEN() argument out of range`
+ */
+export function CMSG_LEN(length: number): number {
+  return cmsgLength(length, "CMSG_LEN", false);
+}
+
+/**
+ * Like `socket.CMSG_SPACE(length)`: the buffer space a control message carrying `length`
+ * bytes takes, padding included (`CMSG_SPACE(4)` is 24).
+ * @throws OverflowError `CMSG_SPACE() argument out of range`
+ */
+export function CMSG_SPACE(length: number): number {
+  return cmsgLength(length, "CMSG_SPACE", true);
 }
