@@ -62,7 +62,7 @@ const READ_ONLY = new Set([
   ...DEFAULT_ONLY.keys(),
 ]);
 
-/** The fresh-socket value of an option on Linux (python-socket-semantics.md §9), or undefined if unknown. */
+/** The fresh-socket value of an option on Linux (as CPython reads them on Linux), or undefined if unknown. */
 function defaultValue(family: number, type: number, k: number): number | undefined {
   switch (k) {
     case key(C.SOL_SOCKET, C.SO_REUSEADDR):

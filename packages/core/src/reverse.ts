@@ -36,7 +36,7 @@ function canonicalIp(host: string): string | null {
  * Like `host, port = socket.getnameinfo(sockaddr, flags)`: the host name and service name of
  * an address (`sockaddr`'s host must be an IP literal). Flags: `NI_NUMERICHOST`,
  * `NI_NUMERICSERV`, `NI_NAMEREQD` (no name → gaierror), `NI_DGRAM` (UDP service names).
- * @example `await socket.getnameinfo(["127.0.0.1", 80], 0)` → `['localhost', 'http']`
+ * @example `await socket.getnameinfo(["127.0.0.1", 80], 0)` → `('localhost', 'http')`
  * @throws gaierror `[Errno -2] Name or service not known`; TypeError for a malformed sockaddr.
  */
 export async function getnameinfo(sockaddr: readonly unknown[], flags: number): Promise<[string, string]> {
@@ -73,7 +73,7 @@ export async function getnameinfo(sockaddr: readonly unknown[], flags: number): 
  * Like `hostname, aliaslist, ipaddrlist = socket.gethostbyaddr(ip_address)`: the host name of
  * an address (a name is resolved first). Aliases are not known to the runtimes' resolvers:
  * the list is empty.
- * @example `await socket.gethostbyaddr("127.0.0.1")` → `['localhost', [], ['127.0.0.1']]`
+ * @example `await socket.gethostbyaddr("127.0.0.1")` → `('localhost', [], ['127.0.0.1'])`
  * @throws herror `[Errno 1] Unknown host`; gaierror for a name that does not resolve.
  */
 export async function gethostbyaddr(ip_address: string | Uint8Array): Promise<[string, string[], string[]]> {

@@ -57,21 +57,6 @@ function makeKey<T>(fileobj: unknown, fd: number, events: number, data: T): Sele
 }
 
 /**
- * Like `sel = selectors.DefaultSelector()`: call it with or without `new`.
- * @example The multi-connection server of Python's socket tutorials
- * ```ts
- * const sel = selectors.DefaultSelector();
- * lsock.setblocking(false);
- * sel.register(lsock, selectors.EVENT_READ, null);
- * for (;;) {
- *   for (const [key, mask] of await sel.select(null)) {
- *     if (key.data === null) acceptWrapper(key.fileobj);
- *     else await serviceConnection(key, mask);
- *   }
- * }
- * ```
- */
-/**
  * What `sel.get_map()` returns: the registered keys, looked up by socket or by fd (Python's
  * `m[sock]`, `sock in m`); iterating gives the fds, as Python's mapping does.
  */
@@ -121,6 +106,7 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
   }
 }
 
+/** A selector, as `selectors.DefaultSelector()` makes it (Python's `BaseSelector` methods). */
 export class Selector<T = unknown> {
   private readonly keys = new Map<number, SelectorKey<T>>();
   /** The socket each registered fd had when registered. */
@@ -289,6 +275,21 @@ export interface SelectorConstructor {
   readonly prototype: Selector;
 }
 
+/**
+ * Like `sel = selectors.DefaultSelector()`: call it with or without `new`.
+ * @example The multi-connection server of Python's socket tutorials
+ * ```ts
+ * const sel = selectors.DefaultSelector();
+ * lsock.setblocking(false);
+ * sel.register(lsock, selectors.EVENT_READ, null);
+ * for (;;) {
+ *   for (const [key, mask] of await sel.select(null)) {
+ *     if (key.data === null) acceptWrapper(key.fileobj);
+ *     else await serviceConnection(key, mask);
+ *   }
+ * }
+ * ```
+ */
 export const DefaultSelector = function DefaultSelector<T>(): Selector<T> {
   return new Selector<T>();
 } as unknown as SelectorConstructor;

@@ -205,7 +205,7 @@ export class DenoStream implements StreamTransport {
     this.off = 0;
   }
 
-  /** Write all of `data`; Deno's `write` may be partial (runtime-notes §3). */
+  /** Write all of `data`; Deno's `write` may take only part of it. */
   private async flush(data: Uint8Array): Promise<void> {
     try {
       for (let off = 0; off < data.length; ) {
