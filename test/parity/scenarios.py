@@ -3112,6 +3112,94 @@ def _():
         s.close()
 
 
+@scenario("a reset after some bytes: recv(MSG_WAITALL) returns them, then raises; a text makefile read that needs more raises at once")
+def _():
+    import struct
+    out = []
+    for kind in ("waitall", "text read"):
+        c, s, l = pair()
+        try:
+            c.sendall(b"abc")
+            time.sleep(0.1)  # the peer's runtime reads it before the reset arrives
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            c.close()
+            time.sleep(0.2)
+            if kind == "waitall":
+                out += collect([lambda: s.recv(10, socket.MSG_WAITALL), lambda: s.recv(10), lambda: s.recv(10)])
+            else:
+                f = s.makefile("r")
+                out += collect([lambda: f.read(10), lambda: f.read(), lambda: s.recv(10)])
+                f.close()
+        finally:
+            close_all(c, s, l)
+    return out
+
+
+@scenario("recv(MSG_PEEK | MSG_WAITALL) waits for all n bytes and leaves them; TCP recvfrom(0), recvmsg(0), recvfrom_into(empty) wait for data and take nothing")
+def _():
+    c, s, l = pair()
+    try:
+        c.sendall(b"ab")
+
+        def later():
+            time.sleep(0.2)
+            c.sendall(b"cdef")
+
+        th = threading.Thread(target=later)
+        th.start()
+        out = collect([lambda: s.recv(4, socket.MSG_PEEK | socket.MSG_WAITALL)])
+        th.join()
+        time.sleep(0.05)
+        s.settimeout(0.2)
+        out += collect([
+            lambda: s.recv(10),
+            lambda: str(s.recvfrom(0)),
+            lambda: str(s.recvmsg(0)),
+        ])
+        s.setblocking(False)
+        out += collect([lambda: str(s.recvfrom(0))])
+        s.setblocking(True)
+        c.sendall(b"x")
+        time.sleep(0.05)
+        out += collect([
+            lambda: str(s.recvfrom(0)),
+            lambda: str(s.recvfrom_into(bytearray(0))),
+            lambda: str(s.recvmsg(0)),
+            lambda: s.recv(10),
+        ])
+        return out
+    finally:
+        close_all(c, s, l)
+
+
+@scenario("makefile size arguments as io checks them; sock.close() with a file open: the socket goes on working until the file closes")
+def _():
+    c, s, l = pair()
+    try:
+        c.sendall(b"one\ntwo\nthree\n")
+        time.sleep(0.05)
+        t = s.makefile("r")
+        out = collect([lambda: t.readline(None), lambda: t.read(2.5), lambda: t.readlines(2.5)])
+        t.close()
+        f = s.makefile("rb")
+        out += collect([
+            lambda: f.read(2.5),
+            lambda: f.read("2"),
+            lambda: f.read(-5),
+            lambda: f.readline(2.5),
+            lambda: f.readlines(2.5),
+            lambda: f.readline(None),
+            lambda: f.read(True),
+        ])
+        s.close()
+        out += collect([lambda: s.getpeername()[0], lambda: s.send(b"hi"), lambda: c.recv(10), lambda: f.readline()])
+        f.close()
+        out += collect([lambda: s.getpeername(), lambda: f.readlines(), lambda: c.recv(10)])
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

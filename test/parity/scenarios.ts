@@ -3182,6 +3182,89 @@ scenario("argument ranges: C int and long overflow in socket(), shutdown, setblo
   }
 });
 
+scenario("a reset after some bytes: recv(MSG_WAITALL) returns them, then raises; a text makefile read that needs more raises at once", async () => {
+  const out: unknown[] = [];
+  for (const kind of ["waitall", "text read"]) {
+    const [c, s, l] = await pair();
+    try {
+      await c.sendall("abc");
+      await sleep(100); // the peer's runtime reads it before the reset arrives
+      c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger(1, 0));
+      await c.close();
+      await sleep(200);
+      if (kind === "waitall") out.push(...(await collect([() => s.recv(10, socket.MSG_WAITALL), () => s.recv(10), () => s.recv(10)])));
+      else {
+        const f = s.makefile("r");
+        out.push(...(await collect([() => f.read(10), () => f.read(), () => s.recv(10)])));
+        await f.close();
+      }
+    } finally {
+      await closeAll(c, s, l);
+    }
+  }
+  return out;
+});
+
+scenario("recv(MSG_PEEK | MSG_WAITALL) waits for all n bytes and leaves them; TCP recvfrom(0), recvmsg(0), recvfrom_into(empty) wait for data and take nothing", async () => {
+  const [c, s, l] = await pair();
+  try {
+    await c.sendall("ab");
+    const later = sleep(200).then(() => c.sendall("cdef"));
+    const out = await collect([() => s.recv(4, socket.MSG_PEEK | socket.MSG_WAITALL)]);
+    await later;
+    await sleep(50);
+    s.settimeout(0.2);
+    out.push(...(await collect([() => s.recv(10), async () => String(await s.recvfrom(0)), async () => String(await s.recvmsg(0))])));
+    s.setblocking(false);
+    out.push(...(await collect([async () => String(await s.recvfrom(0))])));
+    s.setblocking(true);
+    await c.sendall("x");
+    await sleep(50);
+    out.push(
+      ...(await collect([
+        async () => String(await s.recvfrom(0)),
+        async () => String(await s.recvfrom_into(new Uint8Array(0))),
+        async () => String(await s.recvmsg(0)),
+        () => s.recv(10),
+      ])),
+    );
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
+scenario("makefile size arguments as io checks them; sock.close() with a file open: the socket goes on working until the file closes", async () => {
+  const [c, s, l] = await pair();
+  const x = (v: unknown): never => v as never;
+  try {
+    await c.sendall("one\ntwo\nthree\n");
+    await sleep(50);
+    const t = s.makefile("r");
+    const out = await collect([() => t.readline(null), () => t.read(2.5), () => t.readlines(2.5)]);
+    await t.close();
+    const f = s.makefile("rb");
+    out.push(
+      ...(await collect([
+        () => f.read(2.5),
+        () => f.read(x("2")),
+        () => f.read(-5),
+        () => f.readline(2.5),
+        () => f.readlines(2.5),
+        () => f.readline(null),
+        () => f.read(x(true)),
+      ])),
+    );
+    await s.close();
+    out.push(...(await collect([() => (s.getpeername() as [string, number])[0], () => s.send("hi"), () => c.recv(10), () => f.readline()])));
+    await f.close();
+    out.push(...(await collect([() => s.getpeername(), () => f.readlines(), () => c.recv(10)])));
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -25,6 +25,9 @@ const DELIBERATE: Record<string, Record<string, string>> = {
   "close() with input unread while the peer still sends: the peer's sendall gets ConnectionResetError": {
     "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
   },
+  "a reset after some bytes: recv(MSG_WAITALL) returns them, then raises; a text makefile read that needs more raises at once": {
+    "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
+  },
   "bind non-local": { "deno/node": "docs/differences.md #7: Deno's node:net reports EINVAL for a non-local bind" },
   "multicast options": {
     "deno/deno --unstable-net": "docs/differences.md #35: Deno.listenDatagram cannot choose a multicast interface",

@@ -51,7 +51,7 @@ export async function recvmsg(s: Socket, bufsize: unknown, ancbufsize: unknown, 
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
   ancBufsize(ancbufsize);
   if (s.type === C.SOCK_STREAM) {
-    const data = await s.recv(n, flags);
+    const data = await s._recvStream(n, flags);
     return tuple(data, pyList([]), 0, s._streamSender(data)) as RecvmsgResult;
   }
   const [whole, from] = await s.recvfrom(WHOLE_DATAGRAM, flags);

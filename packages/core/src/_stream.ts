@@ -232,6 +232,11 @@ export class StreamConn implements StreamHandlers {
     return e;
   }
 
+  /** A read error is latched (the next recv raises it). */
+  get errorPending(): boolean {
+    return this.error !== null;
+  }
+
   /** poll(): an error is latched (POLLERR until SO_ERROR or a call reports it). */
   get hasSoError(): boolean {
     return this.error !== null || (!this.unix && this.writeError !== null);

@@ -1,7 +1,7 @@
 // sock.makefile(): a file object over a socket that reads from the socket's own receive
 // queue, so readline() and recv() can be mixed without losing a byte.
 import { AttributeError, BlockingIOError, OSError, TimeoutError, UnicodeError, UnsupportedOperation, ValueError } from "./errors.js";
-import { PyBytes, asPyBytes, emptyBytes, pyTypeName, toBytes } from "./bytes.js";
+import { PyBytes, asPyBytes, emptyBytes, intArg, pyTypeName, toBytes } from "./bytes.js";
 import { afterPoll } from "./_timeout.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
@@ -53,6 +53,18 @@ const NOTHING = new Uint8Array(0);
 const UTF8_BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 /** Python's io.DEFAULT_BUFFER_SIZE: written data beyond it is sent without waiting for flush(). */
 const BUFFER_SIZE = 8192;
+
+/**
+ * A size argument as io's methods take an optional one (`read(size)`, `readlines(hint)`): an
+ * int, or `null` (Python's None) for no limit.
+ * @throws TypeError `argument should be integer or None, not 'float'`
+ */
+function optionalSize(v: unknown): number {
+  if (v === null || v === undefined) return -1;
+  if (typeof v === "boolean") return Number(v);
+  if (typeof v === "number" && Number.isInteger(v)) return v;
+  throw new TypeError(`argument should be integer or None, not '${pyTypeName(v)}'`);
+}
 
 /**
  * What `sock.makefile(mode)` returns: `readline()`, `readlines()`, `read(n)`, `readinto(b)`
@@ -300,10 +312,12 @@ export class SocketFile {
    * Like `f.readline(limit=-1)`: through the next `\n`, or to EOF; `b''`/`''` at EOF. Text
    * modes read `\r\n` and `\r` as `\n` (universal newlines) and count `limit` in characters.
    */
-  async readline(limit = -1): Promise<PyBytes | string> {
-    if (!this.binary) return this.readlineText(limit);
+  async readline(limit: number | null = -1): Promise<PyBytes | string> {
+    // (Text: a Py_ssize_t, None is a TypeError; binary: an int or None.)
+    if (!this.binary) return this.readlineText(limit === undefined ? -1 : intArg(limit));
+    const n = optionalSize(limit);
     const c = this.conn("readline");
-    const max = limit < 0 ? Infinity : limit;
+    const max = n < 0 ? Infinity : n;
     for (;;) {
       const i = c.indexOf(NL, max);
       if (i >= 0) return this.out(c.take(i + 1));
@@ -347,8 +361,8 @@ export class SocketFile {
   }
 
   /**
-   * A reset ended a line: CPython's readline raises it, and the part of the line it had read
-   * is gone (the next readline gives EOF), in both modes.
+   * A reset ended a line (or a text read that needed more): CPython raises it, and what it had
+   * read is gone (the next call gives EOF), in both modes.
    */
   private dropLine(c: StreamConn, err: OSError): OSError {
     if (c.size) c.take(c.size);
@@ -371,7 +385,12 @@ export class SocketFile {
         const [i, m] = walk(b, size, this.utf8, done && b.length === c.size, this.newline, false, wide);
         if (m === size) return this.text(c.take(i));
       }
-      if (done) return this.text(c.size ? c.take(c.size) : NOTHING);
+      if (done) {
+        // More was needed and a reset came: CPython's next read raises it, and the text so far is gone.
+        const e = c.size ? c.takeError() : null;
+        if (e) throw this.dropLine(c, e);
+        return this.text(c.size ? c.take(c.size) : NOTHING);
+      }
       await this.waitMore(c);
     }
   }
@@ -380,10 +399,13 @@ export class SocketFile {
    * Like `f.read(size=-1)`: `size` bytes (fewer only at EOF), or everything up to EOF. Text
    * modes count characters and read `\r\n` and `\r` as `\n`.
    */
-  async read(size = -1): Promise<PyBytes | string> {
-    if (!this.binary) return this.readText(size);
+  async read(size: number | null = -1): Promise<PyBytes | string> {
+    if (!this.binary) return this.readText(optionalSize(size));
+    // Buffered: an int or None, not below -1; unbuffered (SocketIO): a Py_ssize_t, any negative reads all.
+    const n = this.bufferSize === 0 ? (size === undefined ? -1 : intArg(size)) : optionalSize(size);
+    if (n < -1 && this.bufferSize !== 0) throw new ValueError("read length must be non-negative or -1");
     const c = this.conn("read");
-    const want = size < 0 ? Infinity : size;
+    const want = n < 0 ? Infinity : n;
     const parts: Uint8Array[] = [];
     let got = 0;
     while (got < want) {
@@ -586,7 +608,9 @@ export class SocketFile {
    * Like `f.readlines(hint=-1)`: the lines up to EOF, or stop once they total more than `hint`
    * bytes (binary) or characters (text).
    */
-  async readlines(hint = -1): Promise<(PyBytes | string)[]> {
+  async readlines(hint: number | null = -1): Promise<(PyBytes | string)[]> {
+    const most = optionalSize(hint);
+    if (this._closed) throw new ValueError("I/O operation on closed file.");
     const lines: (PyBytes | string)[] = [];
     let total = 0;
     for (;;) {
@@ -594,12 +618,13 @@ export class SocketFile {
       if (line.length === 0) return lines;
       lines.push(line);
       total += line.length;
-      if (hint > 0 && total > hint) return lines;
+      if (most > 0 && total > most) return lines;
     }
   }
 
   /** `for await (const line of f)`: lines until EOF. */
   async *[Symbol.asyncIterator](): AsyncGenerator<PyBytes | string> {
+    if (this._closed) throw new ValueError("I/O operation on closed file.");
     for (;;) {
       const line = await this.readline();
       if (line.length === 0) return;

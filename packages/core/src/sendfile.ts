@@ -12,6 +12,7 @@ export type SendfileSource = Blob | ArrayBufferView | AsyncIterable<Uint8Array>;
 /** The socket calls sendfile needs (kept small so this file stays independent of Socket). */
 interface Sender {
   readonly type: number;
+  fileno(): number;
   gettimeout(): number | null;
   sendall(data: Uint8Array): Promise<void>;
 }
@@ -25,6 +26,8 @@ export async function sendfile(s: Sender, file: SendfileSource, offset = 0, coun
   if (intArg(offset) < 0) throw oserror(E.EINVAL); // os.sendfile's (and seek's) EINVAL
   const limit = count === null || count === undefined ? Infinity : intArg(count);
   if (limit < 1) throw new ValueError(`count must be a positive integer (got ${limit})`);
+  // A closed socket: CPython's selector refuses its descriptor (-1) before anything is sent.
+  if (s.fileno() < 0) throw new ValueError("Invalid file descriptor: -1");
   let sent = 0;
   if (typeof Blob !== "undefined" && file instanceof Blob) {
     const end = Math.min(file.size, offset + limit);

@@ -163,12 +163,23 @@ export class Socket {
   }
 
   private check(): void {
-    if (this._closed) throw oserror(E.EBADF);
+    if (this._closed && !this.heldByFiles()) throw oserror(E.EBADF);
   }
 
   /** @internal {@link check} for waiters. */
   _check(): void {
-    if (this._closed) throw oserror(E.EBADF);
+    this.check();
+  }
+
+  /**
+   * Closed, but open makefile() files still hold the descriptor: CPython's socket goes on
+   * working meanwhile (its close() only marks it), and a call keeps the connection as a file
+   * use does (see closeWithFiles).
+   */
+  private heldByFiles(): boolean {
+    if (this.files === null || this.files.size === 0 || this._fd < 0) return false;
+    this.filesTouched = true;
+    return true;
   }
 
   private get isStream(): boolean {
@@ -645,11 +656,18 @@ export class Socket {
     flags = cIntArg(flags);
     // Linux has no urgent byte to return (polysock never receives one): EINVAL.
     if (flags & C.MSG_OOB) throw oserror(E.EINVAL);
-    if (flags & C.MSG_WAITALL && wait === null && !(flags & C.MSG_DONTWAIT)) {
-      const all = await this.recvAll(c, n);
-      return all.length ? asPyBytes(all) : emptyBytes();
-    }
     const peek = (flags & C.MSG_PEEK) !== 0;
+    if (flags & C.MSG_WAITALL && wait === null && !(flags & C.MSG_DONTWAIT)) {
+      if (!peek) {
+        const all = await this.recvAll(c, n);
+        return all.length ? asPyBytes(all) : emptyBytes();
+      }
+      // A peek for all `n` bytes: wait until they are there (or EOF, an error), then peek as below.
+      while (c.size < n && !c.eof && !c.readShut && !c.errorPending) {
+        await c.waitMore(null, 0);
+        this.check();
+      }
+    }
     const timeout = dontWait(flags, wait);
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     let polled = false;
@@ -684,8 +702,9 @@ export class Socket {
   }
 
   /**
-   * MSG_WAITALL in blocking mode: exactly `n` bytes unless EOF; if an error ends the wait, the
-   * partial bytes go back to the queue (nothing lost).
+   * MSG_WAITALL in blocking mode: exactly `n` bytes unless EOF. An error after some bytes ends
+   * the call with them and stays for the next (Linux's tcp_recvmsg); if close() ends the wait,
+   * the partial bytes go back to the queue (makefile() files may still read them).
    */
   private async recvAll(c: StreamConn, n: number): Promise<Uint8Array> {
     const out = new Uint8Array(n);
@@ -698,6 +717,7 @@ export class Socket {
           got += part.length;
           continue;
         }
+        if (got > 0 && c.errorPending) break;
         const err = c.takeError();
         if (err) throw err;
         if (c.eof || c.readShut) break;
@@ -736,7 +756,7 @@ export class Socket {
     try {
       const n = bufsizeArg(bufsize, "recvfrom");
       this.check();
-      if (this.isStream) return this.recv(n, flags).then((d) => tuple(d, this._streamSender(d)) as unknown as [PyBytes, Address]);
+      if (this.isStream) return this._recvStream(n, flags).then((d) => tuple(d, this._streamSender(d)) as unknown as [PyBytes, Address]);
       const d = this.dgram;
       // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
       if (d !== null && flags === 0 && !d.hasError && !d.readShut) {
@@ -748,6 +768,16 @@ export class Socket {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * @internal recv for a stream's recvfrom/recvmsg. Only recv itself returns b'' for 0 bytes
+   * without a call: for the others Linux's recv waits for data (or EOF, an error) as for any
+   * size, then returns b'' and consumes nothing.
+   */
+  _recvStream(n: number, flags: number): Promise<PyBytes> {
+    if (n !== 0) return this.recv(n, flags);
+    return this.recv(1, (cIntArg(flags) & ~C.MSG_WAITALL) | C.MSG_PEEK).then(emptyBytes);
   }
 
   /**
@@ -874,7 +904,7 @@ export class Socket {
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
-    if (this._closed) return Promise.reject(oserror(E.EBADF));
+    if (this._closed && !this.heldByFiles()) return Promise.reject(oserror(E.EBADF));
     const queued = this.files !== null && this._timeout !== 0 ? this.filesQueued() : null;
     if (queued !== null) return queued.then(() => this._sendall(data, flags));
     return this._sendall(data, flags);
@@ -946,10 +976,9 @@ export class Socket {
    * `count` bytes) and returns how many bytes were sent. `file` is what a JavaScript program
    * holds a file as: a `Blob` (`Bun.file(path)`, Node's `fs.openAsBlob(path)`), bytes, or an
    * async iterable of chunks (`fs.createReadStream(path)`, a Deno file's `readable`).
-   * @throws ValueError for a non-stream or non-blocking socket or a count < 1; OSError `[Errno 22]` for a negative offset.
+   * @throws ValueError for a non-stream, non-blocking or closed socket or a count < 1; OSError `[Errno 22]` for a negative offset.
    */
   async sendfile(file: SendfileSource, offset = 0, count: number | null = null): Promise<number> {
-    this.check();
     return sendfile(this, file, offset, count);
   }
 
