@@ -73,8 +73,7 @@ function optionalSize(v: unknown): number {
  * socket timeout, each receive a read makes gets the whole timeout (as CPython's file).
  */
 export class SocketFile {
-  /** The mode given to makefile(). */
-  readonly mode: string;
+  private readonly _mode: string;
   private readonly binary: boolean;
   private readonly canRead: boolean;
   private readonly canWrite: boolean;
@@ -113,7 +112,7 @@ export class SocketFile {
     this.canWrite = mode.includes("w");
     this.canRead = mode.includes("r") || !this.canWrite;
     // A binary file's mode is its raw SocketIO's ("rb", "wb", "rwb"); a text file keeps the one given.
-    this.mode = this.binary ? `${this.canRead ? "r" : ""}${this.canWrite ? "w" : ""}b` : mode;
+    this._mode = this.binary ? `${this.canRead ? "r" : ""}${this.canWrite ? "w" : ""}b` : mode;
     const buffering = opts.buffering ?? -1;
     if (typeof buffering !== "number" || !Number.isInteger(buffering))
       throw new TypeError("'float' object cannot be interpreted as an integer");
@@ -127,7 +126,7 @@ export class SocketFile {
     if (text) checkEncoding(this.encoding, this.canWrite);
     const errors = (text ? opts.errors : null) ?? "strict";
     if (typeof errors !== "string")
-      throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${typeof errors}`);
+      throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${pyTypeName(errors)}`);
     this.errors = errors;
     const newline = (text ? opts.newline : null) ?? null;
     if (newline !== null && newline !== "" && newline !== "\n" && newline !== "\r" && newline !== "\r\n")
@@ -174,9 +173,26 @@ export class SocketFile {
     return this.sock;
   }
 
-  /** Like `f.name`: the socket's file descriptor number. */
+  /**
+   * Like `f.mode`: the mode given to makefile() (binary: its SocketIO's, `"rb"`/`"wb"`).
+   * @throws AttributeError for `"rwb"` (CPython's BufferedRWPair has none)
+   */
+  get mode(): string {
+    if (this.binary && this.canRead && this.canWrite) throw this.noAttribute("mode");
+    return this._mode;
+  }
+
+  /**
+   * Like `f.name`: the socket's file descriptor number.
+   * @throws AttributeError for a file both read and written (CPython's BufferedRWPair has none)
+   */
   get name(): number {
+    if (this.canRead && this.canWrite) throw this.noAttribute("name");
     return this.sock.fileno();
+  }
+
+  private noAttribute(name: string): AttributeError {
+    return new AttributeError(`'_io.BufferedRWPair' object has no attribute '${name}'`);
   }
 
   /** True after close(). */
