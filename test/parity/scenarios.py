@@ -3200,6 +3200,20 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("text makefile readline cut inside a character by EOF: the error's positions count from that character")
+def _():
+    c, s, l = pair()
+    try:
+        c.sendall(b"ab\xe2\x98")
+        c.shutdown(socket.SHUT_WR)
+        f = s.makefile("r")
+        out = collect([lambda: f.readline()])
+        f.close()
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

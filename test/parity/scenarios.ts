@@ -3265,6 +3265,20 @@ scenario("makefile size arguments as io checks them; sock.close() with a file op
   }
 });
 
+scenario("text makefile readline cut inside a character by EOF: the error's positions count from that character", async () => {
+  const [c, s, l] = await pair();
+  try {
+    await c.sendall(Uint8Array.of(0x61, 0x62, 0xe2, 0x98));
+    await c.shutdown(socket.SHUT_WR);
+    const f = s.makefile("r");
+    const out = await collect([() => f.readline()]);
+    await f.close();
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

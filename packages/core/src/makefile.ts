@@ -1,6 +1,15 @@
 // sock.makefile(): a file object over a socket that reads from the socket's own receive
 // queue, so readline() and recv() can be mixed without losing a byte.
-import { AttributeError, BlockingIOError, OSError, TimeoutError, UnicodeError, UnsupportedOperation, ValueError } from "./errors.js";
+import {
+  AttributeError,
+  BlockingIOError,
+  OSError,
+  TimeoutError,
+  UnicodeDecodeError,
+  UnicodeError,
+  UnsupportedOperation,
+  ValueError,
+} from "./errors.js";
 import { PyBytes, asPyBytes, emptyBytes, intArg, pyTypeName, toBytes } from "./bytes.js";
 import { afterPoll } from "./_timeout.js";
 import type { Socket } from "./socket.js";
@@ -370,9 +379,22 @@ export class SocketFile {
       if (done) {
         const e = c.size ? c.takeError() : null;
         if (e) throw this.dropLine(c, e);
-        return this.text(c.size ? c.take(c.size) : NOTHING);
+        return this.lastLine(c.size ? c.take(c.size) : NOTHING);
       }
       await this.waitMore(c);
+    }
+  }
+
+  /**
+   * The text of a line EOF ended. A character cut off by EOF: CPython's incremental decoder had
+   * decoded the line before it already, so its error's positions count from the cut character.
+   */
+  private lastLine(b: Uint8Array): string {
+    try {
+      return this.text(b);
+    } catch (err) {
+      if (!(err instanceof UnicodeDecodeError) || err.reason !== "unexpected end of data" || err.object === null || err.start <= 0) throw err;
+      throw new UnicodeDecodeError(err.encoding ?? "utf-8", err.object.subarray(err.start), 0, err.end - err.start, err.reason);
     }
   }
 
