@@ -2,7 +2,7 @@
 // create_server, socketpair — each as CPython behaves on Linux.
 import { servicePort } from "./netdb.js";
 import * as C from "./constants.js";
-import { type Address, type AddressInput, pyList, pyRepr, tuple } from "./address.js";
+import { type Address, type AddressInput, pair, pyList, pyRepr, tuple } from "./address.js";
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, herror, oserror, withCause } from "./errors.js";
@@ -336,7 +336,7 @@ export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto
     a._unnamedPair();
     b._unnamedPair();
     b._swapFd(l); // the pair's numbers follow each other (3 and 4 in a fresh program), as socketpair(2)'s
-    return tuple(a, b) as [Socket, Socket];
+    return pair(a, b);
   } catch (err) {
     await a.close();
     throw err;

@@ -9,6 +9,7 @@ import {
   type Address,
   type AddressInput,
   knownEndpoint,
+  pair,
   parseAddress,
   peerAddress,
   pyRepr,
@@ -362,7 +363,7 @@ export class Socket {
       if (s !== undefined) {
         s._timeout = getdefaulttimeout(); // a new socket now, as accept(2) makes it
         // accept(2)'s address, even if the client has already reset the connection.
-        return tuple(s, toPyAddress(this._family, s.conn!.t.remoteAddress())) as [Socket, Address];
+        return pair<Socket, Address>(s, toPyAddress(this._family, s.conn!.t.remoteAddress()));
       }
       if (timeout === 0) {
         if (looked) throw oserror(E.EAGAIN);
@@ -756,7 +757,7 @@ export class Socket {
     try {
       const n = bufsizeArg(bufsize, "recvfrom");
       this.check();
-      if (this.isStream) return this._recvStream(n, flags).then((d) => tuple(d, this._streamSender(d)) as unknown as [PyBytes, Address]);
+      if (this.isStream) return this._recvStream(n, flags).then((d) => pair(d, this._streamSender(d) as Address));
       const d = this.dgram;
       // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
       if (d !== null && flags === 0 && !d.hasError && !d.readShut) {
@@ -802,7 +803,7 @@ export class Socket {
     if (n === 0) n = view.length;
     const [data, addr] = await this.recvfrom(n, flags);
     view.set(data);
-    return tuple(data.length, addr) as [number, Address];
+    return pair(data.length, addr);
   }
 
   /**
@@ -835,7 +836,6 @@ export class Socket {
     return this._datagramResult(item.data, item.from, n, peek);
   }
 
-  /** `(data, address)`: truncated to `n` like Linux; a plain pair, the address prints like Python's. */
   /** A plain recvfrom that waits: one Promise and one waiter object, resolved with the datagram. */
   private recvfromWait(d: DgramConn, n: number, timeout: number | null): Promise<[PyBytes, Address]> {
     const w = new DatagramWaiter(this, d, n, timeout);
@@ -844,11 +844,11 @@ export class Socket {
     return p;
   }
 
-  /** @internal A received datagram as recvfrom returns it (truncated to `n`). */
+  /** @internal A received datagram as recvfrom returns it: `(data, address)`, truncated to `n` like Linux. */
   _datagramResult(bytes: Uint8Array, from: NetAddress, n: number, peek: boolean): [PyBytes, Address] {
     let data = bytes.length > n ? bytes.subarray(0, n) : bytes;
     if (peek) data = data.slice(); // still queued: the caller gets its own bytes
-    return [data.length ? asPyBytes(data) : emptyBytes(), peerAddress(this._family, from)];
+    return pair(data.length ? asPyBytes(data) : emptyBytes(), peerAddress(this._family, from));
   }
 
   // --- send ---
