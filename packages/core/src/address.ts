@@ -3,11 +3,11 @@ import { AF_INET6, AF_UNIX } from "./constants.js";
 import type { Adapter, Endpoint, NetAddress } from "./contract.js";
 import { OSError, OverflowError, gaiError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
-import { pyTypeName } from "./bytes.js";
-import { canonicalIPv6, ipVersion, numericIPv4 } from "./inet.js";
-import { PyList, PyTuple, pyList, pyRepr, strRepr } from "./_repr.js";
+import { intArg, pyTypeName } from "./bytes.js";
+import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
+import { PyList, PyTuple, pair, pyList, pyRepr, strRepr } from "./_repr.js";
 
-export { PyList, PyTuple, pyList, pyRepr, strRepr };
+export { PyList, PyTuple, pair, pyList, pyRepr, strRepr };
 
 /** An AF_INET address as Python returns it: `(host, port)`. */
 export type InetAddress = [host: string, port: number];
@@ -29,23 +29,6 @@ export function tuple<T extends unknown[]>(...items: T): T {
   const t = new PyTuple<unknown>(n);
   for (let i = 0; i < n; i++) t[i] = items[i];
   return t as unknown as T;
-}
-
-/**
- * A Python-printing pair: recvfrom's `(data, address)` on every datagram. A plain array that
- * prints as a tuple (its own `toString` and inspect hook): with PyTuple's prototype, V8's fast
- * destructuring (`const [data, addr] = …`) no longer applies, and a UDP echo paid ~0.15 µs per
- * datagram on Node 20 (bench/overhead.ts). (So `Object.keys` also lists `toString`.)
- */
-export function pair<A, B>(a: A, b: B): [A, B] {
-  const t = [a, b] as [A, B] & { toString(): string; [INSPECT]: () => string };
-  t.toString = printPair;
-  t[INSPECT] = printPair;
-  return t;
-}
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-function printPair(this: unknown[]): string {
-  return PyTuple.prototype.toString.call(this);
 }
 
 // Addresses of received datagrams are frozen tuples (immutable, like Python's), shared per
@@ -161,10 +144,10 @@ export function parseAddress(family: number, addr: unknown, fname: string): Pars
       throw new TypeError("AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])");
     const host = hostString(addr[0]);
     const port = portNumber(addr[1], fname);
-    const flow = addr[2] ?? 0;
-    if (typeof flow !== "number" || !Number.isInteger(flow))
-      throw new TypeError(`'${pyTypeName(flow)}' object cannot be interpreted as an integer`);
-    if (flow < 0 || flow > 1048575) throw new OverflowError(`${fname}(): flowinfo must be 0-1048575.`);
+    // flowinfo and scope_id are C unsigned ints (taken modulo 2**32, as CPython's "I" format).
+    const flow = addr.length > 2 ? intArg(addr[2]) >>> 0 : 0;
+    if (addr.length > 3) intArg(addr[3]);
+    if (flow > 1048575) throw new OverflowError(`${fname}(): flowinfo must be 0-1048575.`);
     return { family, host, port };
   }
   if (addr.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
@@ -180,9 +163,11 @@ export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promis
   if (a.family === AF_UNIX) return { kind: "unix", host: a.host, port: 0 };
   const want = a.family === AF_INET6 ? 6 : 4;
   let host = a.host;
+  if (host.includes("\0")) throw new TypeError("host name must not contain null character");
   if (host === "") host = want === 6 ? "::" : "0.0.0.0";
-  else if (host === "<broadcast>") {
-    if (want === 6) throw gaiError(-2);
+  else if (host === "<broadcast>" || host === "255.255.255.255") {
+    // CPython's setipaddr takes both as INADDR_BROADCAST, for IPv4 only.
+    if (want === 6) throw new OSError("address family mismatched");
     host = "255.255.255.255";
   } else {
     const v = ipVersion(host);
@@ -201,6 +186,11 @@ export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promis
       const hit = found.find((f) => f.family === want);
       if (!hit) throw gaiError(-2);
       host = hit.address;
+    } else if (v === 6 && want === 4) {
+      // glibc's getaddrinfo gives an AF_INET socket the IPv4 address inside an IPv4-mapped one.
+      const b = parseIPv6(host);
+      if (b === null || b.subarray(0, 10).some((x) => x !== 0) || b[10] !== 0xff || b[11] !== 0xff) throw gaiError(-9);
+      host = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
     } else if (v !== want) throw gaiError(-9);
     // Stored as the kernel would (getpeername, and a connected UDP socket's filter, compare it
     // with the addresses the runtime reports).
