@@ -404,7 +404,8 @@ export class Socket {
     const polled = this.polledConnect;
     this.polledConnect = null;
     if (polled === "connected" && this.conn) return;
-    if (this.conn || this.accepting) throw oserror(E.EISCONN);
+    // Linux: a listening TCP socket says EISCONN, a listening unix one EINVAL.
+    if (this.conn || this.accepting) throw oserror(this.accepting && this._family === C.AF_UNIX ? E.EINVAL : E.EISCONN);
     if (this._family === C.AF_UNIX && a.host === "") throw oserror(E.EINVAL); // Linux: an empty path
     const ep = await resolveAddress(a, this.adapter);
     if (polled === "failed") throw oserror(E.ECONNABORTED);
