@@ -3214,6 +3214,36 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("addresses: IPv4-mapped on AF_INET, NUL in a host, broadcast on AF_INET6, IPv6 flowinfo/scope_id as C unsigned ints; recvfrom and accept print as tuples")
+def _():
+    u = udp()
+    v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    l, port = listener()
+    c = a = None
+    try:
+        out = collect([
+            lambda: v.connect(("::ffff:127.0.0.1", u.getsockname()[1])),
+            lambda: v.getpeername() == u.getsockname(),
+            lambda: v.send(b"hi"),
+            lambda: norm(u.recvfrom(10)),
+            lambda: s6.bind(("127.0.0.1\0", 0)),
+            lambda: s6.sendto(b"x", ("<broadcast>", 9)),
+            lambda: s6.sendto(b"x", ("255.255.255.255", 9)),
+            lambda: s6.bind(("::1", 0, None)),
+            lambda: s6.bind(("::1", 0, 0, "1")),
+            lambda: s6.bind(("::1", 0, 2**32)),
+            lambda: s6.getsockname()[0],
+        ])
+        c = socket.create_connection(("127.0.0.1", port))
+        r = l.accept()
+        a = r[0]
+        out.append(norm(r[1]) == norm(str(r)[str(r).index(", (") + 2:-1]))
+        return out
+    finally:
+        close_all(u, v, s6, l, *[x for x in (c, a) if x is not None])
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

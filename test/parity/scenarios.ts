@@ -3279,6 +3279,39 @@ scenario("text makefile readline cut inside a character by EOF: the error's posi
   }
 });
 
+scenario("addresses: IPv4-mapped on AF_INET, NUL in a host, broadcast on AF_INET6, IPv6 flowinfo/scope_id as C unsigned ints; recvfrom and accept print as tuples", async () => {
+  const u = await udp();
+  const v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const [l, port] = await listener();
+  let c: socket.Socket | null = null;
+  let a: socket.Socket | null = null;
+  const x = (v: unknown): never => v as never;
+  try {
+    const out = await collect([
+      () => v.connect(["::ffff:127.0.0.1", (u.getsockname() as [string, number])[1]]),
+      () => String(v.getpeername()) === String(u.getsockname()),
+      () => v.send("hi"),
+      async () => norm(await u.recvfrom(10)),
+      () => s6.bind(["127.0.0.1\0", 0]),
+      () => s6.sendto(b("x"), ["<broadcast>", 9]),
+      () => s6.sendto(b("x"), ["255.255.255.255", 9]),
+      () => s6.bind(x(["::1", 0, null])),
+      () => s6.bind(x(["::1", 0, 0, "1"])),
+      () => s6.bind(["::1", 0, 2 ** 32]),
+      () => (s6.getsockname() as [string, number])[0],
+    ]);
+    c = await socket.create_connection(["127.0.0.1", port]);
+    const r = await l.accept();
+    a = r[0];
+    const str = String(r);
+    out.push(norm(r[1]) === norm(str.slice(str.indexOf(", (") + 2, -1)));
+    return out;
+  } finally {
+    await closeAll(u, v, s6, l, ...[c, a].filter((y): y is socket.Socket => y !== null));
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */
