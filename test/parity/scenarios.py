@@ -3244,6 +3244,26 @@ def _():
         close_all(u, v, s6, l, *[x for x in (c, a) if x is not None])
 
 
+@scenario("selectors: a socket closed while registered: PollSelector reports it ready, SelectSelector raises EBADF (ready if closed while it waits), DefaultSelector forgets it")
+def _():
+    out = []
+    for name in ("PollSelector", "SelectSelector", "DefaultSelector"):
+        for during in (False, True):
+            a, b = socket.socketpair()
+            sel = getattr(selectors, name)()
+            try:
+                sel.register(b, selectors.EVENT_READ)
+                if during:
+                    threading.Timer(0.1, b.close).start()
+                else:
+                    b.close()
+                out += collect([lambda: [m for _k, m in sel.select(0.4)]])
+            finally:
+                sel.close()
+                close_all(a, b)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

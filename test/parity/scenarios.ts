@@ -3312,6 +3312,26 @@ scenario("addresses: IPv4-mapped on AF_INET, NUL in a host, broadcast on AF_INET
   }
 });
 
+scenario("selectors: a socket closed while registered: PollSelector reports it ready, SelectSelector raises EBADF (ready if closed while it waits), DefaultSelector forgets it", async () => {
+  const out: unknown[] = [];
+  for (const name of ["PollSelector", "SelectSelector", "DefaultSelector"] as const) {
+    for (const during of [false, true]) {
+      const [a, bb] = await socket.socketpair();
+      const sel = socket.selectors[name]();
+      try {
+        sel.register(bb, socket.selectors.EVENT_READ);
+        if (during) void sleep(100).then(() => bb.close());
+        else await bb.close();
+        out.push(...(await collect([async () => (await sel.select(0.4)).map(([, m]) => m)])));
+      } finally {
+        sel.close();
+        await closeAll(a, bb);
+      }
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

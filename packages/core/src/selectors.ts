@@ -108,6 +108,13 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
 
 /** A selector, as `selectors.DefaultSelector()` makes it (Python's `BaseSelector` methods). */
 export class Selector<T = unknown> {
+  /**
+   * @param kind which of Python's selectors this is: they differ only for a socket closed while
+   * registered (epoll forgets it; poll reports it ready; select raises EBADF, or reports it
+   * ready if it was closed while select waited).
+   */
+  constructor(private readonly kind: "epoll" | "poll" | "select" = "epoll") {}
+
   private readonly keys = new Map<number, SelectorKey<T>>();
   /** The socket each registered fd had when registered. */
   private readonly socks = new Map<number, Socket>();
@@ -218,19 +225,26 @@ export class Selector<T = unknown> {
     for (;;) {
       const r: Socket[] = [];
       const w: Socket[] = [];
+      let closed = false;
       for (const [fd, key] of this.keys) {
         const sock = this.socks.get(fd)!;
-        if (sock.fileno() !== fd) continue; // closed: the kernel forgot it, so does select
+        if (sock.fileno() !== fd) {
+          // Closed since registered: epoll forgot it; select(2) raises EBADF; poll(2) reports POLLNVAL at once.
+          if (this.kind === "select") throw oserror(E.EBADF);
+          closed = true;
+          continue;
+        }
         if (key.events & EVENT_READ) r.push(sock);
         if (key.events & EVENT_WRITE) w.push(sock);
       }
-      const left = t === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
+      const left = closed && this.kind === "poll" ? 0 : t === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
       const [rr, ww] = await selectSockets(r, w, [], left);
       const out: [SelectorKey<T>, number][] = [];
       for (const [fd, key] of this.keys) {
         const sock = this.socks.get(fd)!;
-        if (sock.fileno() !== fd) continue; // closed during the wait: epoll forgets it
-        const mask = (rr.includes(sock) ? EVENT_READ : 0) | (ww.includes(sock) ? EVENT_WRITE : 0);
+        let mask = (rr.includes(sock) ? EVENT_READ : 0) | (ww.includes(sock) ? EVENT_WRITE : 0);
+        // Closed (before or during the wait): poll and select report it as ready for what was asked; epoll forgets it.
+        if (sock.fileno() !== fd) mask = this.kind === "epoll" ? 0 : key.events & (EVENT_READ | EVENT_WRITE);
         if (mask !== 0) out.push(tuple(key, mask) as [SelectorKey<T>, number]);
       }
       // Only a socket closed meanwhile woke the wait: wait on for the rest of the timeout.
@@ -294,4 +308,19 @@ export const DefaultSelector = function DefaultSelector<T>(): Selector<T> {
   return new Selector<T>();
 } as unknown as SelectorConstructor;
 (DefaultSelector as unknown as { prototype: Selector }).prototype = Selector.prototype;
-export { DefaultSelector as SelectSelector, DefaultSelector as PollSelector, DefaultSelector as EpollSelector };
+export { DefaultSelector as EpollSelector };
+
+/** Like `selectors.PollSelector()`: as DefaultSelector, but a socket closed while registered is reported ready. */
+export const PollSelector = function PollSelector<T>(): Selector<T> {
+  return new Selector<T>("poll");
+} as unknown as SelectorConstructor;
+(PollSelector as unknown as { prototype: Selector }).prototype = Selector.prototype;
+
+/**
+ * Like `selectors.SelectSelector()`: as DefaultSelector, but select() raises `[Errno 9]` for a
+ * socket closed while registered (one closed while select waits is reported ready).
+ */
+export const SelectSelector = function SelectSelector<T>(): Selector<T> {
+  return new Selector<T>("select");
+} as unknown as SelectorConstructor;
+(SelectSelector as unknown as { prototype: Selector }).prototype = Selector.prototype;
