@@ -3264,6 +3264,40 @@ def _():
     return out
 
 
+@scenario("shutdown() of a socket still connecting aborts the attempt: the waiting connect raises ConnectionResetError; non-blocking, SO_ERROR is 104 and it may connect again")
+def _():
+    import subprocess
+    helper = os.path.join(os.path.dirname(os.path.abspath(__file__)), "full_backlog.py")
+    out = []
+    for blocking in (True, False):
+        p = subprocess.Popen([sys.executable, helper, "5"], stdout=subprocess.PIPE)
+        s = socket.socket()
+        try:
+            port = int(p.stdout.readline())
+            if blocking:
+                s.settimeout(3)
+                res = []
+                th = threading.Thread(target=lambda: res.extend(collect([lambda: s.connect(("127.0.0.1", port))])))
+                th.start()
+                time.sleep(0.3)
+                out += collect([lambda: s.shutdown(socket.SHUT_RDWR)])
+                th.join(4)
+                out += res
+            else:
+                s.setblocking(False)
+                out += collect([
+                    lambda: s.connect_ex(("127.0.0.1", port)),
+                    lambda: s.shutdown(socket.SHUT_RDWR),
+                    lambda: s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),
+                    lambda: s.connect_ex(("127.0.0.1", port)),
+                ])
+        finally:
+            s.close()
+            p.kill()
+            p.wait()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3,6 +3,7 @@
 // Each scenario resolves to a value or rejects; runScenarios() turns that into the same
 // outcome shape the Python script prints: {cls, errno, msg, value[, elapsed]}.
 import * as fs from "node:fs";
+import { spawn } from "node:child_process";
 import * as socket from "@polysock/core";
 
 export interface Outcome {
@@ -3327,6 +3328,51 @@ scenario("selectors: a socket closed while registered: PollSelector reports it r
         sel.close();
         await closeAll(a, bb);
       }
+    }
+  }
+  return out;
+});
+
+/** Start test/parity/full_backlog.py (a listener that lets no connect complete); its port and its process. */
+async function fullBacklog(): Promise<[number, { kill(): unknown }]> {
+  const file = new URL("./full_backlog.py", import.meta.url).pathname;
+  const p = spawn("python3", [file, "5"], { stdio: ["ignore", "pipe", "ignore"] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let got = "";
+    p.stdout!.on("data", (d: Uint8Array) => {
+      got += new TextDecoder().decode(d);
+      if (got.includes("\n")) resolve(got);
+    });
+    p.on("error", reject);
+  });
+  return [Number(line.trim()), p];
+}
+
+scenario("shutdown() of a socket still connecting aborts the attempt: the waiting connect raises ConnectionResetError; non-blocking, SO_ERROR is 104 and it may connect again", async () => {
+  const out: unknown[] = [];
+  for (const blocking of [true, false]) {
+    const [port, p] = await fullBacklog();
+    const s = socket.socket();
+    try {
+      if (blocking) {
+        s.settimeout(3);
+        const res = collect([() => s.connect(["127.0.0.1", port])]);
+        await sleep(300);
+        out.push(...(await collect([() => s.shutdown(socket.SHUT_RDWR)])), ...(await res));
+      } else {
+        s.setblocking(false);
+        out.push(
+          ...(await collect([
+            () => s.connect_ex(["127.0.0.1", port]),
+            () => s.shutdown(socket.SHUT_RDWR),
+            () => s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),
+            () => s.connect_ex(["127.0.0.1", port]),
+          ])),
+        );
+      }
+    } finally {
+      await s.close();
+      p.kill();
     }
   }
   return out;

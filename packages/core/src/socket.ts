@@ -476,8 +476,8 @@ export class Socket {
       await attempt;
       this.polledConnect = "connected";
     } catch (err) {
-      // Refused or unreachable; not a timeout (the attempt goes on in the kernel) nor close().
-      if (err instanceof OSError && err.errno !== null && err.errno !== E.EBADF) this.polledConnect = "failed";
+      // Refused or unreachable; not a timeout (the attempt goes on in the kernel), close() or shutdown().
+      if (err instanceof OSError && err.errno !== null && err.errno !== E.EBADF && err.errno !== E.ECONNRESET) this.polledConnect = "failed";
       throw err;
     }
   }
@@ -557,6 +557,8 @@ export class Socket {
     const err = this.connectOutcome?.err ?? null;
     if (err) {
       this.connectOutcome = null;
+      // Aborted by shutdown(): the socket is closed, not failed; it may connect again.
+      if (err.errno === E.ECONNRESET) return err;
       this.connectFailed = true;
       // Read by another call than connect (SO_ERROR, recv …): Linux's next connect() gives ECONNABORTED.
       this.polledConnect = "failed";
@@ -1060,6 +1062,7 @@ export class Socket {
 
   /**
    * Like `sock.shutdown(how)`: `SHUT_RD`, `SHUT_WR` (sends FIN; the peer's `recv` gets `b''`), `SHUT_RDWR`.
+   * On a socket still connecting it aborts the attempt (the connect raises ConnectionResetError), as Linux.
    * @throws OSError `[Errno 107] Transport endpoint is not connected`, `[Errno 22]` for a bad `how`.
    */
   async shutdown(how: number): Promise<void> {
@@ -1068,6 +1071,14 @@ export class Socket {
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
     if (this.files !== null && this._timeout !== 0 && h !== C.SHUT_RD) await this.filesQueued();
     const c = this.conn;
+    if (!c && this.connectCtl !== null) {
+      // Linux aborts a connect in progress: it raises ConnectionResetError (SO_ERROR 104 when
+      // non-blocking), and the socket can connect again.
+      const ctl = this.connectCtl;
+      ctl.abort(oserror(E.ECONNRESET));
+      await afterPoll(() => this.connectCtl !== ctl);
+      return;
+    }
     if (!c) {
       if (this.accepting) {
         // Linux stops a listener on SHUT_RD: pending and later accept() calls raise EINVAL,
