@@ -8,7 +8,7 @@ import { setup, test } from "./_harness.js";
 
 /** Deliberate differences: scenario → (setup → reason); "*" matches every runtime/adapter. */
 const DELIBERATE: Record<string, Record<string, string>> = {
-  "send str": { "*": "SPEC.md 'Data and addresses': send/sendall/sendto accept a string (sent as UTF-8)" },
+  "send str": { "*": "docs/differences.md #14: send/sendall/sendto accept a string (sent as UTF-8)" },
   "so_linger zero resets on close": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },
   "makefile readline of a line the peer reset": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },
   "listener closed with connections not accepted": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },

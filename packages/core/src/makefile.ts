@@ -336,6 +336,7 @@ export class SocketFile {
   /**
    * Like `f.readline(limit=-1)`: through the next `\n`, or to EOF; `b''`/`''` at EOF. Text
    * modes read `\r\n` and `\r` as `\n` (universal newlines) and count `limit` in characters.
+   * Binary files take `null` (Python's None) for no limit; text files raise TypeError for it, as CPython's.
    */
   async readline(limit: number | null = -1): Promise<PyBytes | string> {
     // (Text: a Py_ssize_t, None is a TypeError; binary: an int or None.)
@@ -435,7 +436,8 @@ export class SocketFile {
 
   /**
    * Like `f.read(size=-1)`: `size` bytes (fewer only at EOF), or everything up to EOF. Text
-   * modes count characters and read `\r\n` and `\r` as `\n`.
+   * modes count characters and read `\r\n` and `\r` as `\n`. `null` (Python's None) reads to EOF
+   * (unbuffered binary files: TypeError); a buffered binary file raises ValueError below -1.
    */
   async read(size: number | null = -1): Promise<PyBytes | string> {
     if (!this.binary) return this.readText(optionalSize(size));

@@ -304,23 +304,24 @@ export interface SelectorConstructor {
  * }
  * ```
  */
-export const DefaultSelector = function DefaultSelector<T>(): Selector<T> {
-  return new Selector<T>();
-} as unknown as SelectorConstructor;
-(DefaultSelector as unknown as { prototype: Selector }).prototype = Selector.prototype;
+export const DefaultSelector = selectorKind("epoll", "DefaultSelector");
 export { DefaultSelector as EpollSelector };
 
 /** Like `selectors.PollSelector()`: as DefaultSelector, but a socket closed while registered is reported ready. */
-export const PollSelector = function PollSelector<T>(): Selector<T> {
-  return new Selector<T>("poll");
-} as unknown as SelectorConstructor;
-(PollSelector as unknown as { prototype: Selector }).prototype = Selector.prototype;
+export const PollSelector = selectorKind("poll", "PollSelector");
 
 /**
  * Like `selectors.SelectSelector()`: as DefaultSelector, but select() raises `[Errno 9]` for a
  * socket closed while registered (one closed while select waits is reported ready).
  */
-export const SelectSelector = function SelectSelector<T>(): Selector<T> {
-  return new Selector<T>("select");
-} as unknown as SelectorConstructor;
-(SelectSelector as unknown as { prototype: Selector }).prototype = Selector.prototype;
+export const SelectSelector = selectorKind("select", "SelectSelector");
+
+/** A selector class of one kind, callable with or without `new` (`instanceof` works for all kinds). */
+function selectorKind(kind: "epoll" | "poll" | "select", name: string): SelectorConstructor {
+  const make = function <T>(): Selector<T> {
+    return new Selector<T>(kind);
+  } as unknown as SelectorConstructor;
+  (make as unknown as { prototype: Selector }).prototype = Selector.prototype;
+  Object.defineProperty(make, "name", { value: name });
+  return make;
+}
