@@ -3298,6 +3298,43 @@ def _():
     return out
 
 
+@scenario("enums (AddressFamily, SocketKind, MsgFlag, AddressInfo), get/set_inheritable, socket.close(fd)")
+def _():
+    s = socket.socket()
+    fd = s.fileno()
+    out = collect([
+        lambda: int(socket.AddressFamily.AF_INET6),
+        lambda: int(socket.AddressFamily(2)),
+        lambda: socket.AddressFamily(999),
+        lambda: socket.AddressFamily("x"),
+        lambda: int(socket.SocketKind(True)),
+        lambda: [int(m) for m in socket.SocketKind],
+        lambda: [int(m) for m in socket.AddressFamily],
+        lambda: [int(m) for m in socket.MsgFlag],
+        lambda: [int(m) for m in socket.AddressInfo],
+        lambda: int(socket.MsgFlag(66)),
+        lambda: int(socket.MsgFlag(-1)),
+        lambda: socket.MsgFlag(3.5),
+        lambda: s.get_inheritable(),
+        lambda: s.set_inheritable(True),
+        lambda: s.get_inheritable(),
+        lambda: s.set_inheritable("x"),
+        lambda: s.set_inheritable(2**40),
+        lambda: socket.close(fd),
+        lambda: s.recv(1),
+        lambda: s.get_inheritable(),
+        lambda: socket.close(-1),
+        lambda: socket.close(fd),
+        lambda: socket.close("x"),
+        lambda: socket.close(10**30),
+    ])
+    try:
+        s.close()  # CPython's object still holds the number it no longer owns (EBADF); polysock's is closed
+    except OSError:
+        pass
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3378,6 +3378,40 @@ scenario("shutdown() of a socket still connecting aborts the attempt: the waitin
   return out;
 });
 
+scenario("enums (AddressFamily, SocketKind, MsgFlag, AddressInfo), get/set_inheritable, socket.close(fd)", async () => {
+  const s = socket.socket();
+  const fd = s.fileno();
+  const x = (v: unknown): never => v as never;
+  const out = await collect([
+    () => socket.AddressFamily.AF_INET6,
+    () => socket.AddressFamily(2),
+    () => socket.AddressFamily(999),
+    () => socket.AddressFamily("x"),
+    () => socket.SocketKind(true),
+    () => [...socket.SocketKind],
+    () => [...socket.AddressFamily],
+    () => [...socket.MsgFlag],
+    () => [...socket.AddressInfo],
+    () => socket.MsgFlag(66),
+    () => socket.MsgFlag(-1),
+    () => socket.MsgFlag(3.5),
+    () => s.get_inheritable(),
+    () => s.set_inheritable(true),
+    () => s.get_inheritable(),
+    () => s.set_inheritable(x("x")),
+    () => s.set_inheritable(x(2 ** 40)),
+    () => socket.close(fd),
+    () => s.recv(1),
+    () => s.get_inheritable(),
+    () => socket.close(-1),
+    () => socket.close(fd),
+    () => socket.close(x("x")),
+    () => socket.close(1e30),
+  ]);
+  await s.close();
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -95,7 +95,6 @@ export function intArg(v: unknown, what = "integer"): number {
   return v;
 }
 
-/** Python's name for a JavaScript value's type, for error texts. */
 /**
  * A host name argument as CPython converts it: a str, or bytes (decoded).
  * @throws TypeError `gethostbyname() argument 1 must be str, bytes or bytearray, not int`
@@ -111,6 +110,7 @@ export function argTypeName(v: unknown): string {
   return v === null || v === undefined ? "None" : pyTypeName(v);
 }
 
+/** Python's name for a JavaScript value's type, for error texts. */
 export function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return "NoneType";
   if (typeof v === "string") return "str";

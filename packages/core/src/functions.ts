@@ -9,7 +9,8 @@ import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, herror, o
 import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
-import { cIntArg } from "./_args.js";
+import { cIntArg, cLongArg } from "./_args.js";
+import { ownerOf } from "./_fds.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
 
 export { socket };
@@ -303,6 +304,19 @@ export async function create_server(address: AddressInput, options: CreateServer
     await s.close();
     throw err;
   }
+}
+
+/**
+ * Like `socket.close(fd)`: closes the polysock socket whose `fileno()` is `fd`, as its own
+ * `close()` does (CPython's socket object keeps the number, and its `close()` then raises EBADF).
+ * @throws OSError `[Errno 9] Bad file descriptor` for any other number (polysock's descriptors
+ *   are its sockets' numbers, not the process's: docs/differences.md #31).
+ */
+export async function close(fd: number): Promise<void> {
+  const n = cLongArg(fd);
+  const s = n >= 0 && n <= 0x7fffffff ? ownerOf<Socket>(n) : undefined;
+  if (s === undefined || s.fileno() !== n) throw oserror(E.EBADF);
+  await s.close();
 }
 
 /** Like `socket.has_dualstack_ipv6()`. */

@@ -13,6 +13,7 @@
  * @module
  */
 export * from "./constants.js";
+export { AddressFamily, SocketKind, MsgFlag, AddressInfo, type IntEnumClass } from "./enums.js";
 export { errno, errorcode } from "./errno.js";
 export {
   OSError,
@@ -63,6 +64,7 @@ export {
   create_server,
   has_dualstack_ipv6,
   socketpair,
+  close,
   type AddrInfo,
   type CreateConnectionOptions,
   type CreateServerOptions,

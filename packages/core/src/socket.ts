@@ -60,6 +60,8 @@ export class Socket {
   private _proto: number;
   private _timeout: number | null;
   private _closed = false;
+  /** `set_inheritable()`'s flag. */
+  private inheritable = false;
   private readonly adapter: Adapter;
   /** Option table, created on first use (most sockets never touch an option). */
   private _opts: SocketOptions | null = null;
@@ -212,6 +214,23 @@ export class Socket {
   /** Like `sock.getblocking()`: `false` only in non-blocking mode (timeout 0). */
   getblocking(): boolean {
     return this._timeout !== 0;
+  }
+
+  /** Like `sock.get_inheritable()`: `false` unless set (sockets are created non-inheritable, as CPython's). */
+  get_inheritable(): boolean {
+    this.check();
+    return this.inheritable;
+  }
+
+  /**
+   * Like `sock.set_inheritable(inheritable)`: recorded and reported by `get_inheritable()`. No
+   * runtime starts child processes with a socket's descriptor, so it changes nothing else.
+   */
+  set_inheritable(inheritable: boolean): void {
+    if (arguments.length === 0) throw new TypeError("socket.set_inheritable() missing 1 required positional argument: 'inheritable'");
+    const on = cIntValue(inheritable) !== 0; // os.set_inheritable reads a C int, then finds the descriptor
+    this.check();
+    this.inheritable = on;
   }
 
   /** Like `sock.fileno()`: a number unique among open sockets, `-1` after close. */
