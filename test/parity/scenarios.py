@@ -3335,6 +3335,80 @@ def _():
     return out
 
 
+@scenario("dup(), detach(), socket(fileno=), fromfd(), socket.dup(fd): numbers sharing one connection or listener, closed with the last")
+def _():
+    c, a, l = pair()
+    port = l.getsockname()[1]
+    socks = [c, a, l]
+    try:
+        c.settimeout(2.5)
+        d = c.dup()
+        socks.append(d)
+        out = collect([
+            lambda: d.fileno() != c.fileno() and d.fileno() > 0,
+            lambda: (d.gettimeout(), d.family == c.family, d.type == c.type, d.proto, d.getpeername() == c.getpeername()),
+            lambda: d.settimeout(None),
+            lambda: c.gettimeout(),
+            lambda: d.sendall(b"hello"),
+            lambda: a.recv(10),
+            lambda: a.sendall(b"back"),
+            lambda: c.recv(10),
+            lambda: c.close(),
+            lambda: (c.fileno(), d.send(b"x")),
+            lambda: a.recv(10),
+            lambda: a.settimeout(0.2),
+            lambda: a.recv(10),
+            lambda: d.close(),
+            lambda: a.settimeout(2),
+            lambda: a.recv(10),
+            lambda: c.dup(),
+        ])
+        c2 = socket.create_connection(("127.0.0.1", port))
+        a2, _ = l.accept()
+        socks += [c2, a2]
+        c2.settimeout(3)
+        fd = c2.detach()
+        n = socket.socket(fileno=fd)
+        m = socket.fromfd(n.fileno(), socket.AF_INET, socket.SOCK_STREAM)
+        socks += [n, m]
+        out += collect([
+            lambda: (fd > 0, c2.fileno(), c2.detach(), repr(c2).startswith("<socket.socket [closed] fd=-1")),
+            lambda: (n.fileno() == fd, n.gettimeout(), n.family == socket.AF_INET, n.type == socket.SOCK_STREAM, n.proto),
+            lambda: n.sendall(b"via n"),
+            lambda: a2.recv(10),
+            lambda: (m.fileno() != n.fileno(), m.proto),
+            lambda: n.close(),
+            lambda: m.sendall(b"m"),
+            lambda: a2.recv(10),
+        ])
+        fd2 = socket.dup(m.fileno())
+        out += collect([
+            lambda: fd2 != m.fileno(),
+            lambda: m.close(),
+            lambda: a2.settimeout(0.2),
+            lambda: a2.recv(10),
+            lambda: socket.close(fd2),
+            lambda: a2.settimeout(2),
+            lambda: a2.recv(10),
+            lambda: socket.socket(fileno=fd2),
+            lambda: socket.dup(fd2),
+        ])
+        l2 = l.dup()
+        socks.append(l2)
+        l.close()
+        c3 = socket.create_connection(("127.0.0.1", port))
+        a3, _ = l2.accept()
+        socks += [c3, a3]
+        out += collect([
+            lambda: a3.getpeername() == c3.getsockname(),
+            lambda: l2.close(),
+            lambda: socket.create_connection(("127.0.0.1", port), timeout=2),
+        ])
+        return out
+    finally:
+        close_all(*socks)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

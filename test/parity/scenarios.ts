@@ -3412,6 +3412,86 @@ scenario("enums (AddressFamily, SocketKind, MsgFlag, AddressInfo), get/set_inher
   return out;
 });
 
+scenario("dup(), detach(), socket(fileno=), fromfd(), socket.dup(fd): numbers sharing one connection or listener, closed with the last", async () => {
+  const [c, a, l] = await pair();
+  const port = (l.getsockname() as [string, number])[1];
+  const socks = [c, a, l];
+  try {
+    c.settimeout(2.5);
+    const d = c.dup();
+    socks.push(d);
+    const out = await collect([
+      () => d.fileno() !== c.fileno() && d.fileno() > 0,
+      () => [d.gettimeout(), d.family === c.family, d.type === c.type, d.proto, String(d.getpeername()) === String(c.getpeername())],
+      () => d.settimeout(null),
+      () => c.gettimeout(),
+      () => d.sendall(b("hello")),
+      () => a.recv(10),
+      () => a.sendall(b("back")),
+      () => c.recv(10),
+      () => c.close(),
+      async () => [c.fileno(), await d.send(b("x"))],
+      () => a.recv(10),
+      () => a.settimeout(0.2),
+      () => a.recv(10),
+      () => d.close(),
+      () => a.settimeout(2),
+      () => a.recv(10),
+      () => c.dup(),
+    ]);
+    const c2 = await socket.create_connection(["127.0.0.1", port]);
+    const [a2] = await l.accept();
+    socks.push(c2, a2);
+    c2.settimeout(3);
+    const fd = c2.detach();
+    const n = socket.socket(undefined, undefined, undefined, fd);
+    const m = socket.fromfd(n.fileno(), socket.AF_INET, socket.SOCK_STREAM);
+    socks.push(n, m);
+    out.push(
+      ...(await collect([
+        () => [fd > 0, c2.fileno(), c2.detach(), String(c2).startsWith("<socket.socket [closed] fd=-1")],
+        () => [n.fileno() === fd, n.gettimeout(), n.family === socket.AF_INET, n.type === socket.SOCK_STREAM, n.proto],
+        () => n.sendall(b("via n")),
+        () => a2.recv(10),
+        () => [m.fileno() !== n.fileno(), m.proto],
+        () => n.close(),
+        () => m.sendall(b("m")),
+        () => a2.recv(10),
+      ])),
+    );
+    const fd2 = socket.dup(m.fileno());
+    out.push(
+      ...(await collect([
+        () => fd2 !== m.fileno(),
+        () => m.close(),
+        () => a2.settimeout(0.2),
+        () => a2.recv(10),
+        () => socket.close(fd2),
+        () => a2.settimeout(2),
+        () => a2.recv(10),
+        () => socket.socket(undefined, undefined, undefined, fd2),
+        () => socket.dup(fd2),
+      ])),
+    );
+    const l2 = l.dup();
+    socks.push(l2);
+    await l.close();
+    const c3 = await socket.create_connection(["127.0.0.1", port]);
+    const [a3] = await l2.accept();
+    socks.push(c3, a3);
+    out.push(
+      ...(await collect([
+        () => String(a3.getpeername()) === String(c3.getsockname()),
+        () => l2.close(),
+        () => socket.create_connection(["127.0.0.1", port], 2),
+      ])),
+    );
+    return out;
+  } finally {
+    await closeAll(...socks);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

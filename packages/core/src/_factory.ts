@@ -3,6 +3,9 @@ import { Socket } from "./socket.js";
 import { errno as E } from "./errno.js";
 import { ValueError, oserror } from "./errors.js";
 import { cIntValue } from "./_args.js";
+import { addShare, detachedHolder, shareNumber } from "./_dup.js";
+import { ownerOf } from "./_fds.js";
+import { getdefaulttimeout } from "./_timeout.js";
 
 /** `socket.socket`: call it (`socket(AF_INET, SOCK_STREAM)`) or use it with `instanceof`. */
 export interface SocketConstructor {
@@ -14,7 +17,9 @@ export interface SocketConstructor {
 /**
  * Like `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0)`.
  * @throws OSError `[Errno 97] Address family not supported by protocol`, `[Errno 22]` for a bad type;
- * `[Errno 9]` for a `fileno` (ValueError if negative; polysock's descriptors are not the OS's: no socket can be made from one, differences #31).
+ * With `fileno`: a socket object on the number `sock.detach()` or `socket.dup(fd)` returned, or on an open
+ * socket's number (sharing its connection, as two Python objects on one descriptor do); `[Errno 9]` for any
+ * other (polysock's numbers are its sockets', not the OS's descriptors: differences #31), ValueError if negative.
  * @example An echo server
  * ```ts
  * import * as socket from "@polysock/core";
@@ -25,14 +30,27 @@ export interface SocketConstructor {
  * ```
  */
 export const socket = function socket(family?: number, type?: number, proto?: number, fileno?: number | null): Socket {
-  if (fileno !== undefined && fileno !== null) {
-    if (cIntValue(fileno) < 0) throw new ValueError("negative file descriptor");
-    throw oserror(E.EBADF);
-  }
   // `class MySocket extends socket.socket` (Python: `class MySocket(socket.socket)`): its instances.
   const sub = new.target;
+  if (fileno !== undefined && fileno !== null) {
+    const s = onNumber(cIntValue(fileno), proto === undefined ? -1 : cIntValue(proto));
+    return sub === undefined || sub === socket ? s : Object.setPrototypeOf(s, sub.prototype);
+  }
   return sub === undefined || sub === socket ? new Socket(family, type, proto) : Reflect.construct(Socket, [family, type, proto], sub);
 } as unknown as SocketConstructor;
 (socket as unknown as { prototype: Socket }).prototype = Socket.prototype;
+
+/** `socket(fileno=fd)`: a socket object on a number detach() or dup(fd) left, or on an open socket's. */
+function onNumber(fd: number, proto: number): Socket {
+  if (fd < 0) throw new ValueError("negative file descriptor");
+  const h = detachedHolder<Socket>(fd, true);
+  if (h !== undefined) return h._alias(fd, getdefaulttimeout(), proto);
+  const s = ownerOf<Socket>(fd);
+  if (s === undefined || s.fileno() !== fd) throw oserror(E.EBADF);
+  // Two objects on one number, as in CPython: the number stays taken until both are closed.
+  addShare(s);
+  shareNumber(fd);
+  return s._alias(fd, getdefaulttimeout(), proto);
+}
 
 export { Socket };

@@ -10,7 +10,8 @@ import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { cIntArg, cLongArg } from "./_args.js";
-import { ownerOf } from "./_fds.js";
+import { closeFd, newFd, ownerOf } from "./_fds.js";
+import { addShare, detachedHolder, dropShare, keepDetached } from "./_dup.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
 
 export { socket };
@@ -315,8 +316,36 @@ export async function create_server(address: AddressInput, options: CreateServer
 export async function close(fd: number): Promise<void> {
   const n = cLongArg(fd);
   const s = n >= 0 && n <= 0x7fffffff ? ownerOf<Socket>(n) : undefined;
-  if (s === undefined || s.fileno() !== n) throw oserror(E.EBADF);
-  await s.close();
+  if (s !== undefined && s.fileno() === n) return s.close();
+  // A number detach() or dup(fd) left: the connection closes with the last number sharing it.
+  const h = detachedHolder<Socket>(n, true);
+  if (h === undefined) throw oserror(E.EBADF);
+  closeFd(n);
+  if (dropShare(h)) await h._releaseState();
+}
+
+/**
+ * Like `socket.dup(fd)`: a new number sharing the connection of the socket numbered `fd` (or of a
+ * number `detach()` left), for `socket.socket(fileno=n)` or `socket.close(n)`.
+ * @throws OSError `[Errno 9]` for a number no polysock socket has.
+ */
+export function dup(fd: number): number {
+  const n = cLongArg(fd);
+  const s = n >= 0 && n <= 0x7fffffff ? ownerOf<Socket>(n) : undefined;
+  const h = s !== undefined && s.fileno() === n ? s : detachedHolder<Socket>(n, false);
+  if (h === undefined) throw oserror(E.EBADF);
+  addShare(h);
+  const m = newFd();
+  keepDetached(m, h);
+  return m;
+}
+
+/**
+ * Like `socket.fromfd(fd, family, type, proto=0)`: a new socket on a duplicate of number `fd`
+ * (`socket.socket(family, type, proto, socket.dup(fd))`).
+ */
+export function fromfd(fd: number, family: number, type: number, proto = 0): Socket {
+  return socket(family, type, proto, dup(fd));
 }
 
 /** Like `socket.has_dualstack_ipv6()`. */

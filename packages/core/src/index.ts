@@ -65,6 +65,8 @@ export {
   has_dualstack_ipv6,
   socketpair,
   close,
+  dup,
+  fromfd,
   type AddrInfo,
   type CreateConnectionOptions,
   type CreateServerOptions,

@@ -21,6 +21,7 @@ import { asPyBytes, emptyBytes, intArg, PyBytes, toBytes } from "./bytes.js";
 import { SEND_MAX, StreamConn } from "./_stream.js";
 import { ResetConnection } from "./_reset.js";
 import { closeFd, newFd, shareFd } from "./_fds.js";
+import { addShare, alias, dropNumber, dropShare, keepDetached, sharing, stillShared } from "./_dup.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions, optionValueArg } from "./_options.js";
 import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, intoView, isBroadcast } from "./_args.js";
@@ -169,6 +170,11 @@ export class Socket {
     if (this._closed && !this.heldByFiles()) throw oserror(E.EBADF);
   }
 
+  /** Closed, and no other socket shares the connection (dup()): what arrives for it now is refused. */
+  private gone(): boolean {
+    return this._closed && !(sharing && stillShared(this));
+  }
+
   /** @internal {@link check} for waiters. */
   _check(): void {
     this.check();
@@ -231,6 +237,48 @@ export class Socket {
     const on = cIntValue(inheritable) !== 0; // os.set_inheritable reads a C int, then finds the descriptor
     this.check();
     this.inheritable = on;
+  }
+
+  /**
+   * Like `sock.dup()`: a new socket with its own number and this one's timeout, sharing this one's
+   * connection (listener, UDP socket), which is closed when the last socket sharing it is.
+   * @throws OSError `[Errno 9]` if closed.
+   */
+  dup(): Socket {
+    this.check();
+    addShare(this);
+    return this._alias(newFd(), this._timeout, this._proto);
+  }
+
+  /**
+   * Like `fd = sock.detach()`: this socket is closed without closing its connection, which the
+   * returned number keeps until `socket.socket(fileno=fd)` (or `fromfd`) takes it over or
+   * `socket.close(fd)` closes it. `-1` if already closed.
+   */
+  detach(): number {
+    if (this._closed) return -1;
+    const fd = this._fd;
+    this._closed = true;
+    this._fd = -1;
+    keepDetached(fd, this);
+    return fd;
+  }
+
+  /**
+   * @internal A socket object on number `fd` sharing this one's connection (see _dup.ts); `proto`
+   * as given, or (-1) the one the kernel reports, as CPython's socket(fileno=…) reads it.
+   */
+  _alias(fd: number, timeout: number | null, proto: number): Socket {
+    const d = alias(this);
+    d._fd = fd;
+    d.fdShared = false;
+    d._timeout = timeout;
+    d._closed = false;
+    d.inheritable = false;
+    d.files = null;
+    d.filesTouched = false;
+    d._proto = proto !== -1 ? proto : this._family === C.AF_UNIX ? 0 : this._type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
+    return d;
   }
 
   /** Like `sock.fileno()`: a number unique among open sockets, `-1` after close. */
@@ -306,7 +354,7 @@ export class Socket {
     // Linux: binding an IPv6 address of its own (not the wildcard, not IPv4-mapped) makes the socket IPv6-only.
     if (this._family === C.AF_INET6 && ep.host !== "" && ep.host !== "::" && !ep.host.toLowerCase().startsWith("::ffff:"))
       this.opts.force(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 1);
-    if (this._closed) await this.release();
+    if (this.gone()) await this._releaseState(); // closed while binding: the new listener goes too
   }
 
   private anyAddress(): AddressInput {
@@ -347,7 +395,7 @@ export class Socket {
 
   private onConnection(t: StreamTransport, q: AcceptQueue<Socket>): void {
     // After shutdown() Linux refuses connections (the runtime's listener still takes them: reset).
-    if (this._closed || q.isShut) return t.abort();
+    if (this.gone() || q.isShut) return t.abort();
     const s = new Socket(this._family, C.SOCK_STREAM, this._proto, this.adapter);
     // (A subclass's accept() returns a plain socket too: CPython's is `socket(…, fileno=fd)`.)
     if (this._opts !== null) s._opts = this._opts.inherited(); // TCP_NODELAY, SO_KEEPALIVE … as Linux
@@ -454,7 +502,7 @@ export class Socket {
       })
       .then(
         (t) => {
-          if (this._closed) {
+          if (this.gone()) {
             t.abort();
             throw oserror(E.EBADF);
           }
@@ -466,7 +514,7 @@ export class Socket {
           const e = fromNative(err);
           // Reset before the runtime reported the connect: Linux's connect(2) had succeeded.
           // (Deno's connect looks up the peer's address after the handshake: NotConnected then.)
-          if ((e.errno !== E.ECONNRESET && e.errno !== E.ENOTCONN) || this._closed) throw e;
+          if ((e.errno !== E.ECONNRESET && e.errno !== E.ENOTCONN) || this.gone()) throw e;
           this.attach(new ResetConnection(e.errno === E.ENOTCONN ? oserror(E.ECONNRESET) : err, { host: ep.host, port: ep.port }));
         },
       )
@@ -748,7 +796,7 @@ export class Socket {
         this.check();
       }
     } catch (err) {
-      if (got > 0 && !this._closed) c.unshift(out.slice(0, got));
+      if (got > 0 && !this.gone()) c.unshift(out.slice(0, got));
       throw err;
     }
     return got === n ? out : out.subarray(0, got);
@@ -1205,8 +1253,16 @@ export class Socket {
   }
 
   private release(): Promise<void> {
-    if (this._fd >= 0) closeFd(this._fd);
+    const fd = this._fd;
     this._fd = -1;
+    if (fd >= 0 && (!sharing || dropNumber(fd))) closeFd(fd);
+    // Other numbers share the connection (dup()): it stays, as dup(2)'s open file does.
+    if (sharing && !dropShare(this)) return Promise.resolve();
+    return this._releaseState();
+  }
+
+  /** @internal Close the connection, listener or UDP socket (the last number sharing it is closed). */
+  _releaseState(): Promise<void> {
     // Pending calls fail with EBADF (made only if one waits: an Error costs µs, for its stack).
     if (this.connectCtl) this.connectCtl.abort(badFd());
     if (this.boundWaiters !== null && this.boundWaiters.size > 0) this.boundWaiters.fail(badFd());
