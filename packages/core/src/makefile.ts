@@ -9,7 +9,9 @@ import {
   UnicodeError,
   UnsupportedOperation,
   ValueError,
+  oserror,
 } from "./errors.js";
+import { errno as E } from "./errno.js";
 import { PyBytes, asPyBytes, emptyBytes, intArg, pyTypeName, toBytes } from "./bytes.js";
 import { afterPoll } from "./_timeout.js";
 import type { Socket } from "./socket.js";
@@ -328,7 +330,11 @@ export class SocketFile {
     try {
       await c.waitMore(timeout, Date.now() + (timeout ?? 0) * 1000);
     } catch (err) {
-      if ((err as Error).name === "TimeoutError") this.timedOut = true;
+      if ((err as Error).name === "TimeoutError") {
+        this.timedOut = true;
+        // CPython's reader holds what it read before the timeout: closing then sends FIN, not a reset.
+        this.readDone();
+      }
       throw err;
     }
   }
@@ -525,7 +531,9 @@ export class SocketFile {
       this.pendingBytes += UTF8_BOM.length;
     }
     // As BufferedWriter: what would overflow the buffer sends the buffer first; data larger
-    // than the buffer goes out at once, the rest waits for flush().
+    // than the buffer goes out at once, the rest waits for flush(). A send refused at once
+    // (after shutdown(SHUT_WR)) raises here, as CPython's write() does, and keeps nothing.
+    if (this.pendingBytes + b.length > this.bufferSize && this.writeShut()) throw oserror(E.EPIPE);
     if (this.pendingBytes > 0 && this.pendingBytes + b.length > this.bufferSize) this.sendInBackground();
     this.pending.push(b);
     this.pendingBytes += b.length;
@@ -608,6 +616,15 @@ export class SocketFile {
         this.pendingBytes += all.length;
       }
       throw err;
+    }
+  }
+
+  /** The socket's sending side is shut down (`shutdown(SHUT_WR)`): sends fail with EPIPE. */
+  private writeShut(): boolean {
+    try {
+      return this.sock._stream().writeShut;
+    } catch {
+      return false; // not connected: the send reports it
     }
   }
 

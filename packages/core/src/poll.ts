@@ -76,8 +76,10 @@ export class Poll {
     const seconds = ms < 0 ? null : ms / 1000;
     const open: [number, { sock: Socket; mask: number }][] = [];
     const out = pyList<[number, number]>([]);
-    // An fd of no open socket (closed since it was registered) is POLLNVAL, at once.
+    // An fd of no open socket (closed since it was registered) is POLLNVAL, at once; one a new
+    // socket took since is that socket's, as the kernel's poll sees only numbers.
     for (const [fd, e] of this.fds) {
+      if (e.sock === undefined || e.sock.fileno() !== fd) e.sock = socketAt(fd);
       if (e.sock !== undefined && e.sock.fileno() === fd) open.push([fd, { sock: e.sock, mask: e.mask }]);
       else out.push(tuple(fd, POLLNVAL));
     }

@@ -98,6 +98,8 @@ export class Socket {
    * ECONNABORTED once (refused).
    */
   private polledConnect: "connected" | "failed" | null = null;
+  /** shutdown() ended such a connect that had failed or is over: connect() is EINVAL from now on. */
+  private disconnecting = false;
   /** shutdown() of a socket not connected: Linux's sk_shutdown bits, OR'd (1 = read side, 2 = write side). */
   private shutBits = 0;
   /** Open makefile() objects keep the connection after close(), as in CPython. */
@@ -461,16 +463,17 @@ export class Socket {
     const a = parseAddress(this._family, address, fname); // before EBADF, as CPython parses it
     this.check();
     if (!this.isStream) return this.connectDatagram(a);
+    if (this.disconnecting) throw oserror(E.EINVAL); // Linux's SS_DISCONNECTING (see endConnectQuirk)
     if (this.connectOutcome) {
       const { err } = this.connectOutcome;
       this.connectOutcome = null;
       if (err) throw err;
-      return;
+      return this.connectedMeanwhile();
     }
     if (this.connecting) return wouldBlock(E.EALREADY);
     const polled = this.polledConnect;
     this.polledConnect = null;
-    if (polled === "connected" && this.conn) return;
+    if (polled === "connected" && this.conn) return this.connectedMeanwhile();
     // Linux: a listening TCP socket says EISCONN, a listening unix one EINVAL.
     if (this.conn || this.accepting) throw oserror(this.accepting && this._family === C.AF_UNIX ? E.EINVAL : E.EISCONN);
     if (this._family === C.AF_UNIX && a.host === "") throw oserror(E.EINVAL); // Linux: an empty path
@@ -544,9 +547,26 @@ export class Socket {
       this.polledConnect = "connected";
     } catch (err) {
       // Refused or unreachable; not a timeout (the attempt goes on in the kernel), close() or shutdown().
-      if (err instanceof OSError && err.errno !== null && err.errno !== E.EBADF && err.errno !== E.ECONNRESET) this.polledConnect = "failed";
+      if (err instanceof OSError && err.errno !== null && err.errno !== E.EBADF && err.errno !== E.ECONNRESET) {
+        this.polledConnect = "failed";
+        // CPython waited with poll() and read SO_ERROR, as for a non-blocking connect: recv then reads EOF.
+        this.connectFailed = true;
+      }
       throw err;
     }
+  }
+
+  /**
+   * connect() again after a connect Linux still counted as in progress, which has connected:
+   * 0 once — unless the connection is over by now (reset), when Linux's connect finds TCP_CLOSE,
+   * raises ECONNABORTED and lets the socket connect anew.
+   */
+  private connectedMeanwhile(): void {
+    const c = this.conn;
+    if (c === null || !c.dead) return;
+    this.conn = null;
+    void c.close().catch(() => undefined);
+    throw oserror(E.ECONNABORTED);
   }
 
   /**
@@ -583,7 +603,8 @@ export class Socket {
       if (this.binding) await this.binding;
       this.check();
       if (this.dgram) return this.dgram;
-      if (this.shutBits & 1) return null;
+      // After shutdown(SHUT_RD) a blocking call returns (b'', None); one with a timeout waits it out, as CPython's poll() does.
+      if (this.shutBits & 1 && timeout === null) return null;
       if (timeout === 0) return wouldBlock(E.EAGAIN);
       await (this.boundWaiters ??= new WaitList()).wait(remaining(timeout, start + (timeout ?? 0) * 1000));
     }
@@ -655,12 +676,15 @@ export class Socket {
     // Not an async function: the common cases cost one Promise (see bench/overhead.ts).
     try {
       const n = bufsizeArg(bufsize, "recv"); // before EBADF, as CPython parses it
+      if (n === 0) {
+        // recv(0) is b'' at once, closed, unconnected or UDP too: CPython makes no call for it.
+        cIntArg(flags);
+        return Promise.resolve(emptyBytes());
+      }
       this.check();
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
-      // recv(0) is b'' at once, UDP too (CPython makes no call for it).
-      if (!this.isStream) return n === 0 ? Promise.resolve(emptyBytes()) : this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
+      if (!this.isStream) return this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
       const c = this.streamConn();
-      if (n === 0) return Promise.resolve(emptyBytes());
       if (flags !== 0) return this.timed(false, (t) => this.recvFlags(c, n, flags, t));
       const r = this._readNow(c, n);
       if (r !== undefined) return r.length === 0 && c.readShut && !c.eof ? this.recvAfterShut(c, n) : Promise.resolve(r);
@@ -811,6 +835,10 @@ export class Socket {
     let n = bufsizeArg(nbytes, "recv_into");
     if (n > view.length) throw new ValueError("buffer too small for requested bytes");
     if (n === 0) n = view.length;
+    if (n === 0) {
+      cIntArg(flags); // an empty buffer: 0 at once, as CPython (no call, closed or not)
+      return 0;
+    }
     const data = await this.recv(n, flags);
     view.set(data);
     return data.length;
@@ -939,9 +967,11 @@ export class Socket {
     const bytes = toBytes(data);
     this.checkFlags(flags);
     if (!this.isStream) {
+      // Linux binds the socket first (inet_sendmsg's autobind), then checks in udp_sendmsg's order.
+      const d = this.dgram ?? (await this.ensureDatagram());
+      if (this._family === C.AF_INET && bytes.length > 0xffff) throw oserror(E.EMSGSIZE);
       if (flags & C.MSG_OOB) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
-      const d = this.dgram;
-      if (!d || !d.peer) throw oserror(E.EDESTADDRREQ);
+      if (!d.peer) throw oserror(E.EDESTADDRREQ);
       await this.sendDatagram(d, bytes, undefined);
       return bytes.length;
     }
@@ -1110,9 +1140,11 @@ export class Socket {
     if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(a ?? parseAddress(this._family, addr, "sendto"), this.adapter);
     // Linux binds the socket first (inet_sendmsg's autobind), then checks the datagram.
     const d = this.dgram ?? (await this.ensureDatagram());
-    if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
+    // In udp_sendmsg's order: IPv4's 64 KiB bound, the port, broadcast, then what fits a datagram.
+    if (this._family === C.AF_INET && bytes.length > 0xffff) throw oserror(E.EMSGSIZE);
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.EINVAL); // Linux's sendto to port 0
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
+    if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
     const samePeer = d.peer !== null && d.t.connect !== undefined && d.peer.host === ep.host && d.peer.port === ep.port;
     const pending = d.send(bytes, samePeer ? undefined : ep);
     if (pending) await pending;
@@ -1138,6 +1170,7 @@ export class Socket {
     if (h < 0 || h > 2) throw oserror(E.EINVAL);
     if (this.files !== null && this._timeout !== 0 && h !== C.SHUT_RD) await this.filesQueued();
     const c = this.conn;
+    this.endConnectQuirk(c);
     if (!c && this.connectCtl !== null) {
       // Linux aborts a connect in progress: it raises ConnectionResetError (SO_ERROR 104 when
       // non-blocking), and the socket can connect again.
@@ -1176,6 +1209,19 @@ export class Socket {
       c.readers.wake();
     }
     if (h === C.SHUT_WR || h === C.SHUT_RDWR) c.shutdownWrite();
+  }
+
+  /**
+   * shutdown() of a socket whose connect() Linux still counts as in progress (a non-blocking or
+   * timed connect no later connect() has seen, see polledConnect): inet_shutdown makes it
+   * connected if the connection is up (a later connect(): EISCONN), else disconnecting (EINVAL).
+   */
+  private endConnectQuirk(c: StreamConn | null): void {
+    const pending = this.polledConnect !== null || (this.connectOutcome !== null && this.connectOutcome.err === null);
+    if (!pending || this.connectCtl !== null) return;
+    if (c === null || c.dead || this.polledConnect === "failed") this.disconnecting = true;
+    this.polledConnect = null;
+    this.connectOutcome = null;
   }
 
   /**
