@@ -710,7 +710,7 @@ export class Socket {
    * already sent to it (by this program, over loopback) are returned; else b''.
    */
   private async recvAfterShut(c: StreamConn, n: number): Promise<PyBytes> {
-    await this.nextLook(() => c.size > 0 || c.eof);
+    await this.nextLook(() => c.size > 0 || c.eof || c.errorPending);
     return this._readNow(c, n) ?? emptyBytes();
   }
 
@@ -726,12 +726,12 @@ export class Socket {
 
   /** @internal What a plain recv returns right now, or `undefined` if it must wait. Throws a latched error. */
   _readNow(c: StreamConn, n: number): PyBytes | undefined {
-    // After shutdown(SHUT_RD) queued data is still returned, then b'' (Linux's tcp_recvmsg).
+    // After shutdown(SHUT_RD) queued data is still returned, then a pending error (a reset), then
+    // b'' (Linux's tcp_recvmsg).
     if (c.size > 0) return asPyBytes(c.take(n));
-    if (c.readShut) return emptyBytes();
     const err = c.takeError();
     if (err) throw err;
-    if (c.eof) return emptyBytes();
+    if (c.eof || c.readShut) return emptyBytes();
     return undefined;
   }
 
@@ -780,10 +780,9 @@ export class Socket {
         // A peek returns a copy: the bytes stay queued and a later recv returns them again.
         return asPyBytes(peek ? c.take(n, true).slice() : c.take(n));
       }
-      if (c.readShut) return emptyBytes();
       const err = c.takeError();
       if (err) throw err;
-      if (c.eof) return emptyBytes();
+      if (c.eof || c.readShut) return emptyBytes();
       c.flush();
       if (timeout === 0) {
         if (looked) throw oserror(E.EAGAIN);
