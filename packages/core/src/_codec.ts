@@ -111,19 +111,27 @@ function decodeUtf32(b: Uint8Array, from: number, le: boolean, errors: DecodeErr
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let out = "";
   let i = from;
-  for (; i + 4 <= b.length; i += 4) {
-    const cp = view.getUint32(i, le);
-    if (cp < 0x110000 && (cp < 0xd800 || cp > 0xdfff)) {
-      out += String.fromCodePoint(cp);
+  while (i < b.length) {
+    const end = Math.min(i + 4, b.length);
+    let why = "truncated data";
+    if (end - i === 4) {
+      const cp = view.getUint32(i, le);
+      if (cp < 0x110000 && (cp < 0xd800 || cp > 0xdfff)) {
+        out += String.fromCodePoint(cp);
+        i += 4;
+        continue;
+      }
+      why = cp >= 0x110000 ? "code point not in range(0x110000)" : "code point in surrogate code point range(0xd800, 0xe000)";
+    }
+    const esc = errors === "surrogateescape" ? escapeHigh(b, i, end) : 0;
+    if (errors === "strict" || (errors === "surrogateescape" && esc === 0)) throw decodeError(name, b, i, end, why);
+    if (esc > 0) {
+      for (let k = i; k < i + esc; k++) out += String.fromCharCode(0xdc00 + b[k]!);
+      i += esc; // decoding resumes after the escaped bytes, as CPython's handler says
       continue;
     }
-    const why = cp >= 0x110000 ? "code point not in range(0x110000)" : "code point in surrogate code point range(0xd800, 0xe000)";
-    if (errors === "strict") throw decodeError(name, b, i, i + 4, why);
-    out += replacement(b, i, i + 4, String(errors));
-  }
-  if (i < b.length) {
-    if (errors === "strict") throw decodeError(name, b, i, b.length, "truncated data");
-    out += replacement(b, i, b.length, String(errors));
+    out += replacement(b, i, end, String(errors));
+    i = end;
   }
   return out;
 }
@@ -178,6 +186,17 @@ export function charmap(name: string): Map<number, number> {
 const HANDLERS = new Set(["strict", "replace", "ignore", "backslashreplace", "surrogateescape", "surrogatepass", "xmlcharrefreplace", "namereplace"]);
 
 /** What replaces one bad sequence `b[start:end]` under `errors`. @throws LookupError, TypeError as CPython. */
+/**
+ * How many bytes CPython's surrogateescape handler escapes at `start` of a bad span ending at
+ * `end`: the bytes from 0x80 there, at most 4 (decoding resumes after them); 0 when the first
+ * is below 0x80, which it cannot escape (the decode error is raised).
+ */
+function escapeHigh(b: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  while (n < 4 && start + n < end && b[start + n]! >= 0x80) n++;
+  return n;
+}
+
 function replacement(b: Uint8Array, start: number, end: number, errors: string): string {
   if (errors === "replace") return "\ufffd";
   if (errors === "ignore") return "";
@@ -263,6 +282,7 @@ export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeError
   else if (name === "utf-16" && b[0] === 0xff && b[1] === 0xfe) data = b.subarray(2);
   else if (name === "utf-16" && b[0] === 0xfe && b[1] === 0xff) [data, lbl] = [b.subarray(2), "utf-16be"];
   if (name === "utf-16") name = lbl === "utf-16be" ? "utf-16-be" : "utf-16-le"; // how CPython's errors name it
+  else if (name === "utf-8-sig") name = "utf-8";
   if (errors === "replace") return decoder(lbl, false).decode(data);
   try {
     return decoder(lbl, true).decode(data);
@@ -285,8 +305,17 @@ export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeError
     s += good.decode(data.subarray(at, bad === null ? data.length : bad[0]));
     if (bad === null) return s;
     const [start, end, reason] = bad;
-    const off = data.byteOffset - b.byteOffset; // positions count in the caller's bytes (utf-8-sig's BOM)
-    if (errors === "strict") throw decodeError(name, b, start + off, end + off, reason);
+    // Positions count in the caller's bytes past a UTF-16 mark; utf-8-sig decodes what follows
+    // its mark as utf-8, so there they count (and the error's object is) from after it.
+    const sig = codec.name === "utf-8-sig";
+    const off = sig ? 0 : data.byteOffset - b.byteOffset;
+    const esc = errors === "surrogateescape" ? escapeHigh(data, start, end) : 0;
+    if (errors === "strict" || (errors === "surrogateescape" && esc === 0)) throw decodeError(name, sig ? data : b, start + off, end + off, reason);
+    if (esc > 0) {
+      for (let k = start; k < start + esc; k++) s += String.fromCharCode(0xdc00 + data[k]!);
+      at = start + esc; // decoding resumes after the escaped bytes, as CPython's handler says
+      continue;
+    }
     s += replacement(data, start, end, String(errors));
     at = end;
   }

@@ -519,14 +519,17 @@ export class SocketFile {
     this.sock._fileTouch();
     this.raiseSendError();
     const nl = this.newline;
+    // utf-8-sig's mark goes before the first text; a first write that fails to encode uses it up
+    // (CPython's encoder has already emitted it into nothing).
+    const bom = this.writeBom;
+    this.writeBom = false;
     // `utf-16`/`utf-32`: little-endian, no byte order mark (TextIOWrapper writes one only at the
     // start of a seekable file).
     const b =
       typeof data === "string"
         ? encodeText(nl === "\r" || nl === "\r\n" ? data.replaceAll("\n", nl) : data, this.encoding, this.errors)
         : toBytes(data).slice();
-    if (this.writeBom) {
-      this.writeBom = false;
+    if (bom) {
       this.pending.push(UTF8_BOM);
       this.pendingBytes += UTF8_BOM.length;
     }
@@ -674,7 +677,7 @@ export class SocketFile {
       const line = await this.readline();
       if (line.length === 0) return lines;
       lines.push(line);
-      total += line.length;
+      total += typeof line === "string" ? codePoints(line) : line.length;
       if (most > 0 && total > most) return lines;
     }
   }
