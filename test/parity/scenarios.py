@@ -3409,6 +3409,138 @@ def _():
         close_all(*socks)
 
 
+@scenario("recv(0)/recv_into(empty) need no open socket; recv and poll after a refused connect with a timeout; UDP send checks in udp_sendmsg's order and autobind")
+def _():
+    a, b = socket.socketpair()
+    a.close()
+    u = socket.socket()
+    port = dead_port()
+    r = socket.socket()
+    r.settimeout(0.5)
+    x = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    v = udp()
+    try:
+        out = collect([
+            lambda: a.recv(0),
+            lambda: a.recv_into(bytearray(0)),
+            lambda: a.recv(1),
+            lambda: a.recv(0, "x"),
+            lambda: u.recv(0),
+            lambda: r.connect(("127.0.0.1", port)),
+            lambda: r.recv(10),
+            lambda: r.recv(10, socket.MSG_PEEK),
+            lambda: poll_events(r, select.POLLIN | select.POLLOUT),
+            lambda: x.send(b"x" * 70000),
+            lambda: x.getsockname()[1] != 0,
+            lambda: x.bind(("127.0.0.1", 0)),
+            lambda: v.send(b"x" * 70000),
+            lambda: v.send(b"x" * 65508),
+            lambda: v.sendto(b"x" * 65508, ("127.0.0.1", 0)),
+            lambda: v.sendto(b"x" * 70000, ("127.0.0.1", 0)),
+        ])
+        return out
+    finally:
+        close_all(b, u, r, x, v)
+
+
+@scenario("connect() again after shutdown() of a socket whose timed connect Linux still counts as connecting: EISCONN when up, EINVAL when it had failed")
+def _():
+    l, port = listener()
+    dead = dead_port()
+    c = socket.socket()
+    d = socket.socket()
+    socks = [l, c, d]
+    try:
+        c.settimeout(0.5)
+        c.connect(("127.0.0.1", port))
+        a, _ = l.accept()
+        socks.append(a)
+        d.settimeout(0.5)
+        return collect([
+            lambda: c.shutdown(socket.SHUT_WR),
+            lambda: c.connect_ex(("127.0.0.1", port)),
+            lambda: d.connect_ex(("127.0.0.1", dead)),
+            lambda: d.shutdown(socket.SHUT_RDWR),
+            lambda: d.connect_ex(("127.0.0.1", dead)),
+            lambda: d.connect_ex(("127.0.0.1", port)),
+        ])
+    finally:
+        close_all(*socks)
+
+
+@scenario("recv after shutdown(SHUT_RD) raises a reset that arrived, then reads b''; a makefile read that timed out holds its bytes (close sends FIN); makefile write after shutdown(SHUT_WR) raises")
+def _():
+    c, s, l = pair()
+    c2, s2, l2 = pair()
+    p, q = socket.socketpair()
+    try:
+        c.sendall(b"never read")
+        time.sleep(0.05)
+        s.shutdown(socket.SHUT_RD)
+        c.close()
+        time.sleep(0.05)
+        s.settimeout(0.5)
+        out = collect([lambda: s.recv(10), lambda: s.recv(10)])
+        s2.settimeout(0.3)
+        c2.settimeout(0.5)
+        c2.sendall(b"partial line")
+        time.sleep(0.05)
+        f = s2.makefile("rb")
+        out += collect([lambda: f.readline()])
+        f.close()
+        s2.close()
+        out += collect([lambda: c2.recv(100), lambda: c2.recv(100)])
+        w = p.makefile("wb", 0)
+        p.shutdown(socket.SHUT_WR)
+        out += collect([lambda: w.write(b"abc"), lambda: w.flush(), lambda: w.close()])
+        return out
+    finally:
+        close_all(c, s, l, c2, s2, l2, p, q)
+
+
+@scenario("codecs: surrogateescape on UTF-16/32 escapes only bytes from 0x80 and resumes after them; utf-8-sig errors say utf-8; text readlines(hint) counts characters; a utf-8-sig writer's mark is used up by a failed first write")
+def _():
+    def dec(b, enc):
+        try:
+            return ascii(b.decode(enc, "surrogateescape"))
+        except UnicodeDecodeError as e:
+            return [type(e).__name__, str(e)]
+    a, b = socket.socketpair()
+    try:
+        out = [dec(x, e) for x, e in [(b"a", "utf-16-le"), (b"a\x00b", "utf-16-le"), (b"\x00\xd8a\x00", "utf-16-le"),
+                                       (b"\x01\x02", "utf-32"), (b"\xff\xff\xff\xff\x01", "utf-32-le"), (b"\xff\xfe", "utf-16-le")]]
+        out += collect([lambda: b"\xef\xbb\xbfa\xff".decode("utf-8-sig")])
+        b.sendall("😀😀\n".encode() * 3)
+        b.shutdown(socket.SHUT_WR)
+        a.settimeout(0.5)
+        f = a.makefile("r", encoding="utf-8")
+        out += collect([lambda: len(f.readlines(4)), lambda: len(f.readlines())])
+        f.close()
+        g = b.makefile("w", encoding="utf-8-sig")
+        out += collect([lambda: g.write("\udcff"), lambda: g.write("x"), lambda: g.close()])
+        b.close()
+        out += collect([lambda: a.recv(100)])
+        return out
+    finally:
+        close_all(a, b)
+
+
+@scenario("poll(): a registered number that a new socket took reports that socket")
+def _():
+    p = select.poll()
+    a = socket.socket()
+    a.bind(("127.0.0.1", 0))
+    a.listen()
+    fd = a.fileno()
+    p.register(a, select.POLLIN | select.POLLOUT)
+    a.close()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        return collect([lambda: u.fileno() == fd, lambda: [ev for _f, ev in p.poll(0)]])
+    finally:
+        close_all(u)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3492,6 +3492,150 @@ scenario("dup(), detach(), socket(fileno=), fromfd(), socket.dup(fd): numbers sh
   }
 });
 
+scenario("recv(0)/recv_into(empty) need no open socket; recv and poll after a refused connect with a timeout; UDP send checks in udp_sendmsg's order and autobind", async () => {
+  const [a, bb] = await socket.socketpair();
+  await a.close();
+  const u = socket.socket();
+  const port = await deadPort();
+  const r = socket.socket();
+  r.settimeout(0.5);
+  const x = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const v = await udp();
+  const big = new Uint8Array(70000);
+  const b65508 = new Uint8Array(65508);
+  try {
+    return await collect([
+      () => a.recv(0),
+      () => a.recv_into(new Uint8Array(0)),
+      () => a.recv(1),
+      () => a.recv(0, "x" as never),
+      () => u.recv(0),
+      () => r.connect(["127.0.0.1", port]),
+      () => r.recv(10),
+      () => r.recv(10, socket.MSG_PEEK),
+      () => pollEvents(r, socket.POLLIN | socket.POLLOUT),
+      () => x.send(big),
+      () => (x.getsockname() as [string, number])[1] !== 0,
+      () => x.bind(["127.0.0.1", 0]),
+      () => v.send(big),
+      () => v.send(b65508),
+      () => v.sendto(b65508, ["127.0.0.1", 0]),
+      () => v.sendto(big, ["127.0.0.1", 0]),
+    ]);
+  } finally {
+    await closeAll(bb, u, r, x, v);
+  }
+});
+
+scenario("connect() again after shutdown() of a socket whose timed connect Linux still counts as connecting: EISCONN when up, EINVAL when it had failed", async () => {
+  const [l, port] = await listener();
+  const dead = await deadPort();
+  const c = socket.socket();
+  const d = socket.socket();
+  const socks = [l, c, d];
+  try {
+    c.settimeout(0.5);
+    await c.connect(["127.0.0.1", port]);
+    const [a] = await l.accept();
+    socks.push(a);
+    d.settimeout(0.5);
+    return await collect([
+      () => c.shutdown(socket.SHUT_WR),
+      () => c.connect_ex(["127.0.0.1", port]),
+      () => d.connect_ex(["127.0.0.1", dead]),
+      () => d.shutdown(socket.SHUT_RDWR),
+      () => d.connect_ex(["127.0.0.1", dead]),
+      () => d.connect_ex(["127.0.0.1", port]),
+    ]);
+  } finally {
+    await closeAll(...socks);
+  }
+});
+
+scenario("recv after shutdown(SHUT_RD) raises a reset that arrived, then reads b''; a makefile read that timed out holds its bytes (close sends FIN); makefile write after shutdown(SHUT_WR) raises", async () => {
+  const [c, s, l] = await pair();
+  const [c2, s2, l2] = await pair();
+  const [p, q] = await socket.socketpair();
+  try {
+    await c.sendall(b("never read"));
+    await sleep(50);
+    await s.shutdown(socket.SHUT_RD);
+    await c.close();
+    await sleep(50);
+    s.settimeout(0.5);
+    const out = await collect([() => s.recv(10), () => s.recv(10)]);
+    s2.settimeout(0.3);
+    c2.settimeout(0.5);
+    await c2.sendall(b("partial line"));
+    await sleep(50);
+    const f = s2.makefile("rb");
+    out.push(...(await collect([() => f.readline()])));
+    await f.close();
+    await s2.close();
+    out.push(...(await collect([() => c2.recv(100), () => c2.recv(100)])));
+    const w = p.makefile("wb", { buffering: 0 });
+    await p.shutdown(socket.SHUT_WR);
+    out.push(...(await collect([() => w.write(b("abc")), () => w.flush(), () => w.close()])));
+    return out;
+  } finally {
+    await closeAll(c, s, l, c2, s2, l2, p, q);
+  }
+});
+
+scenario("codecs: surrogateescape on UTF-16/32 escapes only bytes from 0x80 and resumes after them; utf-8-sig errors say utf-8; text readlines(hint) counts characters; a utf-8-sig writer's mark is used up by a failed first write", async () => {
+  const by = (...x: number[]): socket.PyBytes => new socket.PyBytes(x);
+  const dec = (x: socket.PyBytes, e: string): unknown => {
+    try {
+      return pyAscii(x.decode(e, "surrogateescape"));
+    } catch (err) {
+      return [(err as Error).name, (err as Error).message];
+    }
+  };
+  const [a, bb] = await socket.socketpair();
+  try {
+    const out: unknown[] = (
+      [
+        [by(0x61), "utf-16-le"],
+        [by(0x61, 0, 0x62), "utf-16-le"],
+        [by(0, 0xd8, 0x61, 0), "utf-16-le"],
+        [by(1, 2), "utf-32"],
+        [by(0xff, 0xff, 0xff, 0xff, 1), "utf-32-le"],
+        [by(0xff, 0xfe), "utf-16-le"],
+      ] as [socket.PyBytes, string][]
+    ).map(([x, e]) => dec(x, e));
+    out.push(...(await collect([() => by(0xef, 0xbb, 0xbf, 0x61, 0xff).decode("utf-8-sig")])));
+    await bb.sendall(b("😀😀\n".repeat(3)));
+    await bb.shutdown(socket.SHUT_WR);
+    a.settimeout(0.5);
+    const f = a.makefile("r", { encoding: "utf-8" });
+    out.push(...(await collect([async () => (await f.readlines(4)).length, async () => (await f.readlines()).length])));
+    await f.close();
+    const g = bb.makefile("w", { encoding: "utf-8-sig" });
+    out.push(...(await collect([() => g.write("\udcff"), () => g.write("x"), () => g.close()])));
+    await bb.close();
+    out.push(...(await collect([() => a.recv(100)])));
+    return out;
+  } finally {
+    await closeAll(a, bb);
+  }
+});
+
+scenario("poll(): a registered number that a new socket took reports that socket", async () => {
+  const p = socket.poll();
+  const a = socket.socket();
+  await a.bind(["127.0.0.1", 0]);
+  await a.listen();
+  const fd = a.fileno();
+  p.register(a, socket.POLLIN | socket.POLLOUT);
+  await a.close();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  try {
+    return await collect([() => u.fileno() === fd, async () => (await p.poll(0)).map(([, ev]) => ev)]);
+  } finally {
+    await closeAll(u);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */
