@@ -3541,6 +3541,26 @@ def _():
         close_all(u)
 
 
+@scenario("recv/send on a listener with a timeout: CPython polls first (TimeoutError; ENOTCONN once a connection waits)")
+def _():
+    l, port = listener()
+    c = None
+    try:
+        l.settimeout(0)
+        out = collect([lambda: l.recv(10)])
+        l.settimeout(0.1)
+        out += collect([lambda: l.recv(10), lambda: l.recv(10, socket.MSG_DONTWAIT), lambda: l.send(b"x"), lambda: l.sendall(b"x")])
+        l.settimeout(None)
+        out += collect([lambda: l.recv(10), lambda: l.send(b"x")])
+        c = socket.create_connection(("127.0.0.1", port))
+        time.sleep(0.05)
+        l.settimeout(0.1)
+        out += collect([lambda: l.recv(10)])
+        return out
+    finally:
+        close_all(l, *([c] if c else []))
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

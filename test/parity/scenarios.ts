@@ -3636,6 +3636,26 @@ scenario("poll(): a registered number that a new socket took reports that socket
   }
 });
 
+scenario("recv/send on a listener with a timeout: CPython polls first (TimeoutError; ENOTCONN once a connection waits)", async () => {
+  const [l, port] = await listener();
+  let c: socket.Socket | null = null;
+  try {
+    l.settimeout(0);
+    const out = await collect([() => l.recv(10)]);
+    l.settimeout(0.1);
+    out.push(...(await collect([() => l.recv(10), () => l.recv(10, socket.MSG_DONTWAIT), () => l.send(b("x")), () => l.sendall(b("x"))])));
+    l.settimeout(null);
+    out.push(...(await collect([() => l.recv(10), () => l.send(b("x"))])));
+    c = await socket.create_connection(["127.0.0.1", port]);
+    await sleep(50);
+    l.settimeout(0.1);
+    out.push(...(await collect([() => l.recv(10)])));
+    return out;
+  } finally {
+    await closeAll(l, ...(c ? [c] : []));
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -692,8 +692,27 @@ export class Socket {
       if (this.soTimeo(false) !== 0) return this.timed(false, (t) => this.recvWait(c, n, t));
       return this.recvWait(c, n, this._timeout);
     } catch (err) {
-      return Promise.reject(err);
+      return this.pollFirst(err, true);
     }
+  }
+
+  /**
+   * A call on a listener that fails: CPython polls a socket with a timeout first, and a listener
+   * is readable only while a connection waits and never writable, so the error comes after that
+   * wait (TimeoutError if it ends first). Other sockets and modes: the error at once.
+   */
+  private pollFirst(err: unknown, read: boolean): Promise<never> {
+    const q = this.accepting;
+    const t = this._timeout;
+    if (q === null || this.conn !== null || t === null || t <= 0 || !(err instanceof OSError)) return Promise.reject(err);
+    return (async () => {
+      const deadline = Date.now() + t * 1000;
+      while (!(read && q.ready)) {
+        await q.waiters.wait(remaining(t, deadline));
+        this.check();
+      }
+      throw err;
+    })();
   }
 
   /**
@@ -974,7 +993,12 @@ export class Socket {
       await this.sendDatagram(d, bytes, undefined);
       return bytes.length;
     }
-    const c = this.writableConn();
+    let c: StreamConn;
+    try {
+      c = this.writableConn();
+    } catch (err) {
+      return this.pollFirst(err, false);
+    }
     if (bytes.length === 0) {
       c.checkWritable(); // send(2) of nothing still reports a pending error, or EPIPE after SHUT_WR
       return 0;
@@ -1042,7 +1066,7 @@ export class Socket {
       if (this.soTimeo(true) !== 0) return this.timed(true, (t) => this.sendallTo(c, bytes, flags, t));
       return this.sendallTo(c, bytes, flags, this._timeout);
     } catch (err) {
-      return Promise.reject(err);
+      return this.pollFirst(err, false);
     }
   }
 
