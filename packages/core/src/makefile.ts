@@ -105,8 +105,14 @@ export class SocketFile {
   private decodeAs: string;
   /** Written bytes beyond this are sent without waiting for flush() (0: unbuffered). */
   private readonly bufferSize: number;
+  /** The BufferedWriter's size: written bytes beyond it go out at once (0: unbuffered). */
+  private readonly writeSize: number;
+  /** What the buffer holds (sent by flush(), or once more is written than fits). */
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  /** A text file's encoded writes not yet given to the buffer: TextIOWrapper gathers 8 KiB first. */
+  private textParts: Uint8Array[] = [];
+  private textBytes = 0;
   /** Sends run one after another (flush() and the automatic ones of write()): the last one… */
   private sending: Promise<void> = Promise.resolve();
   /** …and how many have not finished. */
@@ -131,6 +137,7 @@ export class SocketFile {
     // socket.makefile's BufferedWriter(raw, buffering) takes the size as given (1 is no line
     // buffering); a text file's TextIOWrapper holds up to 8192 bytes before it writes through.
     this.bufferSize = buffering < 0 ? BUFFER_SIZE : this.binary ? buffering : Math.max(buffering, BUFFER_SIZE);
+    this.writeSize = buffering < 0 ? BUFFER_SIZE : buffering;
     // A binary file is the buffer alone: CPython ignores encoding, errors and newline then.
     const text = !this.binary;
     this.encoding = (text ? opts.encoding : null) ?? "UTF-8";
@@ -525,23 +532,44 @@ export class SocketFile {
     this.writeBom = false;
     // `utf-16`/`utf-32`: little-endian, no byte order mark (TextIOWrapper writes one only at the
     // start of a seekable file).
-    const b =
+    let b =
       typeof data === "string"
         ? encodeText(nl === "\r" || nl === "\r\n" ? data.replaceAll("\n", nl) : data, this.encoding, this.errors)
         : toBytes(data).slice();
-    if (bom) {
-      this.pending.push(UTF8_BOM);
-      this.pendingBytes += UTF8_BOM.length;
+    if (this.binary) {
+      this.buffer(b);
+      return b.length;
     }
-    // As BufferedWriter: what would overflow the buffer sends the buffer first; data larger
-    // than the buffer goes out at once, the rest waits for flush(). A send refused at once
-    // (after shutdown(SHUT_WR)) raises here, as CPython's write() does, and keeps nothing.
-    if (this.pendingBytes + b.length > this.bufferSize && this.writeShut()) throw oserror(E.EPIPE);
-    if (this.pendingBytes > 0 && this.pendingBytes + b.length > this.bufferSize) this.sendInBackground();
+    if (bom) b = join([UTF8_BOM, b]);
+    // TextIOWrapper: encoded text gathers until its chunk size (8 KiB), then goes to the buffer;
+    // text that would make the gathered part larger than that sends it along first.
+    if (this.textBytes + b.length > BUFFER_SIZE) this.textToBuffer();
+    this.textParts.push(b);
+    this.textBytes += b.length;
+    if (this.textBytes >= BUFFER_SIZE) this.textToBuffer();
+    return codePoints(data as string);
+  }
+
+  /** A text file's gathered writes go to the buffer (dropped if that raises, as CPython's). */
+  private textToBuffer(): void {
+    if (this.textBytes === 0) return;
+    const parts = this.textParts;
+    this.textParts = [];
+    this.textBytes = 0;
+    this.buffer(join(parts));
+  }
+
+  /**
+   * BufferedWriter.write: what would overflow the buffer sends the buffer first; data larger
+   * than the buffer goes out at once, the rest waits for flush(). A send refused at once (after
+   * shutdown(SHUT_WR)) raises here, as CPython's write() does, and keeps nothing.
+   */
+  private buffer(b: Uint8Array): void {
+    if (this.pendingBytes + b.length > this.writeSize && this.writeShut()) throw oserror(E.EPIPE);
+    if (this.pendingBytes > 0 && this.pendingBytes + b.length > this.writeSize) this.sendInBackground();
     this.pending.push(b);
     this.pendingBytes += b.length;
-    if (this.pendingBytes > this.bufferSize) this.sendInBackground();
-    return typeof data === "string" ? codePoints(data) : b.length;
+    if (this.pendingBytes > this.writeSize) this.sendInBackground();
   }
 
   /** Like `f.writelines(lines)`: each written in turn (no line ends added). */
@@ -558,6 +586,7 @@ export class SocketFile {
 
   private async flushOpen(): Promise<void> {
     this.sock._fileTouch();
+    this.textToBuffer();
     await this.sendQueued();
     this.raiseSendError();
   }
@@ -599,15 +628,7 @@ export class SocketFile {
   private async sendParts(parts: Uint8Array[]): Promise<void> {
     if (parts.length === 0) return;
     // One write for what was buffered, as Python's BufferedWriter sends it.
-    let all = parts[0]!;
-    if (parts.length > 1) {
-      all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let off = 0;
-      for (const p of parts) {
-        all.set(p, off);
-        off += p.length;
-      }
-    }
+    const all = join(parts);
     try {
       await this.sock._sendall(all, 0);
     } catch (err) {
@@ -695,4 +716,16 @@ export class SocketFile {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The parts as one array (the part itself when there is one). */
+function join(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.length;
+  }
+  return all;
 }
