@@ -3561,6 +3561,34 @@ def _():
         close_all(l, *([c] if c else []))
 
 
+@scenario("text makefile writes reach the peer where CPython's do (8 KiB gathered, then the buffer of the given size)")
+def _():
+    def peer_has(p):
+        p.settimeout(0.1)
+        n = 0
+        try:
+            while True:
+                n += len(p.recv(1 << 20))
+        except TimeoutError:
+            return n
+    out = []
+    for mode, buf, sizes in [("w", None, [8192, 1]), ("w", 1, [5, 8192]), ("rw", None, [5, 8192, 8191]), ("w", 100, [50, 60, 8100])]:
+        a, b = socket.socketpair()
+        try:
+            f = a.makefile(mode, buf, encoding="latin-1")
+            got = []
+            for n in sizes:
+                f.write("y" * n)
+                time.sleep(0.02)
+                got.append(peer_has(b))
+            f.close()
+            got.append(peer_has(b))
+            out.append(got)
+        finally:
+            close_all(a, b)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

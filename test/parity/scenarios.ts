@@ -3656,6 +3656,38 @@ scenario("recv/send on a listener with a timeout: CPython polls first (TimeoutEr
   }
 });
 
+scenario("text makefile writes reach the peer where CPython's do (8 KiB gathered, then the buffer of the given size)", async () => {
+  const peerHas = async (p: socket.Socket): Promise<number> => {
+    p.settimeout(0.1);
+    let n = 0;
+    try {
+      for (;;) n += (await p.recv(1 << 20)).length;
+    } catch {
+      return n;
+    }
+  };
+  const out: number[][] = [];
+  const cases: [string, number | null, number[]][] = [["w", null, [8192, 1]], ["w", 1, [5, 8192]], ["rw", null, [5, 8192, 8191]], ["w", 100, [50, 60, 8100]]];
+  for (const [mode, buffering, sizes] of cases) {
+    const [a, bb] = await socket.socketpair();
+    try {
+      const f = a.makefile(mode, { buffering, encoding: "latin-1" });
+      const got: number[] = [];
+      for (const n of sizes) {
+        f.write("y".repeat(n));
+        await sleep(20);
+        got.push(await peerHas(bb));
+      }
+      await f.close();
+      got.push(await peerHas(bb));
+      out.push(got);
+    } finally {
+      await closeAll(a, bb);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */
