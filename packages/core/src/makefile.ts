@@ -224,7 +224,8 @@ export class SocketFile {
       if (this._closed) throw new ValueError("I/O operation on closed file.");
       if (!this.canRead) throw new UnsupportedOperation("not readable");
     } else {
-      if (!this.canRead) throw new UnsupportedOperation("read");
+      // (An unbuffered file is the raw SocketIO, whose check says more.)
+      if (!this.canRead) throw new UnsupportedOperation(this.bufferSize === 0 ? "File or stream is not readable." : "read");
       if (this._closed) throw new ValueError(this.bufferSize === 0 ? "I/O operation on closed file." : `${op} of closed file`);
     }
     this.sock._fileTouch();
@@ -519,7 +520,8 @@ export class SocketFile {
    * @returns the number of bytes (binary) or characters (text) written.
    */
   write(data: Uint8Array | ArrayBufferView | string): number {
-    if (!this.canWrite) throw new UnsupportedOperation(this.binary ? "write" : "not writable");
+    if (!this.canWrite)
+      throw new UnsupportedOperation(!this.binary ? "not writable" : this.bufferSize === 0 ? "File or stream is not writable." : "write");
     if (this._closed) throw new ValueError(this.buffered ? "write to closed file" : "I/O operation on closed file.");
     if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
     if (typeof data !== "string" && !this.binary) throw new TypeError(`write() argument must be str, not bytes`);
