@@ -4,7 +4,7 @@ import * as C from "./constants.js";
 import { errno as E } from "./errno.js";
 import { OverflowError, ValueError, oserror } from "./errors.js";
 import { type Address, type AddressInput, tuple } from "./address.js";
-import { PyBytes, argTypeName, asPyBytes, intArg, toBytes } from "./bytes.js";
+import { PyBytes, argTypeName, asPyBytes, intArg, join, toBytes } from "./bytes.js";
 import type { Socket } from "./socket.js";
 import { pyList } from "./_repr.js";
 
@@ -32,16 +32,7 @@ export function sendmsg(s: Socket, buffers: unknown, ancdata: unknown, flags: nu
   const parts = items(buffers, "sendmsg").map(toBytes);
   // Control messages (SCM_RIGHTS …): no runtime can pass them (differences #31).
   if (ancdata !== undefined && ancdata !== null && items(ancdata, "sendmsg").length > 0) throw oserror(E.EOPNOTSUPP);
-  let data: Uint8Array;
-  if (parts.length === 1) data = parts[0]!;
-  else {
-    data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      data.set(p, at);
-      at += p.length;
-    }
-  }
+  const data = join(parts);
   return address === undefined || address === null ? s.send(data, flags) : s.sendto(data, flags, address as AddressInput);
 }
 

@@ -134,3 +134,15 @@ export function toBytes(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   throw new TypeError(`a bytes-like object is required, not '${Array.isArray(data) ? "list" : pyTypeName(data)}'`);
 }
+
+/** The parts as one array (the part itself when there is one). */
+export function join(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.length;
+  }
+  return all;
+}

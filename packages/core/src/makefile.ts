@@ -12,7 +12,7 @@ import {
   oserror,
 } from "./errors.js";
 import { errno as E } from "./errno.js";
-import { PyBytes, asPyBytes, emptyBytes, intArg, pyTypeName, toBytes } from "./bytes.js";
+import { PyBytes, asPyBytes, emptyBytes, intArg, join, pyTypeName, toBytes } from "./bytes.js";
 import { afterPoll } from "./_timeout.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
@@ -718,16 +718,4 @@ export class SocketFile {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-/** The parts as one array (the part itself when there is one). */
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.length;
-  }
-  return all;
 }
