@@ -4,9 +4,10 @@
 // fields read and write the holder's, except those each socket object has for itself (its
 // number, timeout, closed flag, makefile files). The connection is released when the last
 // number sharing it is closed.
+import { ownerOf } from "./_fds.js";
 
 /** A socket's fields that are its own, not the connection's (Python keeps them per object too). */
-export const PER_OBJECT: ReadonlySet<string> = new Set(["_fd", "fdShared", "_timeout", "_closed", "inheritable", "files", "filesTouched", "_proto"]);
+const PER_OBJECT: ReadonlySet<string> = new Set(["_fd", "fdShared", "_timeout", "_closed", "inheritable", "files", "filesTouched", "_proto"]);
 
 /** Set once any socket was shared: until then closing a socket checks nothing here. */
 export let sharing = false;
@@ -19,7 +20,7 @@ const shares = new WeakMap<object, { n: number }>();
 const detached = new Map<number, object>();
 
 /** The socket whose fields hold `s`'s connection. */
-export function holderOf<T extends object>(s: T): T {
+function holderOf<T extends object>(s: T): T {
   return (holders.get(s) as T | undefined) ?? s;
 }
 
@@ -92,4 +93,10 @@ export function dropNumber(fd: number): boolean {
   if (n === 1) numberRefs.delete(fd);
   else numberRefs.set(fd, n - 1);
   return false;
+}
+
+/** The open socket whose number is `n` (one that handed it out by fileno()), or undefined. */
+export function openSocketAt<T extends { fileno(): number }>(n: number): T | undefined {
+  const s = n >= 0 && n <= 0x7fffffff ? ownerOf<T>(n) : undefined;
+  return s !== undefined && s.fileno() === n ? s : undefined;
 }

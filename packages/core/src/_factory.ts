@@ -3,8 +3,7 @@ import { Socket } from "./socket.js";
 import { errno as E } from "./errno.js";
 import { ValueError, oserror } from "./errors.js";
 import { cIntValue } from "./_args.js";
-import { addShare, detachedHolder, shareNumber } from "./_dup.js";
-import { ownerOf } from "./_fds.js";
+import { addShare, detachedHolder, openSocketAt, shareNumber } from "./_dup.js";
 import { getdefaulttimeout } from "./_timeout.js";
 
 /** `socket.socket`: call it (`socket(AF_INET, SOCK_STREAM)`) or use it with `instanceof`. */
@@ -45,8 +44,8 @@ function onNumber(fd: number, proto: number): Socket {
   if (fd < 0) throw new ValueError("negative file descriptor");
   const h = detachedHolder<Socket>(fd, true);
   if (h !== undefined) return h._alias(fd, getdefaulttimeout(), proto);
-  const s = ownerOf<Socket>(fd);
-  if (s === undefined || s.fileno() !== fd) throw oserror(E.EBADF);
+  const s = openSocketAt<Socket>(fd);
+  if (s === undefined) throw oserror(E.EBADF);
   // Two objects on one number, as in CPython: the number stays taken until both are closed.
   addShare(s);
   shareNumber(fd);

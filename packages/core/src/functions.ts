@@ -10,8 +10,8 @@ import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { cIntArg, cLongArg } from "./_args.js";
-import { closeFd, newFd, ownerOf } from "./_fds.js";
-import { addShare, detachedHolder, dropShare, keepDetached } from "./_dup.js";
+import { closeFd, newFd } from "./_fds.js";
+import { addShare, detachedHolder, dropShare, keepDetached, openSocketAt } from "./_dup.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
 
 export { socket };
@@ -315,8 +315,8 @@ export async function create_server(address: AddressInput, options: CreateServer
  */
 export async function close(fd: number): Promise<void> {
   const n = cLongArg(fd);
-  const s = n >= 0 && n <= 0x7fffffff ? ownerOf<Socket>(n) : undefined;
-  if (s !== undefined && s.fileno() === n) return s.close();
+  const s = openSocketAt<Socket>(n);
+  if (s !== undefined) return s.close();
   // A number detach() or dup(fd) left: the connection closes with the last number sharing it.
   const h = detachedHolder<Socket>(n, true);
   if (h === undefined) throw oserror(E.EBADF);
@@ -331,8 +331,7 @@ export async function close(fd: number): Promise<void> {
  */
 export function dup(fd: number): number {
   const n = cLongArg(fd);
-  const s = n >= 0 && n <= 0x7fffffff ? ownerOf<Socket>(n) : undefined;
-  const h = s !== undefined && s.fileno() === n ? s : detachedHolder<Socket>(n, false);
+  const h = openSocketAt<Socket>(n) ?? detachedHolder<Socket>(n, false);
   if (h === undefined) throw oserror(E.EBADF);
   addShare(h);
   const m = newFd();
