@@ -14,20 +14,23 @@ function epipe(): Error {
  */
 export class BunStream implements StreamTransport {
   private h: StreamHandlers | null = null;
-  private early: (() => void)[] | null = null;
-  private paused = false;
-  private ended = false;
-  private errored = false;
-  private closed = false;
-  private closing = false;
-  private closeWaiters: (() => void)[] | null = null;
+  // Fields most connections never set, with their values on the prototype (the end of this
+  // file): an idle connection carries only the fields it uses.
+  declare private early: (() => void)[] | null;
+  declare private paused: boolean;
+  declare private ended: boolean;
+  declare private errored: boolean;
+  declare private closed: boolean;
+  declare private closing: boolean;
+  declare private closeWaiters: (() => void)[] | null;
+  declare private readonly unix: { path: string; local: boolean } | undefined;
   private readonly remoteHost: string;
   private readonly remotePort: number;
   private readonly localHost: string;
   private readonly localPort: number;
 
   /** Paused by {@link hold} until start(). */
-  private held = false;
+  declare private held: boolean;
 
   /**
    * `unix`: the socket path and which side owns it (Bun reports no unix addresses). `local`:
@@ -35,10 +38,11 @@ export class BunStream implements StreamTransport {
    */
   constructor(
     readonly sock: BunSocket<BunStream>,
-    private readonly unix?: { path: string; local: boolean },
+    unix?: { path: string; local: boolean },
     local?: NetAddress,
   ) {
     sock.data = this;
+    if (unix) (this as { unix?: object }).unix = unix;
     // Read now: after a peer reset Bun reports no address (CPython's accept() still does).
     // (Each of Bun's address getters costs µs on first use: a system call.)
     this.remoteHost = sock.remoteAddress ?? "";
@@ -187,6 +191,18 @@ export class BunStream implements StreamTransport {
     this.emit((h) => h.onClose());
   }
 }
+
+Object.assign(BunStream.prototype, {
+  early: null,
+  paused: false,
+  ended: false,
+  errored: false,
+  closed: false,
+  closing: false,
+  closeWaiters: null,
+  unix: undefined,
+  held: false,
+});
 
 /** Handlers shared by every Bun socket; `socket.data` is its BunStream (set on open). */
 export function handlers(onOpen: (s: BunSocket<BunStream>) => void): BunSocketHandlers<BunStream> {

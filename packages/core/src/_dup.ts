@@ -29,7 +29,8 @@ export function alias<T extends object>(s: T): T {
   const h = holderOf(s);
   const a = Object.create(Object.getPrototypeOf(h)) as T;
   const fields = h as Record<string, unknown>;
-  for (const k of Object.keys(h)) {
+  // Own fields and the defaults on the prototype (fields not set yet: see the end of socket.ts).
+  for (const k in h) {
     if (PER_OBJECT.has(k)) continue;
     Object.defineProperty(a, k, {
       get: () => fields[k],

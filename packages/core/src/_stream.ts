@@ -43,7 +43,7 @@ export class StreamConn implements StreamHandlers {
   /** Bytes buffered. */
   size = 0;
   /** Peer sent FIN (or the transport is gone). */
-  eof = false;
+  declare eof: boolean;
   /**
    * The runtime has delivered something (data, EOF, an error). Until then a non-blocking look
    * gives it a second I/O poll: Deno's first read of a new connection needs two.
@@ -53,23 +53,23 @@ export class StreamConn implements StreamHandlers {
    * Queued bytes a `makefile()` reader would hold in its own buffer in CPython (its last read
    * pulled them out of the kernel): close() does not count them as unread.
    */
-  fileHeld = 0;
+  declare fileHeld: number;
   /** `shutdown(SHUT_RD)` was called. */
-  readShut = false;
+  declare readShut: boolean;
   /** `shutdown(SHUT_WR)` was called. */
-  writeShut = false;
+  declare writeShut: boolean;
   /** The transport is gone. */
-  gone = false;
-  private paused = false;
+  declare gone: boolean;
+  declare private paused: boolean;
   /** A reader (makefile's readline) needs more than this many bytes buffered. */
-  private need = 0;
-  private error: OSError | null = null;
+  declare private need: number;
+  declare private error: OSError | null;
   /** An error for the write side only (it came after the peer's FIN). */
-  private writeError: OSError | null = null;
-  private errored = false;
+  declare private writeError: OSError | null;
+  declare private errored: boolean;
   /** An error dropped bytes a waiting sendall had handed to the runtime (see onError). */
-  private dropped = false;
-  private writeBlocked = false;
+  declare private dropped: boolean;
+  declare private writeBlocked: boolean;
   /**
    * Write batching. While unread input is queued the app is working through a burst (an
    * echo or proxy replying chunk by chunk, a server answering pipelined requests), so the
@@ -83,7 +83,7 @@ export class StreamConn implements StreamHandlers {
    */
   private readonly copyBatch: boolean;
   private readonly asyncWrites: boolean;
-  private batch: Uint8Array | null = null;
+  declare private batch: Uint8Array | null;
   private batched = 0;
   /**
    * The batch by reference instead of in `batch`: consecutive bytes of one received chunk,
@@ -92,15 +92,15 @@ export class StreamConn implements StreamHandlers {
   private batchView: Uint8Array | null = null;
   /** What the last recv returned (only for batching by reference). */
   private lastTaken: Uint8Array | null = null;
-  private backlog: Uint8Array | null = null;
+  declare private backlog: Uint8Array | null;
   /** After the backlog: 1 = shutdownWrite, 2 = close. */
-  private afterBacklog = 0;
+  declare private afterBacklog: number;
   /** After close(): resets a peer that does not take the last bytes (see linger()). */
-  private lingerTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  declare private lingerTimer: ReturnType<typeof setTimeout> | undefined;
   /** In the queue of batches to send on the next turn. */
   flushQueued = false;
   readonly readers: WaitList = new WaitList();
-  private _writers: WaitList | null = null;
+  declare private _writers: WaitList | null;
   /** Calls waiting to write (created on first use: most connections never wait). */
   get writers(): WaitList {
     if (this._writers === null) {
@@ -793,6 +793,30 @@ export class StreamConn implements StreamHandlers {
     this.lingerTimer = timer;
   }
 }
+
+/**
+ * Fields most connections never set (`declare`d above), with their values until set: on the
+ * prototype, so an idle connection carries only the fields its reads and writes use.
+ */
+Object.assign(StreamConn.prototype, {
+  fileHeld: 0,
+  readShut: false,
+  writeShut: false,
+  gone: false,
+  paused: false,
+  need: 0,
+  error: null,
+  writeError: null,
+  errored: false,
+  dropped: false,
+  writeBlocked: false,
+  batch: null,
+  backlog: null,
+  afterBacklog: 0,
+  lingerTimer: undefined,
+  _writers: null,
+  eof: false,
+});
 
 const EMPTY = new Uint8Array(0);
 

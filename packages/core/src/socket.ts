@@ -55,57 +55,57 @@ const LINUX_IPPROTO_MAX = 263;
 export class Socket {
   private _fd: number;
   /** fileno() handed the number out (see _fds.ts). */
-  private fdShared = false;
+  declare private fdShared: boolean;
   private _family: number;
   private _type: number;
   private _proto: number;
   private _timeout: number | null;
   private _closed = false;
   /** `set_inheritable()`'s flag. */
-  private inheritable = false;
+  declare private inheritable: boolean;
   private readonly adapter: Adapter;
   /** Option table, created on first use (most sockets never touch an option). */
-  private _opts: SocketOptions | null = null;
+  declare private _opts: SocketOptions | null;
   /** IPv4 multicast memberships and options, once one is set (UDP). */
-  private mc: Multicast | null = null;
+  declare private mc: Multicast | null;
   /** Stream: the OS listener created by bind() (a real bind) and used by listen(). */
-  private listener: Listener | null = null;
+  declare private listener: Listener | null;
   /** AF_UNIX: the socket file stays after close (not socketpair()'s rendezvous listener). */
-  private keepsFile = true;
+  declare private keepsFile: boolean;
   /** Listening (created by listen()): connections not yet accepted, and accept() calls waiting. */
-  private accepting: AcceptQueue<Socket> | null = null;
+  declare private accepting: AcceptQueue<Socket> | null;
   /** Holds the runtime listener open while accept() waits (see _keeper.ts). */
-  private listenKeeper: Keeper | null = null;
+  declare private listenKeeper: Keeper | null;
   /** A socketpair() end: unnamed on both sides, as Linux's pair is. */
-  private unnamed = false;
+  declare private unnamed: boolean;
   /** Stream: the connection. */
   private conn: StreamConn | null = null;
   /** Datagram: the OS socket. */
-  private dgram: DgramConn | null = null;
-  private binding: Promise<void> | null = null;
+  declare private dgram: DgramConn | null;
+  declare private binding: Promise<void> | null;
   /** Receives waiting for an unbound UDP socket to get a port (see whenBound). */
-  private boundWaiters: WaitList | null = null;
+  declare private boundWaiters: WaitList | null;
   /** A non-blocking connect in flight, or its outcome waiting to be reported. */
-  private connecting: Promise<void> | null = null;
-  private connectOutcome: { err: OSError | null } | null = null;
+  declare private connecting: Promise<void> | null;
+  declare private connectOutcome: { err: OSError | null } | null;
   /** Cancels a connect() that is waiting (its timeout, or close()). */
-  private connectCtl: AbortController | null = null;
+  declare private connectCtl: AbortController | null;
   /** A non-blocking connect failed and the failure was reported. */
-  private connectFailed = false;
+  declare private connectFailed: boolean;
   /**
    * A connect with a timeout ended: CPython waits for it with poll(), so Linux keeps the socket
    * "connecting" until the next connect(), which then returns 0 once (connected) or raises
    * ECONNABORTED once (refused).
    */
-  private polledConnect: "connected" | "failed" | null = null;
+  declare private polledConnect: "connected" | "failed" | null;
   /** shutdown() ended such a connect that had failed or is over: connect() is EINVAL from now on. */
-  private disconnecting = false;
+  declare private disconnecting: boolean;
   /** shutdown() of a socket not connected: Linux's sk_shutdown bits, OR'd (1 = read side, 2 = write side). */
-  private shutBits = 0;
+  declare private shutBits: number;
   /** Open makefile() objects keep the connection after close(), as in CPython. */
-  private files: Set<SocketFile> | null = null;
+  declare private files: Set<SocketFile> | null;
   /** A file was used since close() (see closeWithFiles). */
-  private filesTouched = false;
+  declare private filesTouched: boolean;
 
   /** @internal use {@link socket}() */
   constructor(family: number = C.AF_INET, type: number = C.SOCK_STREAM, proto = 0, adapter?: Adapter) {
@@ -1641,6 +1641,35 @@ export class Socket {
     return s + ">";
   }
 }
+
+/**
+ * The fields most sockets never set (`declare`d above), with their values until set: on the
+ * prototype, so a socket carries only the fields it uses (an accepted connection: 7 instead of
+ * 28, ~170 bytes less per connection). `_dup.ts` forwards these too (Object.keys of the prototype).
+ */
+Object.assign(Socket.prototype, {
+  fdShared: false,
+  inheritable: false,
+  _opts: null,
+  mc: null,
+  listener: null,
+  keepsFile: true,
+  accepting: null,
+  listenKeeper: null,
+  unnamed: false,
+  dgram: null,
+  binding: null,
+  boundWaiters: null,
+  connecting: null,
+  connectOutcome: null,
+  connectCtl: null,
+  connectFailed: false,
+  polledConnect: null,
+  disconnecting: false,
+  shutBits: 0,
+  files: null,
+  filesTouched: false,
+});
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
