@@ -88,6 +88,8 @@ export class StreamConn implements StreamHandlers {
   /**
    * The batch by reference instead of in `batch`: consecutive bytes of one received chunk,
    * sent back as recv returned them (an echo or proxy). They are bytes — immutable in Python.
+   * Its first `batched` bytes from `batchView.byteOffset` on (one view made at the flush,
+   * not one per sendall).
    */
   private batchView: Uint8Array | null = null;
   /** What the last recv returned (only for batching by reference). */
@@ -643,7 +645,7 @@ export class StreamConn implements StreamHandlers {
     if (data !== this.lastTaken) return false;
     if (this.batched === 0) return true;
     const v = this.batchView;
-    return v !== null && data.buffer === v.buffer && data.byteOffset === v.byteOffset + v.length;
+    return v !== null && data.buffer === v.buffer && data.byteOffset === v.byteOffset + this.batched;
   }
 
   private addToBatch(data: Uint8Array): void {
@@ -655,17 +657,21 @@ export class StreamConn implements StreamHandlers {
       return;
     }
     if (v !== null && this.continuesBatch(data)) {
-      this.batchView = new Uint8Array(v.buffer, v.byteOffset, v.length + len);
       this.batched += len;
       return;
     }
     const b = (this.batch ??= freeBatches.pop() ?? new Uint8Array(COPY_BATCH_MAX));
     if (v !== null) {
-      b.set(v);
+      b.set(this.viewBatch(v));
       this.batchView = null;
     }
     b.set(data, this.batched);
     this.batched += len;
+  }
+
+  /** The batched bytes of `v` (the batch by reference). */
+  private viewBatch(v: Uint8Array): Uint8Array {
+    return v.length === this.batched ? v : new Uint8Array(v.buffer, v.byteOffset, this.batched);
   }
 
   /** Send the batch now (before a read waits, and on the next turn of the event loop). */
@@ -680,7 +686,8 @@ export class StreamConn implements StreamHandlers {
   private flushBatch(): boolean {
     if (this.batched === 0) return true;
     if (this.congested) return false;
-    const out = this.batchView ?? this.batch!.subarray(0, this.batched);
+    const v = this.batchView;
+    const out = v !== null ? this.viewBatch(v) : this.batch!.subarray(0, this.batched);
     this.batchView = null;
     this.batched = 0;
     const taken = this.writeOwned(out);
