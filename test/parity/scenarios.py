@@ -3589,6 +3589,26 @@ def _():
     return out
 
 
+@scenario("udp: datagrams that arrived before shutdown(SHUT_RD) are still returned (blocking, non-blocking, timeout)")
+def _():
+    a, b = udp(), udp()
+    try:
+        a.connect(b.getsockname())
+        b.connect(a.getsockname())
+        for m in (b"one", b"two", b"three", b"four"):
+            b.send(m)
+        time.sleep(0.05)
+        a.shutdown(socket.SHUT_RD)
+        out = collect([lambda: a.recv(10), lambda: a.recvfrom(10)[0]])
+        a.setblocking(False)
+        out += collect([lambda: a.recv(10)])
+        a.settimeout(0.2)
+        out += collect([lambda: a.recv(10), lambda: a.recv(10)])
+        return out
+    finally:
+        close_all(a, b)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

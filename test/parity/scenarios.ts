@@ -3688,6 +3688,26 @@ scenario("text makefile writes reach the peer where CPython's do (8 KiB gathered
   return out;
 });
 
+scenario("udp: datagrams that arrived before shutdown(SHUT_RD) are still returned (blocking, non-blocking, timeout)", async () => {
+  const a = await udp();
+  const p = await udp();
+  try {
+    await a.connect(p.getsockname());
+    await p.connect(a.getsockname());
+    for (const m of ["one", "two", "three", "four"]) await p.send(b(m));
+    await sleep(50);
+    await a.shutdown(socket.SHUT_RD);
+    const out = await collect([() => a.recv(10), async () => (await a.recvfrom(10))[0]]);
+    a.setblocking(false);
+    out.push(...(await collect([() => a.recv(10)])));
+    a.settimeout(0.2);
+    out.push(...(await collect([() => a.recv(10), () => a.recv(10)])));
+    return out;
+  } finally {
+    await closeAll(a, p);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -182,6 +182,13 @@ export class DgramConn implements DatagramHandlers {
       if (err) throw err;
       const d = this.take(peek);
       if (d !== undefined) return { data: d.data, from: d.from }; // take()'s object is reused
+      if (this.readShut && this.pull && !looked) {
+        // After SHUT_RD Linux still returns what the kernel holds; a pull transport has not
+        // received it yet: ask, and look again after the runtime's next I/O poll.
+        this.t.resume?.();
+        await afterPoll(() => this.count > 0);
+        continue;
+      }
       if (this.readShut && timeout === null) return null;
       if (timeout === 0) {
         if (looked) throw oserror(E.EAGAIN);
