@@ -36,8 +36,11 @@ export class StreamConn implements StreamHandlers {
    * Received chunks, in order: `first` (EMPTY while none is queued), then `chunks` from
    * `head` on (the shared empty array unless several are queued). One chunk at a time is the
    * common case (a request, then its reply): it costs no array, nor does an idle connection.
+   * `first` is read from `off` on: taking its front makes no view of the rest (on Bun each new
+   * view of a buffer counts as allocating the whole buffer again for the GC's schedule).
    */
   private first: Uint8Array = EMPTY;
+  private off = 0;
   private chunks: Uint8Array[] = NO_CHUNKS;
   private head = 0;
   /** Bytes buffered. */
@@ -132,8 +135,10 @@ export class StreamConn implements StreamHandlers {
     if (chunk.length === 0) return;
     this.heard = true;
     const before = this.size;
-    if (before === 0) this.first = chunk;
-    else if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
+    if (before === 0) {
+      this.first = chunk;
+      this.off = 0;
+    } else if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
     else this.chunks.push(chunk);
     this.size += chunk.length;
     // One chunk alone never pauses (Bun reads up to 512 KiB at a time; pausing for each
@@ -296,23 +301,25 @@ export class StreamConn implements StreamHandlers {
    */
   take(n: number, peek = false): Uint8Array {
     const first = this.first;
+    const start = this.off;
+    const avail = first.length - start;
     let out: Uint8Array;
-    if (first.length >= n || this.head === this.chunks.length) {
-      if (first.length > n) {
-        out = first.subarray(0, n);
+    if (avail >= n || this.head === this.chunks.length) {
+      if (avail > n) {
+        out = first.subarray(start, start + n);
         if (!peek) {
-          this.first = first.subarray(n);
+          this.off = start + n;
           this.size -= n;
         }
       } else {
-        out = first;
+        out = start === 0 ? first : first.subarray(start);
         if (!peek) this.dropHead();
       }
     } else {
       const len = Math.min(n, this.size);
       out = new Uint8Array(len);
-      out.set(first);
-      let off = first.length;
+      out.set(start === 0 ? first : first.subarray(start));
+      let off = avail;
       for (let i = this.head; off < len; i++) {
         const c = this.chunks[i]!;
         const k = Math.min(c.length, len - off);
@@ -331,12 +338,12 @@ export class StreamConn implements StreamHandlers {
 
   private skip(len: number): void {
     while (len > 0) {
-      const c = this.first;
-      if (c.length <= len) {
-        len -= c.length;
+      const avail = this.first.length - this.off;
+      if (avail <= len) {
+        len -= avail;
         this.dropHead();
       } else {
-        this.first = c.subarray(len);
+        this.off += len;
         this.size -= len;
         len = 0;
       }
@@ -344,7 +351,8 @@ export class StreamConn implements StreamHandlers {
   }
 
   private dropHead(): void {
-    this.size -= this.first.length;
+    this.size -= this.first.length - this.off;
+    this.off = 0;
     if (this.head === this.chunks.length) {
       this.first = EMPTY;
       return;
@@ -364,8 +372,9 @@ export class StreamConn implements StreamHandlers {
   /** Put bytes back at the front (a makefile read or MSG_WAITALL that an error ends loses nothing). */
   unshift(b: Uint8Array): void {
     if (b.length === 0) return;
-    const was = this.first;
+    const was = this.off === 0 ? this.first : this.first.subarray(this.off);
     this.first = b;
+    this.off = 0;
     if (this.size > 0) {
       if (this.head > 0) this.chunks[--this.head] = was;
       else if (this.chunks === NO_CHUNKS) this.chunks = [was];
@@ -379,11 +388,13 @@ export class StreamConn implements StreamHandlers {
     let base = 0;
     for (let i = this.head - 1; i < this.chunks.length && base < limit; i++) {
       const c = i < this.head ? this.first : this.chunks[i]!;
-      if (base + c.length > from) {
-        const j = c.indexOf(byte, from > base ? from - base : 0);
-        if (j >= 0 && base + j < limit) return base + j;
+      const start = i < this.head ? this.off : 0; // (the first chunk is read from `off` on)
+      const len = c.length - start;
+      if (base + len > from) {
+        const j = c.indexOf(byte, start + (from > base ? from - base : 0));
+        if (j >= 0 && base + j - start < limit) return base + j - start;
       }
-      base += c.length;
+      base += len;
     }
     return -1;
   }
