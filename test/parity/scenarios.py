@@ -3589,6 +3589,27 @@ def _():
     return out
 
 
+@scenario("recv/send family: arguments are converted (C ssize_t / int ranges) before the socket state, sendto's address resolved first")
+def _():
+    t = socket.socket()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.setblocking(False)
+    x = socket.socket()
+    x.close()
+    try:
+        return collect([
+            lambda: t.recv(2**63), lambda: t.recv(1, 2**31), lambda: t.recv(-1, "x"), lambda: x.recv(1, "x"),
+            lambda: t.recv_into(bytearray(4), 2**63), lambda: x.recv_into(bytearray(4), 8, "x"),
+            lambda: t.recvmsg(1, 2**31), lambda: t.recvmsg(-1, None), lambda: x.recvmsg(1, 0, "x"), lambda: x.recvmsg(1, -1),
+            lambda: u.recvfrom(2**63), lambda: x.recvfrom(-1, 2**31), lambda: x.recvfrom_into(bytearray(2), 2**63),
+            lambda: x.send(5), lambda: x.send(b"x", 2**31), lambda: x.sendall(None), lambda: x.sendall(b"x", -2**31 - 1),
+            lambda: x.sendto(5, ("127.0.0.1", 9)), lambda: x.sendto(b"x", ("::1", 9)), lambda: t.sendto(b"x", ("::1", 9)),
+            lambda: x.sendto(b"x", 2**31, ("127.0.0.1", 9)),
+        ])
+    finally:
+        close_all(t, u)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

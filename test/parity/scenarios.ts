@@ -3688,6 +3688,28 @@ scenario("text makefile writes reach the peer where CPython's do (8 KiB gathered
   return out;
 });
 
+scenario("recv/send family: arguments are converted (C ssize_t / int ranges) before the socket state, sendto's address resolved first", async () => {
+  const t = socket.socket();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  u.setblocking(false);
+  const x = socket.socket();
+  await x.close();
+  const any = (v: unknown) => v as any;
+  try {
+    return await collect([
+      () => t.recv(2 ** 63), () => t.recv(1, 2 ** 31), () => t.recv(-1, any("x")), () => x.recv(1, any("x")),
+      () => t.recv_into(new Uint8Array(4), 2 ** 63), () => x.recv_into(new Uint8Array(4), 8, any("x")),
+      () => t.recvmsg(1, 2 ** 31), () => t.recvmsg(-1, any(null)), () => x.recvmsg(1, 0, any("x")), () => x.recvmsg(1, -1),
+      () => u.recvfrom(2 ** 63), () => x.recvfrom(-1, 2 ** 31), () => x.recvfrom_into(new Uint8Array(2), 2 ** 63),
+      () => x.send(any(5)), () => x.send(b("x"), 2 ** 31), () => x.sendall(any(null)), () => x.sendall(b("x"), -(2 ** 31) - 1),
+      () => x.sendto(any(5), ["127.0.0.1", 9]), () => x.sendto(b("x"), ["::1", 9]), () => t.sendto(b("x"), ["::1", 9]),
+      () => x.sendto(b("x"), 2 ** 31, ["127.0.0.1", 9]),
+    ]);
+  } finally {
+    await closeAll(t, u);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

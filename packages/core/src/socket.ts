@@ -24,7 +24,7 @@ import { closeFd, newFd, shareFd } from "./_fds.js";
 import { addShare, alias, dropNumber, dropShare, keepDetached, sharing, stillShared } from "./_dup.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions, optionValueArg } from "./_options.js";
-import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, intoView, isBroadcast } from "./_args.js";
+import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, flagsArg, intoView, isBroadcast, ssizeArg } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
@@ -675,12 +675,12 @@ export class Socket {
   recv(bufsize: number, flags = 0): Promise<PyBytes> {
     // Not an async function: the common cases cost one Promise (see bench/overhead.ts).
     try {
-      const n = bufsizeArg(bufsize, "recv"); // before EBADF, as CPython parses it
-      if (n === 0) {
-        // recv(0) is b'' at once, closed, unconnected or UDP too: CPython makes no call for it.
-        cIntArg(flags);
-        return Promise.resolve(emptyBytes());
-      }
+      // Both arguments are converted before EBADF, as CPython parses them ("n|i"), then the size's sign.
+      const n = ssizeArg(bufsize);
+      flags = flagsArg(flags);
+      bufsizeArg(n, "recv");
+      // recv(0) is b'' at once, closed, unconnected or UDP too: CPython makes no call for it.
+      if (n === 0) return Promise.resolve(emptyBytes());
       this.check();
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
       if (!this.isStream) return this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
@@ -849,14 +849,14 @@ export class Socket {
    * @throws ValueError `buffer too small for requested bytes`.
    */
   async recv_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<number> {
-    const view = intoView(buffer, "recv_into"); // the argument is checked first, as CPython's (then EBADF if closed)
-    let n = bufsizeArg(nbytes, "recv_into");
+    // The arguments are parsed first ("w*|ni"), as CPython's (then EBADF if closed).
+    const view = intoView(buffer, "recv_into");
+    let n = ssizeArg(nbytes);
+    flags = flagsArg(flags);
+    bufsizeArg(n, "recv_into");
     if (n > view.length) throw new ValueError("buffer too small for requested bytes");
     if (n === 0) n = view.length;
-    if (n === 0) {
-      cIntArg(flags); // an empty buffer: 0 at once, as CPython (no call, closed or not)
-      return 0;
-    }
+    if (n === 0) return 0; // an empty buffer: 0 at once, as CPython (no call, closed or not)
     const data = await this.recv(n, flags);
     view.set(data);
     return data.length;
@@ -871,7 +871,9 @@ export class Socket {
    */
   recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address]> {
     try {
-      const n = bufsizeArg(bufsize, "recvfrom");
+      const n = ssizeArg(bufsize); // both arguments before EBADF ("n|i"), then the size's sign
+      flags = flagsArg(flags);
+      bufsizeArg(n, "recvfrom");
       this.check();
       if (this.isStream) return this._recvStream(n, flags).then((d) => pair(d, this._streamSender(d) as Address));
       const d = this.dgram;
@@ -913,8 +915,11 @@ export class Socket {
 
   /** Like `nbytes, address = sock.recvfrom_into(buffer[, nbytes[, flags]])`. */
   async recvfrom_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<[number, Address]> {
-    const view = intoView(buffer, "recvfrom_into"); // the argument is checked first, as CPython's (then EBADF if closed)
-    let n = bufsizeArg(nbytes, "recvfrom_into");
+    // The arguments are parsed first ("w*|ni"), as CPython's (then EBADF if closed).
+    const view = intoView(buffer, "recvfrom_into");
+    let n = ssizeArg(nbytes);
+    flags = flagsArg(flags);
+    bufsizeArg(n, "recvfrom_into");
     if (n > view.length) throw new ValueError("nbytes is greater than the length of the buffer");
     if (n === 0) n = view.length;
     const [data, addr] = await this.recvfrom(n, flags);
@@ -928,7 +933,6 @@ export class Socket {
    * when a datagram was longer than `bufsize`; `address` is `null` on TCP (a unix stream: the peer's name, if it has one).
    */
   async recvmsg(bufsize: number, ancbufsize = 0, flags = 0): Promise<RecvmsgResult> {
-    this.check();
     return recvmsg(this, bufsize, ancbufsize, flags);
   }
 
@@ -969,21 +973,17 @@ export class Socket {
 
   // --- send ---
 
-  private checkFlags(flags: unknown): void {
-    cIntArg(flags);
-  }
-
   /**
    * Like `sock.send(data[, flags])`: returns how many bytes were sent (maybe fewer than given
    * in timeout/non-blocking mode). Strings are sent as UTF-8.
    * @throws BrokenPipeError `[Errno 32]`, BlockingIOError `[Errno 11]`, TimeoutError.
    */
   async send(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<number> {
+    const bytes = toBytes(data); // the arguments ("y*|i") before EBADF, as CPython parses them
+    flags = flagsArg(flags);
     this.check();
     if (this.files !== null && this._timeout !== 0) await this.filesQueued();
     if (this.conn === null && this.connecting !== null) await this.whenConnected();
-    const bytes = toBytes(data);
-    this.checkFlags(flags);
     if (!this.isStream) {
       // Linux binds the socket first (inet_sendmsg's autobind), then checks in udp_sendmsg's order.
       const d = this.dgram ?? (await this.ensureDatagram());
@@ -1027,10 +1027,17 @@ export class Socket {
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = toBytes(data); // the arguments ("y*|i") before EBADF, as CPython parses them
+      flags = flagsArg(flags);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (this._closed && !this.heldByFiles()) return Promise.reject(oserror(E.EBADF));
     const queued = this.files !== null && this._timeout !== 0 ? this.filesQueued() : null;
-    if (queued !== null) return queued.then(() => this._sendall(data, flags));
-    return this._sendall(data, flags);
+    if (queued !== null) return queued.then(() => this._sendall(bytes, flags));
+    return this._sendall(bytes, flags);
   }
 
   /**
@@ -1050,13 +1057,11 @@ export class Socket {
     return all && Promise.race([Promise.all(all), afterPoll(() => false)]);
   }
 
-  /** @internal sendall without the closed check: makefile() files keep a closed socket's connection. */
-  _sendall(data: Uint8Array | ArrayBufferView | string, flags: number): Promise<void> {
+  /** @internal sendall without the closed check (makefile() files keep a closed socket's connection); arguments already converted. */
+  _sendall(bytes: Uint8Array, flags: number): Promise<void> {
     // Not an async function: when the OS takes everything at once, nothing is allocated.
     try {
-      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this._sendall(data, flags));
-      const bytes = toBytes(data);
-      this.checkFlags(flags);
+      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this._sendall(bytes, flags));
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
       const c = this.writableConn();
       if (bytes.length === 0) {
@@ -1113,13 +1118,14 @@ export class Socket {
    */
   sendto(data: Uint8Array | ArrayBufferView | string, flagsOrAddress: number | AddressInput, address?: AddressInput): Promise<number> {
     try {
-      this.check();
+      // CPython parses data, flags and the address (resolving it) before EBADF.
       if (arguments.length < 2) throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
       // Hot path of a UDP server replying to an address recvfrom returned: no parsing, no async frame.
       const d = this.dgram;
       const ep = arguments.length === 2 && d !== null && d.peer === null ? knownEndpoint(flagsOrAddress) : undefined;
       if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host)) {
         const bytes = toBytes(data);
+        this.check();
         if (bytes.length <= (MAX_UDP[this._family] ?? 65507)) {
           const pending = d!.reply(bytes, ep);
           return pending ? pending.then(() => bytes.length) : resolvedCount(bytes.length);
@@ -1151,16 +1157,17 @@ export class Socket {
   private async sendtoSlow(data: unknown, rawFlags: unknown, addr: unknown, nargs: number): Promise<number> {
     const bytes = toBytes(data);
     const flags = nargs >= 3 ? cIntArg(rawFlags) : 0;
-    if (flags & C.MSG_OOB && !this.isStream) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
+    // The address is parsed and resolved (getsockaddrarg) before the socket is used.
     let ep = knownEndpoint(addr);
-    const a = ep === undefined ? parseAddress(this._family, addr, "sendto") : null;
+    if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(parseAddress(this._family, addr, "sendto"), this.adapter);
+    this.check();
     if (this.isStream) {
       // Linux: a unix stream refuses a destination (EISCONN once connected); TCP ignores it.
       if (this._family === C.AF_UNIX) throw oserror(this.conn ? E.EISCONN : E.EOPNOTSUPP);
       if (!this.conn) throw oserror(E.EPIPE);
       return this.send(bytes, flags);
     }
-    if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(a ?? parseAddress(this._family, addr, "sendto"), this.adapter);
+    if (flags & C.MSG_OOB) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
     // Linux binds the socket first (inet_sendmsg's autobind), then checks the datagram.
     const d = this.dgram ?? (await this.ensureDatagram());
     // In udp_sendmsg's order: IPv4's 64 KiB bound, the port, broadcast, then what fits a datagram.
