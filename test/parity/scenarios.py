@@ -3610,6 +3610,31 @@ def _():
         close_all(t, u)
 
 
+@scenario("flags the kernel judges before the connection state: MSG_OOB/MSG_ERRQUEUE on TCP recv, MSG_FASTOPEN on TCP send, UDPv6 MSG_OOB, unix MSG_OOB without data")
+def _():
+    l, port = listener()
+    c = socket.create_connection(("127.0.0.1", port))
+    a, _ = l.accept()
+    t = socket.socket()
+    u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    x = socket.socket(socket.AF_UNIX)
+    try:
+        out = []
+        for s in (t, c, l):
+            out += collect([
+                lambda: s.recv(1, socket.MSG_OOB), lambda: s.recv(1, socket.MSG_ERRQUEUE), lambda: s.recv(1, -1),
+                lambda: s.send(b"x", -1), lambda: s.send(b"", socket.MSG_FASTOPEN), lambda: s.sendall(b"x", socket.MSG_FASTOPEN),
+            ])
+        out += collect([
+            lambda: u6.send(b"x", socket.MSG_OOB), lambda: u4.send(b"x", socket.MSG_OOB),
+            lambda: x.send(b"", -1), lambda: x.send(b"", socket.MSG_OOB), lambda: x.send(b"x", socket.MSG_OOB),
+        ])
+        return out
+    finally:
+        close_all(l, c, a, t, u6, u4, x)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3710,6 +3710,36 @@ scenario("recv/send family: arguments are converted (C ssize_t / int ranges) bef
   }
 });
 
+scenario("flags the kernel judges before the connection state: MSG_OOB/MSG_ERRQUEUE on TCP recv, MSG_FASTOPEN on TCP send, UDPv6 MSG_OOB, unix MSG_OOB without data", async () => {
+  const [l, port] = await listener();
+  const c = await socket.create_connection(["127.0.0.1", port]);
+  const [a] = await l.accept();
+  const t = socket.socket();
+  const u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const x = socket.socket(socket.AF_UNIX);
+  try {
+    const out: unknown[] = [];
+    for (const s of [t, c, l]) {
+      out.push(
+        ...(await collect([
+          () => s.recv(1, socket.MSG_OOB), () => s.recv(1, socket.MSG_ERRQUEUE), () => s.recv(1, -1),
+          () => s.send(b("x"), -1), () => s.send(b(""), socket.MSG_FASTOPEN), () => s.sendall(b("x"), socket.MSG_FASTOPEN),
+        ])),
+      );
+    }
+    out.push(
+      ...(await collect([
+        () => u6.send(b("x"), socket.MSG_OOB), () => u4.send(b("x"), socket.MSG_OOB),
+        () => x.send(b(""), -1), () => x.send(b(""), socket.MSG_OOB), () => x.send(b("x"), socket.MSG_OOB),
+      ])),
+    );
+    return out;
+  } finally {
+    await closeAll(l, c, a, t, u6, u4, x);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -682,6 +682,7 @@ export class Socket {
       // recv(0) is b'' at once, closed, unconnected or UDP too: CPython makes no call for it.
       if (n === 0) return Promise.resolve(emptyBytes());
       this.check();
+      if (flags !== 0 && this.isStream) this.recvFlagsFirst(flags);
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
       if (!this.isStream) return this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
       const c = this.streamConn();
@@ -693,6 +694,30 @@ export class Socket {
       return this.recvWait(c, n, this._timeout);
     } catch (err) {
       return this.pollFirst(err, true);
+    }
+  }
+
+  /**
+   * recv flags TCP judges before the connection state (tcp_recvmsg): MSG_ERRQUEUE reads the
+   * empty error queue (EAGAIN), MSG_OOB finds no urgent byte (EINVAL; a listener: ENOTCONN).
+   * A connected socket with a timeout is polled first (CPython), so recvFlags decides there.
+   */
+  private recvFlagsFirst(flags: number): void {
+    if (this._family === C.AF_UNIX || (this.conn !== null && this._timeout !== null && this._timeout !== 0)) return;
+    if (flags & C.MSG_ERRQUEUE) throw oserror(E.EAGAIN);
+    if (flags & C.MSG_OOB) throw oserror(this.accepting ? E.ENOTCONN : E.EINVAL);
+  }
+
+  /**
+   * send flags a stream judges before the connection state: TCP's MSG_FASTOPEN connects first
+   * (no address: EINVAL; connected or listening: EISCONN), a unix stream refuses MSG_OOB with
+   * no byte to carry it (EOPNOTSUPP).
+   */
+  private sendFlagsFirst(flags: number, size: number): void {
+    if (this._family === C.AF_UNIX) {
+      if (flags & C.MSG_OOB && size === 0) throw oserror(E.EOPNOTSUPP);
+    } else if (flags & C.MSG_FASTOPEN) {
+      throw oserror(this.conn !== null || this.accepting ? E.EISCONN : E.EINVAL);
     }
   }
 
@@ -988,6 +1013,8 @@ export class Socket {
       // Linux binds the socket first (inet_sendmsg's autobind), then checks in udp_sendmsg's order.
       const d = this.dgram ?? (await this.ensureDatagram());
       if (this._family === C.AF_INET && bytes.length > 0xffff) throw oserror(E.EMSGSIZE);
+      // udpv6_sendmsg wants a destination before it looks at the flags; udp_sendmsg the reverse.
+      if (!d.peer && this._family === C.AF_INET6) throw oserror(E.EDESTADDRREQ);
       if (flags & C.MSG_OOB) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
       if (!d.peer) throw oserror(E.EDESTADDRREQ);
       await this.sendDatagram(d, bytes, undefined);
@@ -995,6 +1022,7 @@ export class Socket {
     }
     let c: StreamConn;
     try {
+      if (flags !== 0) this.sendFlagsFirst(flags, bytes.length);
       c = this.writableConn();
     } catch (err) {
       return this.pollFirst(err, false);
@@ -1063,6 +1091,7 @@ export class Socket {
     try {
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this._sendall(bytes, flags));
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
+      if (flags !== 0) this.sendFlagsFirst(flags, bytes.length);
       const c = this.writableConn();
       if (bytes.length === 0) {
         c.checkWritable();
