@@ -3635,6 +3635,31 @@ def _():
         close_all(l, c, a, t, u6, u4, x)
 
 
+@scenario("module functions convert C ints and strs as CPython: getaddrinfo IDN flags and numeric string ports (strtoul), NUL in netdb names, inet_pton/ntop/htons/CMSG_*/socket(fileno) ranges, getnameinfo ints, SO_REUSEPORT on AF_UNIX")
+def _():
+    x = socket.socket(socket.AF_UNIX)
+    try:
+        g = lambda port, flags=0: socket.getaddrinfo("127.0.0.1", port, 0, socket.SOCK_STREAM, 0, flags)
+        return collect([
+            lambda: g(80, 0x40), lambda: g(80, 0x80), lambda: g(80, 0x100), lambda: g(80, 0x200), lambda: g(80, 0x800),
+            lambda: g("2147483728"), lambda: g("4294967295"), lambda: g("18446744073709551696"), lambda: g("-0"), lambda: g("-4294967295"),
+            lambda: g("80\0junk"), lambda: g(" +81"), lambda: g("81 "), lambda: g("-1", socket.AI_NUMERICSERV),
+            lambda: socket.getservbyname("http", "tcp\0"), lambda: socket.getservbyname("ht\0tp"), lambda: socket.getservbyport(80, "tcp\0"),
+            lambda: socket.getprotobyname("tcp\0"), lambda: socket.getservbyport(100000, 1.5),
+            lambda: socket.inet_pton(2**31, "1.2.3.4"), lambda: socket.inet_ntop(2**63, b"\1\2\3\4"), lambda: socket.inet_ntop(-2**31 - 1, b"\1\2\3\4"),
+            lambda: socket.htons(-2**31 - 1), lambda: socket.ntohs(-2**63 - 1), lambda: socket.htons(-1),
+            lambda: socket.CMSG_LEN(2**63), lambda: socket.CMSG_SPACE(2147483624), lambda: socket.CMSG_SPACE(2147483623), lambda: socket.CMSG_LEN(2147483632),
+            lambda: socket.socket(2, 1, 0, 2**31), lambda: socket.socket(2**31, 1, 0, -1), lambda: socket.socket(2, 1, 2**31, "x"),
+            lambda: socket.getnameinfo(("127.0.0.1", 2**31 + 80), socket.NI_NUMERICSERV), lambda: socket.getnameinfo(("127.0.0.1", 80), 2**64),
+            lambda: socket.getnameinfo(("127.0.0.1", 80), 2**31), lambda: socket.getnameinfo(("127.0.0.1", 2**31, 0), 0),
+            lambda: socket.getnameinfo(5, "x"),
+            lambda: x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1), lambda: x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 0),
+            lambda: x.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT),
+        ])
+    finally:
+        close_all(x)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3740,6 +3740,32 @@ scenario("flags the kernel judges before the connection state: MSG_OOB/MSG_ERRQU
   }
 });
 
+scenario("module functions convert C ints and strs as CPython: getaddrinfo IDN flags and numeric string ports (strtoul), NUL in netdb names, inet_pton/ntop/htons/CMSG_*/socket(fileno) ranges, getnameinfo ints, SO_REUSEPORT on AF_UNIX", async () => {
+  const x = socket.socket(socket.AF_UNIX);
+  const any = (v: unknown) => v as any;
+  try {
+    const g = (port: unknown, flags = 0) => socket.getaddrinfo("127.0.0.1", any(port), 0, socket.SOCK_STREAM, 0, flags);
+    return await collect([
+      () => g(80, 0x40), () => g(80, 0x80), () => g(80, 0x100), () => g(80, 0x200), () => g(80, 0x800),
+      () => g("2147483728"), () => g("4294967295"), () => g("18446744073709551696"), () => g("-0"), () => g("-4294967295"),
+      () => g("80\0junk"), () => g(" +81"), () => g("81 "), () => g("-1", socket.AI_NUMERICSERV),
+      () => socket.getservbyname("http", "tcp\0"), () => socket.getservbyname("ht\0tp"), () => socket.getservbyport(80, "tcp\0"),
+      () => socket.getprotobyname("tcp\0"), () => socket.getservbyport(100000, any(1.5)),
+      () => socket.inet_pton(2 ** 31, "1.2.3.4"), () => socket.inet_ntop(2 ** 63, new Uint8Array([1, 2, 3, 4])), () => socket.inet_ntop(-(2 ** 31) - 1, new Uint8Array([1, 2, 3, 4])),
+      () => socket.htons(-(2 ** 31) - 1), () => socket.ntohs(-(2 ** 63) - 4096), () => socket.htons(-1),
+      () => socket.CMSG_LEN(2 ** 63), () => socket.CMSG_SPACE(2147483624), () => socket.CMSG_SPACE(2147483623), () => socket.CMSG_LEN(2147483632),
+      () => socket.socket(2, 1, 0, 2 ** 31), () => socket.socket(2 ** 31, 1, 0, -1), () => socket.socket(2, 1, 2 ** 31, any("x")),
+      () => socket.getnameinfo(["127.0.0.1", 2 ** 31 + 80], socket.NI_NUMERICSERV), () => socket.getnameinfo(["127.0.0.1", 80], 2 ** 64),
+      () => socket.getnameinfo(["127.0.0.1", 80], 2 ** 31), () => socket.getnameinfo(["127.0.0.1", 2 ** 31, 0], 0),
+      () => socket.getnameinfo(any(5), any("x")),
+      () => x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1), () => x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 0),
+      () => x.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT),
+    ]);
+  } finally {
+    await closeAll(x);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -4,7 +4,7 @@ import * as C from "./constants.js";
 import { errno as E } from "./errno.js";
 import { OverflowError, ValueError, oserror } from "./errors.js";
 import { type Address, type AddressInput, tuple } from "./address.js";
-import { PyBytes, argTypeName, asPyBytes, intArg, join, toBytes } from "./bytes.js";
+import { PyBytes, argTypeName, asPyBytes, join, toBytes } from "./bytes.js";
 import { cIntArg, ssizeArg } from "./_args.js";
 import type { Socket } from "./socket.js";
 import { pyList } from "./_repr.js";
@@ -78,10 +78,10 @@ export async function recvmsgInto(s: Socket, buffers: unknown, ancbufsize: unkno
 }
 
 function cmsgLength(length: unknown, fname: string, space: boolean): number {
-  const n = intArg(length);
-  const total = CMSG_HDR + (space ? Math.ceil(n / 8) * 8 : n);
-  if (n < 0 || total > SOCKLEN_MAX) throw new OverflowError(`${fname}() argument out of range`);
-  return total;
+  const n = ssizeArg(length); // "n": a C ssize_t
+  // CPython's limits: SOCKLEN_MAX - CMSG_LEN(0) for a length, SOCKLEN_MAX - CMSG_SPACE(1) for a space.
+  if (n < 0 || n > SOCKLEN_MAX - (space ? CMSG_HDR + 8 : CMSG_HDR)) throw new OverflowError(`${fname}() argument out of range`);
+  return CMSG_HDR + (space ? Math.ceil(n / 8) * 8 : n);
 }
 
 /**

@@ -22,6 +22,22 @@ export type AddrInfo = [family: number, type: number, proto: number, canonname: 
 
 
 /** A numeric port, a service name (looked up per protocol), or `null` for none (`None`, `""`). */
+/** 2**64 - 1: what strtoul returns for a number it cannot hold. */
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/**
+ * A numeric service as glibc reads it: `strtoul` (spaces, a sign, decimal digits, nothing after)
+ * stored in an `int`; `undefined` if it is not a number.
+ */
+function strtoulInt(s: string): number | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
+  if (m === null) return undefined;
+  let v = BigInt(m[2]!);
+  if (v > ULONG_MAX) v = ULONG_MAX;
+  else if (m[1] === "-") v = BigInt.asUintN(64, -v);
+  return Number(BigInt.asIntN(32, v));
+}
+
 function portOf(port: unknown, flags: number): number | string | null {
   if (port === null || port === undefined) return null;
   if (typeof port === "number" && Number.isInteger(port)) {
@@ -32,11 +48,13 @@ function portOf(port: unknown, flags: number): number | string | null {
     return x & 0xffff;
   }
   if (typeof port === "string" || port instanceof Uint8Array) {
-    const s = typeof port === "string" ? port : new TextDecoder().decode(port);
+    // CPython passes a C string: it ends at a NUL.
+    const s = (typeof port === "string" ? port : new TextDecoder().decode(port)).split("\0", 1)[0]!;
     if (s === "") return null; // glibc: an empty service is none
-    if (/^\s*\+?\d+$/.test(s)) return Number(s) & 0xffff; // glibc reads it with strtoul
-    if (flags & C.AI_NUMERICSERV) throw gaiError(-2);
-    return s;
+    const num = strtoulInt(s);
+    if (num === undefined && flags & C.AI_NUMERICSERV) throw gaiError(-2);
+    // A number that is negative as an int is looked up as a name (none: -8), as glibc does.
+    return num !== undefined && num >= 0 ? num & 0xffff : s;
   }
   throw new OSError("Int or String expected");
 }
@@ -102,7 +120,9 @@ export async function getaddrinfo(
     throw new OSError("Int or String expected");
   if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
   if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
-  if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x400))
+  // glibc's flags: AI_V4MAPPED 0x8, AI_ALL 0x10, AI_ADDRCONFIG 0x20, AI_IDN 0x40, AI_CANONIDN 0x80,
+  // the old IDN flags 0x100 and 0x200 (accepted, ignored), AI_NUMERICSERV 0x400.
+  if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x200))
     throw gaiError(-1);
   if (host === null && (port === null || port === undefined)) throw gaiError(-2);
   // glibc: AI_CANONNAME needs a name.

@@ -8,6 +8,7 @@ import { getaddrinfo, gethostname } from "./functions.js";
 import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";
 import { serviceName } from "./netdb.js";
 import { getAdapter } from "./runtime.js";
+import { cIntArg } from "./_args.js";
 
 /** The host name of `ip` from the adapter's reverse lookup, or `null`. */
 async function nameOf(ip: string): Promise<string | null> {
@@ -40,12 +41,12 @@ function canonicalIp(host: string): string | null {
  * @throws gaierror `[Errno -2] Name or service not known`; TypeError for a malformed sockaddr.
  */
 export async function getnameinfo(sockaddr: readonly unknown[], flags: number): Promise<[string, string]> {
+  const f = cIntArg(flags); // "Oi": flags are a C int, converted before the tuple is looked at
   if (!Array.isArray(sockaddr)) throw new TypeError("getnameinfo() argument 1 must be a tuple");
-  const f = intArg(flags);
   const [host, port, flowinfo = 0, scope = 0] = sockaddr as unknown[];
   if (sockaddr.length < 2 || sockaddr.length > 4 || typeof host !== "string")
     throw new TypeError("getnameinfo(): illegal sockaddr argument");
-  const p = intArg(port);
+  const p = cIntArg(port); // "si|II": the port is a C int
   // C unsigned ints, as CPython parses them ("I": wrapped modulo 2**32, not checked).
   const flow = u32(intArg(flowinfo));
   const scopeId = u32(intArg(scope));

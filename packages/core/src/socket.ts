@@ -1467,6 +1467,8 @@ export class Socket {
     // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
     if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);
     if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
+    // Linux (6.x): SO_REUSEPORT can be turned on for inet sockets only.
+    if (this._family === C.AF_UNIX && lv === C.SOL_SOCKET && opt === C.SO_REUSEPORT && optionOn(value)) throw oserror(E.EOPNOTSUPP);
     if (lv === C.IPPROTO_IP && opt >= C.IP_MULTICAST_IF && opt <= C.IP_DROP_MEMBERSHIP) return this.setMulticast(opt, value);
     // Linux: IPV6_V6ONLY only before the socket is bound.
     if (lv === C.IPPROTO_IPV6 && opt === C.IPV6_V6ONLY && this._family === C.AF_INET6 && (this.listener || this.dgram || this.conn || this.accepting)) throw oserror(E.EINVAL);
@@ -1730,3 +1732,9 @@ const SHUT_CONN = {
   readShut: true,
   takeError: () => null,
 } as unknown as StreamConn;
+
+/** A setsockopt value that turns an option on: a nonzero int, or 4+ bytes not all zero. */
+function optionOn(value: unknown): boolean {
+  if (value instanceof Uint8Array) return value.length >= 4 && (value[0]! | value[1]! | value[2]! | value[3]!) !== 0;
+  return Number(value) !== 0;
+}
