@@ -3660,6 +3660,30 @@ def _():
         close_all(x)
 
 
+@scenario("IPv6 scope literals in getaddrinfo/getnameinfo (a number is taken, a name is -2), non-blocking connect to port 0: EINPROGRESS, then refused via SO_ERROR or the next connect")
+def _():
+    g = lambda h: socket.getaddrinfo(h, 80, 0, socket.SOCK_STREAM)
+    out = collect([
+        lambda: g("::1%lo"), lambda: g("fe80::1%nosuch"), lambda: g("::1%1"), lambda: g("::1%"), lambda: g("::1%4294967296"),
+        lambda: socket.getnameinfo(("::1%lo", 80), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+        lambda: socket.getnameinfo(("::1%7", 80), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+    ])
+    a = socket.socket()
+    b = socket.socket()
+    try:
+        a.setblocking(False)
+        b.setblocking(False)
+        out += collect([lambda: a.connect(("127.0.0.1", 0)), lambda: b.connect_ex(("127.0.0.1", 0))])
+        time.sleep(0.05)
+        out += collect([
+            lambda: a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), lambda: a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),
+            lambda: b.connect_ex(("127.0.0.1", 0)),
+        ])
+        return out
+    finally:
+        close_all(a, b)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3766,6 +3766,32 @@ scenario("module functions convert C ints and strs as CPython: getaddrinfo IDN f
   }
 });
 
+scenario("IPv6 scope literals in getaddrinfo/getnameinfo (a number is taken, a name is -2), non-blocking connect to port 0: EINPROGRESS, then refused via SO_ERROR or the next connect", async () => {
+  const g = (h: string) => socket.getaddrinfo(h, 80, 0, socket.SOCK_STREAM);
+  const out = await collect([
+    () => g("::1%lo"), () => g("fe80::1%nosuch"), () => g("::1%1"), () => g("::1%"), () => g("::1%4294967296"),
+    () => socket.getnameinfo(["::1%lo", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+    () => socket.getnameinfo(["::1%7", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+  ]);
+  const a = socket.socket();
+  const b = socket.socket();
+  try {
+    a.setblocking(false);
+    b.setblocking(false);
+    out.push(...(await collect([() => a.connect(["127.0.0.1", 0]), () => b.connect_ex(["127.0.0.1", 0])])));
+    await sleep(50);
+    out.push(
+      ...(await collect([
+        () => a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), () => a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),
+        () => b.connect_ex(["127.0.0.1", 0]),
+      ])),
+    );
+    return out;
+  } finally {
+    await closeAll(a, b);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

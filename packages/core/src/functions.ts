@@ -6,7 +6,7 @@ import { type Address, type AddressInput, pair, pyList, pyRepr, tuple } from "./
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, herror, oserror, withCause } from "./errors.js";
-import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
+import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6, scopedIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { cIntArg, cLongArg } from "./_args.js";
@@ -130,6 +130,7 @@ export async function getaddrinfo(
   const kinds = socketKinds(type, proto, portOf(port, flags));
   const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
   let addrs: { address: string; family: 4 | 6 }[];
+  let scope = 0;
   const want = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 6 : 0;
   if (name === null) {
     // glibc's order (RFC 6724): ::1 before 127.0.0.1; for AI_PASSIVE 0.0.0.0 before ::.
@@ -138,15 +139,18 @@ export async function getaddrinfo(
     addrs = flags & C.AI_PASSIVE ? [v4, v6] : [v6, v4];
     if (want !== 0) addrs = addrs.filter((a) => a.family === want);
   } else {
-    const v = ipVersion(name);
-    const short = v === 0 ? numericIPv4(name) : null;
+    // An IPv6 literal with a scope (`::1%1`): the scope goes to the sockaddr.
+    const scoped = scopedIPv6(name);
+    if (scoped !== null) scope = scoped.scope;
+    const lit = scoped === null ? name : scoped.bare;
+    const v = ipVersion(lit);
+    const short = v === 0 ? numericIPv4(lit) : null;
     // An IPv4-mapped address asked for as AF_INET is its IPv4 address (glibc).
-    const mapped = v === 6 && want === 4 ? mappedIPv4(name) : null;
-    if (v === 6 && name.includes("%")) throw gaiError(-2); // scope ids: differences #39
+    const mapped = v === 6 && want === 4 ? mappedIPv4(lit) : null;
     if (mapped !== null) addrs = [{ address: mapped, family: 4 }];
     else if (v !== 0 || short !== null) {
       if (want !== 0 && (v || 4) !== want) throw gaiError(-9);
-      addrs = [{ address: short ?? (v === 6 ? canonicalIPv6(name) : name), family: v || 4 }];
+      addrs = [{ address: short ?? (v === 6 ? canonicalIPv6(lit) : lit), family: v || 4 }];
     } else {
       if (name === "" || flags & C.AI_NUMERICHOST || /^[\d.]+$/.test(name)) throw gaiError(-2);
       try {
@@ -165,7 +169,7 @@ export async function getaddrinfo(
     seen.add(a.address);
     for (const [t, pr, p] of kinds) {
       const fam = a.family === 6 ? C.AF_INET6 : C.AF_INET;
-      const sa = fam === C.AF_INET6 ? tuple(a.address, p, 0, 0) : tuple(a.address, p);
+      const sa = fam === C.AF_INET6 ? tuple(a.address, p, 0, scope) : tuple(a.address, p);
       const canon = flags & C.AI_CANONNAME && out.length === 0 ? canonName(name) : "";
       out.push(tuple(fam, t, pr, canon, sa) as AddrInfo);
     }

@@ -1,6 +1,6 @@
 // inet_aton/inet_ntoa/inet_pton/inet_ntop and hton*/ntoh*, as CPython on Linux.
 import { AF_INET, AF_INET6 } from "./constants.js";
-import { OSError, OverflowError, ValueError, oserror } from "./errors.js";
+import { OSError, OverflowError, ValueError, gaiError, oserror } from "./errors.js";
 import { argTypeName, PyBytes, pyTypeName } from "./bytes.js";
 import { cIntArg } from "./_args.js";
 import { errno as E } from "./errno.js";
@@ -64,6 +64,23 @@ export function parseIPv6(s: string): Uint8Array | null {
 }
 
 /** Which IP version `s` is a literal of, or 0. */
+/**
+ * An IPv6 literal with a scope (`::1%1`), as glibc's getaddrinfo reads it: the address and the
+ * scope id; `null` if `s` is no scoped IPv6 literal. glibc takes a number (up to 2**32 - 1) for
+ * any address and an interface name for link-local ones only; the runtimes have no
+ * `if_nametoindex` (differences #39), so a name is never taken.
+ * @throws gaierror `[Errno -2]` for a scope it does not take.
+ */
+export function scopedIPv6(s: string): { bare: string; scope: number } | null {
+  const pct = s.indexOf("%");
+  if (pct < 0 || !s.includes(":")) return null;
+  const bare = s.slice(0, pct);
+  if (!parseIPv6(bare)) return null;
+  const scope = s.slice(pct + 1);
+  if (!/^\d+$/.test(scope) || BigInt(scope) > 0xffffffffn) throw gaiError(-2);
+  return { bare, scope: Number(scope) };
+}
+
 export function ipVersion(s: string): 0 | 4 | 6 {
   if (parseIPv4(s)) return 4;
   if (s.includes(":") && parseIPv6(s)) return 6;

@@ -479,8 +479,18 @@ export class Socket {
     if (this._family === C.AF_UNIX && a.host === "") throw oserror(E.EINVAL); // Linux: an empty path
     const ep = await resolveAddress(a, this.adapter);
     if (polled === "failed") throw oserror(E.ECONNABORTED);
-    // Nothing listens on port 0: Linux refuses at once (runtimes reject the port instead).
-    if (ep.kind === "inet" && ep.port === 0) throw oserror(E.ECONNREFUSED);
+    // Nothing listens on port 0 (runtimes reject the port instead): Linux refuses within
+    // connect(2), which says so at once, or when non-blocking EINPROGRESS, the refusal then
+    // pending (SO_ERROR, the next call) as for any refused non-blocking connect.
+    if (ep.kind === "inet" && ep.port === 0) {
+      if (this._timeout !== 0) throw oserror(E.ECONNREFUSED);
+      const refused = oserror(E.ECONNREFUSED);
+      this.connecting = Promise.resolve()
+        .then(() => void (this.connectOutcome = { err: refused }))
+        .finally(() => (this.connecting = null));
+      await afterPoll(() => this.connecting === null);
+      throw oserror(E.EINPROGRESS);
+    }
     if (this.binding) await this.binding;
     let local: NetAddress | undefined;
     if (this.listener) {
