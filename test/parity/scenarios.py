@@ -3684,6 +3684,19 @@ def _():
         close_all(a, b)
 
 
+@scenario("getaddrinfo checks in CPython's then glibc's order: C long port, no host nor service, flags, canonname, family, AI_NUMERICSERV, type/protocol, service")
+def _():
+    g = socket.getaddrinfo
+    return collect([
+        lambda: g(None, None, socket.AF_UNIX), lambda: g(None, None, 0, 0, 0, 0x800), lambda: g("127.0.0.1", 80, socket.AF_UNIX, 0, 0, 0x800),
+        lambda: g("127.0.0.1", 80, 0, 4, 0, 0x800), lambda: g(None, 80, socket.AF_UNIX, 0, 0, socket.AI_CANONNAME),
+        lambda: g("127.0.0.1", "ftp", 0, 4, 0, socket.AI_NUMERICSERV), lambda: g("127.0.0.1", "ftp", socket.AF_UNIX, 4, 0, socket.AI_NUMERICSERV),
+        lambda: g("127.0.0.1", 2**63, socket.AF_UNIX), lambda: g("127.0.0.1", -1, 0, socket.SOCK_DGRAM, 255),
+        lambda: g("127.0.0.1", -1, 0, socket.SOCK_STREAM), lambda: g("127.0.0.1", 2**32 + 80, 0, socket.SOCK_STREAM),
+        lambda: g("127.0.0.1", "nosuchservice", 0, 4),
+    ])
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

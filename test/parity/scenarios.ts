@@ -3792,6 +3792,18 @@ scenario("IPv6 scope literals in getaddrinfo/getnameinfo (a number is taken, a n
   }
 });
 
+scenario("getaddrinfo checks in CPython's then glibc's order: C long port, no host nor service, flags, canonname, family, AI_NUMERICSERV, type/protocol, service", async () => {
+  const g = socket.getaddrinfo;
+  return await collect([
+    () => g(null, null, socket.AF_UNIX), () => g(null, null, 0, 0, 0, 0x800), () => g("127.0.0.1", 80, socket.AF_UNIX, 0, 0, 0x800),
+    () => g("127.0.0.1", 80, 0, 4, 0, 0x800), () => g(null, 80, socket.AF_UNIX, 0, 0, socket.AI_CANONNAME),
+    () => g("127.0.0.1", "ftp", 0, 4, 0, socket.AI_NUMERICSERV), () => g("127.0.0.1", "ftp", socket.AF_UNIX, 4, 0, socket.AI_NUMERICSERV),
+    () => g("127.0.0.1", 2 ** 63, socket.AF_UNIX), () => g("127.0.0.1", -1, 0, socket.SOCK_DGRAM, 255),
+    () => g("127.0.0.1", -1, 0, socket.SOCK_STREAM), () => g("127.0.0.1", 2 ** 32 + 80, 0, socket.SOCK_STREAM),
+    () => g("127.0.0.1", "nosuchservice", 0, 4),
+  ]);
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

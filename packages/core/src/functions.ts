@@ -21,7 +21,6 @@ export type { SocketConstructor };
 export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: Address];
 
 
-/** A numeric port, a service name (looked up per protocol), or `null` for none (`None`, `""`). */
 /** 2**64 - 1: what strtoul returns for a number it cannot hold. */
 const ULONG_MAX = (1n << 64n) - 1n;
 
@@ -38,25 +37,32 @@ function strtoulInt(s: string): number | undefined {
   return Number(BigInt.asIntN(32, v));
 }
 
-function portOf(port: unknown, flags: number): number | string | null {
+/**
+ * The service CPython passes to glibc: an int as a C long in decimal, a str (bytes) up to its
+ * first NUL (a C string); `null` for None.
+ * @throws OverflowError beyond a C long, OSError `Int or String expected`.
+ */
+function serviceArg(port: unknown): string | null {
   if (port === null || port === undefined) return null;
   if (typeof port === "number" && Number.isInteger(port)) {
     if (port >= 2 ** 63 || port < -(2 ** 63)) throw new OverflowError("Python int too large to convert to C long");
-    // CPython passes it as a decimal service; glibc reads that into a 32-bit int (negative: -8).
-    const x = Number(BigInt.asIntN(32, BigInt(port)));
-    if (x < 0) throw gaiError(-8);
-    return x & 0xffff;
+    return BigInt(port).toString();
   }
-  if (typeof port === "string" || port instanceof Uint8Array) {
-    // CPython passes a C string: it ends at a NUL.
-    const s = (typeof port === "string" ? port : new TextDecoder().decode(port)).split("\0", 1)[0]!;
-    if (s === "") return null; // glibc: an empty service is none
-    const num = strtoulInt(s);
-    if (num === undefined && flags & C.AI_NUMERICSERV) throw gaiError(-2);
-    // A number that is negative as an int is looked up as a name (none: -8), as glibc does.
-    return num !== undefined && num >= 0 ? num & 0xffff : s;
-  }
+  if (typeof port === "string" || port instanceof Uint8Array)
+    return (typeof port === "string" ? port : new TextDecoder().decode(port)).split("\0", 1)[0]!;
   throw new OSError("Int or String expected");
+}
+
+/**
+ * A service as glibc reads it: a numeric port, a name (looked up per protocol: a number that
+ * is negative as an int is one, found nowhere: -8), or `null` for none (`None`, `""`).
+ * @throws gaierror `[Errno -2]` for a name with AI_NUMERICSERV.
+ */
+function portOf(s: string | null, flags: number): number | string | null {
+  if (s === null || s === "") return null; // glibc: an empty service is none
+  const num = strtoulInt(s);
+  if (num === undefined && flags & C.AI_NUMERICSERV) throw gaiError(-2);
+  return num !== undefined && num >= 0 ? num & 0xffff : s;
 }
 
 /**
@@ -115,19 +121,19 @@ export async function getaddrinfo(
   flags = cIntArg(flags);
   if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
     throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
-  const p: unknown = port;
-  if (p !== null && p !== undefined && typeof p !== "string" && !(p instanceof Uint8Array) && !Number.isInteger(p))
-    throw new OSError("Int or String expected");
-  if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
-  if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
+  const service = serviceArg(port);
+  // Then glibc's checks, in its order: no host nor service, flags, AI_CANONNAME without a host,
+  // the family, a service name with AI_NUMERICSERV, the socket type and protocol, the service.
+  if (host === null && service === null) throw gaiError(-2);
   // glibc's flags: AI_V4MAPPED 0x8, AI_ALL 0x10, AI_ADDRCONFIG 0x20, AI_IDN 0x40, AI_CANONIDN 0x80,
   // the old IDN flags 0x100 and 0x200 (accepted, ignored), AI_NUMERICSERV 0x400.
   if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x200))
     throw gaiError(-1);
-  if (host === null && (port === null || port === undefined)) throw gaiError(-2);
-  // glibc: AI_CANONNAME needs a name.
   if (host === null && flags & C.AI_CANONNAME) throw gaiError(-1);
-  const kinds = socketKinds(type, proto, portOf(port, flags));
+  if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
+  const svc = portOf(service, flags);
+  if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
+  const kinds = socketKinds(type, proto, svc);
   const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
   let addrs: { address: string; family: 4 | 6 }[];
   let scope = 0;
