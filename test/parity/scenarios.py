@@ -3697,6 +3697,26 @@ def _():
     ])
 
 
+@scenario("address arguments as CPython's getsockaddrarg: host converted (NUL), port and flowinfo ints, host resolved, then the ranges, all before the socket state")
+def _():
+    t4 = socket.socket()
+    t6 = socket.socket(socket.AF_INET6)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    x = socket.socket()
+    x.close()
+    try:
+        u.bind(("127.0.0.1", 0))
+        return collect([
+            lambda: t4.bind(("::1", 65536)), lambda: t4.bind(("x\0", "80")), lambda: t4.bind(("127.0.0.1", 2**31)),
+            lambda: t4.bind(("127.0.0.1", -1)), lambda: t6.bind(("::1", -1, "0")), lambda: t6.connect(("<broadcast>", 1, 2**20)),
+            lambda: t6.bind(("::1", 0, 2**20)), lambda: x.connect(("::1", 9)), lambda: x.bind(("127.0.0.1", 70000)),
+            lambda: u.bind(("::1", 0)), lambda: u.bind(("x\0", 0)), lambda: u.connect(("127.0.0.1", 65536)),
+            lambda: u.connect_ex(("::1", 9)),
+        ])
+    finally:
+        close_all(t4, t6, u)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

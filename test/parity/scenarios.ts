@@ -3804,6 +3804,27 @@ scenario("getaddrinfo checks in CPython's then glibc's order: C long port, no ho
   ]);
 });
 
+scenario("address arguments as CPython's getsockaddrarg: host converted (NUL), port and flowinfo ints, host resolved, then the ranges, all before the socket state", async () => {
+  const t4 = socket.socket();
+  const t6 = socket.socket(socket.AF_INET6);
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const x = socket.socket();
+  await x.close();
+  const any = (v: unknown) => v as any;
+  try {
+    await u.bind(["127.0.0.1", 0]);
+    return await collect([
+      () => t4.bind(["::1", 65536]), () => t4.bind(["x\0", any("80")]), () => t4.bind(["127.0.0.1", 2 ** 31]),
+      () => t4.bind(["127.0.0.1", -1]), () => t6.bind(["::1", -1, any("0")]), () => t6.connect(["<broadcast>", 1, 2 ** 20]),
+      () => t6.bind(["::1", 0, 2 ** 20]), () => x.connect(["::1", 9]), () => x.bind(["127.0.0.1", 70000]),
+      () => u.bind(["::1", 0]), () => u.bind(["x\0", 0]), () => u.connect(["127.0.0.1", 65536]),
+      () => u.connect_ex(["::1", 9]),
+    ]);
+  } finally {
+    await closeAll(t4, t6, u);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

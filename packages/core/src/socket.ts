@@ -1,7 +1,7 @@
 // The Python `socket.socket` object: state machine, argument checks with CPython's texts,
 // timeouts and blocking modes. Byte handling lives in _stream.ts / _datagram.ts.
 import * as C from "./constants.js";
-import type { Adapter, Listener, NetAddress, StreamTransport } from "./contract.js";
+import type { Adapter, Endpoint, Listener, NetAddress, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { OSError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
 import { fromNative } from "./native-errors.js";
@@ -300,10 +300,12 @@ export class Socket {
    * @throws OSError `[Errno 98] Address already in use`, `[Errno 22] Invalid argument` if bound.
    */
   async bind(address: AddressInput): Promise<void> {
-    const a = parseAddress(this._family, address, "bind"); // before EBADF, as CPython parses it
+    // Parsed and resolved before EBADF and the state, as CPython's getsockaddrarg.
+    const a = parseAddress(this._family, address, "bind");
+    const ep = await resolveAddress(a, this.adapter);
     this.check();
     if (this.listener || this.dgram || this.conn || this.binding) throw oserror(E.EINVAL);
-    const done = this._family === C.AF_UNIX && a.host === "" ? this.autobind(a) : this.doBind(a);
+    const done = this._family === C.AF_UNIX && a.host === "" ? this.autobind() : this.doBind(ep);
     this.binding = done.catch(() => undefined);
     try {
       await done;
@@ -316,19 +318,18 @@ export class Socket {
    * Linux's autobind of `bind("")` on a unix socket: an abstract name of five hex digits
    * (`"\0" + "1f2e3"`), another one while a name is taken. The runtimes bind only names given.
    */
-  private async autobind(a: ReturnType<typeof parseAddress>): Promise<void> {
+  private async autobind(): Promise<void> {
     for (let tries = 1; ; tries++) {
       const name = "\0" + Math.floor(Math.random() * 0x100000).toString(16).padStart(5, "0");
       try {
-        return await this.doBind({ ...a, host: name });
+        return await this.doBind({ kind: "unix", host: name, port: 0 });
       } catch (err) {
         if (!(err instanceof OSError && err.errno === E.EADDRINUSE) || tries >= 64) throw err;
       }
     }
   }
 
-  private async doBind(a: ReturnType<typeof parseAddress>): Promise<void> {
-    const ep = await resolveAddress(a, this.adapter);
+  private async doBind(ep: Endpoint): Promise<void> {
     try {
       if (this.isStream) {
         this.listener = await this.adapter.listen(ep, {
@@ -460,9 +461,11 @@ export class Socket {
   }
 
   private async doConnect(address: AddressInput, fname: string): Promise<void> {
-    const a = parseAddress(this._family, address, fname); // before EBADF, as CPython parses it
+    // Parsed and resolved before EBADF and the state, as CPython's getsockaddrarg.
+    const a = parseAddress(this._family, address, fname);
+    const ep = await resolveAddress(a, this.adapter);
     this.check();
-    if (!this.isStream) return this.connectDatagram(a);
+    if (!this.isStream) return this.connectDatagram(ep);
     if (this.disconnecting) throw oserror(E.EINVAL); // Linux's SS_DISCONNECTING (see endConnectQuirk)
     if (this.connectOutcome) {
       const { err } = this.connectOutcome;
@@ -477,7 +480,6 @@ export class Socket {
     // Linux: a listening TCP socket says EISCONN, a listening unix one EINVAL.
     if (this.conn || this.accepting) throw oserror(this.accepting && this._family === C.AF_UNIX ? E.EINVAL : E.EISCONN);
     if (this._family === C.AF_UNIX && a.host === "") throw oserror(E.EINVAL); // Linux: an empty path
-    const ep = await resolveAddress(a, this.adapter);
     if (polled === "failed") throw oserror(E.ECONNABORTED);
     // Nothing listens on port 0 (runtimes reject the port instead): Linux refuses within
     // connect(2), which says so at once, or when non-blocking EINPROGRESS, the refusal then
@@ -594,8 +596,7 @@ export class Socket {
     }
   }
 
-  private async connectDatagram(a: ReturnType<typeof parseAddress>): Promise<void> {
-    const ep = await resolveAddress(a, this.adapter);
+  private async connectDatagram(ep: Endpoint): Promise<void> {
     // Linux: a broadcast peer needs SO_BROADCAST; the wildcard address means this host.
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
     const host = ep.host === "0.0.0.0" ? "127.0.0.1" : ep.host === "::" ? "::1" : ep.host;
