@@ -3589,6 +3589,134 @@ def _():
     return out
 
 
+@scenario("recv/send family: arguments are converted (C ssize_t / int ranges) before the socket state, sendto's address resolved first")
+def _():
+    t = socket.socket()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.setblocking(False)
+    x = socket.socket()
+    x.close()
+    try:
+        return collect([
+            lambda: t.recv(2**63), lambda: t.recv(1, 2**31), lambda: t.recv(-1, "x"), lambda: x.recv(1, "x"),
+            lambda: t.recv_into(bytearray(4), 2**63), lambda: x.recv_into(bytearray(4), 8, "x"),
+            lambda: t.recvmsg(1, 2**31), lambda: t.recvmsg(-1, None), lambda: x.recvmsg(1, 0, "x"), lambda: x.recvmsg(1, -1),
+            lambda: u.recvfrom(2**63), lambda: x.recvfrom(-1, 2**31), lambda: x.recvfrom_into(bytearray(2), 2**63),
+            lambda: x.send(5), lambda: x.send(b"x", 2**31), lambda: x.sendall(None), lambda: x.sendall(b"x", -2**31 - 1),
+            lambda: x.sendto(5, ("127.0.0.1", 9)), lambda: x.sendto(b"x", ("::1", 9)), lambda: t.sendto(b"x", ("::1", 9)),
+            lambda: x.sendto(b"x", 2**31, ("127.0.0.1", 9)),
+        ])
+    finally:
+        close_all(t, u)
+
+
+@scenario("flags the kernel judges before the connection state: MSG_OOB/MSG_ERRQUEUE on TCP recv, MSG_FASTOPEN on TCP send, UDPv6 MSG_OOB, unix MSG_OOB without data")
+def _():
+    l, port = listener()
+    c = socket.create_connection(("127.0.0.1", port))
+    a, _ = l.accept()
+    t = socket.socket()
+    u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    x = socket.socket(socket.AF_UNIX)
+    try:
+        out = []
+        for s in (t, c, l):
+            out += collect([
+                lambda: s.recv(1, socket.MSG_OOB), lambda: s.recv(1, socket.MSG_ERRQUEUE), lambda: s.recv(1, -1),
+                lambda: s.send(b"x", -1), lambda: s.send(b"", socket.MSG_FASTOPEN), lambda: s.sendall(b"x", socket.MSG_FASTOPEN),
+            ])
+        out += collect([
+            lambda: u6.send(b"x", socket.MSG_OOB), lambda: u4.send(b"x", socket.MSG_OOB),
+            lambda: x.send(b"", -1), lambda: x.send(b"", socket.MSG_OOB), lambda: x.send(b"x", socket.MSG_OOB),
+        ])
+        return out
+    finally:
+        close_all(l, c, a, t, u6, u4, x)
+
+
+@scenario("module functions convert C ints and strs as CPython: getaddrinfo IDN flags and numeric string ports (strtoul), NUL in netdb names, inet_pton/ntop/htons/CMSG_*/socket(fileno) ranges, getnameinfo ints, SO_REUSEPORT on AF_UNIX")
+def _():
+    x = socket.socket(socket.AF_UNIX)
+    try:
+        g = lambda port, flags=0: socket.getaddrinfo("127.0.0.1", port, 0, socket.SOCK_STREAM, 0, flags)
+        return collect([
+            lambda: g(80, 0x40), lambda: g(80, 0x80), lambda: g(80, 0x100), lambda: g(80, 0x200), lambda: g(80, 0x800),
+            lambda: g("2147483728"), lambda: g("4294967295"), lambda: g("18446744073709551696"), lambda: g("-0"), lambda: g("-4294967295"),
+            lambda: g("80\0junk"), lambda: g(" +81"), lambda: g("81 "), lambda: g("-1", socket.AI_NUMERICSERV),
+            lambda: socket.getservbyname("http", "tcp\0"), lambda: socket.getservbyname("ht\0tp"), lambda: socket.getservbyport(80, "tcp\0"),
+            lambda: socket.getprotobyname("tcp\0"), lambda: socket.getservbyport(100000, 1.5),
+            lambda: socket.inet_pton(2**31, "1.2.3.4"), lambda: socket.inet_ntop(2**63, b"\1\2\3\4"), lambda: socket.inet_ntop(-2**31 - 1, b"\1\2\3\4"),
+            lambda: socket.htons(-2**31 - 1), lambda: socket.ntohs(-2**63 - 1), lambda: socket.htons(-1),
+            lambda: socket.CMSG_LEN(2**63), lambda: socket.CMSG_SPACE(2147483624), lambda: socket.CMSG_SPACE(2147483623), lambda: socket.CMSG_LEN(2147483632),
+            lambda: socket.socket(2, 1, 0, 2**31), lambda: socket.socket(2**31, 1, 0, -1), lambda: socket.socket(2, 1, 2**31, "x"),
+            lambda: socket.getnameinfo(("127.0.0.1", 2**31 + 80), socket.NI_NUMERICSERV), lambda: socket.getnameinfo(("127.0.0.1", 80), 2**64),
+            lambda: socket.getnameinfo(("127.0.0.1", 80), 2**31), lambda: socket.getnameinfo(("127.0.0.1", 2**31, 0), 0),
+            lambda: socket.getnameinfo(5, "x"),
+            lambda: x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1), lambda: x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 0),
+            lambda: x.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT),
+        ])
+    finally:
+        close_all(x)
+
+
+@scenario("IPv6 scope literals in getaddrinfo/getnameinfo (a number is taken, a name is -2), non-blocking connect to port 0: EINPROGRESS, then refused via SO_ERROR or the next connect")
+def _():
+    g = lambda h: socket.getaddrinfo(h, 80, 0, socket.SOCK_STREAM)
+    out = collect([
+        lambda: g("::1%lo"), lambda: g("fe80::1%nosuch"), lambda: g("::1%1"), lambda: g("::1%"), lambda: g("::1%4294967296"),
+        lambda: socket.getnameinfo(("::1%lo", 80), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+        lambda: socket.getnameinfo(("::1%7", 80), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+    ])
+    a = socket.socket()
+    b = socket.socket()
+    try:
+        a.setblocking(False)
+        b.setblocking(False)
+        out += collect([lambda: a.connect(("127.0.0.1", 0)), lambda: b.connect_ex(("127.0.0.1", 0))])
+        time.sleep(0.05)
+        out += collect([
+            lambda: a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), lambda: a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),
+            lambda: b.connect_ex(("127.0.0.1", 0)),
+        ])
+        return out
+    finally:
+        close_all(a, b)
+
+
+@scenario("getaddrinfo checks in CPython's then glibc's order: C long port, no host nor service, flags, canonname, family, AI_NUMERICSERV, type/protocol, service")
+def _():
+    g = socket.getaddrinfo
+    return collect([
+        lambda: g(None, None, socket.AF_UNIX), lambda: g(None, None, 0, 0, 0, 0x800), lambda: g("127.0.0.1", 80, socket.AF_UNIX, 0, 0, 0x800),
+        lambda: g("127.0.0.1", 80, 0, 4, 0, 0x800), lambda: g(None, 80, socket.AF_UNIX, 0, 0, socket.AI_CANONNAME),
+        lambda: g("127.0.0.1", "ftp", 0, 4, 0, socket.AI_NUMERICSERV), lambda: g("127.0.0.1", "ftp", socket.AF_UNIX, 4, 0, socket.AI_NUMERICSERV),
+        lambda: g("127.0.0.1", 2**63, socket.AF_UNIX), lambda: g("127.0.0.1", -1, 0, socket.SOCK_DGRAM, 255),
+        lambda: g("127.0.0.1", -1, 0, socket.SOCK_STREAM), lambda: g("127.0.0.1", 2**32 + 80, 0, socket.SOCK_STREAM),
+        lambda: g("127.0.0.1", "nosuchservice", 0, 4),
+    ])
+
+
+@scenario("address arguments as CPython's getsockaddrarg: host converted (NUL), port and flowinfo ints, host resolved, then the ranges, all before the socket state")
+def _():
+    t4 = socket.socket()
+    t6 = socket.socket(socket.AF_INET6)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    x = socket.socket()
+    x.close()
+    try:
+        u.bind(("127.0.0.1", 0))
+        return collect([
+            lambda: t4.bind(("::1", 65536)), lambda: t4.bind(("x\0", "80")), lambda: t4.bind(("127.0.0.1", 2**31)),
+            lambda: t4.bind(("127.0.0.1", -1)), lambda: t6.bind(("::1", -1, "0")), lambda: t6.connect(("<broadcast>", 1, 2**20)),
+            lambda: t6.bind(("::1", 0, 2**20)), lambda: x.connect(("::1", 9)), lambda: x.bind(("127.0.0.1", 70000)),
+            lambda: u.bind(("::1", 0)), lambda: u.bind(("x\0", 0)), lambda: u.connect(("127.0.0.1", 65536)),
+            lambda: u.connect_ex(("::1", 9)),
+        ])
+    finally:
+        close_all(t4, t6, u)
+
+
 @scenario("udp: datagrams that arrived before shutdown(SHUT_RD) are still returned (blocking, non-blocking, timeout)")
 def _():
     a, b = udp(), udp()

@@ -3688,6 +3688,143 @@ scenario("text makefile writes reach the peer where CPython's do (8 KiB gathered
   return out;
 });
 
+scenario("recv/send family: arguments are converted (C ssize_t / int ranges) before the socket state, sendto's address resolved first", async () => {
+  const t = socket.socket();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  u.setblocking(false);
+  const x = socket.socket();
+  await x.close();
+  const any = (v: unknown) => v as any;
+  try {
+    return await collect([
+      () => t.recv(2 ** 63), () => t.recv(1, 2 ** 31), () => t.recv(-1, any("x")), () => x.recv(1, any("x")),
+      () => t.recv_into(new Uint8Array(4), 2 ** 63), () => x.recv_into(new Uint8Array(4), 8, any("x")),
+      () => t.recvmsg(1, 2 ** 31), () => t.recvmsg(-1, any(null)), () => x.recvmsg(1, 0, any("x")), () => x.recvmsg(1, -1),
+      () => u.recvfrom(2 ** 63), () => x.recvfrom(-1, 2 ** 31), () => x.recvfrom_into(new Uint8Array(2), 2 ** 63),
+      () => x.send(any(5)), () => x.send(b("x"), 2 ** 31), () => x.sendall(any(null)), () => x.sendall(b("x"), -(2 ** 31) - 1),
+      () => x.sendto(any(5), ["127.0.0.1", 9]), () => x.sendto(b("x"), ["::1", 9]), () => t.sendto(b("x"), ["::1", 9]),
+      () => x.sendto(b("x"), 2 ** 31, ["127.0.0.1", 9]),
+    ]);
+  } finally {
+    await closeAll(t, u);
+  }
+});
+
+scenario("flags the kernel judges before the connection state: MSG_OOB/MSG_ERRQUEUE on TCP recv, MSG_FASTOPEN on TCP send, UDPv6 MSG_OOB, unix MSG_OOB without data", async () => {
+  const [l, port] = await listener();
+  const c = await socket.create_connection(["127.0.0.1", port]);
+  const [a] = await l.accept();
+  const t = socket.socket();
+  const u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const x = socket.socket(socket.AF_UNIX);
+  try {
+    const out: unknown[] = [];
+    for (const s of [t, c, l]) {
+      out.push(
+        ...(await collect([
+          () => s.recv(1, socket.MSG_OOB), () => s.recv(1, socket.MSG_ERRQUEUE), () => s.recv(1, -1),
+          () => s.send(b("x"), -1), () => s.send(b(""), socket.MSG_FASTOPEN), () => s.sendall(b("x"), socket.MSG_FASTOPEN),
+        ])),
+      );
+    }
+    out.push(
+      ...(await collect([
+        () => u6.send(b("x"), socket.MSG_OOB), () => u4.send(b("x"), socket.MSG_OOB),
+        () => x.send(b(""), -1), () => x.send(b(""), socket.MSG_OOB), () => x.send(b("x"), socket.MSG_OOB),
+      ])),
+    );
+    return out;
+  } finally {
+    await closeAll(l, c, a, t, u6, u4, x);
+  }
+});
+
+scenario("module functions convert C ints and strs as CPython: getaddrinfo IDN flags and numeric string ports (strtoul), NUL in netdb names, inet_pton/ntop/htons/CMSG_*/socket(fileno) ranges, getnameinfo ints, SO_REUSEPORT on AF_UNIX", async () => {
+  const x = socket.socket(socket.AF_UNIX);
+  const any = (v: unknown) => v as any;
+  try {
+    const g = (port: unknown, flags = 0) => socket.getaddrinfo("127.0.0.1", any(port), 0, socket.SOCK_STREAM, 0, flags);
+    return await collect([
+      () => g(80, 0x40), () => g(80, 0x80), () => g(80, 0x100), () => g(80, 0x200), () => g(80, 0x800),
+      () => g("2147483728"), () => g("4294967295"), () => g("18446744073709551696"), () => g("-0"), () => g("-4294967295"),
+      () => g("80\0junk"), () => g(" +81"), () => g("81 "), () => g("-1", socket.AI_NUMERICSERV),
+      () => socket.getservbyname("http", "tcp\0"), () => socket.getservbyname("ht\0tp"), () => socket.getservbyport(80, "tcp\0"),
+      () => socket.getprotobyname("tcp\0"), () => socket.getservbyport(100000, any(1.5)),
+      () => socket.inet_pton(2 ** 31, "1.2.3.4"), () => socket.inet_ntop(2 ** 63, new Uint8Array([1, 2, 3, 4])), () => socket.inet_ntop(-(2 ** 31) - 1, new Uint8Array([1, 2, 3, 4])),
+      () => socket.htons(-(2 ** 31) - 1), () => socket.ntohs(-(2 ** 63) - 4096), () => socket.htons(-1),
+      () => socket.CMSG_LEN(2 ** 63), () => socket.CMSG_SPACE(2147483624), () => socket.CMSG_SPACE(2147483623), () => socket.CMSG_LEN(2147483632),
+      () => socket.socket(2, 1, 0, 2 ** 31), () => socket.socket(2 ** 31, 1, 0, -1), () => socket.socket(2, 1, 2 ** 31, any("x")),
+      () => socket.getnameinfo(["127.0.0.1", 2 ** 31 + 80], socket.NI_NUMERICSERV), () => socket.getnameinfo(["127.0.0.1", 80], 2 ** 64),
+      () => socket.getnameinfo(["127.0.0.1", 80], 2 ** 31), () => socket.getnameinfo(["127.0.0.1", 2 ** 31, 0], 0),
+      () => socket.getnameinfo(any(5), any("x")),
+      () => x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1), () => x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 0),
+      () => x.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT),
+    ]);
+  } finally {
+    await closeAll(x);
+  }
+});
+
+scenario("IPv6 scope literals in getaddrinfo/getnameinfo (a number is taken, a name is -2), non-blocking connect to port 0: EINPROGRESS, then refused via SO_ERROR or the next connect", async () => {
+  const g = (h: string) => socket.getaddrinfo(h, 80, 0, socket.SOCK_STREAM);
+  const out = await collect([
+    () => g("::1%lo"), () => g("fe80::1%nosuch"), () => g("::1%1"), () => g("::1%"), () => g("::1%4294967296"),
+    () => socket.getnameinfo(["::1%lo", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+    () => socket.getnameinfo(["::1%7", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+  ]);
+  const a = socket.socket();
+  const b = socket.socket();
+  try {
+    a.setblocking(false);
+    b.setblocking(false);
+    out.push(...(await collect([() => a.connect(["127.0.0.1", 0]), () => b.connect_ex(["127.0.0.1", 0])])));
+    await sleep(50);
+    out.push(
+      ...(await collect([
+        () => a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR), () => a.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),
+        () => b.connect_ex(["127.0.0.1", 0]),
+      ])),
+    );
+    return out;
+  } finally {
+    await closeAll(a, b);
+  }
+});
+
+scenario("getaddrinfo checks in CPython's then glibc's order: C long port, no host nor service, flags, canonname, family, AI_NUMERICSERV, type/protocol, service", async () => {
+  const g = socket.getaddrinfo;
+  return await collect([
+    () => g(null, null, socket.AF_UNIX), () => g(null, null, 0, 0, 0, 0x800), () => g("127.0.0.1", 80, socket.AF_UNIX, 0, 0, 0x800),
+    () => g("127.0.0.1", 80, 0, 4, 0, 0x800), () => g(null, 80, socket.AF_UNIX, 0, 0, socket.AI_CANONNAME),
+    () => g("127.0.0.1", "ftp", 0, 4, 0, socket.AI_NUMERICSERV), () => g("127.0.0.1", "ftp", socket.AF_UNIX, 4, 0, socket.AI_NUMERICSERV),
+    () => g("127.0.0.1", 2 ** 63, socket.AF_UNIX), () => g("127.0.0.1", -1, 0, socket.SOCK_DGRAM, 255),
+    () => g("127.0.0.1", -1, 0, socket.SOCK_STREAM), () => g("127.0.0.1", 2 ** 32 + 80, 0, socket.SOCK_STREAM),
+    () => g("127.0.0.1", "nosuchservice", 0, 4),
+  ]);
+});
+
+scenario("address arguments as CPython's getsockaddrarg: host converted (NUL), port and flowinfo ints, host resolved, then the ranges, all before the socket state", async () => {
+  const t4 = socket.socket();
+  const t6 = socket.socket(socket.AF_INET6);
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const x = socket.socket();
+  await x.close();
+  const any = (v: unknown) => v as any;
+  try {
+    await u.bind(["127.0.0.1", 0]);
+    return await collect([
+      () => t4.bind(["::1", 65536]), () => t4.bind(["x\0", any("80")]), () => t4.bind(["127.0.0.1", 2 ** 31]),
+      () => t4.bind(["127.0.0.1", -1]), () => t6.bind(["::1", -1, any("0")]), () => t6.connect(["<broadcast>", 1, 2 ** 20]),
+      () => t6.bind(["::1", 0, 2 ** 20]), () => x.connect(["::1", 9]), () => x.bind(["127.0.0.1", 70000]),
+      () => u.bind(["::1", 0]), () => u.bind(["x\0", 0]), () => u.connect(["127.0.0.1", 65536]),
+      () => u.connect_ex(["::1", 9]),
+    ]);
+  } finally {
+    await closeAll(t4, t6, u);
+  }
+});
+
 scenario("udp: datagrams that arrived before shutdown(SHUT_RD) are still returned (blocking, non-blocking, timeout)", async () => {
   const a = await udp();
   const p = await udp();

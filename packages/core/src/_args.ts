@@ -3,12 +3,29 @@ import * as C from "./constants.js";
 import { OverflowError, ValueError } from "./errors.js";
 import { PyBytes, argTypeName, intArg } from "./bytes.js";
 
-/** A recv size: an int, not negative. @throws ValueError `negative buffersize in recv` */
-export function bufsizeArg(n: unknown, fname: string): number {
-  const v = intArg(n);
-  if (v < 0) throw new ValueError(`negative buffersize in ${fname}`);
-  return v;
+/** 2**63: a C long (and ssize_t) holds less. */
+const LONG_LIMIT = 2 ** 63;
+
+/**
+ * An `int` argument as CPython parses a C `ssize_t` with the `n` format (recv sizes).
+ * @throws TypeError for a non-int, OverflowError beyond 64 bits.
+ */
+export function ssizeArg(v: unknown): number {
+  // Hot path: one typeof and range compares for a size in range.
+  if (typeof v === "number" && v >= 0 && v < LONG_LIMIT && Number.isInteger(v)) return v;
+  const n = intArg(v);
+  if (n >= LONG_LIMIT || n < -LONG_LIMIT) throw new OverflowError("Python int too large to convert to C ssize_t");
+  return n;
 }
+
+/** A recv size converted (ssizeArg), checked non-negative after the other arguments were parsed. @throws ValueError `negative buffersize in recv` */
+export function bufsizeArg(n: number, fname: string): number {
+  if (n < 0) throw new ValueError(`negative buffersize in ${fname}`);
+  return n;
+}
+
+/** A flags argument (C int): 0, the common value, costs one compare. */
+export const flagsArg = (flags: unknown): number => (flags === 0 ? 0 : cIntArg(flags));
 
 /**
  * The bytes a `recv_into`-style call fills: any typed array or DataView, as bytes; not a
@@ -20,9 +37,6 @@ export function intoView(buf: unknown, fname: string): Uint8Array {
   if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   throw new TypeError(`${fname}() argument 1 must be read-write bytes-like object, not ${argTypeName(buf)}`);
 }
-
-/** 2**63: a C long holds less. */
-const LONG_LIMIT = 2 ** 63;
 
 /**
  * An `int` argument as CPython reads a C long (`PyLong_AsLong`: setblocking's flag).

@@ -2,7 +2,7 @@
 import { Socket } from "./socket.js";
 import { errno as E } from "./errno.js";
 import { ValueError, oserror } from "./errors.js";
-import { cIntValue } from "./_args.js";
+import { cIntValue, cLongArg } from "./_args.js";
 import { addShare, detachedHolder, openSocketAt, shareNumber } from "./_dup.js";
 import { getdefaulttimeout } from "./_timeout.js";
 
@@ -32,7 +32,11 @@ export const socket = function socket(family?: number, type?: number, proto?: nu
   // `class MySocket extends socket.socket` (Python: `class MySocket(socket.socket)`): its instances.
   const sub = new.target;
   if (fileno !== undefined && fileno !== null) {
-    const s = onNumber(cIntValue(fileno), proto === undefined ? -1 : cIntValue(proto));
+    // CPython converts family, type and proto (C ints) first, then fileno (a C long, kept as an int).
+    if (family !== undefined) cIntValue(family);
+    if (type !== undefined) cIntValue(type);
+    const p = proto === undefined ? -1 : cIntValue(proto);
+    const s = onNumber(Number(BigInt.asIntN(32, BigInt(cLongArg(fileno)))), p);
     return sub === undefined || sub === socket ? s : Object.setPrototypeOf(s, sub.prototype);
   }
   return sub === undefined || sub === socket ? new Socket(family, type, proto) : Reflect.construct(Socket, [family, type, proto], sub);

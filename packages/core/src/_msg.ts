@@ -4,7 +4,8 @@ import * as C from "./constants.js";
 import { errno as E } from "./errno.js";
 import { OverflowError, ValueError, oserror } from "./errors.js";
 import { type Address, type AddressInput, tuple } from "./address.js";
-import { PyBytes, argTypeName, asPyBytes, intArg, join, toBytes } from "./bytes.js";
+import { PyBytes, argTypeName, asPyBytes, join, toBytes } from "./bytes.js";
+import { cIntArg, ssizeArg } from "./_args.js";
 import type { Socket } from "./socket.js";
 import { pyList } from "./_repr.js";
 
@@ -23,8 +24,12 @@ function items(v: unknown, fname: string): unknown[] {
   return Array.from(v as Iterable<unknown>);
 }
 
-function ancBufsize(n: unknown): void {
-  if (intArg(n) < 0) throw new ValueError("invalid ancillary data buffer length");
+/** Linux's `struct cmsghdr` on 64-bit machines, and CPython's limit for a control message's length. */
+const CMSG_HDR = 16;
+const SOCKLEN_MAX = 0x7fffffff;
+
+function ancBufsize(n: number): void {
+  if (n < 0 || n > SOCKLEN_MAX) throw new ValueError("invalid ancillary data buffer length");
 }
 
 /** Gather `buffers` into one and send it as `send` / `sendto` would. */
@@ -38,9 +43,13 @@ export function sendmsg(s: Socket, buffers: unknown, ancdata: unknown, flags: nu
 
 /** `recv` / `recvfrom` as a message: a datagram longer than `bufsize` sets MSG_TRUNC. */
 export async function recvmsg(s: Socket, bufsize: unknown, ancbufsize: unknown, flags: number): Promise<RecvmsgResult> {
-  const n = intArg(bufsize);
+  // CPython parses all three ("n|ni"), checks the sizes, then uses the socket (EBADF).
+  const n = ssizeArg(bufsize);
+  const anc = ssizeArg(ancbufsize);
+  flags = cIntArg(flags);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
-  ancBufsize(ancbufsize);
+  ancBufsize(anc);
+  s._check();
   if (s.type === C.SOCK_STREAM) {
     const data = await s._recvStream(n, flags);
     return tuple(data, pyList([]), 0, s._streamSender(data)) as RecvmsgResult;
@@ -68,15 +77,11 @@ export async function recvmsgInto(s: Socket, buffers: unknown, ancbufsize: unkno
   return tuple(data.length, pyList([]), msgFlags, from) as RecvmsgIntoResult;
 }
 
-/** Linux's `struct cmsghdr` on 64-bit machines, and CPython's limit for a control message's length. */
-const CMSG_HDR = 16;
-const SOCKLEN_MAX = 0x7fffffff;
-
 function cmsgLength(length: unknown, fname: string, space: boolean): number {
-  const n = intArg(length);
-  const total = CMSG_HDR + (space ? Math.ceil(n / 8) * 8 : n);
-  if (n < 0 || total > SOCKLEN_MAX) throw new OverflowError(`${fname}() argument out of range`);
-  return total;
+  const n = ssizeArg(length); // "n": a C ssize_t
+  // CPython's limits: SOCKLEN_MAX - CMSG_LEN(0) for a length, SOCKLEN_MAX - CMSG_SPACE(1) for a space.
+  if (n < 0 || n > SOCKLEN_MAX - (space ? CMSG_HDR + 8 : CMSG_HDR)) throw new OverflowError(`${fname}() argument out of range`);
+  return CMSG_HDR + (space ? Math.ceil(n / 8) * 8 : n);
 }
 
 /**

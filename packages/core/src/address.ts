@@ -106,7 +106,12 @@ export function knownEndpoint(addr: unknown): Endpoint | undefined {
 export interface ParsedAddress {
   family: number;
   host: string;
+  /** A C int, range-checked by resolveAddress (after the host, as CPython). */
   port: number;
+  /** IPv6 flowinfo (a C unsigned int), range-checked by resolveAddress. */
+  flow?: number;
+  /** The method, for the range errors' texts. */
+  fname?: string;
 }
 
 const decoder = new TextDecoder();
@@ -115,11 +120,18 @@ const hostString = (h: unknown): string => {
   if (h instanceof Uint8Array) return decoder.decode(h);
   throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(h)}`);
 };
+/** A host as CPython's idna_converter takes it: str or bytes, without NUL. */
+const hostName = (h: unknown): string => {
+  const s = hostString(h);
+  if (s.includes("\0")) throw new TypeError("host name must not contain null character");
+  return s;
+};
+/** A port as CPython's "i" format reads it (an OverflowError there says the port's range). */
 const portNumber = (p: unknown, fname: string): number => {
   if (typeof p === "boolean") return Number(p);
   if (typeof p !== "number" || !Number.isInteger(p))
     throw new TypeError(`'${pyTypeName(p)}' object cannot be interpreted as an integer`);
-  if (p < 0 || p > 65535) throw new OverflowError(`${fname}(): port must be 0-65535.`);
+  if (p < -0x80000000 || p > 0x7fffffff) throw new OverflowError(`${fname}(): port must be 0-65535.`);
   return p;
 };
 
@@ -142,16 +154,16 @@ export function parseAddress(family: number, addr: unknown, fname: string): Pars
   if (family === AF_INET6) {
     if (addr.length < 2 || addr.length > 4)
       throw new TypeError("AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])");
-    const host = hostString(addr[0]);
+    const host = hostName(addr[0]);
     const port = portNumber(addr[1], fname);
     // flowinfo and scope_id are C unsigned ints (taken modulo 2**32, as CPython's "I" format).
     const flow = addr.length > 2 ? intArg(addr[2]) >>> 0 : 0;
     if (addr.length > 3) intArg(addr[3]);
-    if (flow > 1048575) throw new OverflowError(`${fname}(): flowinfo must be 0-1048575.`);
-    return { family, host, port };
+    return { family, host, port, flow, fname };
   }
   if (addr.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
-  return { family, host: hostString(addr[0]), port: portNumber(addr[1], fname) };
+  const host = hostName(addr[0]);
+  return { family, host, port: portNumber(addr[1], fname), fname };
 }
 
 /**
@@ -163,7 +175,6 @@ export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promis
   if (a.family === AF_UNIX) return { kind: "unix", host: a.host, port: 0 };
   const want = a.family === AF_INET6 ? 6 : 4;
   let host = a.host;
-  if (host.includes("\0")) throw new TypeError("host name must not contain null character");
   if (host === "") host = want === 6 ? "::" : "0.0.0.0";
   else if (host === "<broadcast>" || host === "255.255.255.255") {
     // CPython's setipaddr takes both as INADDR_BROADCAST, for IPv4 only.
@@ -196,5 +207,8 @@ export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promis
     // with the addresses the runtime reports).
     else if (v === 6) host = canonicalIPv6(host);
   }
+  // CPython's getsockaddrarg checks the ranges after it resolved the host.
+  if (a.port < 0 || a.port > 65535) throw new OverflowError(`${a.fname ?? "getsockaddrarg"}(): port must be 0-65535.`);
+  if ((a.flow ?? 0) > 1048575) throw new OverflowError(`${a.fname ?? "getsockaddrarg"}(): flowinfo must be 0-1048575.`);
   return { kind: "inet", host, port: a.port, ipVersion: want };
 }

@@ -6,7 +6,7 @@ import { type Address, type AddressInput, pair, pyList, pyRepr, tuple } from "./
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, herror, oserror, withCause } from "./errors.js";
-import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
+import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6, scopedIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { cIntArg, cLongArg } from "./_args.js";
@@ -21,24 +21,48 @@ export type { SocketConstructor };
 export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: Address];
 
 
-/** A numeric port, a service name (looked up per protocol), or `null` for none (`None`, `""`). */
-function portOf(port: unknown, flags: number): number | string | null {
+/** 2**64 - 1: what strtoul returns for a number it cannot hold. */
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/**
+ * A numeric service as glibc reads it: `strtoul` (spaces, a sign, decimal digits, nothing after)
+ * stored in an `int`; `undefined` if it is not a number.
+ */
+function strtoulInt(s: string): number | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
+  if (m === null) return undefined;
+  let v = BigInt(m[2]!);
+  if (v > ULONG_MAX) v = ULONG_MAX;
+  else if (m[1] === "-") v = BigInt.asUintN(64, -v);
+  return Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * The service CPython passes to glibc: an int as a C long in decimal, a str (bytes) up to its
+ * first NUL (a C string); `null` for None.
+ * @throws OverflowError beyond a C long, OSError `Int or String expected`.
+ */
+function serviceArg(port: unknown): string | null {
   if (port === null || port === undefined) return null;
   if (typeof port === "number" && Number.isInteger(port)) {
     if (port >= 2 ** 63 || port < -(2 ** 63)) throw new OverflowError("Python int too large to convert to C long");
-    // CPython passes it as a decimal service; glibc reads that into a 32-bit int (negative: -8).
-    const x = Number(BigInt.asIntN(32, BigInt(port)));
-    if (x < 0) throw gaiError(-8);
-    return x & 0xffff;
+    return BigInt(port).toString();
   }
-  if (typeof port === "string" || port instanceof Uint8Array) {
-    const s = typeof port === "string" ? port : new TextDecoder().decode(port);
-    if (s === "") return null; // glibc: an empty service is none
-    if (/^\s*\+?\d+$/.test(s)) return Number(s) & 0xffff; // glibc reads it with strtoul
-    if (flags & C.AI_NUMERICSERV) throw gaiError(-2);
-    return s;
-  }
+  if (typeof port === "string" || port instanceof Uint8Array)
+    return (typeof port === "string" ? port : new TextDecoder().decode(port)).split("\0", 1)[0]!;
   throw new OSError("Int or String expected");
+}
+
+/**
+ * A service as glibc reads it: a numeric port, a name (looked up per protocol: a number that
+ * is negative as an int is one, found nowhere: -8), or `null` for none (`None`, `""`).
+ * @throws gaierror `[Errno -2]` for a name with AI_NUMERICSERV.
+ */
+function portOf(s: string | null, flags: number): number | string | null {
+  if (s === null || s === "") return null; // glibc: an empty service is none
+  const num = strtoulInt(s);
+  if (num === undefined && flags & C.AI_NUMERICSERV) throw gaiError(-2);
+  return num !== undefined && num >= 0 ? num & 0xffff : s;
 }
 
 /**
@@ -97,19 +121,22 @@ export async function getaddrinfo(
   flags = cIntArg(flags);
   if (host !== null && typeof host !== "string" && !(host instanceof Uint8Array))
     throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
-  const p: unknown = port;
-  if (p !== null && p !== undefined && typeof p !== "string" && !(p instanceof Uint8Array) && !Number.isInteger(p))
-    throw new OSError("Int or String expected");
-  if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
-  if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
-  if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x400))
+  const service = serviceArg(port);
+  // Then glibc's checks, in its order: no host nor service, flags, AI_CANONNAME without a host,
+  // the family, a service name with AI_NUMERICSERV, the socket type and protocol, the service.
+  if (host === null && service === null) throw gaiError(-2);
+  // glibc's flags: AI_V4MAPPED 0x8, AI_ALL 0x10, AI_ADDRCONFIG 0x20, AI_IDN 0x40, AI_CANONIDN 0x80,
+  // the old IDN flags 0x100 and 0x200 (accepted, ignored), AI_NUMERICSERV 0x400.
+  if (flags & ~(C.AI_PASSIVE | C.AI_CANONNAME | C.AI_NUMERICHOST | C.AI_NUMERICSERV | 0x8 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x200))
     throw gaiError(-1);
-  if (host === null && (port === null || port === undefined)) throw gaiError(-2);
-  // glibc: AI_CANONNAME needs a name.
   if (host === null && flags & C.AI_CANONNAME) throw gaiError(-1);
-  const kinds = socketKinds(type, proto, portOf(port, flags));
+  if (family !== 0 && family !== C.AF_INET && family !== C.AF_INET6) throw gaiError(-6);
+  const svc = portOf(service, flags);
+  if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
+  const kinds = socketKinds(type, proto, svc);
   const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
   let addrs: { address: string; family: 4 | 6 }[];
+  let scope = 0;
   const want = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 6 : 0;
   if (name === null) {
     // glibc's order (RFC 6724): ::1 before 127.0.0.1; for AI_PASSIVE 0.0.0.0 before ::.
@@ -118,15 +145,18 @@ export async function getaddrinfo(
     addrs = flags & C.AI_PASSIVE ? [v4, v6] : [v6, v4];
     if (want !== 0) addrs = addrs.filter((a) => a.family === want);
   } else {
-    const v = ipVersion(name);
-    const short = v === 0 ? numericIPv4(name) : null;
+    // An IPv6 literal with a scope (`::1%1`): the scope goes to the sockaddr.
+    const scoped = scopedIPv6(name);
+    if (scoped !== null) scope = scoped.scope;
+    const lit = scoped === null ? name : scoped.bare;
+    const v = ipVersion(lit);
+    const short = v === 0 ? numericIPv4(lit) : null;
     // An IPv4-mapped address asked for as AF_INET is its IPv4 address (glibc).
-    const mapped = v === 6 && want === 4 ? mappedIPv4(name) : null;
-    if (v === 6 && name.includes("%")) throw gaiError(-2); // scope ids: differences #39
+    const mapped = v === 6 && want === 4 ? mappedIPv4(lit) : null;
     if (mapped !== null) addrs = [{ address: mapped, family: 4 }];
     else if (v !== 0 || short !== null) {
       if (want !== 0 && (v || 4) !== want) throw gaiError(-9);
-      addrs = [{ address: short ?? (v === 6 ? canonicalIPv6(name) : name), family: v || 4 }];
+      addrs = [{ address: short ?? (v === 6 ? canonicalIPv6(lit) : lit), family: v || 4 }];
     } else {
       if (name === "" || flags & C.AI_NUMERICHOST || /^[\d.]+$/.test(name)) throw gaiError(-2);
       try {
@@ -145,7 +175,7 @@ export async function getaddrinfo(
     seen.add(a.address);
     for (const [t, pr, p] of kinds) {
       const fam = a.family === 6 ? C.AF_INET6 : C.AF_INET;
-      const sa = fam === C.AF_INET6 ? tuple(a.address, p, 0, 0) : tuple(a.address, p);
+      const sa = fam === C.AF_INET6 ? tuple(a.address, p, 0, scope) : tuple(a.address, p);
       const canon = flags & C.AI_CANONNAME && out.length === 0 ? canonName(name) : "";
       out.push(tuple(fam, t, pr, canon, sa) as AddrInfo);
     }

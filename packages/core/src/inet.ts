@@ -1,7 +1,8 @@
 // inet_aton/inet_ntoa/inet_pton/inet_ntop and hton*/ntoh*, as CPython on Linux.
 import { AF_INET, AF_INET6 } from "./constants.js";
-import { OSError, OverflowError, ValueError, oserror } from "./errors.js";
-import { argTypeName, intArg, PyBytes, pyTypeName } from "./bytes.js";
+import { OSError, OverflowError, ValueError, gaiError, oserror } from "./errors.js";
+import { argTypeName, PyBytes, pyTypeName } from "./bytes.js";
+import { cIntArg } from "./_args.js";
 import { errno as E } from "./errno.js";
 
 /** Strict dotted-quad parse (inet_pton rules); `null` if not one. */
@@ -63,6 +64,23 @@ export function parseIPv6(s: string): Uint8Array | null {
 }
 
 /** Which IP version `s` is a literal of, or 0. */
+/**
+ * An IPv6 literal with a scope (`::1%1`), as glibc's getaddrinfo reads it: the address and the
+ * scope id; `null` if `s` is no scoped IPv6 literal. glibc takes a number (up to 2**32 - 1) for
+ * any address and an interface name for link-local ones only; the runtimes have no
+ * `if_nametoindex` (differences #39), so a name is never taken.
+ * @throws gaierror `[Errno -2]` for a scope it does not take.
+ */
+export function scopedIPv6(s: string): { bare: string; scope: number } | null {
+  const pct = s.indexOf("%");
+  if (pct < 0 || !s.includes(":")) return null;
+  const bare = s.slice(0, pct);
+  if (!parseIPv6(bare)) return null;
+  const scope = s.slice(pct + 1);
+  if (!/^\d+$/.test(scope) || BigInt(scope) > 0xffffffffn) throw gaiError(-2);
+  return { bare, scope: Number(scope) };
+}
+
 export function ipVersion(s: string): 0 | 4 | 6 {
   if (parseIPv4(s)) return 4;
   if (s.includes(":") && parseIPv6(s)) return 6;
@@ -171,7 +189,7 @@ export function inet_ntoa(packedIp: Uint8Array): string {
  * @throws OSError `illegal IP address string passed to inet_pton`; `[Errno 97]` for other families.
  */
 export function inet_pton(family: number, ip: string): PyBytes {
-  const fam = intArg(family);
+  const fam = cIntArg(family); // "is": a C int first
   const s = str(ip, "inet_pton", 2);
   let b: Uint8Array | null;
   if (fam === AF_INET) b = parseIPv4(s);
@@ -188,7 +206,7 @@ export function inet_pton(family: number, ip: string): PyBytes {
  * @throws ValueError `invalid length of packed IP address string`
  */
 export function inet_ntop(family: number, packedIp: Uint8Array): string {
-  family = intArg(family);
+  family = cIntArg(family); // "iy*": a C int first
   const b = packed(packedIp);
   if (family === AF_INET) {
     if (b.length !== 4) throw new ValueError("invalid length of packed IP address string");
@@ -201,19 +219,12 @@ export function inet_ntop(family: number, packedIp: Uint8Array): string {
   throw new ValueError(`unknown address family ${family}`);
 }
 
-function uint(x: unknown, fname: string): number {
-  const long = fname.endsWith("l");
-  if (typeof x !== "number" && typeof x !== "boolean") {
-    const t = pyTypeName(x);
-    throw new TypeError(long ? `expected int, ${t} found` : `'${t}' object cannot be interpreted as an integer`);
-  }
+/** htonl/ntohl's argument: an int, not negative (then a C `unsigned long`). */
+function ulong(x: unknown): number {
+  if (typeof x !== "number" && typeof x !== "boolean") throw new TypeError(`expected int, ${pyTypeName(x)} found`);
   const n = Number(x);
-  if (!Number.isInteger(n))
-    throw new TypeError(long ? "expected int, float found" : `'float' object cannot be interpreted as an integer`);
-  if (n < 0)
-    throw new OverflowError(
-      long ? "can't convert negative value to unsigned int" : `${fname}: can't convert negative Python int to C 16-bit unsigned integer`,
-    );
+  if (!Number.isInteger(n)) throw new TypeError("expected int, float found");
+  if (n < 0) throw new OverflowError("can't convert negative value to unsigned int");
   return n;
 }
 
@@ -223,15 +234,14 @@ const swap32 = (n: number): number =>
 
 /** CPython's htons/ntohs: an int (C `int` first, then 16 bits), each limit with its own message. */
 function check16(x: unknown, fname: string): number {
-  const n = uint(x, fname);
-  if (n >= 2 ** 63) throw new OverflowError("Python int too large to convert to C long");
-  if (n >= 2 ** 31) throw new OverflowError("signed integer is greater than maximum");
+  const n = cIntArg(x); // a C int ("i"), then the sign and 16 bits
+  if (n < 0) throw new OverflowError(`${fname}: can't convert negative Python int to C 16-bit unsigned integer`);
   if (n > 0xffff) throw new OverflowError(`${fname}: Python int too large to convert to C 16-bit unsigned integer`);
   return n;
 }
 /** CPython's htonl/ntohl: a C `unsigned long`, then 32 bits. */
-function check32(x: unknown, fname: string): number {
-  const n = uint(x, fname);
+function check32(x: unknown): number {
+  const n = ulong(x);
   if (n >= 2 ** 64) throw new OverflowError("Python int too large to convert to C unsigned long");
   if (n > 0xffffffff) throw new OverflowError("int larger than 32 bits");
   return n;
@@ -242,6 +252,6 @@ export const htons = (x: number): number => swap16(check16(x, "htons"));
 /** Like `socket.ntohs(x)`. */
 export const ntohs = (x: number): number => swap16(check16(x, "ntohs"));
 /** Like `socket.htonl(x)`: host to network byte order, 32 bits. */
-export const htonl = (x: number): number => swap32(check32(x, "htonl"));
+export const htonl = (x: number): number => swap32(check32(x));
 /** Like `socket.ntohl(x)`. */
-export const ntohl = (x: number): number => swap32(check32(x, "ntohl"));
+export const ntohl = (x: number): number => swap32(check32(x));

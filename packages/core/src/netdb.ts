@@ -1,5 +1,5 @@
 // The netdb lookups of Python's socket module: services and protocols.
-import { OSError, OverflowError } from "./errors.js";
+import { OSError, OverflowError, ValueError } from "./errors.js";
 import { argTypeName } from "./bytes.js";
 import { SERVICES_DATA } from "./_services.js";
 import { cIntArg } from "./_args.js";
@@ -60,10 +60,18 @@ function protocolNumber(name: string): number | undefined {
   return protocols.get(name);
 }
 
+/**
+ * A str argument as CPython's `s` format parses it.
+ * @throws TypeError for a non-str, ValueError `embedded null character`
+ */
+function strArg(v: unknown, fname: string, n: number): string {
+  if (typeof v !== "string") throw new TypeError(`${fname}() argument ${n} must be str, not ${argTypeName(v)}`);
+  if (v.includes("\0")) throw new ValueError("embedded null character");
+  return v;
+}
+
 function protoArg(proto: unknown, fname: string): string | undefined {
-  if (proto === undefined) return undefined; // None is a TypeError, as in CPython
-  if (typeof proto !== "string") throw new TypeError(`${fname}() argument 2 must be str, not ${argTypeName(proto)}`);
-  return proto;
+  return proto === undefined ? undefined : strArg(proto, fname, 2); // None is a TypeError, as in CPython
 }
 
 /**
@@ -72,9 +80,7 @@ function protoArg(proto: unknown, fname: string): string | undefined {
  * @throws OSError `service/proto not found`
  */
 export function getservbyname(servicename: string, protocolname?: string): number {
-  if (typeof servicename !== "string")
-    throw new TypeError(`getservbyname() argument 1 must be str, not ${argTypeName(servicename)}`);
-  const port = servicePort(servicename, protoArg(protocolname, "getservbyname"));
+  const port = servicePort(strArg(servicename, "getservbyname", 1), protoArg(protocolname, "getservbyname"));
   if (port === undefined) throw new OSError("service/proto not found");
   return port;
 }
@@ -84,9 +90,10 @@ export function getservbyname(servicename: string, protocolname?: string): numbe
  * @throws OSError `port/proto not found`; OverflowError for a port outside 0-65535.
  */
 export function getservbyport(port: number, protocolname?: string): string {
-  port = cIntArg(port); // a C int (a bool is an int), as CPython parses it
+  port = cIntArg(port); // a C int (a bool is an int), as CPython parses it ("i|s"), then the range
+  const proto = protoArg(protocolname, "getservbyport");
   if (port < 0 || port > 65535) throw new OverflowError("getservbyport: port must be 0-65535.");
-  const name = serviceName(port, protoArg(protocolname, "getservbyport"));
+  const name = serviceName(port, proto);
   if (name === undefined) throw new OSError("port/proto not found");
   return name;
 }
@@ -96,9 +103,7 @@ export function getservbyport(port: number, protocolname?: string): string {
  * @throws OSError `protocol not found`
  */
 export function getprotobyname(protocolname: string): number {
-  if (typeof protocolname !== "string")
-    throw new TypeError(`getprotobyname() argument 1 must be str, not ${argTypeName(protocolname)}`);
-  const p = protocolNumber(protocolname);
+  const p = protocolNumber(strArg(protocolname, "getprotobyname", 1));
   if (p === undefined) throw new OSError("protocol not found");
   return p;
 }

@@ -5,9 +5,10 @@ import { pyList, tuple } from "./address.js";
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { AttributeError, OSError, OverflowError, gaiError, herror } from "./errors.js";
 import { getaddrinfo, gethostname } from "./functions.js";
-import { inet_ntop, inet_pton, ipVersion, numericIPv4 } from "./inet.js";
+import { inet_ntop, inet_pton, ipVersion, numericIPv4, scopedIPv6 } from "./inet.js";
 import { serviceName } from "./netdb.js";
 import { getAdapter } from "./runtime.js";
+import { cIntArg } from "./_args.js";
 
 /** The host name of `ip` from the adapter's reverse lookup, or `null`. */
 async function nameOf(ip: string): Promise<string | null> {
@@ -25,8 +26,8 @@ async function nameOf(ip: string): Promise<string | null> {
 
 /** An IP literal (IPv4 short forms like `127.1` too) in its canonical form, or `null`. */
 function canonicalIp(host: string): string | null {
-  const pct = host.indexOf("%"); // an IPv6 scope (`fe80::1%lo`): not part of the address
-  const bare = pct >= 0 && host.includes(":") ? host.slice(0, pct) : host;
+  // An IPv6 scope (`::1%1`) is checked, not part of the address (getnameinfo takes the sockaddr's scope_id).
+  const bare = scopedIPv6(host)?.bare ?? host;
   const v = ipVersion(bare);
   if (v === 6) return inet_ntop(C.AF_INET6, inet_pton(C.AF_INET6, bare));
   return v === 4 ? host : numericIPv4(host);
@@ -40,12 +41,12 @@ function canonicalIp(host: string): string | null {
  * @throws gaierror `[Errno -2] Name or service not known`; TypeError for a malformed sockaddr.
  */
 export async function getnameinfo(sockaddr: readonly unknown[], flags: number): Promise<[string, string]> {
+  const f = cIntArg(flags); // "Oi": flags are a C int, converted before the tuple is looked at
   if (!Array.isArray(sockaddr)) throw new TypeError("getnameinfo() argument 1 must be a tuple");
-  const f = intArg(flags);
   const [host, port, flowinfo = 0, scope = 0] = sockaddr as unknown[];
   if (sockaddr.length < 2 || sockaddr.length > 4 || typeof host !== "string")
     throw new TypeError("getnameinfo(): illegal sockaddr argument");
-  const p = intArg(port);
+  const p = cIntArg(port); // "si|II": the port is a C int
   // C unsigned ints, as CPython parses them ("I": wrapped modulo 2**32, not checked).
   const flow = u32(intArg(flowinfo));
   const scopeId = u32(intArg(scope));

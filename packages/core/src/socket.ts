@@ -1,7 +1,7 @@
 // The Python `socket.socket` object: state machine, argument checks with CPython's texts,
 // timeouts and blocking modes. Byte handling lives in _stream.ts / _datagram.ts.
 import * as C from "./constants.js";
-import type { Adapter, Listener, NetAddress, StreamTransport } from "./contract.js";
+import type { Adapter, Endpoint, Listener, NetAddress, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { OSError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
 import { fromNative } from "./native-errors.js";
@@ -24,7 +24,7 @@ import { closeFd, newFd, shareFd } from "./_fds.js";
 import { addShare, alias, dropNumber, dropShare, keepDetached, sharing, stillShared } from "./_dup.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions, optionValueArg } from "./_options.js";
-import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, intoView, isBroadcast } from "./_args.js";
+import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, flagsArg, intoView, isBroadcast, ssizeArg } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
@@ -300,10 +300,12 @@ export class Socket {
    * @throws OSError `[Errno 98] Address already in use`, `[Errno 22] Invalid argument` if bound.
    */
   async bind(address: AddressInput): Promise<void> {
-    const a = parseAddress(this._family, address, "bind"); // before EBADF, as CPython parses it
+    // Parsed and resolved before EBADF and the state, as CPython's getsockaddrarg.
+    const a = parseAddress(this._family, address, "bind");
+    const ep = await resolveAddress(a, this.adapter);
     this.check();
     if (this.listener || this.dgram || this.conn || this.binding) throw oserror(E.EINVAL);
-    const done = this._family === C.AF_UNIX && a.host === "" ? this.autobind(a) : this.doBind(a);
+    const done = this._family === C.AF_UNIX && a.host === "" ? this.autobind() : this.doBind(ep);
     this.binding = done.catch(() => undefined);
     try {
       await done;
@@ -316,19 +318,18 @@ export class Socket {
    * Linux's autobind of `bind("")` on a unix socket: an abstract name of five hex digits
    * (`"\0" + "1f2e3"`), another one while a name is taken. The runtimes bind only names given.
    */
-  private async autobind(a: ReturnType<typeof parseAddress>): Promise<void> {
+  private async autobind(): Promise<void> {
     for (let tries = 1; ; tries++) {
       const name = "\0" + Math.floor(Math.random() * 0x100000).toString(16).padStart(5, "0");
       try {
-        return await this.doBind({ ...a, host: name });
+        return await this.doBind({ kind: "unix", host: name, port: 0 });
       } catch (err) {
         if (!(err instanceof OSError && err.errno === E.EADDRINUSE) || tries >= 64) throw err;
       }
     }
   }
 
-  private async doBind(a: ReturnType<typeof parseAddress>): Promise<void> {
-    const ep = await resolveAddress(a, this.adapter);
+  private async doBind(ep: Endpoint): Promise<void> {
     try {
       if (this.isStream) {
         this.listener = await this.adapter.listen(ep, {
@@ -460,9 +461,11 @@ export class Socket {
   }
 
   private async doConnect(address: AddressInput, fname: string): Promise<void> {
-    const a = parseAddress(this._family, address, fname); // before EBADF, as CPython parses it
+    // Parsed and resolved before EBADF and the state, as CPython's getsockaddrarg.
+    const a = parseAddress(this._family, address, fname);
+    const ep = await resolveAddress(a, this.adapter);
     this.check();
-    if (!this.isStream) return this.connectDatagram(a);
+    if (!this.isStream) return this.connectDatagram(ep);
     if (this.disconnecting) throw oserror(E.EINVAL); // Linux's SS_DISCONNECTING (see endConnectQuirk)
     if (this.connectOutcome) {
       const { err } = this.connectOutcome;
@@ -477,10 +480,19 @@ export class Socket {
     // Linux: a listening TCP socket says EISCONN, a listening unix one EINVAL.
     if (this.conn || this.accepting) throw oserror(this.accepting && this._family === C.AF_UNIX ? E.EINVAL : E.EISCONN);
     if (this._family === C.AF_UNIX && a.host === "") throw oserror(E.EINVAL); // Linux: an empty path
-    const ep = await resolveAddress(a, this.adapter);
     if (polled === "failed") throw oserror(E.ECONNABORTED);
-    // Nothing listens on port 0: Linux refuses at once (runtimes reject the port instead).
-    if (ep.kind === "inet" && ep.port === 0) throw oserror(E.ECONNREFUSED);
+    // Nothing listens on port 0 (runtimes reject the port instead): Linux refuses within
+    // connect(2), which says so at once, or when non-blocking EINPROGRESS, the refusal then
+    // pending (SO_ERROR, the next call) as for any refused non-blocking connect.
+    if (ep.kind === "inet" && ep.port === 0) {
+      if (this._timeout !== 0) throw oserror(E.ECONNREFUSED);
+      const refused = oserror(E.ECONNREFUSED);
+      this.connecting = Promise.resolve()
+        .then(() => void (this.connectOutcome = { err: refused }))
+        .finally(() => (this.connecting = null));
+      await afterPoll(() => this.connecting === null);
+      throw oserror(E.EINPROGRESS);
+    }
     if (this.binding) await this.binding;
     let local: NetAddress | undefined;
     if (this.listener) {
@@ -584,8 +596,7 @@ export class Socket {
     }
   }
 
-  private async connectDatagram(a: ReturnType<typeof parseAddress>): Promise<void> {
-    const ep = await resolveAddress(a, this.adapter);
+  private async connectDatagram(ep: Endpoint): Promise<void> {
     // Linux: a broadcast peer needs SO_BROADCAST; the wildcard address means this host.
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
     const host = ep.host === "0.0.0.0" ? "127.0.0.1" : ep.host === "::" ? "::1" : ep.host;
@@ -675,13 +686,14 @@ export class Socket {
   recv(bufsize: number, flags = 0): Promise<PyBytes> {
     // Not an async function: the common cases cost one Promise (see bench/overhead.ts).
     try {
-      const n = bufsizeArg(bufsize, "recv"); // before EBADF, as CPython parses it
-      if (n === 0) {
-        // recv(0) is b'' at once, closed, unconnected or UDP too: CPython makes no call for it.
-        cIntArg(flags);
-        return Promise.resolve(emptyBytes());
-      }
+      // Both arguments are converted before EBADF, as CPython parses them ("n|i"), then the size's sign.
+      const n = ssizeArg(bufsize);
+      flags = flagsArg(flags);
+      bufsizeArg(n, "recv");
+      // recv(0) is b'' at once, closed, unconnected or UDP too: CPython makes no call for it.
+      if (n === 0) return Promise.resolve(emptyBytes());
       this.check();
+      if (flags !== 0 && this.isStream) this.recvFlagsFirst(flags);
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
       if (!this.isStream) return this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
       const c = this.streamConn();
@@ -693,6 +705,30 @@ export class Socket {
       return this.recvWait(c, n, this._timeout);
     } catch (err) {
       return this.pollFirst(err, true);
+    }
+  }
+
+  /**
+   * recv flags TCP judges before the connection state (tcp_recvmsg): MSG_ERRQUEUE reads the
+   * empty error queue (EAGAIN), MSG_OOB finds no urgent byte (EINVAL; a listener: ENOTCONN).
+   * A connected socket with a timeout is polled first (CPython), so recvFlags decides there.
+   */
+  private recvFlagsFirst(flags: number): void {
+    if (this._family === C.AF_UNIX || (this.conn !== null && this._timeout !== null && this._timeout !== 0)) return;
+    if (flags & C.MSG_ERRQUEUE) throw oserror(E.EAGAIN);
+    if (flags & C.MSG_OOB) throw oserror(this.accepting ? E.ENOTCONN : E.EINVAL);
+  }
+
+  /**
+   * send flags a stream judges before the connection state: TCP's MSG_FASTOPEN connects first
+   * (no address: EINVAL; connected or listening: EISCONN), a unix stream refuses MSG_OOB with
+   * no byte to carry it (EOPNOTSUPP).
+   */
+  private sendFlagsFirst(flags: number, size: number): void {
+    if (this._family === C.AF_UNIX) {
+      if (flags & C.MSG_OOB && size === 0) throw oserror(E.EOPNOTSUPP);
+    } else if (flags & C.MSG_FASTOPEN) {
+      throw oserror(this.conn !== null || this.accepting ? E.EISCONN : E.EINVAL);
     }
   }
 
@@ -849,14 +885,14 @@ export class Socket {
    * @throws ValueError `buffer too small for requested bytes`.
    */
   async recv_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<number> {
-    const view = intoView(buffer, "recv_into"); // the argument is checked first, as CPython's (then EBADF if closed)
-    let n = bufsizeArg(nbytes, "recv_into");
+    // The arguments are parsed first ("w*|ni"), as CPython's (then EBADF if closed).
+    const view = intoView(buffer, "recv_into");
+    let n = ssizeArg(nbytes);
+    flags = flagsArg(flags);
+    bufsizeArg(n, "recv_into");
     if (n > view.length) throw new ValueError("buffer too small for requested bytes");
     if (n === 0) n = view.length;
-    if (n === 0) {
-      cIntArg(flags); // an empty buffer: 0 at once, as CPython (no call, closed or not)
-      return 0;
-    }
+    if (n === 0) return 0; // an empty buffer: 0 at once, as CPython (no call, closed or not)
     const data = await this.recv(n, flags);
     view.set(data);
     return data.length;
@@ -871,7 +907,9 @@ export class Socket {
    */
   recvfrom(bufsize: number, flags = 0): Promise<[PyBytes, Address]> {
     try {
-      const n = bufsizeArg(bufsize, "recvfrom");
+      const n = ssizeArg(bufsize); // both arguments before EBADF ("n|i"), then the size's sign
+      flags = flagsArg(flags);
+      bufsizeArg(n, "recvfrom");
       this.check();
       if (this.isStream) return this._recvStream(n, flags).then((d) => pair(d, this._streamSender(d) as Address));
       const d = this.dgram;
@@ -913,8 +951,11 @@ export class Socket {
 
   /** Like `nbytes, address = sock.recvfrom_into(buffer[, nbytes[, flags]])`. */
   async recvfrom_into(buffer: WritableBuffer, nbytes = 0, flags = 0): Promise<[number, Address]> {
-    const view = intoView(buffer, "recvfrom_into"); // the argument is checked first, as CPython's (then EBADF if closed)
-    let n = bufsizeArg(nbytes, "recvfrom_into");
+    // The arguments are parsed first ("w*|ni"), as CPython's (then EBADF if closed).
+    const view = intoView(buffer, "recvfrom_into");
+    let n = ssizeArg(nbytes);
+    flags = flagsArg(flags);
+    bufsizeArg(n, "recvfrom_into");
     if (n > view.length) throw new ValueError("nbytes is greater than the length of the buffer");
     if (n === 0) n = view.length;
     const [data, addr] = await this.recvfrom(n, flags);
@@ -928,7 +969,6 @@ export class Socket {
    * when a datagram was longer than `bufsize`; `address` is `null` on TCP (a unix stream: the peer's name, if it has one).
    */
   async recvmsg(bufsize: number, ancbufsize = 0, flags = 0): Promise<RecvmsgResult> {
-    this.check();
     return recvmsg(this, bufsize, ancbufsize, flags);
   }
 
@@ -969,25 +1009,23 @@ export class Socket {
 
   // --- send ---
 
-  private checkFlags(flags: unknown): void {
-    cIntArg(flags);
-  }
-
   /**
    * Like `sock.send(data[, flags])`: returns how many bytes were sent (maybe fewer than given
    * in timeout/non-blocking mode). Strings are sent as UTF-8.
    * @throws BrokenPipeError `[Errno 32]`, BlockingIOError `[Errno 11]`, TimeoutError.
    */
   async send(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<number> {
+    const bytes = toBytes(data); // the arguments ("y*|i") before EBADF, as CPython parses them
+    flags = flagsArg(flags);
     this.check();
     if (this.files !== null && this._timeout !== 0) await this.filesQueued();
     if (this.conn === null && this.connecting !== null) await this.whenConnected();
-    const bytes = toBytes(data);
-    this.checkFlags(flags);
     if (!this.isStream) {
       // Linux binds the socket first (inet_sendmsg's autobind), then checks in udp_sendmsg's order.
       const d = this.dgram ?? (await this.ensureDatagram());
       if (this._family === C.AF_INET && bytes.length > 0xffff) throw oserror(E.EMSGSIZE);
+      // udpv6_sendmsg wants a destination before it looks at the flags; udp_sendmsg the reverse.
+      if (!d.peer && this._family === C.AF_INET6) throw oserror(E.EDESTADDRREQ);
       if (flags & C.MSG_OOB) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
       if (!d.peer) throw oserror(E.EDESTADDRREQ);
       await this.sendDatagram(d, bytes, undefined);
@@ -995,6 +1033,7 @@ export class Socket {
     }
     let c: StreamConn;
     try {
+      if (flags !== 0) this.sendFlagsFirst(flags, bytes.length);
       c = this.writableConn();
     } catch (err) {
       return this.pollFirst(err, false);
@@ -1027,10 +1066,17 @@ export class Socket {
    * @throws BrokenPipeError, ConnectionResetError, TimeoutError, BlockingIOError.
    */
   sendall(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = toBytes(data); // the arguments ("y*|i") before EBADF, as CPython parses them
+      flags = flagsArg(flags);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (this._closed && !this.heldByFiles()) return Promise.reject(oserror(E.EBADF));
     const queued = this.files !== null && this._timeout !== 0 ? this.filesQueued() : null;
-    if (queued !== null) return queued.then(() => this._sendall(data, flags));
-    return this._sendall(data, flags);
+    if (queued !== null) return queued.then(() => this._sendall(bytes, flags));
+    return this._sendall(bytes, flags);
   }
 
   /**
@@ -1050,14 +1096,13 @@ export class Socket {
     return all && Promise.race([Promise.all(all), afterPoll(() => false)]);
   }
 
-  /** @internal sendall without the closed check: makefile() files keep a closed socket's connection. */
-  _sendall(data: Uint8Array | ArrayBufferView | string, flags: number): Promise<void> {
+  /** @internal sendall without the closed check (makefile() files keep a closed socket's connection); arguments already converted. */
+  _sendall(bytes: Uint8Array, flags: number): Promise<void> {
     // Not an async function: when the OS takes everything at once, nothing is allocated.
     try {
-      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this._sendall(data, flags));
-      const bytes = toBytes(data);
-      this.checkFlags(flags);
+      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this._sendall(bytes, flags));
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
+      if (flags !== 0) this.sendFlagsFirst(flags, bytes.length);
       const c = this.writableConn();
       if (bytes.length === 0) {
         c.checkWritable();
@@ -1113,13 +1158,14 @@ export class Socket {
    */
   sendto(data: Uint8Array | ArrayBufferView | string, flagsOrAddress: number | AddressInput, address?: AddressInput): Promise<number> {
     try {
-      this.check();
+      // CPython parses data, flags and the address (resolving it) before EBADF.
       if (arguments.length < 2) throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
       // Hot path of a UDP server replying to an address recvfrom returned: no parsing, no async frame.
       const d = this.dgram;
       const ep = arguments.length === 2 && d !== null && d.peer === null ? knownEndpoint(flagsOrAddress) : undefined;
       if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host)) {
         const bytes = toBytes(data);
+        this.check();
         if (bytes.length <= (MAX_UDP[this._family] ?? 65507)) {
           const pending = d!.reply(bytes, ep);
           return pending ? pending.then(() => bytes.length) : resolvedCount(bytes.length);
@@ -1151,16 +1197,17 @@ export class Socket {
   private async sendtoSlow(data: unknown, rawFlags: unknown, addr: unknown, nargs: number): Promise<number> {
     const bytes = toBytes(data);
     const flags = nargs >= 3 ? cIntArg(rawFlags) : 0;
-    if (flags & C.MSG_OOB && !this.isStream) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
+    // The address is parsed and resolved (getsockaddrarg) before the socket is used.
     let ep = knownEndpoint(addr);
-    const a = ep === undefined ? parseAddress(this._family, addr, "sendto") : null;
+    if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(parseAddress(this._family, addr, "sendto"), this.adapter);
+    this.check();
     if (this.isStream) {
       // Linux: a unix stream refuses a destination (EISCONN once connected); TCP ignores it.
       if (this._family === C.AF_UNIX) throw oserror(this.conn ? E.EISCONN : E.EOPNOTSUPP);
       if (!this.conn) throw oserror(E.EPIPE);
       return this.send(bytes, flags);
     }
-    if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(a ?? parseAddress(this._family, addr, "sendto"), this.adapter);
+    if (flags & C.MSG_OOB) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
     // Linux binds the socket first (inet_sendmsg's autobind), then checks the datagram.
     const d = this.dgram ?? (await this.ensureDatagram());
     // In udp_sendmsg's order: IPv4's 64 KiB bound, the port, broadcast, then what fits a datagram.
@@ -1431,6 +1478,8 @@ export class Socket {
     // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
     if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);
     if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
+    // Linux (6.x): SO_REUSEPORT can be turned on for inet sockets only.
+    if (this._family === C.AF_UNIX && lv === C.SOL_SOCKET && opt === C.SO_REUSEPORT && optionOn(value)) throw oserror(E.EOPNOTSUPP);
     if (lv === C.IPPROTO_IP && opt >= C.IP_MULTICAST_IF && opt <= C.IP_DROP_MEMBERSHIP) return this.setMulticast(opt, value);
     // Linux: IPV6_V6ONLY only before the socket is bound.
     if (lv === C.IPPROTO_IPV6 && opt === C.IPV6_V6ONLY && this._family === C.AF_INET6 && (this.listener || this.dgram || this.conn || this.accepting)) throw oserror(E.EINVAL);
@@ -1694,3 +1743,9 @@ const SHUT_CONN = {
   readShut: true,
   takeError: () => null,
 } as unknown as StreamConn;
+
+/** A setsockopt value that turns an option on: a nonzero int, or 4+ bytes not all zero. */
+function optionOn(value: unknown): boolean {
+  if (value instanceof Uint8Array) return value.length >= 4 && (value[0]! | value[1]! | value[2]! | value[3]!) !== 0;
+  return Number(value) !== 0;
+}
