@@ -3737,6 +3737,65 @@ def _():
         close_all(a, b)
 
 
+@scenario("MSG_ERRQUEUE reads the empty error queue (EAGAIN, with a timeout TimeoutError; the data stays); TCP MSG_TRUNC copies nothing into buffers; recvmsg keeps MSG_CMSG_CLOEXEC in msg_flags")
+def _():
+    c, s, l = pair()
+    u1, u2 = udp(), udp()
+    try:
+        u1.connect(u2.getsockname())
+        c.send(b"abcdefghijkl")
+        u1.send(b"data")
+        time.sleep(0.05)
+        out = collect([lambda: s.recv(100, socket.MSG_ERRQUEUE), lambda: u2.recv(100, socket.MSG_ERRQUEUE)])
+        s.settimeout(0.2)
+        u2.settimeout(0.2)
+        out += collect([lambda: s.recvmsg(100, 0, socket.MSG_ERRQUEUE), lambda: u2.recvfrom(100, socket.MSG_ERRQUEUE)])
+        buf = bytearray(b"....")
+        out.append([s.recv_into(buf, 3, socket.MSG_PEEK | socket.MSG_TRUNC), repr(bytes(buf))])
+        out.append([s.recv_into(buf, 3, socket.MSG_TRUNC), repr(bytes(buf))])
+        out.append([s.recvfrom_into(buf, 2, socket.MSG_TRUNC)[0], repr(bytes(buf))])
+        bufs = [bytearray(b".."), bytearray(b"..")]
+        out.append([s.recvmsg_into(bufs, 0, socket.MSG_TRUNC)[0], [repr(bytes(x)) for x in bufs]])
+        d, _, fl, _ = s.recvmsg(2, 0, socket.MSG_CMSG_CLOEXEC)
+        out.append([repr(d), fl])
+        n, _, fl, _ = s.recvmsg_into([bytearray(2)], 0, socket.MSG_CMSG_CLOEXEC)
+        out.append([n, fl])
+        d, _, fl, _ = u2.recvmsg(2, 0, socket.MSG_CMSG_CLOEXEC)
+        out.append([repr(d), fl])
+        out += collect([lambda: s.recv(100)])
+        return out
+    finally:
+        close_all(c, s, l, u1, u2)
+
+
+@scenario("UDP flags: IPv4 refuses MSG_OOB after its 64 KiB check, IPv6 sends with it; MSG_PROBE (0x10) is checked and routed, nothing sent")
+def _():
+    a6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    b6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    c4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    a4, b4 = udp(), udp()
+    try:
+        a6.bind(("::1", 0))
+        b6.bind(("::1", 0))
+        b6.settimeout(0.2)
+        b4.settimeout(0.2)
+        a4.connect(b4.getsockname())
+        out = collect([lambda: a6.sendto(b"hi", socket.MSG_OOB, b6.getsockname())])
+        time.sleep(0.05)
+        out += collect([
+            lambda: b6.recv(10), lambda: a6.send(b"hi", socket.MSG_OOB),
+            lambda: c4.sendto(b"h" * 70000, socket.MSG_OOB, ("127.0.0.1", 9)), lambda: c4.send(b"h" * 70000, socket.MSG_OOB),
+            lambda: c4.sendto(b"h" * 10, socket.MSG_OOB, ("127.0.0.1", 9)),
+            lambda: a4.send(b"hi", 0x10), lambda: a4.sendto(b"h" * 65535, 0x10, b4.getsockname()),
+            lambda: a4.sendto(b"h" * 65536, 0x10, b4.getsockname()), lambda: a6.sendto(b"h" * 70000, 0x10, b6.getsockname()),
+        ])
+        time.sleep(0.05)
+        out += collect([lambda: b4.recv(10), lambda: b6.recv(10)])
+        return out
+    finally:
+        close_all(a6, b6, c4, a4, b4)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

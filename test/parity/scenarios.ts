@@ -3845,6 +3845,69 @@ scenario("udp: datagrams that arrived before shutdown(SHUT_RD) are still returne
   }
 });
 
+scenario("MSG_ERRQUEUE reads the empty error queue (EAGAIN, with a timeout TimeoutError; the data stays); TCP MSG_TRUNC copies nothing into buffers; recvmsg keeps MSG_CMSG_CLOEXEC in msg_flags", async () => {
+  const [c, s, l] = await pair();
+  const u1 = await udp();
+  const u2 = await udp();
+  try {
+    await u1.connect(u2.getsockname());
+    await c.send(b("abcdefghijkl"));
+    await u1.send(b("data"));
+    await sleep(50);
+    const out: unknown[] = await collect([() => s.recv(100, socket.MSG_ERRQUEUE), () => u2.recv(100, socket.MSG_ERRQUEUE)]);
+    s.settimeout(0.2);
+    u2.settimeout(0.2);
+    out.push(...(await collect([() => s.recvmsg(100, 0, socket.MSG_ERRQUEUE), () => u2.recvfrom(100, socket.MSG_ERRQUEUE)])));
+    const buf = b("....");
+    out.push([await s.recv_into(buf, 3, socket.MSG_PEEK | socket.MSG_TRUNC), repr(buf)]);
+    out.push([await s.recv_into(buf, 3, socket.MSG_TRUNC), repr(buf)]);
+    out.push([(await s.recvfrom_into(buf, 2, socket.MSG_TRUNC))[0], repr(buf)]);
+    const bufs = [b(".."), b("..")];
+    out.push([(await s.recvmsg_into(bufs, 0, socket.MSG_TRUNC))[0], bufs.map((x) => repr(x))]);
+    let [d, , fl] = await s.recvmsg(2, 0, socket.MSG_CMSG_CLOEXEC);
+    out.push([repr(d), fl]);
+    const [n, , fl2] = await s.recvmsg_into([new Uint8Array(2)], 0, socket.MSG_CMSG_CLOEXEC);
+    out.push([n, fl2]);
+    [d, , fl] = await u2.recvmsg(2, 0, socket.MSG_CMSG_CLOEXEC);
+    out.push([repr(d), fl]);
+    out.push(...(await collect([() => s.recv(100)])));
+    return out;
+  } finally {
+    await closeAll(c, s, l, u1, u2);
+  }
+});
+
+scenario("UDP flags: IPv4 refuses MSG_OOB after its 64 KiB check, IPv6 sends with it; MSG_PROBE (0x10) is checked and routed, nothing sent", async () => {
+  const a6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const b6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const c4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const a4 = await udp();
+  const b4 = await udp();
+  try {
+    await a6.bind(["::1", 0]);
+    await b6.bind(["::1", 0]);
+    b6.settimeout(0.2);
+    b4.settimeout(0.2);
+    await a4.connect(b4.getsockname());
+    const out = await collect([() => a6.sendto(b("hi"), socket.MSG_OOB, b6.getsockname())]);
+    await sleep(50);
+    out.push(
+      ...(await collect([
+        () => b6.recv(10), () => a6.send(b("hi"), socket.MSG_OOB),
+        () => c4.sendto(b("h".repeat(70000)), socket.MSG_OOB, ["127.0.0.1", 9]), () => c4.send(b("h".repeat(70000)), socket.MSG_OOB),
+        () => c4.sendto(b("h".repeat(10)), socket.MSG_OOB, ["127.0.0.1", 9]),
+        () => a4.send(b("hi"), 0x10), () => a4.sendto(b("h".repeat(65535)), 0x10, b4.getsockname()),
+        () => a4.sendto(b("h".repeat(65536)), 0x10, b4.getsockname()), () => a6.sendto(b("h".repeat(70000)), 0x10, b6.getsockname()),
+      ])),
+    );
+    await sleep(50);
+    out.push(...(await collect([() => b4.recv(10), () => b6.recv(10)])));
+    return out;
+  } finally {
+    await closeAll(a6, b6, c4, a4, b4);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

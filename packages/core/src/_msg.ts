@@ -50,13 +50,15 @@ export async function recvmsg(s: Socket, bufsize: unknown, ancbufsize: unknown, 
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
   ancBufsize(anc);
   s._check();
+  // msg_flags starts as the flags' MSG_CMSG_CLOEXEC (Linux's ___sys_recvmsg), then the protocol's.
+  const cloexec = flags & C.MSG_CMSG_CLOEXEC;
   if (s.type === C.SOCK_STREAM) {
     const data = await s._recvStream(n, flags);
-    return tuple(data, pyList([]), 0, s._streamSender(data)) as RecvmsgResult;
+    return tuple(data, pyList([]), cloexec, s._streamSender(data)) as RecvmsgResult;
   }
   const [whole, from] = await s.recvfrom(WHOLE_DATAGRAM, flags);
   const cut = whole.length > n;
-  return tuple(cut ? asPyBytes(whole.subarray(0, n)) : whole, pyList([]), cut ? C.MSG_TRUNC : 0, from) as RecvmsgResult;
+  return tuple(cut ? asPyBytes(whole.subarray(0, n)) : whole, pyList([]), cloexec | (cut ? C.MSG_TRUNC : 0), from) as RecvmsgResult;
 }
 
 /** `recvmsg` scattered into `buffers` (filled in order). */
@@ -67,7 +69,7 @@ export async function recvmsgInto(s: Socket, buffers: unknown, ancbufsize: unkno
     return b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   });
   const [data, , msgFlags, from] = await recvmsg(s, views.reduce((n, v) => n + v.length, 0), ancbufsize, flags);
-  let at = 0;
+  let at = s._truncDiscards(cIntArg(flags)) ? data.length : 0; // (TCP's MSG_TRUNC copies nothing)
   for (const v of views) {
     if (at >= data.length) break;
     const part = data.subarray(at, at + v.length);

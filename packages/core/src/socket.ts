@@ -693,7 +693,10 @@ export class Socket {
       // recv(0) is b'' at once, closed, unconnected or UDP too: CPython makes no call for it.
       if (n === 0) return Promise.resolve(emptyBytes());
       this.check();
-      if (flags !== 0 && this.isStream) this.recvFlagsFirst(flags);
+      if (flags !== 0) {
+        if (flags & C.MSG_ERRQUEUE && this._family !== C.AF_UNIX) return this.errQueue();
+        if (this.isStream) this.recvFlagsFirst(flags);
+      }
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
       if (!this.isStream) return this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
       const c = this.streamConn();
@@ -709,14 +712,24 @@ export class Socket {
   }
 
   /**
-   * recv flags TCP judges before the connection state (tcp_recvmsg): MSG_ERRQUEUE reads the
-   * empty error queue (EAGAIN), MSG_OOB finds no urgent byte (EINVAL; a listener: ENOTCONN).
-   * A connected socket with a timeout is polled first (CPython), so recvFlags decides there.
+   * recv flags TCP judges before the connection state (tcp_recvmsg): MSG_OOB finds no urgent
+   * byte (EINVAL; a listener: ENOTCONN). A connected socket with a timeout is polled first
+   * (CPython), so recvFlags decides there.
    */
   private recvFlagsFirst(flags: number): void {
     if (this._family === C.AF_UNIX || (this.conn !== null && this._timeout !== null && this._timeout !== 0)) return;
-    if (flags & C.MSG_ERRQUEUE) throw oserror(E.EAGAIN);
     if (flags & C.MSG_OOB) throw oserror(this.accepting ? E.ENOTCONN : E.EINVAL);
+  }
+
+  /**
+   * MSG_ERRQUEUE on a TCP or UDP socket reads its error queue (always empty here), not the data:
+   * EAGAIN at once, blocking or not (ip_recv_error); with a timeout CPython polls, gets EAGAIN,
+   * and polls again until the timeout. The data stays for the next recv. (A unix socket ignores the flag.)
+   */
+  private errQueue(): Promise<never> {
+    const t = this._timeout;
+    if (t === null || t === 0) return Promise.reject(oserror(E.EAGAIN));
+    return new Promise((_, reject) => setTimeout(() => reject(timedOut()), Math.min(t, MAX_TIMER_S) * 1000));
   }
 
   /**
@@ -894,8 +907,13 @@ export class Socket {
     if (n === 0) n = view.length;
     if (n === 0) return 0; // an empty buffer: 0 at once, as CPython (no call, closed or not)
     const data = await this.recv(n, flags);
-    view.set(data);
+    if (!this._truncDiscards(flags)) view.set(data);
     return data.length;
+  }
+
+  /** @internal TCP's MSG_TRUNC: the bytes are consumed (or peeked) and counted, not copied into the buffer. */
+  _truncDiscards(flags: number): boolean {
+    return (flags & C.MSG_TRUNC) !== 0 && this._type === C.SOCK_STREAM && this._family !== C.AF_UNIX;
   }
 
   /**
@@ -911,6 +929,7 @@ export class Socket {
       flags = flagsArg(flags);
       bufsizeArg(n, "recvfrom");
       this.check();
+      if (flags & C.MSG_ERRQUEUE && this._family !== C.AF_UNIX) return this.errQueue();
       if (this.isStream) return this._recvStream(n, flags).then((d) => pair(d, this._streamSender(d) as Address));
       const d = this.dgram;
       // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
@@ -959,7 +978,7 @@ export class Socket {
     if (n > view.length) throw new ValueError("nbytes is greater than the length of the buffer");
     if (n === 0) n = view.length;
     const [data, addr] = await this.recvfrom(n, flags);
-    view.set(data);
+    if (!this._truncDiscards(flags)) view.set(data);
     return pair(data.length, addr);
   }
 
@@ -1026,8 +1045,9 @@ export class Socket {
       if (this._family === C.AF_INET && bytes.length > 0xffff) throw oserror(E.EMSGSIZE);
       // udpv6_sendmsg wants a destination before it looks at the flags; udp_sendmsg the reverse.
       if (!d.peer && this._family === C.AF_INET6) throw oserror(E.EDESTADDRREQ);
-      if (flags & C.MSG_OOB) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
+      if (flags & C.MSG_OOB && oobRefused(this._family, d.peer)) throw oserror(E.EOPNOTSUPP);
       if (!d.peer) throw oserror(E.EDESTADDRREQ);
+      if (flags & MSG_PROBE) return bytes.length; // routed, not sent (ip_append_data)
       await this.sendDatagram(d, bytes, undefined);
       return bytes.length;
     }
@@ -1207,13 +1227,14 @@ export class Socket {
       if (!this.conn) throw oserror(E.EPIPE);
       return this.send(bytes, flags);
     }
-    if (flags & C.MSG_OOB) throw oserror(E.EOPNOTSUPP); // UDP has no urgent data
     // Linux binds the socket first (inet_sendmsg's autobind), then checks the datagram.
     const d = this.dgram ?? (await this.ensureDatagram());
-    // In udp_sendmsg's order: IPv4's 64 KiB bound, the port, broadcast, then what fits a datagram.
+    // In udp_sendmsg's order: IPv4's 64 KiB bound, MSG_OOB, the port, broadcast, then what fits a datagram.
     if (this._family === C.AF_INET && bytes.length > 0xffff) throw oserror(E.EMSGSIZE);
+    if (flags & C.MSG_OOB && oobRefused(this._family, ep)) throw oserror(E.EOPNOTSUPP);
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.EINVAL); // Linux's sendto to port 0
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
+    if (flags & MSG_PROBE) return bytes.length; // routed, not sent (ip_append_data)
     if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
     const samePeer = d.peer !== null && d.t.connect !== undefined && d.peer.host === ep.host && d.peer.port === ep.port;
     const pending = d.send(bytes, samePeer ? undefined : ep);
@@ -1728,6 +1749,17 @@ const badFd = (): OSError => oserror(E.EBADF);
 // sendto's result when the datagram went out at once: one settled Promise per size in a row.
 let lastCount = -1;
 let lastCountPromise: Promise<number> = Promise.resolve(0);
+/** Linux's MSG_PROBE (no Python constant): a UDP send is checked and routed, and nothing is sent. */
+const MSG_PROBE = 0x10;
+
+/**
+ * UDP has no urgent data: IPv4's udp_sendmsg refuses MSG_OOB (also for an IPv6 socket's
+ * IPv4-mapped destination, which it handles); udpv6_sendmsg ignores the flag.
+ */
+function oobRefused(family: number, to: { host: string } | null): boolean {
+  return family === C.AF_INET || (to !== null && /^::ffff:\d/i.test(to.host));
+}
+
 function resolvedCount(n: number): Promise<number> {
   if (n !== lastCount) {
     lastCount = n;
