@@ -3796,6 +3796,31 @@ def _():
         close_all(a6, b6, c4, a4, b4)
 
 
+@scenario("close after a makefile reader read one line: what its 8 KiB buffer did not pull in resets the peer")
+def _():
+    l, port = listener()
+    out = []
+    try:
+        for n in (8186, 8187, 8192):
+            c = socket.create_connection(("127.0.0.1", port), timeout=2)
+            a, _ = l.accept()
+            c.sendall(b"hello\n" + b"r" * n)
+            time.sleep(0.1)
+            f = a.makefile("rb")
+            out.append(repr(f.readline()))
+            f.close()
+            a.close()
+            time.sleep(0.1)
+            try:
+                out.append(repr(c.recv(100)))
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+            c.close()
+        return out
+    finally:
+        l.close()
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3908,6 +3908,33 @@ scenario("UDP flags: IPv4 refuses MSG_OOB after its 64 KiB check, IPv6 sends wit
   }
 });
 
+scenario("close after a makefile reader read one line: what its 8 KiB buffer did not pull in resets the peer", async () => {
+  const [l, port] = await listener();
+  const out: unknown[] = [];
+  try {
+    for (const n of [8186, 8187, 8192]) {
+      const c = await socket.create_connection(["127.0.0.1", port], 2);
+      const [a] = await l.accept();
+      await c.sendall(b("hello\n" + "r".repeat(n)));
+      await sleep(100);
+      const f = a.makefile("rb");
+      out.push(repr((await f.readline()) as Uint8Array));
+      await f.close();
+      await a.close();
+      await sleep(100);
+      try {
+        out.push(repr(await c.recv(100)));
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+      await c.close();
+    }
+    return out;
+  } finally {
+    await l.close();
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -235,12 +235,12 @@ export class SocketFile {
 
   private out(b: Uint8Array): PyBytes | string {
     const bytes = b.length ? asPyBytes(b) : emptyBytes();
-    if (this.binary) this.readDone();
+    if (this.binary) this.readDone(b.length);
     return this.binary ? bytes : this.text(bytes);
   }
 
   private text(b: Uint8Array): string {
-    this.readDone();
+    this.readDone(b.length);
     if (this.newline !== null && this.newline !== "") return decodeText(b, this.decodeAs, this.errors, this.newline);
     // Universal newlines ("" or null): which line ends were read, for `newlines`.
     const s = decodeText(b, this.decodeAs, this.errors, "");
@@ -286,9 +286,26 @@ export class SocketFile {
    * A read returns: CPython's buffered reader pulled what was there (up to its buffer size) out
    * of the kernel, so closing the socket now sends FIN, not a reset for unread bytes.
    */
-  private readDone(): void {
+  /**
+   * After a read that returned `took` bytes: how many queued bytes CPython's buffered reader
+   * would now hold in its buffer (pulled out of the kernel, so close() does not count them as
+   * unread). It serves a read from its buffer first, then reads the socket `bufferSize` bytes at a time.
+   */
+  private readDone(took = -1): void {
     const c = this.sock._stream();
-    c.fileHeld = Math.min(c.size, this.bufferSize);
+    if (took < 0) {
+      // A read that timed out: it pulled what had arrived.
+      c.fileHeld = Math.min(c.size, this.bufferSize);
+      return;
+    }
+    const before = c.size + took;
+    const had = Math.min(c.fileHeld, before);
+    if (took <= had) {
+      c.fileHeld = had - took;
+      return;
+    }
+    const chunk = Math.max(1, this.bufferSize);
+    c.fileHeld = Math.min(before, had + Math.ceil((took - had) / chunk) * chunk) - took;
   }
 
   /**
