@@ -1940,28 +1940,32 @@ def _():
         close_all(s)
 
 
+def line_then_close(l, port, data, use_file=True):
+    """The peer sends `data`; we read one line with a makefile reader (or nothing) and close: what the peer sees."""
+    out = []
+    c = socket.create_connection(("127.0.0.1", port), timeout=2)
+    a, _ = l.accept()
+    c.sendall(data)
+    time.sleep(0.1)
+    if use_file:
+        f = a.makefile("rb")
+        out.append(repr(f.readline()))
+        f.close()
+    a.close()
+    time.sleep(0.1)
+    try:
+        out.append(repr(c.recv(100)))
+    except OSError as e:
+        out.append([type(e).__name__, e.errno])
+    c.close()
+    return out
+
+
 @scenario("close after a makefile reader read a line of a pipelined burst: FIN, not reset")
 def _():
     l, port = listener()
-    out = []
     try:
-        for use_file in (True, False):
-            c = socket.create_connection(("127.0.0.1", port), timeout=2)
-            a, _ = l.accept()
-            c.sendall(b"QUIT\r\nPING\r\n")
-            time.sleep(0.1)
-            if use_file:
-                f = a.makefile("rb")
-                out.append(repr(f.readline()))
-                f.close()
-            a.close()
-            time.sleep(0.1)
-            try:
-                out.append(repr(c.recv(100)))
-            except OSError as e:
-                out.append([type(e).__name__, e.errno])
-            c.close()
-        return out
+        return [x for use_file in (True, False) for x in line_then_close(l, port, b"QUIT\r\nPING\r\n", use_file)]
     finally:
         l.close()
 
@@ -3799,24 +3803,8 @@ def _():
 @scenario("close after a makefile reader read one line: what its 8 KiB buffer did not pull in resets the peer")
 def _():
     l, port = listener()
-    out = []
     try:
-        for n in (8186, 8187, 8192):
-            c = socket.create_connection(("127.0.0.1", port), timeout=2)
-            a, _ = l.accept()
-            c.sendall(b"hello\n" + b"r" * n)
-            time.sleep(0.1)
-            f = a.makefile("rb")
-            out.append(repr(f.readline()))
-            f.close()
-            a.close()
-            time.sleep(0.1)
-            try:
-                out.append(repr(c.recv(100)))
-            except OSError as e:
-                out.append([type(e).__name__, e.errno])
-            c.close()
-        return out
+        return [x for n in (8186, 8187, 8192) for x in line_then_close(l, port, b"hello\n" + b"r" * n)]
     finally:
         l.close()
 

@@ -1899,29 +1899,34 @@ scenario("connect with a timeout: refused, then again; connected, then again", a
   }
 });
 
+/** The peer sends `data`; we read one line with a makefile reader (or nothing) and close: what the peer sees. */
+async function lineThenClose(l: socket.Socket, port: number, data: Uint8Array, useFile = true): Promise<unknown[]> {
+  const out: unknown[] = [];
+  const c = await socket.create_connection(["127.0.0.1", port], 2);
+  const [a] = await l.accept();
+  await c.sendall(data);
+  await sleep(100);
+  if (useFile) {
+    const f = a.makefile("rb");
+    out.push(repr((await f.readline()) as Uint8Array));
+    await f.close();
+  }
+  await a.close();
+  await sleep(100);
+  try {
+    out.push(repr(await c.recv(100)));
+  } catch (e) {
+    out.push([(e as Error).name, (e as socket.OSError).errno]);
+  }
+  await c.close();
+  return out;
+}
+
 scenario("close after a makefile reader read a line of a pipelined burst: FIN, not reset", async () => {
   const [l, port] = await listener();
-  const out: unknown[] = [];
   try {
-    for (const useFile of [true, false]) {
-      const c = await socket.create_connection(["127.0.0.1", port], 2);
-      const [a] = await l.accept();
-      await c.sendall("QUIT\r\nPING\r\n");
-      await sleep(100);
-      if (useFile) {
-        const f = a.makefile("rb");
-        out.push(repr((await f.readline()) as Uint8Array));
-        await f.close();
-      }
-      await a.close();
-      await sleep(100);
-      try {
-        out.push(repr(await c.recv(100)));
-      } catch (e) {
-        out.push([(e as Error).name, (e as socket.OSError).errno]);
-      }
-      await c.close();
-    }
+    const out: unknown[] = [];
+    for (const useFile of [true, false]) out.push(...(await lineThenClose(l, port, b("QUIT\r\nPING\r\n"), useFile)));
     return out;
   } finally {
     await l.close();
@@ -3910,25 +3915,9 @@ scenario("UDP flags: IPv4 refuses MSG_OOB after its 64 KiB check, IPv6 sends wit
 
 scenario("close after a makefile reader read one line: what its 8 KiB buffer did not pull in resets the peer", async () => {
   const [l, port] = await listener();
-  const out: unknown[] = [];
   try {
-    for (const n of [8186, 8187, 8192]) {
-      const c = await socket.create_connection(["127.0.0.1", port], 2);
-      const [a] = await l.accept();
-      await c.sendall(b("hello\n" + "r".repeat(n)));
-      await sleep(100);
-      const f = a.makefile("rb");
-      out.push(repr((await f.readline()) as Uint8Array));
-      await f.close();
-      await a.close();
-      await sleep(100);
-      try {
-        out.push(repr(await c.recv(100)));
-      } catch (e) {
-        out.push([(e as Error).name, (e as socket.OSError).errno]);
-      }
-      await c.close();
-    }
+    const out: unknown[] = [];
+    for (const n of [8186, 8187, 8192]) out.push(...(await lineThenClose(l, port, b("hello\n" + "r".repeat(n)))));
     return out;
   } finally {
     await l.close();
