@@ -128,6 +128,11 @@ function intArg(v: unknown): number {
   throw new TypeError(`a bytes-like object is required, not '${pyTypeName(v)}'`);
 }
 
+/** Does a setsockopt value turn a boolean option on (an int, or the C int in 4+ bytes; fewer bytes are EINVAL)? */
+export function optionOn(v: unknown): boolean {
+  return !(v instanceof Uint8Array && v.length < 4) && intArg(v) !== 0;
+}
+
 /** setsockopt's value as CPython parses it before any call: an int (a C int) or bytes, else TypeError. */
 export function optionValueArg(v: unknown): void {
   if (v instanceof Uint8Array) return;

@@ -23,7 +23,7 @@ import { ResetConnection } from "./_reset.js";
 import { closeFd, newFd, shareFd } from "./_fds.js";
 import { addShare, alias, dropNumber, dropShare, keepDetached, sharing, stillShared } from "./_dup.js";
 import { DgramConn } from "./_datagram.js";
-import { SocketOptions, optionValueArg } from "./_options.js";
+import { SocketOptions, optionOn, optionValueArg } from "./_options.js";
 import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, flagsArg, intoView, isBroadcast, ssizeArg } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { getAdapter } from "./runtime.js";
@@ -1715,7 +1715,7 @@ export class Socket {
 /**
  * The fields most sockets never set (`declare`d above), with their values until set: on the
  * prototype, so a socket carries only the fields it uses (an accepted connection: 7 instead of
- * 28, ~170 bytes less per connection). `_dup.ts` forwards these too (Object.keys of the prototype).
+ * 28, ~170 bytes less per connection). `_dup.ts` forwards these too (its for…in sees inherited fields).
  */
 Object.assign(Socket.prototype, {
   fdShared: false,
@@ -1775,9 +1775,3 @@ const SHUT_CONN = {
   readShut: true,
   takeError: () => null,
 } as unknown as StreamConn;
-
-/** A setsockopt value that turns an option on: a nonzero int, or 4+ bytes not all zero. */
-function optionOn(value: unknown): boolean {
-  if (value instanceof Uint8Array) return value.length >= 4 && (value[0]! | value[1]! | value[2]! | value[3]!) !== 0;
-  return Number(value) !== 0;
-}
