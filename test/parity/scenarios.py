@@ -3809,6 +3809,30 @@ def _():
         l.close()
 
 
+@scenario("bytes and a reset that arrive together: recv returns the bytes, then raises ConnectionResetError, then b''")
+def _():
+    import struct
+    out = []
+    for how in ("SO_LINGER 0", "input unread"):
+        c, s, l = pair()
+        try:
+            if how == "SO_LINGER 0":
+                reader, closer = s, c
+                closer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            else:
+                reader, closer = c, s
+                reader.sendall(b"x" * 100)
+                time.sleep(0.1)
+                out += collect([lambda: closer.recv(10)])  # 90 bytes stay unread: close resets
+            closer.sendall(b"ok")
+            closer.close()
+            time.sleep(0.2)
+            out += collect([lambda: reader.recv(10), lambda: reader.recv(10), lambda: reader.recv(10)])
+        finally:
+            close_all(c, s, l)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3924,6 +3924,32 @@ scenario("close after a makefile reader read one line: what its 8 KiB buffer did
   }
 });
 
+scenario("bytes and a reset that arrive together: recv returns the bytes, then raises ConnectionResetError, then b''", async () => {
+  const out: unknown[] = [];
+  for (const how of ["SO_LINGER 0", "input unread"]) {
+    const [c, s, l] = await pair();
+    try {
+      let reader = c;
+      let closer = s;
+      if (how === "SO_LINGER 0") {
+        [reader, closer] = [s, c];
+        closer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger(1, 0));
+      } else {
+        await reader.sendall("x".repeat(100));
+        await sleep(100);
+        out.push(...(await collect([() => closer.recv(10)]))); // 90 bytes stay unread: close resets
+      }
+      await closer.sendall("ok");
+      await closer.close();
+      await sleep(200);
+      out.push(...(await collect([() => reader.recv(10), () => reader.recv(10), () => reader.recv(10)])));
+    } finally {
+      await closeAll(c, s, l);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

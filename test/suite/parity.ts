@@ -31,6 +31,9 @@ const DELIBERATE: Record<string, Record<string, string>> = {
   "a reset after some bytes: recv(MSG_WAITALL) returns them, then raises; a text makefile read that needs more raises at once": {
     "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
   },
+  "bytes and a reset that arrive together: recv returns the bytes, then raises ConnectionResetError, then b''": {
+    "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
+  },
   "bind non-local": { "deno/node": "docs/differences.md #7: Deno's node:net reports EINVAL for a non-local bind" },
   "multicast options": {
     "deno/deno --unstable-net": "docs/differences.md #35: Deno.listenDatagram cannot choose a multicast interface",

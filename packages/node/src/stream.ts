@@ -1,4 +1,5 @@
 // --- Node `net.Socket` as a polysock StreamTransport ---
+import { readSync } from "node:fs";
 import type * as net from "node:net";
 import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
 
@@ -26,7 +27,33 @@ function onData(this: Owned, chunk: Buffer): void {
   this[STREAM].h!.onData(chunk);
 }
 function onEnd(this: Owned): void {
-  this[STREAM].h!.onEnd();
+  const h = this[STREAM].h!;
+  const reset = resetAtEnd(this, h);
+  if (reset === null) h.onEnd();
+  else h.onError(reset);
+}
+
+/** Node itself (libuv), not Bun's or Deno's node:net, whose handles have no OS descriptor. */
+const ON_LIBUV = !("Bun" in globalThis) && !("Deno" in globalThis);
+const PROBE = new Uint8Array(1);
+
+/**
+ * libuv reports a reset that came with the last bytes (a short read, then EPOLLHUP) as the end
+ * of the stream without reading the error; Linux's recv raises it (ConnectionResetError). So at
+ * 'end' the socket is read once more: a reset is the error the kernel still holds, and a real
+ * end reads 0 (also when a reset followed a FIN: recv returns b'' then too).
+ */
+function resetAtEnd(s: net.Socket, h: StreamHandlers): unknown {
+  const fd = ON_LIBUV ? (s as { _handle?: { fd?: unknown } | null })._handle?.fd : undefined;
+  if (typeof fd !== "number" || fd < 0) return null;
+  try {
+    // 0 at the end; no byte can follow a FIN or a reset, but none would be lost if one did.
+    if (readSync(fd, PROBE, 0, 1, null) > 0) h.onData(PROBE.slice());
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return code === "EAGAIN" || code === "EBADF" ? null : err;
+  }
+  return null;
 }
 function onError(this: Owned, err: Error): void {
   // Before start() nobody listens yet, but a listener must exist or a reset would crash the process.
