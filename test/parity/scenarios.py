@@ -3833,6 +3833,19 @@ def _():
     return out
 
 
+@scenario("MSG_ERRQUEUE with a timeout on a socket closed meanwhile: EBADF once the timeout has run out")
+def _():
+    import threading
+    u = udp()
+    u.settimeout(0.4)
+    threading.Timer(0.1, u.close).start()
+    try:
+        return collect([lambda: u.recv(10, socket.MSG_ERRQUEUE)])
+    finally:
+        time.sleep(0.05)
+        u.close()
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

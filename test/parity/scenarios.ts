@@ -3950,6 +3950,18 @@ scenario("bytes and a reset that arrive together: recv returns the bytes, then r
   return out;
 });
 
+scenario("MSG_ERRQUEUE with a timeout on a socket closed meanwhile: EBADF once the timeout has run out", async () => {
+  const u = await udp();
+  u.settimeout(0.4);
+  const closing = sleep(100).then(() => u.close());
+  try {
+    return await collect([() => u.recv(10, socket.MSG_ERRQUEUE)]);
+  } finally {
+    await closing;
+    await u.close();
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -725,11 +725,20 @@ export class Socket {
    * MSG_ERRQUEUE on a TCP or UDP socket reads its error queue (always empty here), not the data:
    * EAGAIN at once, blocking or not (ip_recv_error); with a timeout CPython polls, gets EAGAIN,
    * and polls again until the timeout. The data stays for the next recv. (A unix socket ignores the flag.)
+   * Closed meanwhile: CPython's poll loop still runs out the timeout, then raises EBADF.
    */
   private errQueue(): Promise<never> {
     const t = this._timeout;
     if (t === null || t === 0) return Promise.reject(oserror(E.EAGAIN));
-    return new Promise((_, reject) => setTimeout(() => reject(timedOut()), Math.min(t, MAX_TIMER_S) * 1000));
+    const end = (reject: (err: Error) => void): void => {
+      try {
+        this.check();
+        reject(timedOut());
+      } catch (err) {
+        reject(err as Error);
+      }
+    };
+    return new Promise((_, reject) => setTimeout(end, Math.min(t, MAX_TIMER_S) * 1000, reject));
   }
 
   /**
