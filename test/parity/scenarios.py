@@ -3846,6 +3846,34 @@ def _():
         u.close()
 
 
+@scenario("sendmsg() checks flags, address, buffers and each ancillary item (level, type, bytes) in CPython's order, before the socket; sendto() with 4 arguments; sendfile()'s count")
+def _():
+    import io
+    u, v = udp(), udp()
+    c, s, l = pair()
+    try:
+        to = v.getsockname()
+        out = collect([
+            lambda: u.sendmsg([b"m"], [(0, 0)], 0, to), lambda: u.sendmsg([b"m"], [(0, 0, b"d", 42)], 0, to),
+            lambda: u.sendmsg([b"m"], [(0, 0, 1.5)], 0, to), lambda: u.sendmsg([b"m"], [("x", 0, b"d")], 0, to),
+            lambda: u.sendmsg([b"m"], [0, 0, b""], 0, to), lambda: u.sendmsg([b"m"], [(2**31, 0, b"")], 0, to),
+            lambda: u.sendmsg([b"m"], 5, 0, to), lambda: u.sendmsg([b"m"], None, 0, to),
+            lambda: u.sendmsg([b"m"], [], 0, 5), lambda: u.sendmsg([b"m"], [(1, 1, b"")], 0, 5),
+            lambda: u.sendmsg([b"m"], [], 0, ("127.0.0.1", 70000)), lambda: u.sendmsg(5, [], 0, 5),
+            lambda: u.sendmsg([b"m"], [], "x", 5),
+            lambda: u.sendmsg([b"ab", b"c"], [], 0, to), lambda: v.recv(10),
+            lambda: u.sendto(b"foo", 0, to, 4),
+            lambda: s.sendfile(io.BytesIO(b"abcdef"), 0, "2"), lambda: s.sendfile(io.BytesIO(b"abcdef"), 0, 0.5),
+            lambda: s.sendfile(io.BytesIO(b"abcdef"), 0, 0), lambda: s.sendfile(io.BytesIO(b"abcdef"), 0, -3),
+            lambda: s.sendfile(io.BytesIO(b"abcdef"), 0, 2), lambda: c.recv(10),
+        ])
+        u.close()
+        out += collect([lambda: u.sendmsg([b"m"], [(0, 0)], 0, to), lambda: u.sendmsg([b"m"], [(1, 1, b"")], 0, to), lambda: u.sendmsg([b"m"], [], 0, to)])
+        return out
+    finally:
+        close_all(u, v, c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3962,6 +3962,36 @@ scenario("MSG_ERRQUEUE with a timeout on a socket closed meanwhile: EBADF once t
   }
 });
 
+scenario("sendmsg() checks flags, address, buffers and each ancillary item (level, type, bytes) in CPython's order, before the socket; sendto() with 4 arguments; sendfile()'s count", async () => {
+  const u = await udp();
+  const v = await udp();
+  const [c, s, l] = await pair();
+  try {
+    const to = v.getsockname();
+    const any = u as unknown as { sendmsg(...a: unknown[]): Promise<number>; sendto(...a: unknown[]): Promise<number> };
+    const sf = s as unknown as { sendfile(...a: unknown[]): Promise<number> };
+    const out = await collect([
+      () => any.sendmsg([b("m")], [[0, 0]], 0, to), () => any.sendmsg([b("m")], [[0, 0, b("d"), 42]], 0, to),
+      () => any.sendmsg([b("m")], [[0, 0, 1.5]], 0, to), () => any.sendmsg([b("m")], [["x", 0, b("d")]], 0, to),
+      () => any.sendmsg([b("m")], [0, 0, b("")], 0, to), () => any.sendmsg([b("m")], [[2 ** 31, 0, b("")]], 0, to),
+      () => any.sendmsg([b("m")], 5, 0, to), () => any.sendmsg([b("m")], null, 0, to),
+      () => any.sendmsg([b("m")], [], 0, 5), () => any.sendmsg([b("m")], [[1, 1, b("")]], 0, 5),
+      () => any.sendmsg([b("m")], [], 0, ["127.0.0.1", 70000]), () => any.sendmsg(5, [], 0, 5),
+      () => any.sendmsg([b("m")], [], "x", 5),
+      () => any.sendmsg([b("ab"), b("c")], [], 0, to), () => v.recv(10),
+      () => any.sendto(b("foo"), 0, to, 4),
+      () => sf.sendfile(b("abcdef"), 0, "2"), () => sf.sendfile(b("abcdef"), 0, 0.5),
+      () => sf.sendfile(b("abcdef"), 0, 0), () => sf.sendfile(b("abcdef"), 0, -3),
+      () => sf.sendfile(b("abcdef"), 0, 2), () => c.recv(10),
+    ]);
+    await u.close();
+    out.push(...(await collect([() => any.sendmsg([b("m")], [[0, 0]], 0, to), () => any.sendmsg([b("m")], [[1, 1, b("")]], 0, to), () => any.sendmsg([b("m")], [], 0, to)])));
+    return out;
+  } finally {
+    await closeAll(u, v, c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -3,8 +3,8 @@
 import * as C from "./constants.js";
 import { errno as E } from "./errno.js";
 import { OverflowError, ValueError, oserror } from "./errors.js";
-import { type Address, type AddressInput, tuple } from "./address.js";
-import { PyBytes, argTypeName, asPyBytes, join, toBytes } from "./bytes.js";
+import { type Address, parseAddress, tuple } from "./address.js";
+import { PyBytes, asPyBytes, join, pyTypeName, toBytes } from "./bytes.js";
 import { cIntArg, ssizeArg } from "./_args.js";
 import type { Socket } from "./socket.js";
 import { pyList } from "./_repr.js";
@@ -17,11 +17,25 @@ export type RecvmsgResult = [PyBytes, [], number, Address | null];
 /** `recvmsg_into`'s result: `(nbytes, ancdata, msg_flags, address)`. */
 export type RecvmsgIntoResult = [number, [], number, Address | null];
 
-function items(v: unknown, fname: string): unknown[] {
+function items(v: unknown, fname: string, arg = 1): unknown[] {
   if (v === null || v === undefined || typeof v === "string" || typeof (v as Iterable<unknown>)[Symbol.iterator] !== "function") {
-    throw new TypeError(`${fname}() argument 1 must be an iterable`);
+    throw new TypeError(`${fname}() argument ${arg} must be an iterable`);
   }
   return Array.from(v as Iterable<unknown>);
+}
+
+const ANC_ITEM = "[sendmsg() ancillary data items]()";
+
+/** One ancillary item checked as CPython's `(iiy*)` format: (level, type, bytes-like data). */
+function ancItem(v: unknown): void {
+  const seq = Array.isArray(v) || typeof v === "string" || v instanceof Uint8Array;
+  if (!seq) throw new TypeError(`${ANC_ITEM} argument must be 3-item sequence, not ${pyTypeName(v)}`);
+  const item = v as ArrayLike<unknown>;
+  if (item.length !== 3) throw new TypeError(`${ANC_ITEM} argument must be sequence of length 3, not ${item.length}`);
+  cIntArg(item[0]);
+  cIntArg(item[1]);
+  const data = item[2];
+  if (!ArrayBuffer.isView(data) && !(data instanceof ArrayBuffer)) throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
 }
 
 /** Linux's `struct cmsghdr` on 64-bit machines, and CPython's limit for a control message's length. */
@@ -33,12 +47,22 @@ function ancBufsize(n: number): void {
 }
 
 /** Gather `buffers` into one and send it as `send` / `sendto` would. */
-export function sendmsg(s: Socket, buffers: unknown, ancdata: unknown, flags: number, address: unknown): Promise<number> {
+export async function sendmsg(s: Socket, buffers: unknown, ancdata: unknown, flags: unknown, address: unknown): Promise<number> {
+  // CPython's order: the flags (an int), the address (getsockaddrarg), the buffers, the ancillary
+  // items, and only then the socket (EBADF).
+  const f = cIntArg(flags);
+  const to = address === undefined || address === null ? null : address;
+  if (to !== null) parseAddress(s.family, to, "sendmsg");
   const parts = items(buffers, "sendmsg").map(toBytes);
-  // Control messages (SCM_RIGHTS …): no runtime can pass them (differences #31).
-  if (ancdata !== undefined && ancdata !== null && items(ancdata, "sendmsg").length > 0) throw oserror(E.EOPNOTSUPP);
+  const anc = ancdata === undefined ? [] : items(ancdata, "sendmsg", 2); // (None too is not an iterable)
+  anc.forEach(ancItem);
+  if (anc.length > 0) {
+    // Control messages (SCM_RIGHTS …): no runtime can pass them (differences #31).
+    s._check();
+    throw oserror(E.EOPNOTSUPP);
+  }
   const data = join(parts);
-  return address === undefined || address === null ? s.send(data, flags) : s.sendto(data, flags, address as AddressInput);
+  return to === null ? s.send(data, f) : s._sendtoAs(data, f, to, "sendmsg");
 }
 
 /** `recv` / `recvfrom` as a message: a datagram longer than `bufsize` sets MSG_TRUNC. */

@@ -5,6 +5,7 @@ import * as C from "./constants.js";
 import { ValueError, oserror } from "./errors.js";
 import { errno as E } from "./errno.js";
 import { intArg, pyTypeName } from "./bytes.js";
+import { pyRepr } from "./_repr.js";
 
 /** What `sendfile` can send: a Blob, bytes, or chunks as they are read. */
 export type SendfileSource = Blob | ArrayBufferView | AsyncIterable<Uint8Array>;
@@ -19,13 +20,21 @@ interface Sender {
 
 const CHUNK = 256 * 1024;
 
+/** `count` as CPython's _check_sendfile_params takes it: None (no limit) or an int > 0. */
+function sendCount(count: unknown): number {
+  if (count === null || count === undefined) return Infinity;
+  const n = typeof count === "boolean" ? Number(count) : count;
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
+  if (n <= 0) throw new ValueError(`count must be a positive integer (got ${pyRepr(count)})`);
+  return n;
+}
+
 /** Like `sock.sendfile(file, offset=0, count=None)` (see {@link Socket.sendfile}). */
 export async function sendfile(s: Sender, file: SendfileSource, offset = 0, count: number | null = null): Promise<number> {
   if (s.type !== C.SOCK_STREAM) throw new ValueError("only SOCK_STREAM type sockets are supported");
+  const limit = sendCount(count);
   if (s.gettimeout() === 0) throw new ValueError("non-blocking sockets are not supported");
   if (intArg(offset) < 0) throw oserror(E.EINVAL); // os.sendfile's (and seek's) EINVAL
-  const limit = count === null || count === undefined ? Infinity : intArg(count);
-  if (limit < 1) throw new ValueError(`count must be a positive integer (got ${limit})`);
   // A closed socket: CPython's selector refuses its descriptor (-1) before anything is sent.
   if (s.fileno() < 0) throw new ValueError("Invalid file descriptor: -1");
   let sent = 0;

@@ -1188,7 +1188,7 @@ export class Socket {
   sendto(data: Uint8Array | ArrayBufferView | string, flagsOrAddress: number | AddressInput, address?: AddressInput): Promise<number> {
     try {
       // CPython parses data, flags and the address (resolving it) before EBADF.
-      if (arguments.length < 2) throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
+      if (arguments.length < 2 || arguments.length > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
       // Hot path of a UDP server replying to an address recvfrom returned: no parsing, no async frame.
       const d = this.dgram;
       const ep = arguments.length === 2 && d !== null && d.peer === null ? knownEndpoint(flagsOrAddress) : undefined;
@@ -1219,16 +1219,20 @@ export class Socket {
     flags = 0,
     address: AddressInput | null = null,
   ): Promise<number> {
-    this.check();
     return sendmsg(this, buffers, ancdata, flags, address);
   }
 
-  private async sendtoSlow(data: unknown, rawFlags: unknown, addr: unknown, nargs: number): Promise<number> {
+  /** @internal sendto for sendmsg(): its address errors name `fname`. */
+  _sendtoAs(data: Uint8Array, flags: number, addr: unknown, fname: string): Promise<number> {
+    return this.sendtoSlow(data, flags, addr, 3, fname);
+  }
+
+  private async sendtoSlow(data: unknown, rawFlags: unknown, addr: unknown, nargs: number, fname = "sendto"): Promise<number> {
     const bytes = toBytes(data);
     const flags = nargs >= 3 ? cIntArg(rawFlags) : 0;
     // The address is parsed and resolved (getsockaddrarg) before the socket is used.
     let ep = knownEndpoint(addr);
-    if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(parseAddress(this._family, addr, "sendto"), this.adapter);
+    if (ep === undefined || (ep.ipVersion === 6) !== (this._family === C.AF_INET6)) ep = await resolveAddress(parseAddress(this._family, addr, fname), this.adapter);
     this.check();
     if (this.isStream) {
       // Linux: a unix stream refuses a destination (EISCONN once connected); TCP ignores it.
