@@ -3874,6 +3874,21 @@ def _():
         close_all(u, v, c, s, l)
 
 
+@scenario("a lone surrogate in a service or protocol name is a UnicodeEncodeError; settimeout() and setblocking() take exactly one argument")
+def _():
+    u = udp()
+    try:
+        u.settimeout(5)
+        return collect([
+            lambda: socket.getaddrinfo("127.0.0.1", "\ud800"), lambda: socket.getaddrinfo("127.0.0.1", "http\udfff"),
+            lambda: socket.getservbyname("\ud800"), lambda: socket.getservbyname("http", "\ud800"),
+            lambda: socket.getservbyport(80, "\ud800"), lambda: socket.getprotobyname("\ud800"),
+            lambda: u.settimeout(), lambda: u.gettimeout() == 5, lambda: u.setblocking(), lambda: u.settimeout(1, 2),
+        ])
+    finally:
+        u.close()
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -3992,6 +3992,22 @@ scenario("sendmsg() checks flags, address, buffers and each ancillary item (leve
   }
 });
 
+scenario("a lone surrogate in a service or protocol name is a UnicodeEncodeError; settimeout() and setblocking() take exactly one argument", async () => {
+  const u = await udp();
+  try {
+    u.settimeout(5);
+    const any = u as unknown as { settimeout(...a: unknown[]): void; setblocking(...a: unknown[]): void };
+    return await collect([
+      () => socket.getaddrinfo("127.0.0.1", "\ud800"), () => socket.getaddrinfo("127.0.0.1", "http\udfff"),
+      () => socket.getservbyname("\ud800"), () => socket.getservbyname("http", "\ud800"),
+      () => socket.getservbyport(80, "\ud800"), () => socket.getprotobyname("\ud800"),
+      () => any.settimeout(), () => u.gettimeout() === 5, () => any.setblocking(), () => any.settimeout(1, 2),
+    ]);
+  } finally {
+    await u.close();
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

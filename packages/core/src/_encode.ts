@@ -120,6 +120,12 @@ function replace(c: Codec, cps: number[], start: number, end: number, errors: st
   return true;
 }
 
+/** `s` if it encodes to UTF-8 (CPython's "s" argument format). @throws UnicodeEncodeError for a lone surrogate. */
+export function utf8Arg(s: string): string {
+  if (LONE_SURROGATE.test(s)) encodeText(s, "utf-8", "strict");
+  return s;
+}
+
 /** Like `s.encode(encoding, errors)`. @throws UnicodeEncodeError (a `ValueError`) as CPython's; LookupError. */
 export function encodeText(s: string, encoding: string, errors: string): Uint8Array {
   const name = codecName(encoding);

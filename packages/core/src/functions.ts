@@ -4,6 +4,7 @@ import { servicePort } from "./netdb.js";
 import * as C from "./constants.js";
 import { type Address, type AddressInput, pair, pyList, pyRepr, tuple } from "./address.js";
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
+import { utf8Arg } from "./_encode.js";
 import { errno as E } from "./errno.js";
 import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, herror, oserror, withCause } from "./errors.js";
 import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6, scopedIPv6 } from "./inet.js";
@@ -49,7 +50,7 @@ function serviceArg(port: unknown): string | null {
     return BigInt(port).toString();
   }
   if (typeof port === "string" || port instanceof Uint8Array)
-    return (typeof port === "string" ? port : new TextDecoder().decode(port)).split("\0", 1)[0]!;
+    return (typeof port === "string" ? utf8Arg(port) : new TextDecoder().decode(port)).split("\0", 1)[0]!;
   throw new OSError("Int or String expected");
 }
 

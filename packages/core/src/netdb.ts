@@ -1,6 +1,7 @@
 // The netdb lookups of Python's socket module: services and protocols.
 import { OSError, OverflowError, ValueError } from "./errors.js";
 import { argTypeName } from "./bytes.js";
+import { utf8Arg } from "./_encode.js";
 import { SERVICES_DATA } from "./_services.js";
 import { cIntArg } from "./_args.js";
 
@@ -66,6 +67,7 @@ function protocolNumber(name: string): number | undefined {
  */
 function strArg(v: unknown, fname: string, n: number): string {
   if (typeof v !== "string") throw new TypeError(`${fname}() argument ${n} must be str, not ${argTypeName(v)}`);
+  utf8Arg(v);
   if (v.includes("\0")) throw new ValueError("embedded null character");
   return v;
 }

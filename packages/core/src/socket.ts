@@ -204,6 +204,7 @@ export class Socket {
    * @throws ValueError `Timeout value out of range`; OSError `[Errno 9]` after close.
    */
   settimeout(value: number | null): void {
+    if (arguments.length !== 1) throw new TypeError(`socket.settimeout() takes exactly one argument (${arguments.length} given)`);
     this._timeout = checkTimeout(value);
     this.check(); // CPython stores the timeout, then fails on a closed socket
   }
@@ -215,6 +216,7 @@ export class Socket {
 
   /** Like `sock.setblocking(flag)`: `false` ≡ `settimeout(0)`, `true` ≡ `settimeout(null)`. */
   setblocking(flag: boolean): void {
+    if (arguments.length !== 1) throw new TypeError(`socket.setblocking() takes exactly one argument (${arguments.length} given)`);
     this._timeout = cLongArg(flag) ? null : 0; // a C long, as CPython checks it (None is a TypeError)
     this.check(); // stored first, as in CPython
   }
