@@ -3889,6 +3889,43 @@ def _():
         u.close()
 
 
+@scenario("one socket with data that is also writable is reported readable and writable in one call: select (timeouts None and 0), poll, the three selectors (gh-110038); a second poll() while one waits; selector timeouts converted as each kind does")
+def _():
+    out = []
+    kinds = [selectors.DefaultSelector, selectors.PollSelector, selectors.SelectSelector]
+    for make in kinds:
+        a, b = socket.socketpair()
+        b.send(b"foo")
+        sel = make()
+        sel.register(a, selectors.EVENT_READ | selectors.EVENT_WRITE)
+        out.append([ev for key, ev in sel.select()])
+        out += collect([lambda: sel.select("1"), lambda: sel.select(float("nan")), lambda: sel.select(1e10)])
+        sel.close()
+        close_all(a, b)
+    a, b = socket.socketpair()
+    try:
+        for t in (None, 0):
+            b.send(b"bar")
+            r, w, x = select.select([a], [a], [], t)
+            out.append([len(r), len(w)])
+            a.recv(10)
+        b.send(b"q")
+        p = select.poll()
+        p.register(a, select.POLLIN | select.POLLOUT)
+        out.append([ev for fd, ev in p.poll()])
+        a.recv(10)
+        p.register(a, select.POLLIN)
+        import threading
+        t = threading.Thread(target=lambda: p.poll(300))
+        t.start()
+        time.sleep(0.05)
+        out += collect([lambda: p.poll(0), lambda: p.register(a, 2**64), lambda: p.register(a, 2**40)])
+        t.join()
+        return out
+    finally:
+        close_all(a, b)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

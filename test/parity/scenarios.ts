@@ -4008,6 +4008,44 @@ scenario("a lone surrogate in a service or protocol name is a UnicodeEncodeError
   }
 });
 
+scenario("one socket with data that is also writable is reported readable and writable in one call: select (timeouts None and 0), poll, the three selectors (gh-110038); a second poll() while one waits; selector timeouts converted as each kind does", async () => {
+  const out: unknown[] = [];
+  const kinds = [socket.selectors.DefaultSelector, socket.selectors.PollSelector, socket.selectors.SelectSelector];
+  for (const make of kinds) {
+    const [x, y] = await socket.socketpair();
+    await y.send(b("foo"));
+    const sel = make();
+    sel.register(x, socket.selectors.EVENT_READ | socket.selectors.EVENT_WRITE);
+    out.push((await sel.select()).map(([, ev]) => ev));
+    const any = sel as unknown as { select(t: unknown): Promise<unknown> };
+    out.push(...(await collect([() => any.select("1"), () => any.select(NaN), () => any.select(1e10)])));
+    sel.close();
+    await closeAll(x, y);
+  }
+  const [a, c] = await socket.socketpair();
+  try {
+    for (const t of [null, 0]) {
+      await c.send(b("bar"));
+      const [r, w] = await socket.select([a], [a], [], t);
+      out.push([r.length, w.length]);
+      await a.recv(10);
+    }
+    await c.send(b("q"));
+    const p = socket.poll();
+    p.register(a, socket.POLLIN | socket.POLLOUT);
+    out.push((await p.poll()).map(([, ev]) => ev));
+    await a.recv(10);
+    p.register(a, socket.POLLIN);
+    const first = p.poll(300);
+    await sleep(50);
+    out.push(...(await collect([() => p.poll(0), () => p.register(a, 2 ** 64), () => p.register(a, 2 ** 40)])));
+    await first;
+    return out;
+  } finally {
+    await closeAll(a, c);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

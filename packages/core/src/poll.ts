@@ -1,7 +1,7 @@
 // Python's `select.poll()` over polysock sockets, on top of select(): the events Linux's
 // poll(2) reports for them (POLLIN, POLLOUT; POLLERR, POLLHUP, POLLNVAL always).
 import { type PyList, pyList, tuple } from "./address.js";
-import { KeyError, OverflowError, ValueError, oserror } from "./errors.js";
+import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
 import { intArg } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { type Selectable, fdOf, select, socketAt } from "./select.js";
@@ -31,6 +31,8 @@ import type { Socket } from "./socket.js";
 export class Poll {
   /** Registered fds; `sock` is the socket that had the fd then (`undefined`: none, POLLNVAL). */
   private readonly fds = new Map<number, { sock: Socket | undefined; mask: number }>();
+  /** A poll() is waiting (CPython refuses a second one meanwhile). */
+  private polling = false;
 
   /**
    * Like `poller.register(fd, eventmask=POLLIN|POLLPRI|POLLOUT)`: a socket, its fd, or an object
@@ -67,6 +69,16 @@ export class Poll {
    * @throws OverflowError `timeout is too large` beyond a C int of milliseconds.
    */
   async poll(timeout: number | null = null): Promise<PyList<[number, number]>> {
+    if (this.polling) throw new RuntimeError("concurrent poll() invocation");
+    this.polling = true;
+    try {
+      return await this.pollOnce(timeout);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollOnce(timeout: number | null): Promise<PyList<[number, number]>> {
     if (timeout !== null && timeout !== undefined && typeof timeout !== "number" && typeof timeout !== "boolean")
       throw new TypeError("timeout must be an integer or None");
     const ms = timeout === null || timeout === undefined ? -1 : Number(timeout);
@@ -107,6 +119,7 @@ export class Poll {
 function maskArg(m: unknown): number {
   const n = intArg(m);
   if (n < 0) throw new ValueError("value must be positive");
+  if (n >= 2 ** 64) throw new OverflowError("Python int too large to convert to C unsigned long");
   if (n > 0xffff) throw new OverflowError("Python int too large for C unsigned short");
   return n;
 }

@@ -130,15 +130,26 @@ export async function select<T extends Selectable>(
     return rr.length > 0 || ww.length > 0 ? (tuple(pyList(rr), pyList(ww), pyList<T>([])) as [T[], T[], T[]]) : null;
   };
   const none = (): [T[], T[], T[]] => tuple(pyList<T>([]), pyList<T>([]), pyList<T>([])) as [T[], T[], T[]];
-  // Let the runtime run its pending I/O once first: what the kernel already holds (a
-  // loopback send is delivered at once) is then in the sockets' queues, as select(2) would
-  // see it, and a polling loop (timeout 0) cannot starve the runtime. Timeout 0 looks after
-  // the runtime's next I/O poll (see afterPoll); a wait sees what arrives anyway.
-  if (t === 0) {
-    await afterPoll(() => ready() !== null);
+  // A socket asked for both whose data may still be in the kernel: select(2) reports a socket
+  // that has data and is writable in both lists, in one call (CPython's gh-110038 test).
+  const ws = r.length > 0 && w.length > 0 ? new Set(w) : null;
+  const both = ws === null ? [] : r.filter((s) => ws.has(s));
+  const unread = (): boolean => both.some((s) => !s._ready(false));
+  // Let the runtime run its pending I/O once first: what the kernel already holds (a loopback
+  // send is delivered at once) is then in the sockets' queues, as select(2) would see it, and
+  // a polling loop (timeout 0) cannot starve the runtime. Timeout 0 looks after the runtime's
+  // next I/O poll (see afterPoll); a wait sees what arrives anyway. (Other sockets' data the
+  // runtime has not delivered yet comes with the next call: differences #59.)
+  const settle = async (done: () => boolean): Promise<void> => {
+    await afterPoll(done);
     // A new connection's first delivery may take a second poll (see StreamConn.heard).
-    if (ready() === null && r.some((s) => s._fresh())) await afterPoll(() => ready() !== null);
-  } else await nextTurn();
+    if (!done() && r.some((s) => !s._ready(false) && s._fresh())) await afterPoll(done);
+  };
+  if (t === 0) await settle(() => ready() !== null && !unread());
+  else {
+    await nextTurn();
+    if (both.length > 0 && ready() !== null && unread()) await settle(() => !unread());
+  }
   for (;;) {
     const found = ready();
     if (found !== null) return found;

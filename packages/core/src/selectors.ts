@@ -216,11 +216,8 @@ export class Selector<T = unknown> {
    * less only looks.
    */
   async select(timeout: number | null = null): Promise<[SelectorKey<T>, number][]> {
-    if (timeout !== null && timeout !== undefined && typeof timeout !== "number")
-      throw new TypeError("timeout must be a float or None");
+    const t = selectTimeout(this.kind, timeout);
     this.checkOpen();
-    if (typeof timeout === "number" && timeout > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
-    const t = timeout === null || timeout === undefined ? null : Math.max(timeout, 0);
     const deadline = t === null ? 0 : Date.now() + t * 1000;
     for (;;) {
       const r: Socket[] = [];
@@ -315,6 +312,32 @@ export const PollSelector = selectorKind("poll", "PollSelector");
  * socket closed while registered (one closed while select waits is reported ready).
  */
 export const SelectSelector = selectorKind("select", "SelectSelector");
+
+/**
+ * A selector's `select(timeout)` in seconds (`null`: no limit), converted as each of CPython's
+ * selectors does before its system call, with their errors: epoll and poll round up to
+ * milliseconds (`timeout <= 0`, then math.ceil), select takes `max(timeout, 0)`.
+ */
+function selectTimeout(kind: "epoll" | "poll" | "select", timeout: unknown): number | null {
+  if (timeout === null || timeout === undefined) return null;
+  const v = typeof timeout === "boolean" ? Number(timeout) : timeout;
+  if (typeof v !== "number") {
+    const name = pyTypeName(timeout);
+    throw new TypeError(kind === "select" ? `'>' not supported between instances of 'int' and '${name}'` : `'<=' not supported between instances of '${name}' and 'int'`);
+  }
+  if (kind === "select") {
+    if (Number.isNaN(v)) throw new ValueError("Invalid value NaN (not a number)");
+  } else if (Number.isNaN(v)) throw new ValueError("cannot convert float NaN to integer");
+  if (v <= 0) return 0;
+  if (kind === "poll") {
+    const ms = Math.ceil(v * 1000); // poll(2)'s C int of milliseconds, converted through int64 nanoseconds
+    if (ms > 9223372036854.775) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
+    if (ms > 2147483647) throw new OverflowError("timeout is too large");
+    return ms / 1000;
+  }
+  if (v > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
+  return kind === "epoll" ? Math.ceil(v * 1000) / 1000 : v;
+}
 
 /** A selector class of one kind, callable with or without `new` (`instanceof` works for all kinds). */
 function selectorKind(kind: "epoll" | "poll" | "select", name: string): SelectorConstructor {
