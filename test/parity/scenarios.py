@@ -3333,7 +3333,7 @@ def _():
         lambda: socket.close(10**30),
     ])
     try:
-        s.close()  # CPython's object still holds the number it no longer owns (EBADF); polysock's is closed
+        s.close()  # the object still holds the number socket.close(fd) closed: EBADF
     except OSError:
         pass
     return out
@@ -3924,6 +3924,90 @@ def _():
         return out
     finally:
         close_all(a, b)
+
+
+def alive(port):
+    """Whether a listener still takes connections on port: "listening", or the connect's exception class."""
+    c = socket.socket()
+    c.settimeout(2)
+    try:
+        c.connect(("127.0.0.1", port))
+        return "listening"
+    except OSError as e:
+        return type(e).__name__
+    finally:
+        c.close()
+
+
+@scenario("socket(fileno=) on an open socket, then detach(): the listener or UDP port goes when the number is closed (by either object or socket.close(fd)), not before")
+def _():
+    out = []
+    l, port = listener()
+    l2 = socket.socket(fileno=l.fileno())
+    out += collect([lambda: l.detach() > 0, lambda: l2.close(), lambda: l2.fileno(), lambda: alive(port)])
+    l, port = listener()
+    l2 = socket.socket(fileno=l.fileno())
+    out += collect([lambda: l2.detach() > 0, lambda: l.getsockname()[0], lambda: l.close(), lambda: alive(port)])
+    l, port = listener()
+    fd = l.fileno()
+    l2 = socket.socket(fileno=fd)
+    out += collect([lambda: l.detach() == fd, lambda: l2.detach() == fd, lambda: alive(port)])
+    out += collect([lambda: socket.close(fd), lambda: alive(port), lambda: socket.close(fd)])
+    u = udp()
+    uport = u.getsockname()[1]
+    u2 = socket.socket(fileno=u.fileno())
+    u.detach()
+    u2.close()
+    v = udp(bind=False)
+    try:
+        out += collect([lambda: v.bind(("127.0.0.1", uport))])
+    finally:
+        v.close()
+    return out
+
+
+@scenario("closing a number through another object on it (socket(fileno=n).close(), socket.close(n)) closes it for every object: EBADF on use and on close()")
+def _():
+    out = []
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socket.socket(fileno=s.fileno()).close()
+    out += collect([
+        lambda: s.listen(), lambda: s.setblocking(False), lambda: s.fileno() > 0,
+        lambda: ("[closed]" in repr(s), "laddr" in repr(s)),
+        lambda: s.close(), lambda: s.fileno(), lambda: s.close(),
+    ])
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    out += collect([lambda: socket.close(s.fileno()), lambda: s.getsockname(), lambda: s.close(), lambda: s.close()])
+    l, port = listener()
+    l2 = socket.socket(fileno=l.fileno())
+    out += collect([lambda: socket.close(l.fileno()), lambda: alive(port), lambda: l.close(), lambda: l2.close()])
+    l, port = listener()
+    l2 = socket.socket(fileno=l.fileno())
+    d = l.dup()
+    l.close()
+    out += collect([lambda: l2.getsockname(), lambda: alive(port), lambda: l2.detach() > 0, lambda: l2.close()])
+    out += collect([lambda: d.close(), lambda: alive(port)])
+    return out
+
+
+@scenario("socket(fileno=fd) twice on a number detach() left: two objects on it")
+def _():
+    l, port = listener()
+    fd = l.detach()
+    a = socket.socket(fileno=fd)
+    made = []
+    out = collect([
+        lambda: made.append(socket.socket(fileno=fd)),
+        lambda: (made[0].fileno() == fd, made[0].getsockname()[0]),
+        lambda: made[0].detach() == fd,
+        lambda: a.getsockname()[0],
+        lambda: alive(port),
+        lambda: a.close(),
+        lambda: alive(port),
+    ])
+    return out
 
 
 # ---------------------------------------------------------------- runner

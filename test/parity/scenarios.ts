@@ -3413,7 +3413,7 @@ scenario("enums (AddressFamily, SocketKind, MsgFlag, AddressInfo), get/set_inher
     () => socket.close(x("x")),
     () => socket.close(1e30),
   ]);
-  await s.close();
+  await s.close().catch(() => undefined); // the object still holds the number socket.close(fd) closed: EBADF, as CPython's
   return out;
 });
 
@@ -4044,6 +4044,101 @@ scenario("one socket with data that is also writable is reported readable and wr
   } finally {
     await closeAll(a, c);
   }
+});
+
+/** Whether a listener still takes connections on port: "listening", or the connect's exception class. */
+async function alive(port: number): Promise<string> {
+  const c = socket.socket();
+  c.settimeout(2);
+  try {
+    await c.connect(["127.0.0.1", port]);
+    return "listening";
+  } catch (e) {
+    return (e as Error).name;
+  } finally {
+    await c.close();
+  }
+}
+
+const onFd = (fd: number): socket.Socket => socket.socket(undefined, undefined, undefined, fd);
+const host = (s: socket.Socket): string => (s.getsockname() as [string, number])[0];
+
+scenario("socket(fileno=) on an open socket, then detach(): the listener or UDP port goes when the number is closed (by either object or socket.close(fd)), not before", async () => {
+  const out: unknown[] = [];
+  {
+    const [l, port] = await listener();
+    const l2 = onFd(l.fileno());
+    out.push(...(await collect([() => l.detach() > 0, () => l2.close(), () => l2.fileno(), () => alive(port)])));
+  }
+  {
+    const [l, port] = await listener();
+    const l2 = onFd(l.fileno());
+    out.push(...(await collect([() => l2.detach() > 0, () => host(l), () => l.close(), () => alive(port)])));
+  }
+  {
+    const [l, port] = await listener();
+    const fd = l.fileno();
+    const l2 = onFd(fd);
+    out.push(...(await collect([() => l.detach() === fd, () => l2.detach() === fd, () => alive(port)])));
+    out.push(...(await collect([() => socket.close(fd), () => alive(port), () => socket.close(fd)])));
+  }
+  const u = await udp();
+  const uport = (u.getsockname() as [string, number])[1];
+  const u2 = onFd(u.fileno());
+  u.detach();
+  await u2.close();
+  const v = await udp(false);
+  try {
+    out.push(...(await collect([() => v.bind(["127.0.0.1", uport])])));
+  } finally {
+    await v.close();
+  }
+  return out;
+});
+
+scenario("closing a number through another object on it (socket(fileno=n).close(), socket.close(n)) closes it for every object: EBADF on use and on close()", async () => {
+  const out: unknown[] = [];
+  let s = socket.socket();
+  await s.bind(["127.0.0.1", 0]);
+  await onFd(s.fileno()).close();
+  out.push(
+    ...(await collect([
+      () => s.listen(), () => s.setblocking(false), () => s.fileno() > 0,
+      () => [String(s).includes("[closed]"), String(s).includes("laddr")],
+      () => s.close(), () => s.fileno(), () => s.close(),
+    ])),
+  );
+  s = socket.socket();
+  await s.bind(["127.0.0.1", 0]);
+  out.push(...(await collect([() => socket.close(s.fileno()), () => s.getsockname(), () => s.close(), () => s.close()])));
+  {
+    const [l, port] = await listener();
+    const l2 = onFd(l.fileno());
+    out.push(...(await collect([() => socket.close(l.fileno()), () => alive(port), () => l.close(), () => l2.close()])));
+  }
+  const [l, port] = await listener();
+  const l2 = onFd(l.fileno());
+  const d = l.dup();
+  await l.close();
+  out.push(...(await collect([() => l2.getsockname(), () => alive(port), () => l2.detach() > 0, () => l2.close()])));
+  out.push(...(await collect([() => d.close(), () => alive(port)])));
+  return out;
+});
+
+scenario("socket(fileno=fd) twice on a number detach() left: two objects on it", async () => {
+  const [l, port] = await listener();
+  const fd = l.detach();
+  const a = onFd(fd);
+  const made: socket.Socket[] = [];
+  return collect([
+    () => void made.push(onFd(fd)),
+    () => [made[0]!.fileno() === fd, host(made[0]!)],
+    () => made[0]!.detach() === fd,
+    () => host(a),
+    () => alive(port),
+    () => a.close(),
+    () => alive(port),
+  ]);
 });
 
 // ---------------------------------------------------------------- runner

@@ -4,20 +4,38 @@
 // fields read and write the holder's, except those each socket object has for itself (its
 // number, timeout, closed flag, makefile files). The connection is released when the last
 // number sharing it is closed.
+//
+// A number is one descriptor, as in CPython: several objects may hold it (socket(fileno=n) on an
+// open one), or none (detach()'s, socket.dup(fd)'s). Closing it through any of them (or
+// socket.close(n)) closes it for all: the others keep the number, and raise EBADF when used or
+// closed. detach() only forgets the number.
 import { ownerOf } from "./_fds.js";
+import { getdefaulttimeout } from "./_timeout.js";
 
 /** A socket's fields that are its own, not the connection's (Python keeps them per object too). */
-const PER_OBJECT: ReadonlySet<string> = new Set(["_fd", "fdShared", "_timeout", "_closed", "inheritable", "files", "filesTouched", "_proto"]);
+const PER_OBJECT: ReadonlySet<string> = new Set(["_fd", "fdShared", "_timeout", "_closed", "numberLost", "inheritable", "files", "filesTouched", "_proto"]);
+
+/** What this file needs of a socket: its number, and a new object on a number sharing its connection. */
+export interface Numbered<T> {
+  fileno(): number;
+  _alias(fd: number, timeout: number | null, proto: number): T;
+}
 
 /** Set once any socket was shared: until then closing a socket checks nothing here. */
 export let sharing = false;
 
 /** Alias → holder. Only dup()'d sockets are here: ordinary sockets cost nothing. */
 const holders = new WeakMap<object, object>();
-/** Holder → how many numbers (open sockets and detached numbers) share its state, when more than one ever did. */
+/** Holder → how many numbers share its state, when more than one ever did. */
 const shares = new WeakMap<object, { n: number }>();
-/** Numbers that hold a connection without a socket object: detach()'s, socket.dup(fd)'s. */
-const detached = new Map<number, object>();
+
+/** An open number held by no object or by several: its connection (holder) and the objects holding it. */
+interface NumberEntry {
+  holder: object;
+  objects: object[];
+}
+/** Numbers detach() or socket.dup(fd) left, or that socket(fileno=n) made several objects hold. */
+const numbers = new Map<number, NumberEntry>();
 
 /** The socket whose fields hold `s`'s connection. */
 function holderOf<T extends object>(s: T): T {
@@ -65,39 +83,74 @@ export function stillShared(s: object): boolean {
   return c !== undefined && c.n > 0;
 }
 
-/** `fd` keeps `s`'s connection without a socket object (until adopted or closed). */
+/** `s` lets go of its number `fd` (detach()), which stays open: kept by the other objects on it, or by none. */
 export function keepDetached(fd: number, s: object): void {
   sharing = true;
-  detached.set(fd, holderOf(s));
+  const e = numbers.get(fd);
+  if (e === undefined) numbers.set(fd, { holder: holderOf(s), objects: [] });
+  else e.objects = e.objects.filter((o) => o !== s);
 }
 
-/** The connection (its holder) a detached number keeps, removed from the table if `take`. */
+/** The connection (its holder) a number no object holds keeps, its entry removed if `take`. */
 export function detachedHolder<T extends object>(fd: number, take: boolean): T | undefined {
-  const h = detached.get(fd) as T | undefined;
-  if (take) detached.delete(fd);
-  return h;
+  const e = numbers.get(fd);
+  if (e === undefined || e.objects.length > 0) return undefined;
+  if (take) numbers.delete(fd);
+  return e.holder as T;
 }
 
-/** Numbers two socket objects hold at once (`socket.socket(fileno=s.fileno())`): how many objects beyond the first. */
-const numberRefs = new Map<number, number>();
-
-/** Another socket object takes number `fd` while its socket stays open. */
-export function shareNumber(fd: number): void {
-  sharing = true;
-  numberRefs.set(fd, (numberRefs.get(fd) ?? 0) + 1);
-}
-
-/** A socket object with number `fd` closed: true when no other object holds the number (it is free). */
-export function dropNumber(fd: number): boolean {
-  const n = numberRefs.get(fd);
-  if (n === undefined) return true;
-  if (n === 1) numberRefs.delete(fd);
-  else numberRefs.set(fd, n - 1);
-  return false;
-}
-
-/** The open socket whose number is `n` (one that handed it out by fileno()), or undefined. */
-export function openSocketAt<T extends { fileno(): number }>(n: number): T | undefined {
-  const s = n >= 0 && n <= 0x7fffffff ? ownerOf<T>(n) : undefined;
+/** The one open socket object holding number `n` (it handed the number out by fileno()), or undefined. */
+function soleOwner<T extends object>(n: number): T | undefined {
+  const s = n >= 0 && n <= 0x7fffffff ? ownerOf<T & { fileno(): number }>(n) : undefined;
   return s !== undefined && s.fileno() === n ? s : undefined;
+}
+
+/** Open number `n`'s entry; one made for it if a single socket holds it. */
+function entryAt(n: number): NumberEntry | undefined {
+  const e = numbers.get(n);
+  if (e !== undefined) return e;
+  const s = soleOwner(n);
+  if (s === undefined) return undefined;
+  const made = { holder: holderOf(s), objects: [s] };
+  numbers.set(n, made);
+  return made;
+}
+
+/**
+ * A new socket object on open number `n` that holds it with the others, as `socket(fileno=n)`
+ * (`timeout` and `proto` its own), or undefined if `n` is no open number.
+ */
+export function claimNumber<T extends Numbered<T>>(n: number, timeout: number | null, proto: number): T | undefined {
+  const e = entryAt(n);
+  if (e === undefined) return undefined;
+  sharing = true;
+  const s = (e.holder as T)._alias(n, timeout, proto);
+  e.objects.push(s);
+  return s;
+}
+
+/**
+ * A socket object on open number `n` (one no other object knows: closing it closes the number
+ * for all, as `socket.close(n)` does), or undefined if `n` is no open number.
+ */
+export function openSocketAt<T extends Numbered<T>>(n: number): T | undefined {
+  const e = numbers.get(n);
+  const h = e !== undefined ? (e.holder as T) : soleOwner<T>(n);
+  if (h === undefined) return undefined;
+  sharing = true;
+  return h._alias(n, getdefaulttimeout(), -1);
+}
+
+/**
+ * Number `fd` is closed through `s`: the other objects holding it, which keep the number but
+ * lose the descriptor (the caller marks them).
+ */
+export function closeNumber<T extends object>(fd: number, s: T): T[] {
+  const e = numbers.get(fd);
+  if (e !== undefined) {
+    numbers.delete(fd);
+    return e.objects.filter((o) => o !== s) as T[];
+  }
+  const o = soleOwner<T>(fd);
+  return o !== undefined && o !== s ? [o] : [];
 }

@@ -3,7 +3,7 @@ import { Socket } from "./socket.js";
 import { errno as E } from "./errno.js";
 import { ValueError, oserror } from "./errors.js";
 import { cIntValue, cLongArg } from "./_args.js";
-import { addShare, detachedHolder, openSocketAt, shareNumber } from "./_dup.js";
+import { claimNumber } from "./_dup.js";
 import { getdefaulttimeout } from "./_timeout.js";
 
 /** `socket.socket`: call it (`socket(AF_INET, SOCK_STREAM)`) or use it with `instanceof`. */
@@ -17,7 +17,7 @@ export interface SocketConstructor {
  * Like `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0)`.
  * @throws OSError `[Errno 97] Address family not supported by protocol`, `[Errno 22]` for a bad type;
  * With `fileno`: a socket object on the number `sock.detach()` or `socket.dup(fd)` returned, or on an open
- * socket's number (sharing its connection, as two Python objects on one descriptor do); `[Errno 9]` for any
+ * socket's number (sharing it, as two Python objects on one descriptor do: closing either closes it); `[Errno 9]` for any
  * other (polysock's numbers are its sockets', not the OS's descriptors: differences #31), ValueError if negative.
  * @example An echo server
  * ```ts
@@ -43,17 +43,15 @@ export const socket = function socket(family?: number, type?: number, proto?: nu
 } as unknown as SocketConstructor;
 (socket as unknown as { prototype: Socket }).prototype = Socket.prototype;
 
-/** `socket(fileno=fd)`: a socket object on a number detach() or dup(fd) left, or on an open socket's. */
+/**
+ * `socket(fileno=fd)`: a socket object on a number detach() or dup(fd) left, or on an open socket's.
+ * Objects on one number share it, as in CPython: closing it through one closes it for all.
+ */
 function onNumber(fd: number, proto: number): Socket {
   if (fd < 0) throw new ValueError("negative file descriptor");
-  const h = detachedHolder<Socket>(fd, true);
-  if (h !== undefined) return h._alias(fd, getdefaulttimeout(), proto);
-  const s = openSocketAt<Socket>(fd);
+  const s = claimNumber<Socket>(fd, getdefaulttimeout(), proto);
   if (s === undefined) throw oserror(E.EBADF);
-  // Two objects on one number, as in CPython: the number stays taken until both are closed.
-  addShare(s);
-  shareNumber(fd);
-  return s._alias(fd, getdefaulttimeout(), proto);
+  return s;
 }
 
 export { Socket };

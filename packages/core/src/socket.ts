@@ -21,7 +21,7 @@ import { asPyBytes, emptyBytes, intArg, PyBytes, toBytes } from "./bytes.js";
 import { SEND_MAX, StreamConn } from "./_stream.js";
 import { ResetConnection } from "./_reset.js";
 import { closeFd, newFd, shareFd } from "./_fds.js";
-import { addShare, alias, dropNumber, dropShare, keepDetached, sharing, stillShared } from "./_dup.js";
+import { addShare, alias, closeNumber, dropShare, keepDetached, sharing, stillShared } from "./_dup.js";
 import { DgramConn } from "./_datagram.js";
 import { SocketOptions, optionOn, optionValueArg } from "./_options.js";
 import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, flagsArg, intoView, isBroadcast, ssizeArg } from "./_args.js";
@@ -56,6 +56,8 @@ export class Socket {
   private _fd: number;
   /** fileno() handed the number out (see _fds.ts). */
   declare private fdShared: boolean;
+  /** Its number was closed through another object (or socket.close(n)): closed, but fileno() keeps it and close() raises EBADF. */
+  declare private numberLost: boolean;
   private _family: number;
   private _type: number;
   private _proto: number;
@@ -257,13 +259,18 @@ export class Socket {
   /**
    * Like `fd = sock.detach()`: this socket is closed without closing its connection, which the
    * returned number keeps until `socket.socket(fileno=fd)` (or `fromfd`) takes it over or
-   * `socket.close(fd)` closes it. `-1` if already closed.
+   * `socket.close(fd)` closes it. `-1` if already closed (the number it kept, if that was closed through
+   * another object on it, as CPython's).
    */
   detach(): number {
-    if (this._closed) return -1;
     const fd = this._fd;
-    this._closed = true;
+    if (this._closed && !this.numberLost) return -1;
     this._fd = -1;
+    if (this.numberLost) {
+      this.numberLost = false; // CPython returns the number its object kept, closed or not
+      return fd;
+    }
+    this._closed = true;
     keepDetached(fd, this);
     return fd;
   }
@@ -278,6 +285,7 @@ export class Socket {
     d.fdShared = false;
     d._timeout = timeout;
     d._closed = false;
+    d.numberLost = false;
     d.inheritable = false;
     d.files = null;
     d.filesTouched = false;
@@ -287,7 +295,7 @@ export class Socket {
 
   /** Like `sock.fileno()`: a number unique among open sockets, `-1` after close. */
   fileno(): number {
-    if (!this.fdShared && this._fd >= 0) {
+    if (!this.fdShared && this._fd >= 0 && !this._closed) {
       this.fdShared = true;
       shareFd(this._fd, this); // select()/poll()/selectors may be given the number
     }
@@ -1350,10 +1358,17 @@ export class Socket {
    * Like `sock.close()`: sends what `sendall` handed over, then FIN; pending calls (`connect`
    * too) reject with `OSError [Errno 9]`. Bytes the runtime still holds wait at most 10 s for a
    * peer that does not read them, then the connection is reset (differences #25). A second close
-   * does nothing. Never rejects.
+   * does nothing.
+   * @throws OSError `[Errno 9]` if its number was closed through another socket object on it
+   *   (`socket.socket(fileno=n)`) or by `socket.close(n)`, as CPython's close() of a closed descriptor.
    */
   async close(): Promise<void> {
-    if (this._closed) return;
+    if (this._closed) {
+      if (!this.numberLost) return;
+      this.numberLost = false;
+      this._fd = -1;
+      throw oserror(E.EBADF);
+    }
     this._closed = true;
     // Open makefile() files keep the descriptor (and its number) until they are closed.
     if (this.files !== null && this.files.size > 0) return this.closeWithFiles();
@@ -1407,10 +1422,19 @@ export class Socket {
   private release(): Promise<void> {
     const fd = this._fd;
     this._fd = -1;
-    if (fd >= 0 && (!sharing || dropNumber(fd))) closeFd(fd);
+    // The number is closed for every object on it (socket(fileno=n)): they keep it, as CPython's do.
+    if (fd >= 0 && sharing) for (const o of closeNumber(fd, this)) o.loseNumber();
+    if (fd >= 0) closeFd(fd);
     // Other numbers share the connection (dup()): it stays, as dup(2)'s open file does.
     if (sharing && !dropShare(this)) return Promise.resolve();
     return this._releaseState();
+  }
+
+  /** Another object on this one's number closed it (its makefile() files no longer hold the descriptor either). */
+  private loseNumber(): void {
+    this._closed = true;
+    this.numberLost = true;
+    this.files = null;
   }
 
   /** @internal Close the connection, listener or UDP socket (the last number sharing it is closed). */
@@ -1707,7 +1731,7 @@ export class Socket {
 
   /** Python's repr: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000)>`. */
   toString(): string {
-    if (this._closed) return `<socket.socket [closed] fd=${this._fd}, family=${this._family}, type=${this._type}, proto=${this._proto}>`;
+    if (this._closed && !this.numberLost) return `<socket.socket [closed] fd=${this._fd}, family=${this._family}, type=${this._type}, proto=${this._proto}>`;
     let s = `<socket.socket fd=${this.fileno()}, family=${this._family}, type=${this._type}, proto=${this._proto}`;
     // As socket.py: each address with str(), left out when empty or not there.
     const str = (a: Address): string => (typeof a === "string" ? a : pyRepr(a));
@@ -1734,6 +1758,7 @@ export class Socket {
  */
 Object.assign(Socket.prototype, {
   fdShared: false,
+  numberLost: false,
   inheritable: false,
   _opts: null,
   mc: null,
