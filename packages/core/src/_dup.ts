@@ -91,14 +91,6 @@ export function keepDetached(fd: number, s: object): void {
   else e.objects = e.objects.filter((o) => o !== s);
 }
 
-/** The connection (its holder) a number no object holds keeps, its entry removed if `take`. */
-export function detachedHolder<T extends object>(fd: number, take: boolean): T | undefined {
-  const e = numbers.get(fd);
-  if (e === undefined || e.objects.length > 0) return undefined;
-  if (take) numbers.delete(fd);
-  return e.holder as T;
-}
-
 /** The one open socket object holding number `n` (it handed the number out by fileno()), or undefined. */
 function soleOwner<T extends object>(n: number): T | undefined {
   const s = n >= 0 && n <= 0x7fffffff ? ownerOf<T & { fileno(): number }>(n) : undefined;

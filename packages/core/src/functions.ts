@@ -11,8 +11,8 @@ import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6, scopedIPv6 } from "./
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { cIntArg, cLongArg } from "./_args.js";
-import { closeFd, newFd } from "./_fds.js";
-import { addShare, detachedHolder, dropShare, keepDetached, openSocketAt } from "./_dup.js";
+import { newFd } from "./_fds.js";
+import { addShare, keepDetached, openSocketAt } from "./_dup.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
 
 export { socket };
@@ -346,13 +346,10 @@ export async function create_server(address: AddressInput, options: CreateServer
  */
 export async function close(fd: number): Promise<void> {
   const n = cLongArg(fd);
+  // (A number detach() or dup(fd) left too: the connection closes with the last number sharing it.)
   const s = openSocketAt<Socket>(n);
-  if (s !== undefined) return s.close();
-  // A number detach() or dup(fd) left: the connection closes with the last number sharing it.
-  const h = detachedHolder<Socket>(n, true);
-  if (h === undefined) throw oserror(E.EBADF);
-  closeFd(n);
-  if (dropShare(h)) await h._releaseState();
+  if (s === undefined) throw oserror(E.EBADF);
+  return s.close();
 }
 
 /**
@@ -362,7 +359,7 @@ export async function close(fd: number): Promise<void> {
  */
 export function dup(fd: number): number {
   const n = cLongArg(fd);
-  const h = openSocketAt<Socket>(n) ?? detachedHolder<Socket>(n, false);
+  const h = openSocketAt<Socket>(n);
   if (h === undefined) throw oserror(E.EBADF);
   addShare(h);
   const m = newFd();
