@@ -45,6 +45,11 @@ export interface MakefileOptions {
 
 const NL = 10;
 
+/** BufferedWriter's error when a non-blocking send cannot proceed; `written`: how many of the call's bytes it took. */
+function writeBlocked(written: number): BlockingIOError {
+  return new BlockingIOError(E.EAGAIN, "write could not complete without blocking", written);
+}
+
 /** Characters as Python counts them (code points: an emoji is one). */
 function codePoints(s: string): number {
   let n = s.length;
@@ -534,9 +539,13 @@ export class SocketFile {
    * a write that would overflow the buffer sends it first, as Python's BufferedWriter does. What
    * goes out is handed to the connection at once, and the socket's own `send`/`sendall`/`shutdown`
    * wait until file writes still in flight are done: the peer gets the bytes in program order.
+   * On a non-blocking socket (`setblocking(false)`, timeout 0) each send is made at once, as
+   * CPython's: an unbuffered file's write() is one send (the bytes taken, or `null` — Python's None
+   * — when none could be); a buffered one keeps what fits in its buffer and raises BlockingIOError
+   * (`characters_written`: how many of these bytes it took) when it cannot send the rest.
    * @returns the number of bytes (binary) or characters (text) written.
    */
-  write(data: Uint8Array | ArrayBufferView | string): number {
+  write(data: Uint8Array | ArrayBufferView | string): number | null {
     if (!this.canWrite)
       throw new UnsupportedOperation(!this.binary ? "not writable" : this.bufferSize === 0 ? "File or stream is not writable." : "write");
     if (this._closed) throw new ValueError(this.buffered ? "write to closed file" : "I/O operation on closed file.");
@@ -554,9 +563,15 @@ export class SocketFile {
     let b =
       typeof data === "string"
         ? encodeText(nl === "\r" || nl === "\r\n" ? data.replaceAll("\n", nl) : data, this.encoding, this.errors)
-        : toBytes(data).slice();
+        : toBytes(data);
     if (this.binary) {
-      this.buffer(b);
+      // Unbuffered, non-blocking: SocketIO.write, one send (None for EAGAIN).
+      if (this.writeSize === 0 && this.sock._sendsNow) {
+        const n = this.sendNow(b);
+        return n > 0 || b.length === 0 ? n : null;
+      }
+      // (Only what the buffer keeps is copied: the caller may reuse `data`.)
+      this.buffer(b, true);
       return b.length;
     }
     if (bom) b = join([UTF8_BOM, b]);
@@ -583,12 +598,73 @@ export class SocketFile {
    * than the buffer goes out at once, the rest waits for flush(). A send refused at once (after
    * shutdown(SHUT_WR)) raises here, as CPython's write() does, and keeps nothing.
    */
-  private buffer(b: Uint8Array): void {
+  private buffer(b: Uint8Array, borrowed = false): void {
+    if (this.sock._sendsNow) return this.bufferNow(b);
+    if (borrowed) b = b.slice();
     if (this.pendingBytes + b.length > this.writeSize && this.writeShut()) throw oserror(E.EPIPE);
     if (this.pendingBytes > 0 && this.pendingBytes + b.length > this.writeSize) this.sendInBackground();
     this.pending.push(b);
     this.pendingBytes += b.length;
     if (this.pendingBytes > this.writeSize) this.sendInBackground();
+  }
+
+  /**
+   * BufferedWriter.write on a non-blocking socket: what fits joins the buffer; else the buffer is
+   * sent, then `b` itself while more than a buffer's worth is left, and the rest buffered. A send
+   * that cannot proceed raises BlockingIOError at once, with how many of `b`'s bytes were taken
+   * (sent, or kept in the buffer: they go out with a later flush()).
+   */
+  private bufferNow(b: Uint8Array): void {
+    const size = this.writeSize;
+    if (this.pendingBytes + b.length <= size) return this.keep(b);
+    try {
+      this.flushNow();
+    } catch (err) {
+      if (!(err instanceof BlockingIOError)) throw err;
+      const room = size - this.pendingBytes;
+      if (b.length <= room) return this.keep(b);
+      this.keep(b.subarray(0, room));
+      throw writeBlocked(room);
+    }
+    let done = 0;
+    while (b.length - done > size) {
+      const n = this.sendNow(b.subarray(done));
+      if (n === 0) {
+        this.keep(b.subarray(done, done + size));
+        throw writeBlocked(done + size);
+      }
+      done += n;
+    }
+    if (done < b.length) this.keep(b.subarray(done));
+  }
+
+  /** Into the buffer (a copy: the caller may reuse its bytes). */
+  private keep(b: Uint8Array): void {
+    if (b.length === 0) return;
+    this.pending.push(b.slice());
+    this.pendingBytes += b.length;
+  }
+
+  /**
+   * BufferedWriter's flush on a non-blocking socket: send the buffer until a send cannot proceed
+   * (BlockingIOError, none of the call's bytes written; what is left stays buffered).
+   */
+  private flushNow(): void {
+    if (this.pendingBytes === 0) return;
+    let rest = this.pending.length === 1 ? this.pending[0]! : join(this.pending);
+    this.pending = [rest];
+    while (rest.length > 0) {
+      const n = this.sendNow(rest);
+      if (n === 0) throw writeBlocked(0);
+      rest = rest.subarray(n);
+      this.pending = rest.length ? [rest] : [];
+      this.pendingBytes = rest.length;
+    }
+  }
+
+  /** One non-blocking send of (the start of) `b`, after this file's sends still in flight: bytes taken, 0 for EAGAIN. */
+  private sendNow(b: Uint8Array): number {
+    return this.sends > 0 ? 0 : this.sock._sendNow(b);
   }
 
   /** Like `f.writelines(lines)`: each written in turn (no line ends added). */
@@ -606,6 +682,7 @@ export class SocketFile {
   private async flushOpen(): Promise<void> {
     this.sock._fileTouch();
     this.textToBuffer();
+    if (this.sock._sendsNow) return this.flushNow();
     await this.sendQueued();
     this.raiseSendError();
   }

@@ -1144,6 +1144,20 @@ export class Socket {
     }
   }
 
+  /**
+   * @internal makefile() on a non-blocking socket: one send(2) made now (see StreamConn.sendNow);
+   * 0 for EAGAIN, also while a connect is still in progress.
+   */
+  _sendNow(bytes: Uint8Array): number {
+    if (this.conn === null && this.connecting !== null) return 0;
+    return this.writableConn().sendNow(bytes);
+  }
+
+  /** @internal makefile(): is a file's write a send made at once? (A non-blocking stream socket.) */
+  get _sendsNow(): boolean {
+    return this._timeout === 0 && this.isStream;
+  }
+
   private sendallTo(c: StreamConn, bytes: Uint8Array, flags: number, timeout: number | null): Promise<void> {
     const k = flags === 0 && (timeout !== 0 || bytes.length <= SEND_MAX) ? c.tryWrite(bytes, timeout) : -1;
     // Non-blocking: what the runtime still holds counts as the send buffer (nothing to wait for).
