@@ -3882,6 +3882,23 @@ def _():
     return out
 
 
+@scenario("makefile files closed and open: readable(), writable(), seekable(), fileno(), name, mode, encoding, seek(), readline(0) and the closed checks of each kind (SocketIO, BufferedReader/Writer/RWPair, TextIOWrapper)")
+def _():
+    c, s, l = pair()
+    out = []
+    try:
+        for mode, buffering in (("rb", 0), ("rb", -1), ("wb", 0), ("wb", -1), ("rwb", 0), ("rwb", -1), ("r", -1), ("w", -1), ("rw", -1)):
+            f = s.makefile(mode, buffering)
+            data = b"x" if "b" in mode else "x"
+            out.append([mode, buffering] + collect([lambda: f.mode, lambda: f.name == s.fileno(), lambda: f.fileno() == s.fileno(), lambda: f.seek(0), lambda: f.encoding]))
+            f.close()
+            out.append(collect([f.readable, f.writable, f.seekable, f.fileno, lambda: f.name, f.flush, lambda: f.read(1), f.readline, lambda: f.readline(0),
+                                lambda: f.write(data), lambda: f.write(1), f.tell, lambda: f.seek(0)]))
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

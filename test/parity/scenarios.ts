@@ -4003,6 +4003,28 @@ scenario("makefile write on a non-blocking socket: a send made at once (None, or
   return out;
 });
 
+scenario("makefile files closed and open: readable(), writable(), seekable(), fileno(), name, mode, encoding, seek(), readline(0) and the closed checks of each kind (SocketIO, BufferedReader/Writer/RWPair, TextIOWrapper)", async () => {
+  const [c, s, l] = await pair();
+  const out: unknown[] = [];
+  try {
+    for (const [mode, buffering] of [["rb", 0], ["rb", -1], ["wb", 0], ["wb", -1], ["rwb", 0], ["rwb", -1], ["r", -1], ["w", -1], ["rw", -1]] as const) {
+      const f = s.makefile(mode, { buffering });
+      const data = mode.includes("b") ? b("x") : "x";
+      out.push([mode, buffering, ...(await collect([() => f.mode, () => f.name === s.fileno(), () => f.fileno() === s.fileno(), () => f.seek(0), () => f.encoding]))]);
+      await f.close();
+      out.push(
+        await collect([
+          () => f.readable(), () => f.writable(), () => f.seekable(), () => f.fileno(), () => f.name, () => f.flush(), () => f.read(1), () => f.readline(), () => f.readline(0),
+          () => f.write(data), () => f.write(1 as never), () => f.tell(), () => f.seek(0),
+        ]),
+      );
+    }
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */
