@@ -751,7 +751,9 @@ export class SocketFile {
     this.pending = [];
     this.pendingBytes = 0;
     this.sends++;
-    const run = this.sends === 1 ? this.sendParts(parts) : this.sending.then(() => this.sendParts(parts));
+    // In the socket's mode now: CPython's write() sent them before a later setblocking(False).
+    const timeout = this.sock.gettimeout();
+    const run = this.sends === 1 ? this.sendParts(parts, timeout) : this.sending.then(() => this.sendParts(parts, timeout));
     this.sending = run.then(this.sent, this.sent);
     return run;
   }
@@ -765,12 +767,12 @@ export class SocketFile {
     return this.sends > 0 ? this.sending : null;
   }
 
-  private async sendParts(parts: Uint8Array[]): Promise<void> {
+  private async sendParts(parts: Uint8Array[], timeout: number | null): Promise<void> {
     if (parts.length === 0) return;
     // One write for what was buffered, as Python's BufferedWriter sends it.
     const all = join(parts);
     try {
-      await this.sock._sendall(all, 0);
+      await this.sock._sendall(all, 0, timeout);
     } catch (err) {
       // The connection refused them (EPIPE, a reset): a buffered file keeps them, as CPython's
       // BufferedWriter does, so the next flush() or close() raises again. (Not after a timeout:
