@@ -4010,6 +4010,59 @@ def _():
     return out
 
 
+@scenario("makefile write on a non-blocking socket: a send made at once (None, or BlockingIOError with characters_written); what it reports reaches the peer")
+def _():
+    big = 16 << 20
+    out = []
+    for mode, buffering in (("wb", 0), ("wb", -1), ("rwb", -1), ("w", -1)):
+        c, s, l = pair()
+        try:
+            f = s.makefile(mode, buffering)
+            data = (b"x" if "b" in mode else "x") * big
+            s.setblocking(False)
+            taken = 0
+            row = [mode, buffering]
+            for fn in (lambda: f.write(data), lambda: f.write(data), lambda: f.write(data[:10]), f.flush):
+                try:
+                    r = fn()
+                    taken += r or 0
+                    row.append(None if r is None else "all" if r == big else r if r <= 10 else "some")
+                except BlockingIOError as e:
+                    n = e.characters_written
+                    taken += n
+                    row.append([type(e).__name__, str(e), e.args[2] == n, "some" if 0 < n < big else n])
+            got = []
+            t = threading.Thread(target=lambda: got.append(sum(map(len, iter(lambda: c.recv(1 << 20), b"")))))
+            t.start()
+            s.setblocking(True)
+            f.flush()
+            f.close()
+            s.shutdown(socket.SHUT_WR)
+            t.join(20)
+            row.append(got[0] - taken)
+            out.append(row)
+        finally:
+            close_all(c, s, l)
+    return out
+
+
+@scenario("makefile files closed and open: readable(), writable(), seekable(), fileno(), name, mode, encoding, seek(), readline(0) and the closed checks of each kind (SocketIO, BufferedReader/Writer/RWPair, TextIOWrapper)")
+def _():
+    c, s, l = pair()
+    out = []
+    try:
+        for mode, buffering in (("rb", 0), ("rb", -1), ("wb", 0), ("wb", -1), ("rwb", 0), ("rwb", -1), ("r", -1), ("w", -1), ("rw", -1)):
+            f = s.makefile(mode, buffering)
+            data = b"x" if "b" in mode else "x"
+            out.append([mode, buffering] + collect([lambda: f.mode, lambda: f.name == s.fileno(), lambda: f.fileno() == s.fileno(), lambda: f.seek(0), lambda: f.encoding]))
+            f.close()
+            out.append(collect([f.readable, f.writable, f.seekable, f.fileno, lambda: f.name, f.flush, lambda: f.read(1), f.readline, lambda: f.readline(0),
+                                lambda: f.write(data), lambda: f.write(1), f.tell, lambda: f.seek(0)]))
+        return out
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4141,6 +4141,69 @@ scenario("socket(fileno=fd) twice on a number detach() left: two objects on it",
   ]);
 });
 
+scenario("makefile write on a non-blocking socket: a send made at once (None, or BlockingIOError with characters_written); what it reports reaches the peer", async () => {
+  const big = 16 << 20;
+  const out: unknown[] = [];
+  for (const [mode, buffering] of [["wb", 0], ["wb", -1], ["rwb", -1], ["w", -1]] as const) {
+    const [c, s, l] = await pair();
+    try {
+      const f = s.makefile(mode, { buffering });
+      const data = mode.includes("b") ? new Uint8Array(big).fill(0x78) : "x".repeat(big);
+      s.setblocking(false);
+      let taken = 0;
+      const row: unknown[] = [mode, buffering];
+      for (const fn of [() => f.write(data), () => f.write(data), () => f.write(data.slice(0, 10)), () => f.flush()]) {
+        try {
+          const r = (await fn()) ?? null;
+          taken += r ?? 0;
+          row.push(r === null ? null : r === big ? "all" : r <= 10 ? r : "some");
+        } catch (e) {
+          if (!(e instanceof socket.BlockingIOError)) throw e;
+          const n = e.characters_written!;
+          taken += n;
+          row.push([e.name, e.message, e.args[2] === n, 0 < n && n < big ? "some" : n]);
+        }
+      }
+      const reader = (async () => {
+        let n = 0;
+        for (let d = await c.recv(1 << 20); d.length; d = await c.recv(1 << 20)) n += d.length;
+        return n;
+      })();
+      s.setblocking(true);
+      await f.flush();
+      await f.close();
+      await s.shutdown(socket.SHUT_WR);
+      row.push((await reader) - taken);
+      out.push(row);
+    } finally {
+      await closeAll(c, s, l);
+    }
+  }
+  return out;
+});
+
+scenario("makefile files closed and open: readable(), writable(), seekable(), fileno(), name, mode, encoding, seek(), readline(0) and the closed checks of each kind (SocketIO, BufferedReader/Writer/RWPair, TextIOWrapper)", async () => {
+  const [c, s, l] = await pair();
+  const out: unknown[] = [];
+  try {
+    for (const [mode, buffering] of [["rb", 0], ["rb", -1], ["wb", 0], ["wb", -1], ["rwb", 0], ["rwb", -1], ["r", -1], ["w", -1], ["rw", -1]] as const) {
+      const f = s.makefile(mode, { buffering });
+      const data = mode.includes("b") ? b("x") : "x";
+      out.push([mode, buffering, ...(await collect([() => f.mode, () => f.name === s.fileno(), () => f.fileno() === s.fileno(), () => f.seek(0), () => f.encoding]))]);
+      await f.close();
+      out.push(
+        await collect([
+          () => f.readable(), () => f.writable(), () => f.seekable(), () => f.fileno(), () => f.name, () => f.flush(), () => f.read(1), () => f.readline(), () => f.readline(0),
+          () => f.write(data), () => f.write(1 as never), () => f.tell(), () => f.seek(0),
+        ]),
+      );
+    }
+    return out;
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -95,3 +95,37 @@ test("makefile readlines() and readlines(hint)", async () => {
   await f.close();
   await closeAll(c, s, l);
 });
+
+test("makefile('wb') writes queued in blocking mode still all go out after setblocking(false); non-blocking writes count only what was taken", async () => {
+  const [c, s, l] = await pair();
+  for (const buffering of [-1, 0]) {
+    const f = s.makefile("wb", { buffering });
+    let claimed = 0;
+    // Blocking: each write hands its bytes to a background send (the peer does not read yet).
+    for (let i = 0; i < 3; i++) claimed += f.write(new Uint8Array(4 << 20).fill(0x61)) ?? 0;
+    s.setblocking(false);
+    for (let i = 0; i < 3; i++) {
+      try {
+        claimed += f.write(new Uint8Array(3 << 20).fill(0x62)) ?? 0;
+      } catch (e) {
+        assert.ok(e instanceof socket.BlockingIOError && buffering !== 0);
+        claimed += e.characters_written!;
+      }
+    }
+    c.settimeout(10);
+    const reader = (async () => {
+      let n = 0;
+      while (n < claimed) n += (await c.recv(1 << 20)).length;
+      return n;
+    })();
+    await new Promise((r) => setTimeout(r, 300)); // the queued sends go on while the socket is non-blocking
+    s.setblocking(true);
+    await f.flush();
+    await f.close();
+    assert.equal(await reader, claimed);
+  }
+  s.setblocking(false);
+  c.setblocking(false);
+  await rejects(() => c.recv(10), socket.BlockingIOError); // nothing more than was claimed
+  await closeAll(c, s, l);
+});

@@ -526,6 +526,24 @@ export class StreamConn implements StreamHandlers {
   }
 
   /**
+   * One non-blocking send made now (a makefile() write on a non-blocking socket, which returns at
+   * once): what the OS takes, as Linux's send(2) fills the send buffer — {@link SEND_MAX} at a
+   * time while the runtime passes each part on whole; a part it holds (Node, Deno) counts as
+   * sent and ends the call. 0 where Linux says EAGAIN (the runtime still holds earlier bytes).
+   */
+  sendNow(data: Uint8Array): number {
+    this.checkWritable();
+    let taken = 0;
+    while (taken < data.length && !this.congested) {
+      const part = data.subarray(taken, taken + SEND_MAX);
+      const n = this.offer(part, true);
+      taken += n;
+      if (n < part.length) break;
+    }
+    return taken;
+  }
+
+  /**
    * Non-blocking, the transport busy with a write it took whole (Deno writes one at a time):
    * Linux's send buffer would take more now, so give that write until the runtime's next I/O
    * poll to finish. True if there is room then.

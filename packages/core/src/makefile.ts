@@ -45,6 +45,16 @@ export interface MakefileOptions {
 
 const NL = 10;
 
+/** SocketIO's check of a closed file (readable(), writable(), seekable()). */
+function closedSocket(): ValueError {
+  return new ValueError("I/O operation on closed socket.");
+}
+
+/** BufferedWriter's error when a non-blocking send cannot proceed; `written`: how many of the call's bytes it took. */
+function writeBlocked(written: number): BlockingIOError {
+  return new BlockingIOError(E.EAGAIN, "write could not complete without blocking", written);
+}
+
 /** Characters as Python counts them (code points: an emoji is one). */
 function codePoints(s: string): number {
   let n = s.length;
@@ -88,8 +98,8 @@ export class SocketFile {
   private readonly binary: boolean;
   private readonly canRead: boolean;
   private readonly canWrite: boolean;
-  /** Like `f.encoding` (text modes): the encoding given, else `"UTF-8"`. */
-  readonly encoding: string;
+  /** The text encoding (see {@link encoding}). */
+  private readonly _encoding: string;
   private readonly errors: DecodeErrors;
   private readonly newline: Newline;
   private readonly utf8: boolean;
@@ -140,8 +150,8 @@ export class SocketFile {
     this.writeSize = buffering < 0 ? BUFFER_SIZE : buffering;
     // A binary file is the buffer alone: CPython ignores encoding, errors and newline then.
     const text = !this.binary;
-    this.encoding = (text ? opts.encoding : null) ?? "UTF-8";
-    if (text) checkEncoding(this.encoding, this.canWrite);
+    this._encoding = (text ? opts.encoding : null) ?? "UTF-8";
+    if (text) checkEncoding(this._encoding, this.canWrite);
     const errors = (text ? opts.errors : null) ?? "strict";
     if (typeof errors !== "string")
       throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${pyTypeName(errors)}`);
@@ -150,10 +160,10 @@ export class SocketFile {
     if (newline !== null && newline !== "" && newline !== "\n" && newline !== "\r" && newline !== "\r\n")
       throw new ValueError(`illegal newline value: ${String(newline)}`);
     this.newline = newline;
-    this.utf8 = isUtf8(this.encoding);
-    this.decodeAs = this.encoding;
-    const w = this.binary ? null : wideCodec(this.encoding);
-    if (!this.binary && codecName(this.encoding) === "utf-8-sig") {
+    this.utf8 = isUtf8(this._encoding);
+    this.decodeAs = this._encoding;
+    const w = this.binary ? null : wideCodec(this._encoding);
+    if (!this.binary && codecName(this._encoding) === "utf-8-sig") {
       this.utf8 = true;
       this.decodeAs = "utf-8";
       this.readBom = 3;
@@ -163,27 +173,56 @@ export class SocketFile {
     sock._fileOpened(this);
   }
 
-  /** Like `f.readable()`. */
+  /**
+   * Like `f.encoding` (text modes): the encoding given, else `"UTF-8"`.
+   * @throws AttributeError for a binary file (CPython's has none)
+   */
+  get encoding(): string {
+    if (this.binary) throw new AttributeError(`'${this.ioClass}' object has no attribute 'encoding'`);
+    return this._encoding;
+  }
+
+  /** The class of CPython's binary file object (for its AttributeError messages). */
+  private get ioClass(): string {
+    return this.raw ? "SocketIO" : this.pair ? "_io.BufferedRWPair" : this.canRead ? "_io.BufferedReader" : "_io.BufferedWriter";
+  }
+
+  /**
+   * Like `f.readable()`. Closed: ValueError from the socket's raw file, which a file that
+   * reads (or an unbuffered one) asks; a buffered writer answers false without asking.
+   */
   readable(): boolean {
+    if (this._closed && (this.canRead || this.raw)) throw closedSocket();
     return this.canRead;
   }
 
-  /** Like `f.writable()`. */
+  /** Like `f.writable()` (closed: as {@link readable}). */
   writable(): boolean {
+    if (this._closed && (this.canWrite || this.raw)) throw closedSocket();
     return this.canWrite;
   }
 
-  /** Like `f.seekable()`: a socket's file never is. */
+  /** Like `f.seekable()`: a socket's file never is (closed: ValueError, except a read-write pair's). */
   seekable(): boolean {
-    if (this._closed) throw new ValueError(this.binary ? "I/O operation on closed socket." : "I/O operation on closed file.");
+    if (this._closed && !this.pair) throw closedSocket();
     return false;
   }
 
-  /** Like `f.fileno()`: the socket's (a read-write file, CPython's BufferedRWPair, has none). */
+  /** Like `f.fileno()`: the socket's (a buffered read-write file, CPython's BufferedRWPair, has none). */
   fileno(): number {
+    if (this.pair) throw new UnsupportedOperation("fileno");
     if (this._closed) throw new ValueError("I/O operation on closed file.");
-    if (this.canRead && this.canWrite) throw new UnsupportedOperation("fileno");
     return this.sock.fileno();
+  }
+
+  /** CPython's raw SocketIO (`buffering=0`, binary): its checks and messages. */
+  private get raw(): boolean {
+    return this.bufferSize === 0;
+  }
+
+  /** CPython's BufferedRWPair (buffered `rwb`, and under text `rw`): no `name`, `mode`, `fileno()`. */
+  private get pair(): boolean {
+    return this.canRead && this.canWrite && !this.raw;
   }
 
   /** @internal the socket, for select(). */
@@ -196,21 +235,21 @@ export class SocketFile {
    * @throws AttributeError for `"rwb"` (CPython's BufferedRWPair has none)
    */
   get mode(): string {
-    if (this.binary && this.canRead && this.canWrite) throw this.noAttribute("mode");
+    if (this.binary && this.pair) throw this.noAttribute("mode");
     return this._mode;
   }
 
   /**
-   * Like `f.name`: the socket's file descriptor number.
-   * @throws AttributeError for a file both read and written (CPython's BufferedRWPair has none)
+   * Like `f.name`: the socket's file descriptor number (-1 once the file is closed, as SocketIO's).
+   * @throws AttributeError for a buffered file both read and written (CPython's BufferedRWPair has none)
    */
   get name(): number {
-    if (this.canRead && this.canWrite) throw this.noAttribute("name");
-    return this.sock.fileno();
+    if (this.pair) throw this.noAttribute("name");
+    return this._closed ? -1 : this.sock.fileno();
   }
 
   private noAttribute(name: string): AttributeError {
-    return new AttributeError(`'_io.BufferedRWPair' object has no attribute '${name}'`);
+    return new AttributeError(`'${this.ioClass}' object has no attribute '${name}'`);
   }
 
   /** True after close(). */
@@ -224,9 +263,11 @@ export class SocketFile {
       if (this._closed) throw new ValueError("I/O operation on closed file.");
       if (!this.canRead) throw new UnsupportedOperation("not readable");
     } else {
-      // (An unbuffered file is the raw SocketIO, whose check says more.)
-      if (!this.canRead) throw new UnsupportedOperation(this.bufferSize === 0 ? "File or stream is not readable." : "read");
-      if (this._closed) throw new ValueError(this.bufferSize === 0 ? "I/O operation on closed file." : `${op} of closed file`);
+      // An unbuffered file is the raw SocketIO: closed first, and its check says more. (A
+      // BufferedRWPair's readline peeks.)
+      if (this.raw && this._closed) throw new ValueError("I/O operation on closed file.");
+      if (!this.canRead) throw new UnsupportedOperation(this.raw ? "File or stream is not readable." : "read");
+      if (this._closed) throw new ValueError(`${op === "readline" && this.pair ? "peek" : op} of closed file`);
     }
     this.sock._fileTouch();
     if (this.timedOut) throw new OSError("cannot read from timed out object");
@@ -279,7 +320,10 @@ export class SocketFile {
       if (this._closed) throw new ValueError("I/O operation on closed file.");
       throw new UnsupportedOperation("underlying stream is not seekable");
     }
-    throw new UnsupportedOperation(seek && !(this.canRead && this.canWrite) ? "File or stream is not seekable." : "seek");
+    // A buffered reader or writer checks closed, then asks its raw file; SocketIO and BufferedRWPair refuse at once.
+    if (!seek || this.raw || this.pair) throw new UnsupportedOperation("seek");
+    if (this._closed) throw new ValueError("seek of closed file");
+    throw new UnsupportedOperation("File or stream is not seekable.");
   }
 
   /**
@@ -373,6 +417,8 @@ export class SocketFile {
     // (Text: a Py_ssize_t, None is a TypeError; binary: an int or None.)
     if (!this.binary) return this.readlineText(limit === undefined ? -1 : intArg(limit));
     const n = optionalSize(limit);
+    // Only a BufferedReader has its own readline; the others' (IOBase's) reads nothing for a limit of 0, open or closed.
+    if (n === 0 && (this.raw || this.pair || !this.canRead)) return emptyBytes();
     const c = this.conn("readline");
     const max = n < 0 ? Infinity : n;
     for (;;) {
@@ -473,7 +519,7 @@ export class SocketFile {
   async read(size: number | null = -1): Promise<PyBytes | string> {
     if (!this.binary) return this.readText(optionalSize(size));
     // Buffered: an int or None, not below -1; unbuffered (SocketIO): a Py_ssize_t, any negative reads all.
-    const n = this.bufferSize === 0 ? (size === undefined ? -1 : intArg(size)) : optionalSize(size);
+    const n = this.raw ? (size === undefined ? -1 : intArg(size)) : optionalSize(size);
     if (n < -1 && this.bufferSize !== 0) throw new ValueError("read length must be non-negative or -1");
     const c = this.conn("read");
     const want = n < 0 ? Infinity : n;
@@ -485,7 +531,7 @@ export class SocketFile {
         parts.push(p);
         got += p.length;
         // Unbuffered: read(n) is one recv (what is there, at most n), as SocketIO's.
-        if (this.bufferSize === 0 && want !== Infinity) break;
+        if (this.raw && want !== Infinity) break;
         continue;
       }
       const err = c.takeError();
@@ -516,7 +562,7 @@ export class SocketFile {
   async readinto(b: Uint8Array | ArrayBufferView): Promise<number> {
     if (!this.binary) throw new AttributeError("'_io.TextIOWrapper' object has no attribute 'readinto'");
     if (this.canRead && this._closed)
-      throw new ValueError(this.bufferSize === 0 ? "I/O operation on closed file." : "readinto of closed file");
+      throw new ValueError(this.raw ? "I/O operation on closed file." : "readinto of closed file");
     if (b instanceof PyBytes || !ArrayBuffer.isView(b))
       throw new TypeError(`readinto() argument must be read-write bytes-like object, not ${b instanceof PyBytes ? "bytes" : pyTypeName(b)}`);
     const view = b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -534,14 +580,21 @@ export class SocketFile {
    * a write that would overflow the buffer sends it first, as Python's BufferedWriter does. What
    * goes out is handed to the connection at once, and the socket's own `send`/`sendall`/`shutdown`
    * wait until file writes still in flight are done: the peer gets the bytes in program order.
+   * On a non-blocking socket (`setblocking(false)`, timeout 0) each send is made at once, as
+   * CPython's: an unbuffered file's write() is one send (the bytes taken, or `null` — Python's None
+   * — when none could be); a buffered one keeps what fits in its buffer and raises BlockingIOError
+   * (`characters_written`: how many of these bytes it took) when it cannot send the rest.
    * @returns the number of bytes (binary) or characters (text) written.
    */
-  write(data: Uint8Array | ArrayBufferView | string): number {
-    if (!this.canWrite)
-      throw new UnsupportedOperation(!this.binary ? "not writable" : this.bufferSize === 0 ? "File or stream is not writable." : "write");
-    if (this._closed) throw new ValueError(this.buffered ? "write to closed file" : "I/O operation on closed file.");
+  write(data: Uint8Array | ArrayBufferView | string): number | null {
+    // CPython's order: TextIOWrapper takes a str, then checks closed, then writable; SocketIO
+    // checks closed, writable, then sends bytes; BufferedWriter takes bytes, then checks closed.
+    if (!this.binary && typeof data !== "string") throw new TypeError(`write() argument must be str, not ${pyTypeName(data)}`);
+    if (this._closed && !this.buffered) throw new ValueError("I/O operation on closed file.");
+    if (!this.canWrite) throw new UnsupportedOperation(!this.binary ? "not writable" : this.raw ? "File or stream is not writable." : "write");
     if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
-    if (typeof data !== "string" && !this.binary) throw new TypeError(`write() argument must be str, not bytes`);
+    const bytes = typeof data === "string" ? null : toBytes(data);
+    if (this._closed) throw new ValueError("write to closed file");
     this.sock._fileTouch();
     this.raiseSendError();
     const nl = this.newline;
@@ -552,11 +605,16 @@ export class SocketFile {
     // `utf-16`/`utf-32`: little-endian, no byte order mark (TextIOWrapper writes one only at the
     // start of a seekable file).
     let b =
-      typeof data === "string"
-        ? encodeText(nl === "\r" || nl === "\r\n" ? data.replaceAll("\n", nl) : data, this.encoding, this.errors)
-        : toBytes(data).slice();
+      bytes ??
+      encodeText(nl === "\r" || nl === "\r\n" ? (data as string).replaceAll("\n", nl) : (data as string), this._encoding, this.errors);
     if (this.binary) {
-      this.buffer(b);
+      // Unbuffered, non-blocking: SocketIO.write, one send (None for EAGAIN).
+      if (this.writeSize === 0 && this.sock._sendsNow) {
+        const n = this.sendNow(b);
+        return n > 0 || b.length === 0 ? n : null;
+      }
+      // (Only what the buffer keeps is copied: the caller may reuse `data`.)
+      this.buffer(b, true);
       return b.length;
     }
     if (bom) b = join([UTF8_BOM, b]);
@@ -583,12 +641,73 @@ export class SocketFile {
    * than the buffer goes out at once, the rest waits for flush(). A send refused at once (after
    * shutdown(SHUT_WR)) raises here, as CPython's write() does, and keeps nothing.
    */
-  private buffer(b: Uint8Array): void {
+  private buffer(b: Uint8Array, borrowed = false): void {
+    if (this.sock._sendsNow) return this.bufferNow(b);
+    if (borrowed) b = b.slice();
     if (this.pendingBytes + b.length > this.writeSize && this.writeShut()) throw oserror(E.EPIPE);
     if (this.pendingBytes > 0 && this.pendingBytes + b.length > this.writeSize) this.sendInBackground();
     this.pending.push(b);
     this.pendingBytes += b.length;
     if (this.pendingBytes > this.writeSize) this.sendInBackground();
+  }
+
+  /**
+   * BufferedWriter.write on a non-blocking socket: what fits joins the buffer; else the buffer is
+   * sent, then `b` itself while more than a buffer's worth is left, and the rest buffered. A send
+   * that cannot proceed raises BlockingIOError at once, with how many of `b`'s bytes were taken
+   * (sent, or kept in the buffer: they go out with a later flush()).
+   */
+  private bufferNow(b: Uint8Array): void {
+    const size = this.writeSize;
+    if (this.pendingBytes + b.length <= size) return this.keep(b);
+    try {
+      this.flushNow();
+    } catch (err) {
+      if (!(err instanceof BlockingIOError)) throw err;
+      const room = size - this.pendingBytes;
+      if (b.length <= room) return this.keep(b);
+      this.keep(b.subarray(0, room));
+      throw writeBlocked(room);
+    }
+    let done = 0;
+    while (b.length - done > size) {
+      const n = this.sendNow(b.subarray(done));
+      if (n === 0) {
+        this.keep(b.subarray(done, done + size));
+        throw writeBlocked(done + size);
+      }
+      done += n;
+    }
+    if (done < b.length) this.keep(b.subarray(done));
+  }
+
+  /** Into the buffer (a copy: the caller may reuse its bytes). */
+  private keep(b: Uint8Array): void {
+    if (b.length === 0) return;
+    this.pending.push(b.slice());
+    this.pendingBytes += b.length;
+  }
+
+  /**
+   * BufferedWriter's flush on a non-blocking socket: send the buffer until a send cannot proceed
+   * (BlockingIOError, none of the call's bytes written; what is left stays buffered).
+   */
+  private flushNow(): void {
+    if (this.pendingBytes === 0) return;
+    let rest = this.pending.length === 1 ? this.pending[0]! : join(this.pending);
+    this.pending = [rest];
+    while (rest.length > 0) {
+      const n = this.sendNow(rest);
+      if (n === 0) throw writeBlocked(0);
+      rest = rest.subarray(n);
+      this.pending = rest.length ? [rest] : [];
+      this.pendingBytes = rest.length;
+    }
+  }
+
+  /** One non-blocking send of (the start of) `b`, after this file's sends still in flight: bytes taken, 0 for EAGAIN. */
+  private sendNow(b: Uint8Array): number {
+    return this.sends > 0 ? 0 : this.sock._sendNow(b);
   }
 
   /** Like `f.writelines(lines)`: each written in turn (no line ends added). */
@@ -599,13 +718,15 @@ export class SocketFile {
 
   /** Like `f.flush()`: `sendall` of everything written so far. */
   async flush(): Promise<void> {
-    if (this._closed) throw new ValueError(this.buffered ? "flush of closed file" : "I/O operation on closed file.");
+    // (A BufferedReader's flush is its raw file's: IOBase's message.)
+    if (this._closed) throw new ValueError(this.buffered && this.canWrite ? "flush of closed file" : "I/O operation on closed file.");
     return this.flushOpen();
   }
 
   private async flushOpen(): Promise<void> {
     this.sock._fileTouch();
     this.textToBuffer();
+    if (this.sock._sendsNow) return this.flushNow();
     await this.sendQueued();
     this.raiseSendError();
   }
@@ -630,7 +751,9 @@ export class SocketFile {
     this.pending = [];
     this.pendingBytes = 0;
     this.sends++;
-    const run = this.sends === 1 ? this.sendParts(parts) : this.sending.then(() => this.sendParts(parts));
+    // In the socket's mode now: CPython's write() sent them before a later setblocking(False).
+    const timeout = this.sock.gettimeout();
+    const run = this.sends === 1 ? this.sendParts(parts, timeout) : this.sending.then(() => this.sendParts(parts, timeout));
     this.sending = run.then(this.sent, this.sent);
     return run;
   }
@@ -644,12 +767,12 @@ export class SocketFile {
     return this.sends > 0 ? this.sending : null;
   }
 
-  private async sendParts(parts: Uint8Array[]): Promise<void> {
+  private async sendParts(parts: Uint8Array[], timeout: number | null): Promise<void> {
     if (parts.length === 0) return;
     // One write for what was buffered, as Python's BufferedWriter sends it.
     const all = join(parts);
     try {
-      await this.sock._sendall(all, 0);
+      await this.sock._sendall(all, 0, timeout);
     } catch (err) {
       // The connection refused them (EPIPE, a reset): a buffered file keeps them, as CPython's
       // BufferedWriter does, so the next flush() or close() raises again. (Not after a timeout:

@@ -1135,11 +1135,14 @@ export class Socket {
     return all && Promise.race([Promise.all(all), afterPoll(() => false)]);
   }
 
-  /** @internal sendall without the closed check (makefile() files keep a closed socket's connection); arguments already converted. */
-  _sendall(bytes: Uint8Array, flags: number): Promise<void> {
+  /**
+   * @internal sendall without the closed check (makefile() files keep a closed socket's connection); arguments
+   * already converted; `timeout`: the mode to send in (a file's write queued before `setblocking(false)` stays blocking).
+   */
+  _sendall(bytes: Uint8Array, flags: number, timeout: number | null = this._timeout): Promise<void> {
     // Not an async function: when the OS takes everything at once, nothing is allocated.
     try {
-      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this._sendall(bytes, flags));
+      if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this._sendall(bytes, flags, timeout));
       if (!this.isStream) return this.send(bytes, flags).then(() => undefined);
       if (flags !== 0) this.sendFlagsFirst(flags, bytes.length);
       const c = this.writableConn();
@@ -1148,10 +1151,24 @@ export class Socket {
         return RESOLVED;
       }
       if (this.soTimeo(true) !== 0) return this.timed(true, (t) => this.sendallTo(c, bytes, flags, t));
-      return this.sendallTo(c, bytes, flags, this._timeout);
+      return this.sendallTo(c, bytes, flags, timeout);
     } catch (err) {
       return this.pollFirst(err, false);
     }
+  }
+
+  /**
+   * @internal makefile() on a non-blocking socket: one send(2) made now (see StreamConn.sendNow);
+   * 0 for EAGAIN, also while a connect is still in progress.
+   */
+  _sendNow(bytes: Uint8Array): number {
+    if (this.conn === null && this.connecting !== null) return 0;
+    return this.writableConn().sendNow(bytes);
+  }
+
+  /** @internal makefile(): is a file's write a send made at once? (A non-blocking stream socket.) */
+  get _sendsNow(): boolean {
+    return this._timeout === 0 && this.isStream;
   }
 
   private sendallTo(c: StreamConn, bytes: Uint8Array, flags: number, timeout: number | null): Promise<void> {
