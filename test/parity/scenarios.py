@@ -4063,6 +4063,31 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("makefile('wb') to a peer that reset: the error a write hit comes first; a write larger than the buffer is dropped with it, buffered bytes stay (flush()/close() raise again)")
+def _():
+    import struct
+    out = []
+    for size in (65536, 1000):
+        c, s, l = pair()
+        try:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
+            time.sleep(0.1)
+            f = c.makefile("wb")
+            first = None
+            try:
+                for i in range(50):
+                    f.write(b"w" * size)
+                f.flush()
+            except OSError as e:
+                first = [type(e).__name__, str(e)]
+            out.append(first)
+            out += collect([f.flush, f.close, lambda: f.closed])
+        finally:
+            close_all(c, s, l)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

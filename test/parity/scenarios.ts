@@ -4204,6 +4204,31 @@ scenario("makefile files closed and open: readable(), writable(), seekable(), fi
   }
 });
 
+scenario("makefile('wb') to a peer that reset: the error a write hit comes first; a write larger than the buffer is dropped with it, buffered bytes stay (flush()/close() raise again)", async () => {
+  const out: unknown[] = [];
+  for (const size of [65536, 1000]) {
+    const [c, s, l] = await pair();
+    try {
+      s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger(1, 0));
+      await s.close();
+      await sleep(100);
+      const f = c.makefile("wb");
+      let first: unknown = null;
+      try {
+        for (let i = 0; i < 50; i++) f.write(new Uint8Array(size).fill(119));
+        await f.flush();
+      } catch (e) {
+        first = [(e as Error).name, String(e).replace(/^\w+: /, "")];
+      }
+      out.push(first);
+      out.push(...(await collect([() => f.flush(), () => f.close(), () => f.closed])));
+    } finally {
+      await closeAll(c, s, l);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -648,7 +648,8 @@ export class SocketFile {
     if (this.pendingBytes > 0 && this.pendingBytes + b.length > this.writeSize) this.sendInBackground();
     this.pending.push(b);
     this.pendingBytes += b.length;
-    if (this.pendingBytes > this.writeSize) this.sendInBackground();
+    // Larger than the buffer: BufferedWriter writes it itself, not as buffered bytes.
+    if (this.pendingBytes > this.writeSize) this.sendInBackground(this.pending.length === 1);
   }
 
   /**
@@ -727,13 +728,23 @@ export class SocketFile {
     this.sock._fileTouch();
     this.textToBuffer();
     if (this.sock._sendsNow) return this.flushNow();
-    await this.sendQueued();
+    try {
+      await this.sendQueued();
+    } catch (err) {
+      // An earlier write's send failed first (a reset, then EPIPE for the sends after it):
+      // CPython's write() raised that one, so it is the one reported.
+      this.raiseSendError();
+      throw err;
+    }
     this.raiseSendError();
   }
 
-  /** A write's automatic send: its failure is raised by the next write() or flush(). */
-  private sendInBackground(): void {
-    this.sendQueued().catch((e: unknown) => (this.sendError ??= e));
+  /**
+   * A write's automatic send: its failure is raised by the next write() or flush(). `direct`: one
+   * write larger than the buffer, which a failed send drops (not kept as buffered bytes).
+   */
+  private sendInBackground(direct = false): void {
+    this.sendQueued(direct).catch((e: unknown) => (this.sendError ??= e));
   }
 
   /** A binary file with a buffer (BufferedWriter's messages); unbuffered and text files say IOBase's. */
@@ -746,14 +757,14 @@ export class SocketFile {
    * handed to the connection at once, so the socket's own calls made after this write (a
    * sendall, a shutdown) go after them, as CPython sends inside write().
    */
-  private sendQueued(): Promise<void> {
+  private sendQueued(direct = false): Promise<void> {
     const parts = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
     this.sends++;
     // In the socket's mode now: CPython's write() sent them before a later setblocking(False).
     const timeout = this.sock.gettimeout();
-    const run = this.sends === 1 ? this.sendParts(parts, timeout) : this.sending.then(() => this.sendParts(parts, timeout));
+    const run = this.sends === 1 ? this.sendParts(parts, timeout, direct) : this.sending.then(() => this.sendParts(parts, timeout, direct));
     this.sending = run.then(this.sent, this.sent);
     return run;
   }
@@ -767,17 +778,18 @@ export class SocketFile {
     return this.sends > 0 ? this.sending : null;
   }
 
-  private async sendParts(parts: Uint8Array[], timeout: number | null): Promise<void> {
+  private async sendParts(parts: Uint8Array[], timeout: number | null, direct: boolean): Promise<void> {
     if (parts.length === 0) return;
     // One write for what was buffered, as Python's BufferedWriter sends it.
     const all = join(parts);
     try {
       await this.sock._sendall(all, 0, timeout);
     } catch (err) {
-      // The connection refused them (EPIPE, a reset): a buffered file keeps them, as CPython's
-      // BufferedWriter does, so the next flush() or close() raises again. (Not after a timeout:
-      // part may have gone, and sending it again would duplicate it.)
-      if (this.bufferSize !== 0 && err instanceof OSError && !(err instanceof TimeoutError) && !(err instanceof BlockingIOError)) {
+      // The connection refused them (EPIPE, a reset): a buffered file keeps its buffer, as CPython's
+      // BufferedWriter does, so the next flush() or close() raises again; a write larger than the
+      // buffer went out on its own, and is dropped with its error as CPython's. (Not after a
+      // timeout: part may have gone, and sending it again would duplicate it.)
+      if (this.bufferSize !== 0 && !direct && err instanceof OSError && !(err instanceof TimeoutError) && !(err instanceof BlockingIOError)) {
         this.pending.unshift(all);
         this.pendingBytes += all.length;
       }
