@@ -4088,6 +4088,32 @@ def _():
     return out
 
 
+@scenario("two makefile() writers on one socket: the peer gets their bytes in the order they were written")
+def _():
+    c, s, l = pair()
+    try:
+        f, g = s.makefile("wb", 7), s.makefile("wb", 0)
+        f.write(b"A" * 7)
+        f.write(b"W" * 3204)
+        g.write(b"X")
+        f.write(b"B" * 9000)
+        g.write(b"Y")
+        f.flush()
+        f.close()
+        g.close()
+        time.sleep(0.1)
+        c.settimeout(0.2)
+        got = b""
+        try:
+            while len(got) < 12213:
+                got += c.recv(65536)
+        except TimeoutError:
+            pass
+        return [len(got), got[:8].decode(), got[3210:3213].decode(), got[-2:].decode()]
+    finally:
+        close_all(c, s, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4229,6 +4229,39 @@ scenario("makefile('wb') to a peer that reset: the error a write hit comes first
   return out;
 });
 
+scenario("two makefile() writers on one socket: the peer gets their bytes in the order they were written", async () => {
+  const [c, s, l] = await pair();
+  try {
+    const f = s.makefile("wb", 7);
+    const g = s.makefile("wb", 0);
+    f.write(new Uint8Array(7).fill(65));
+    f.write(new Uint8Array(3204).fill(87));
+    g.write(b("X"));
+    f.write(new Uint8Array(9000).fill(66));
+    g.write(b("Y"));
+    await f.flush();
+    await f.close();
+    await g.close();
+    await sleep(100);
+    c.settimeout(0.2);
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    try {
+      while (n < 12213) {
+        const d = await c.recv(65536);
+        parts.push(d);
+        n += d.length;
+      }
+    } catch (e) {
+      if (!(e instanceof socket.timeout)) throw e;
+    }
+    const got = new TextDecoder().decode(new Uint8Array(parts.flatMap((p) => [...p])));
+    return [n, got.slice(0, 8), got.slice(3210, 3213), got.slice(-2)];
+  } finally {
+    await closeAll(c, s, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -93,6 +93,18 @@ function optionalSize(v: unknown): number {
  * Binary modes (`rb`, `wb`, `rwb`) deal in bytes; text modes (`r`, `w`, `rw`) in strings. With a
  * socket timeout, each receive a read makes gets the whole timeout (as CPython's file).
  */
+
+/** The files' sends of one socket, one after another: the last one and how many have not finished. */
+interface SendChain {
+  last: Promise<void>;
+  n: number;
+}
+const chains = new WeakMap<object, SendChain>();
+function socketChain(sock: object): SendChain {
+  let c = chains.get(sock);
+  if (c === undefined) chains.set(sock, (c = { last: Promise.resolve(), n: 0 }));
+  return c;
+}
 export class SocketFile {
   private readonly _mode: string;
   private readonly binary: boolean;
@@ -706,9 +718,9 @@ export class SocketFile {
     }
   }
 
-  /** One non-blocking send of (the start of) `b`, after this file's sends still in flight: bytes taken, 0 for EAGAIN. */
+  /** One non-blocking send of (the start of) `b`, after the files' sends still in flight: bytes taken, 0 for EAGAIN. */
   private sendNow(b: Uint8Array): number {
-    return this.sends > 0 ? 0 : this.sock._sendNow(b);
+    return socketChain(this.sock).n > 0 ? 0 : this.sock._sendNow(b);
   }
 
   /** Like `f.writelines(lines)`: each written in turn (no line ends added). */
@@ -762,16 +774,20 @@ export class SocketFile {
     this.pending = [];
     this.pendingBytes = 0;
     this.sends++;
+    // After every file's earlier sends on this socket (two files' writes reach the peer in the
+    // order they were made, as CPython's write() sends at once).
+    const chain = socketChain(this.sock);
+    chain.n++;
     // In the socket's mode now: CPython's write() sent them before a later setblocking(False).
     const timeout = this.sock.gettimeout();
-    const run = this.sends === 1 ? this.sendParts(parts, timeout, direct) : this.sending.then(() => this.sendParts(parts, timeout, direct));
-    this.sending = run.then(this.sent, this.sent);
+    const run = chain.n === 1 ? this.sendParts(parts, timeout, direct) : chain.last.then(() => this.sendParts(parts, timeout, direct));
+    const done = (): void => {
+      chain.n--;
+      this.sends--;
+    };
+    this.sending = chain.last = run.then(done, done);
     return run;
   }
-
-  private readonly sent = (): void => {
-    this.sends--;
-  };
 
   /** @internal Settles when the sends of written data are done (the socket's own sends and shutdown wait), or null if none is. */
   _sendsInFlight(): Promise<void> | null {
