@@ -4114,6 +4114,22 @@ def _():
         close_all(c, s, l)
 
 
+@scenario("socket.close(fd) of a socket with a makefile() open: its close() returns, the file's close() raises EBADF (the file held the object open)")
+def _():
+    out = []
+    for with_file in (False, True):
+        a, b = socket.socketpair()
+        try:
+            f = a.makefile("rb") if with_file else None
+            out += collect([lambda: socket.close(a.fileno()), lambda: a.recv(1), a.close])
+            if f:
+                out += collect([f.close])
+            out += collect([a.close])
+        finally:
+            close_all(b)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

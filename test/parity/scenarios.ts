@@ -4262,6 +4262,22 @@ scenario("two makefile() writers on one socket: the peer gets their bytes in the
   }
 });
 
+scenario("socket.close(fd) of a socket with a makefile() open: its close() returns, the file's close() raises EBADF (the file held the object open)", async () => {
+  const out: unknown[] = [];
+  for (const withFile of [false, true]) {
+    const [a, c] = await socket.socketpair();
+    try {
+      const f = withFile ? a.makefile("rb") : null;
+      out.push(...(await collect([() => socket.close(a.fileno()), () => a.recv(1), () => a.close()])));
+      if (f) out.push(...(await collect([() => f.close()])));
+      out.push(...(await collect([() => a.close()])));
+    } finally {
+      await closeAll(c);
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

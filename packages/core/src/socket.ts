@@ -58,6 +58,8 @@ export class Socket {
   declare private fdShared: boolean;
   /** Its number was closed through another object (or socket.close(n)): closed, but fileno() keeps it and close() raises EBADF. */
   declare private numberLost: boolean;
+  /** close() was called on such a socket while makefile() files were open: the last file's close() raises EBADF. */
+  declare private lostWithFiles: boolean;
   private _family: number;
   private _type: number;
   private _proto: number;
@@ -190,7 +192,7 @@ export class Socket {
    * use does (see closeWithFiles).
    */
   private heldByFiles(): boolean {
-    if (this.files === null || this.files.size === 0 || this._fd < 0) return false;
+    if (this.files === null || this.files.size === 0 || this._fd < 0 || this.numberLost) return false;
     this.filesTouched = true;
     return true;
   }
@@ -1382,6 +1384,12 @@ export class Socket {
   async close(): Promise<void> {
     if (this._closed) {
       if (!this.numberLost) return;
+      // Open makefile() files keep the object open (CPython's io_refs): the last one's close()
+      // makes the close(2) that fails.
+      if (this.files !== null && this.files.size > 0) {
+        this.lostWithFiles = true;
+        return;
+      }
       this.numberLost = false;
       this._fd = -1;
       throw oserror(E.EBADF);
@@ -1451,7 +1459,6 @@ export class Socket {
   private loseNumber(): void {
     this._closed = true;
     this.numberLost = true;
-    this.files = null;
   }
 
   /** @internal Close the connection, listener or UDP socket (the last number sharing it is closed). */
@@ -1487,7 +1494,14 @@ export class Socket {
 
   /** @internal makefile() bookkeeping: the last file closed after the socket releases it. */
   _fileClosed(f: SocketFile): void {
-    if (this.files?.delete(f) && this.files.size === 0 && this._closed) void this.release();
+    if (!this.files?.delete(f) || this.files.size > 0 || !this._closed) return;
+    if (!this.numberLost) return void this.release();
+    // Its number was closed through another object: the close(2) CPython makes now fails.
+    if (!this.lostWithFiles) return;
+    this.lostWithFiles = false;
+    this.numberLost = false;
+    this._fd = -1;
+    throw oserror(E.EBADF);
   }
 
   /** @internal the stream connection, for makefile(). */
@@ -1776,6 +1790,7 @@ export class Socket {
 Object.assign(Socket.prototype, {
   fdShared: false,
   numberLost: false,
+  lostWithFiles: false,
   inheritable: false,
   _opts: null,
   mc: null,
