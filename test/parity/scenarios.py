@@ -4130,6 +4130,34 @@ def _():
     return out
 
 
+@scenario("makefile('rb').read() to EOF that times out after bytes arrived, then close: the peer reads EOF (the reader had pulled them), not a reset")
+def _():
+    out = []
+    l, port = listener()
+    try:
+        for n, first in ((100, False), (20000, False), (20000, True)):
+            c = socket.create_connection(("127.0.0.1", port))
+            a, _ = l.accept()
+            try:
+                a.settimeout(0.2)
+                c.sendall(b"line\n" + b"x" * n)
+                time.sleep(0.05)
+                f = a.makefile("rb")
+                if first:
+                    out += collect([f.readline])
+                out += collect([f.read])
+                f.close()
+                a.close()
+                time.sleep(0.05)
+                c.settimeout(0.3)
+                out += collect([lambda: c.recv(10)])
+            finally:
+                close_all(c, a)
+    finally:
+        l.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

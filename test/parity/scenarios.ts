@@ -4278,6 +4278,35 @@ scenario("socket.close(fd) of a socket with a makefile() open: its close() retur
   return out;
 });
 
+scenario("makefile('rb').read() to EOF that times out after bytes arrived, then close: the peer reads EOF (the reader had pulled them), not a reset", async () => {
+  const out: unknown[] = [];
+  const [l, port] = await listener();
+  try {
+    for (const [n, first] of [[100, false], [20000, false], [20000, true]] as const) {
+      const c = await socket.create_connection(["127.0.0.1", port]);
+      const [a] = await l.accept();
+      try {
+        a.settimeout(0.2);
+        await c.sendall(new Uint8Array([...b("line\n"), ...new Uint8Array(n).fill(120)]));
+        await sleep(50);
+        const f = a.makefile("rb");
+        if (first) out.push(...(await collect([() => f.readline()])));
+        out.push(...(await collect([() => f.read()])));
+        await f.close();
+        await a.close();
+        await sleep(50);
+        c.settimeout(0.3);
+        out.push(...(await collect([() => c.recv(10)])));
+      } finally {
+        await closeAll(c, a);
+      }
+    }
+  } finally {
+    await l.close();
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -553,6 +553,8 @@ export class SocketFile {
         await this.waitMore(c);
       } catch (e) {
         for (let i = parts.length - 1; i >= 0; i--) c.unshift(parts[i]!);
+        // CPython's reader had pulled all of them out of the kernel: closing now sends FIN.
+        if (this.timedOut) c.fileHeld = c.size;
         throw e;
       }
     }
