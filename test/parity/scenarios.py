@@ -4158,6 +4158,28 @@ def _():
     return out
 
 
+@scenario("a refused connect (with a timeout, or non-blocking and SO_ERROR), then connect() again: ECONNABORTED, after which the socket is unconnected (recv ENOTCONN, poll POLLOUT|POLLHUP)")
+def _():
+    out = []
+    port = dead_port()
+    for mode in ("timeout", "non-blocking"):
+        c = socket.socket()
+        try:
+            if mode == "timeout":
+                c.settimeout(0.5)
+                out += collect([lambda: c.connect(("127.0.0.1", port))])
+            else:
+                c.setblocking(False)
+                out.append(c.connect_ex(("127.0.0.1", port)))
+                time.sleep(0.05)
+                out.append(c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+            out += collect([lambda: c.recv(1), lambda: c.connect(("127.0.0.1", port)), lambda: c.recv(1), lambda: c.recv(1, socket.MSG_PEEK)])
+            out.append(poll_events(c))
+        finally:
+            c.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4307,6 +4307,30 @@ scenario("makefile('rb').read() to EOF that times out after bytes arrived, then 
   return out;
 });
 
+scenario("a refused connect (with a timeout, or non-blocking and SO_ERROR), then connect() again: ECONNABORTED, after which the socket is unconnected (recv ENOTCONN, poll POLLOUT|POLLHUP)", async () => {
+  const out: unknown[] = [];
+  const port = await deadPort();
+  for (const mode of ["timeout", "non-blocking"]) {
+    const c = socket.socket();
+    try {
+      if (mode === "timeout") {
+        c.settimeout(0.5);
+        out.push(...(await collect([() => c.connect(["127.0.0.1", port])])));
+      } else {
+        c.setblocking(false);
+        out.push(await c.connect_ex(["127.0.0.1", port]));
+        await sleep(50);
+        out.push(c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR));
+      }
+      out.push(...(await collect([() => c.recv(1), () => c.connect(["127.0.0.1", port]), () => c.recv(1), () => c.recv(1, socket.MSG_PEEK)])));
+      out.push(await pollEvents(c));
+    } finally {
+      await c.close();
+    }
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

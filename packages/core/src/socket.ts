@@ -492,7 +492,11 @@ export class Socket {
     // Linux: a listening TCP socket says EISCONN, a listening unix one EINVAL.
     if (this.conn || this.accepting) throw oserror(this.accepting && this._family === C.AF_UNIX ? E.EINVAL : E.EISCONN);
     if (this._family === C.AF_UNIX && a.host === "") throw oserror(E.EINVAL); // Linux: an empty path
-    if (polled === "failed") throw oserror(E.ECONNABORTED);
+    if (polled === "failed") {
+      // Linux's tcp_disconnect: the socket is reset to closed, its shutdown state cleared (recv: ENOTCONN, not EOF).
+      this.connectFailed = false;
+      throw oserror(E.ECONNABORTED);
+    }
     // Nothing listens on port 0 (runtimes reject the port instead): Linux refuses within
     // connect(2), which says so at once, or when non-blocking EINPROGRESS, the refusal then
     // pending (SO_ERROR, the next call) as for any refused non-blocking connect.
