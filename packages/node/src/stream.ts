@@ -33,7 +33,7 @@ function onEnd(this: Owned): void {
   else h.onError(reset);
 }
 
-/** Node itself (libuv), not Bun's or Deno's node:net, whose handles have no OS descriptor. */
+/** Node itself (libuv). Bun's and Deno's node:net report such a reset (and their handles' `fd` need not be an OS descriptor). */
 const ON_LIBUV = !("Bun" in globalThis) && !("Deno" in globalThis);
 const PROBE = new Uint8Array(1);
 
