@@ -87,13 +87,6 @@ function optionalSize(v: unknown): number {
   throw new TypeError(`argument should be integer or None, not '${pyTypeName(v)}'`);
 }
 
-/**
- * What `sock.makefile(mode)` returns: `readline()`, `readlines()`, `read(n)`, `readinto(b)`
- * (binary), `write()`, `writelines()`, `flush()`, `close()`, and `for await (const line of f)`.
- * Binary modes (`rb`, `wb`, `rwb`) deal in bytes; text modes (`r`, `w`, `rw`) in strings. With a
- * socket timeout, each receive a read makes gets the whole timeout (as CPython's file).
- */
-
 /** The files' sends of one socket, one after another: the last one and how many have not finished. */
 interface SendChain {
   last: Promise<void>;
@@ -105,6 +98,13 @@ function socketChain(sock: object): SendChain {
   if (c === undefined) chains.set(sock, (c = { last: Promise.resolve(), n: 0 }));
   return c;
 }
+
+/**
+ * What `sock.makefile(mode)` returns: `readline()`, `readlines()`, `read(n)`, `readinto(b)`
+ * (binary), `write()`, `writelines()`, `flush()`, `close()`, and `for await (const line of f)`.
+ * Binary modes (`rb`, `wb`, `rwb`) deal in bytes; text modes (`r`, `w`, `rw`) in strings. With a
+ * socket timeout, each receive a read makes gets the whole timeout (as CPython's file).
+ */
 export class SocketFile {
   private readonly _mode: string;
   private readonly binary: boolean;
