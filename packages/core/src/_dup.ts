@@ -13,7 +13,7 @@ import { ownerOf } from "./_fds.js";
 import { getdefaulttimeout } from "./_timeout.js";
 
 /** A socket's fields that are its own, not the connection's (Python keeps them per object too). */
-const PER_OBJECT: ReadonlySet<string> = new Set(["_fd", "fdShared", "_timeout", "_closed", "numberLost", "inheritable", "files", "filesTouched", "_proto"]);
+const PER_OBJECT: ReadonlySet<string> = new Set(["_fd", "fdShared", "_timeout", "_closed", "numberLost", "lostWithFiles", "inheritable", "files", "filesTouched", "_proto"]);
 
 /** What this file needs of a socket: its number, and a new object on a number sharing its connection. */
 export interface Numbered<T> {
