@@ -4180,6 +4180,38 @@ def _():
     return out
 
 
+@scenario("makefile() files of a socket that no longer holds its descriptor (detach(), close(), socket.close(fd)): reads and unbuffered writes raise EBADF; the bytes stay for the new owner")
+def _():
+    out = []
+    c, s, l = pair()
+    try:
+        c.sendall(b"line\n")
+        time.sleep(0.05)
+        g = s.makefile("rb")
+        fd = s.detach()
+        for mode, buf in (("rb", 0), ("rwb", 0), ("rb", -1), ("wb", 0)):
+            f = s.makefile(mode, buf)
+            out += collect([lambda: f.readline() if "r" in mode else f.write(b"x")])
+        out += collect([g.readline])
+        owner = socket.socket(fileno=fd)
+        c.settimeout(0.2)
+        out += collect([lambda: owner.recv(10), lambda: c.recv(10)])
+        owner.close()
+        a, b = socket.socketpair()
+        f = a.makefile("rb")
+        socket.close(a.fileno())
+        out += collect([f.readline, f.close])
+        close_all(a, b)
+        d, e = socket.socketpair()
+        d.close()
+        h = d.makefile("wb", 0)
+        out += collect([lambda: h.write(b"x"), h.close])
+        close_all(e)
+    finally:
+        close_all(c, s, l)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

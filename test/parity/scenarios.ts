@@ -4331,6 +4331,39 @@ scenario("a refused connect (with a timeout, or non-blocking and SO_ERROR), then
   return out;
 });
 
+scenario("makefile() files of a socket that no longer holds its descriptor (detach(), close(), socket.close(fd)): reads and unbuffered writes raise EBADF; the bytes stay for the new owner", async () => {
+  const out: unknown[] = [];
+  const [c, s, l] = await pair();
+  try {
+    await c.sendall(b("line\n"));
+    await sleep(50);
+    const g = s.makefile("rb");
+    const fd = s.detach();
+    for (const [mode, buf] of [["rb", 0], ["rwb", 0], ["rb", -1], ["wb", 0]] as const) {
+      const f = s.makefile(mode, buf);
+      out.push(...(await collect([() => (mode.includes("r") ? f.readline() : f.write(b("x")))])));
+    }
+    out.push(...(await collect([() => g.readline()])));
+    const owner = socket.socket(undefined, undefined, undefined, fd);
+    c.settimeout(0.2);
+    out.push(...(await collect([() => owner.recv(10), () => c.recv(10)])));
+    await owner.close();
+    const [a, a2] = await socket.socketpair();
+    const f = a.makefile("rb");
+    await socket.close(a.fileno());
+    out.push(...(await collect([() => f.readline(), () => f.close()])));
+    await closeAll(a, a2);
+    const [d, e] = await socket.socketpair();
+    await d.close();
+    const h = d.makefile("wb", 0);
+    out.push(...(await collect([() => h.write(b("x")), () => h.close()])));
+    await closeAll(e);
+  } finally {
+    await closeAll(c, s, l);
+  }
+  return out;
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -283,6 +283,7 @@ export class SocketFile {
     }
     this.sock._fileTouch();
     if (this.timedOut) throw new OSError("cannot read from timed out object");
+    this.sock._fileCheck();
     return this.sock._stream();
   }
 
@@ -627,6 +628,8 @@ export class SocketFile {
         const n = this.sendNow(b);
         return n > 0 || b.length === 0 ? n : null;
       }
+      // Unbuffered: SocketIO.write is a send on the descriptor, which must still be there.
+      if (this.raw) this.sock._fileCheck();
       // (Only what the buffer keeps is copied: the caller may reuse `data`.)
       this.buffer(b, true);
       return b.length;
@@ -722,6 +725,7 @@ export class SocketFile {
 
   /** One non-blocking send of (the start of) `b`, after the files' sends still in flight: bytes taken, 0 for EAGAIN. */
   private sendNow(b: Uint8Array): number {
+    this.sock._fileCheck();
     return socketChain(this.sock).n > 0 ? 0 : this.sock._sendNow(b);
   }
 
@@ -801,6 +805,7 @@ export class SocketFile {
     // One write for what was buffered, as Python's BufferedWriter sends it.
     const all = join(parts);
     try {
+      this.sock._fileCheck();
       await this.sock._sendall(all, 0, timeout);
     } catch (err) {
       // The connection refused them (EPIPE, a reset): a buffered file keeps its buffer, as CPython's

@@ -1513,6 +1513,15 @@ export class Socket {
     return this.streamConn();
   }
 
+  /**
+   * @internal makefile(): a file's read or send needs the socket's descriptor — gone after detach(),
+   * after close() once no file holds it, or closed through another object: EBADF, as CPython's
+   * SocketIO gets from recv/send on it.
+   */
+  _fileCheck(): void {
+    if (this._fd < 0 || this.numberLost) throw oserror(E.EBADF);
+  }
+
   /** `await using s = socket.socket(...)` closes the socket at the end of the block. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
