@@ -4187,6 +4187,7 @@ def _():
     try:
         c.sendall(b"line\n")
         time.sleep(0.05)
+        s.settimeout(0.5)
         g = s.makefile("rb")
         fd = s.detach()
         for mode, buf in (("rb", 0), ("rwb", 0), ("rb", -1), ("wb", 0)):
@@ -4194,6 +4195,7 @@ def _():
             out += collect([lambda: f.readline() if "r" in mode else f.write(b"x")])
         out += collect([g.readline])
         owner = socket.socket(fileno=fd)
+        owner.settimeout(0.5)
         c.settimeout(0.2)
         out += collect([lambda: owner.recv(10), lambda: c.recv(10)])
         owner.close()

@@ -4337,6 +4337,7 @@ scenario("makefile() files of a socket that no longer holds its descriptor (deta
   try {
     await c.sendall(b("line\n"));
     await sleep(50);
+    s.settimeout(0.5);
     const g = s.makefile("rb");
     const fd = s.detach();
     for (const [mode, buf] of [["rb", 0], ["rwb", 0], ["rb", -1], ["wb", 0]] as const) {
@@ -4345,6 +4346,7 @@ scenario("makefile() files of a socket that no longer holds its descriptor (deta
     }
     out.push(...(await collect([() => g.readline()])));
     const owner = socket.socket(undefined, undefined, undefined, fd);
+    owner.settimeout(0.5);
     c.settimeout(0.2);
     out.push(...(await collect([() => owner.recv(10), () => c.recv(10)])));
     await owner.close();
