@@ -127,6 +127,57 @@ test("24 clients streaming 1.5 MiB each at once are each echoed byte-exact (more
   await l.close();
 }, 30000);
 
+test("bytes recv returned stay unchanged while later reads arrive, over several connections at once", async () => {
+  // Each message comes in its own read (the sender waits for an ack); the server keeps every
+  // result it got and compares them only at the end (an adapter reading into a shared buffer
+  // must hand out copies). Sizes cross on-heap/pooled/large allocation boundaries.
+  const [l, port] = await listener();
+  const sizes = [1, 63, 64, 65, 700, 4096, 9000, 70000];
+  const conns = 4;
+  const sent: Uint8Array[][] = [];
+  const clients = Array.from({ length: conns }, async (_, k) => {
+    const c = socket.socket();
+    await c.connect(["127.0.0.1", port]);
+    const mine: Uint8Array[] = (sent[k] = []);
+    for (let i = 0; i < 3 * sizes.length; i++) {
+      const m = pattern(sizes[i % sizes.length]!, 11 + k * 100 + i);
+      mine.push(m);
+      await c.sendall(m);
+      assert.equal((await c.recv(1)).length, 1); // the server's ack: the next message is a new read
+    }
+    await c.close();
+  });
+  const served = Array.from({ length: conns }, async () => {
+    const [conn] = await l.accept();
+    const kept: Uint8Array[] = [];
+    for (let i = 0; i < 3 * sizes.length; i++) {
+      const want = sizes[i % sizes.length]!;
+      let got = 0;
+      while (got < want) {
+        const d = await conn.recv(65536);
+        assert.ok(d.length > 0, "early EOF");
+        kept.push(d);
+        got += d.length;
+      }
+      await conn.sendall("k");
+    }
+    assert.equal((await conn.recv(10)).length, 0);
+    await conn.close();
+    return kept;
+  });
+  const [, ...keptAll] = await Promise.all([Promise.all(clients), ...served]);
+  // Match each server side to its client by the whole byte stream.
+  const joined = (parts: Uint8Array[]): Uint8Array => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) out.set(p, (o += p.length) - p.length);
+    return out;
+  };
+  const want = sent.map(joined);
+  for (const kept of keptAll) assert.ok(want.some((w) => same(w, joined(kept))), "a connection's kept recv results changed");
+  await l.close();
+}, 30000);
+
 test("recv_into fills a buffer and honours nbytes", async () => {
   const [c, s, l] = await pair();
   await c.sendall("abcdef");
