@@ -2,6 +2,7 @@
 // filtering and ICMP error latching as Linux does them.
 import type { DatagramHandlers, DatagramTransport, NetAddress } from "./contract.js";
 import { SHUT_RD, SHUT_WR } from "./constants.js";
+import { copyOut } from "./_copy.js";
 import { errno as E } from "./errno.js";
 import { type OSError, oserror } from "./errors.js";
 import { fromNative } from "./native-errors.js";
@@ -82,9 +83,10 @@ export class DgramConn implements DatagramHandlers {
     t.start(this);
   }
 
-  onMessage(data: Uint8Array, from: NetAddress): void {
+  onMessage(data: Uint8Array, from: NetAddress, reused?: boolean): void {
     const wanted = this.peer === null || samePeer(this.peer, from);
     if (wanted && this.count < MAX_DATAGRAMS && this.bytes + data.length <= MAX_BYTES) {
+      if (reused === true) data = copyOut(data);
       if (this.count === 0) {
         this.firstData = data;
         this.firstFrom = from;

@@ -9,6 +9,7 @@ import { PromiseWaiter, WaitList, afterPoll, onNextTurn, remaining, wouldBlock }
 import { tuneAllocator } from "./_allocator.js";
 import { Keeper } from "./_keeper.js";
 import { PyBytes } from "./bytes.js";
+import { copyOut } from "./_copy.js";
 
 /** Read-ahead per socket: pause the transport at this many buffered bytes (plus the chunk that crossed it)… */
 export const HIGH_WATER = 128 * 1024;
@@ -131,8 +132,9 @@ export class StreamConn implements StreamHandlers {
 
   // --- handlers (called by the adapter) ---
 
-  onData(chunk: Uint8Array): void {
+  onData(chunk: Uint8Array, reused?: boolean): void {
     if (chunk.length === 0) return;
+    if (reused === true) chunk = copyOut(chunk);
     this.heard = true;
     const before = this.size;
     if (before === 0) {

@@ -34,8 +34,11 @@ export interface Endpoint {
 
 /** Callbacks a stream transport calls. Set once, right after the transport exists. */
 export interface StreamHandlers {
-  /** Bytes arrived. Core keeps `chunk`; the adapter must not reuse its memory afterwards. */
-  onData(chunk: Uint8Array): void;
+  /**
+   * Bytes arrived. Core keeps `chunk`, and the adapter must not reuse its memory afterwards —
+   * unless `reused` is true: the adapter reads into that memory again, so core copies the bytes.
+   */
+  onData(chunk: Uint8Array, reused?: boolean): void;
   /** The peer sent FIN (orderly end of its data). Called at most once. */
   onEnd(): void;
   /** A fatal error on the connection (e.g. reset). Called at most once; `onClose` follows or has happened. */
@@ -127,8 +130,8 @@ export interface ConnectOptions {
 
 /** Callbacks of a datagram transport. */
 export interface DatagramHandlers {
-  /** One datagram arrived from `from`. Core keeps `data`. */
-  onMessage(data: Uint8Array, from: NetAddress): void;
+  /** One datagram arrived from `from`. Core keeps `data` (copies it if `reused`: see {@link StreamHandlers.onData}). */
+  onMessage(data: Uint8Array, from: NetAddress, reused?: boolean): void;
   /** An asynchronous error (e.g. ICMP port unreachable on a connected socket). */
   onError(err: unknown): void;
 }

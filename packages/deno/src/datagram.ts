@@ -3,7 +3,6 @@
 // `@polysock/node`'s `node:dgram` transport, which Deno runs without any flag.
 import type { DatagramHandlers, DatagramTransport, Endpoint, NetAddress } from "@polysock/core";
 import { type DenoDatagramConn, type DenoNetAddr, deno, isDenoError, sleep, toNetAddress } from "./_deno-types.js";
-import { copyOut } from "./_small.js";
 
 /** Receive buffer: any UDP payload (IPv4 max 65,507) fits, so nothing is truncated here. */
 const RECV_SIZE = 64 * 1024;
@@ -99,8 +98,8 @@ class DenoDatagram implements DatagramTransport {
     const f = from as DenoNetAddr;
     const last = this.last;
     const at = last === null || last.host !== f.hostname || last.port !== f.port ? (this.last = toNetAddress(f)) : last;
-    // A copy: `buf` is reused, and a 64 KiB buffer per tiny datagram would waste memory.
-    this.h!.onMessage(copyOut(data), at);
+    // Core copies it: `buf` is reused (and a 64 KiB buffer per tiny datagram would waste memory).
+    this.h!.onMessage(data, at, true);
     this.receiveNext();
   };
 

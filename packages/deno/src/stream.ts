@@ -4,7 +4,6 @@
 // holds the peer back through the TCP window without losing a byte.
 import type { NetAddress, StreamHandlers, StreamTransport } from "@polysock/core";
 import { type DenoConn, deno, toNetAddress } from "./_deno-types.js";
-import { copyOut } from "./_small.js";
 
 /** Bytes asked for per `read()`: the read-ahead the pump adds on top of core's queue… */
 const READ_SIZE = 64 * 1024;
@@ -176,7 +175,7 @@ export class DenoStream implements StreamTransport {
             off = 0;
           }
         } else {
-          h.onData(copyOut(space.subarray(0, n))); // a small read: copy, keep reusing the space
+          h.onData(space.subarray(0, n), true); // a small read: core copies it, the space is reused
           if (buf.length > READ_SIZE) {
             buf = this.newBuffer(false); // the stream has slowed: give the slab up
             off = 0;

@@ -26,9 +26,9 @@ type Owned = net.Socket & { [STREAM]: NodeStream };
 function onData(this: Owned, chunk: Buffer): void {
   this[STREAM].h!.onData(chunk);
 }
-/** Node's `onread` callback (see useReadBuffer): the bytes read are copied out of the shared buffer. */
+/** Node's `onread` callback (see useReadBuffer): core copies the bytes out of the shared buffer. */
 function onRead(this: Owned, nread: number): void {
-  this[STREAM].h!.onData(READ_BUFFER.slice(0, nread));
+  this[STREAM].h!.onData(READ_BUFFER.subarray(0, nread), true);
 }
 function onEnd(this: Owned): void {
   const h = this[STREAM].h!;
@@ -61,7 +61,7 @@ function resetAtEnd(s: net.Socket, h: StreamHandlers): unknown {
 }
 /**
  * The buffer every socket of the adapter reads into on Node (one read at a time per process):
- * libuv's own read size. Each read's bytes are copied out into a new array at once.
+ * libuv's own read size. Each read's bytes are copied out by core at once.
  */
 const READ_BUFFER = new Uint8Array(65536);
 /** Node's internal keys for `onread` (net.Socket's kBuffer/kBufferCb), found on first use; null: not Node's. */
