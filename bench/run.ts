@@ -1063,7 +1063,10 @@ function renderDoc(
         "bytes a recv returned stay referenced by the loop until the next recv returns, so the runtime cannot reuse " +
         "that buffer for the next read, which a push server's handler does not do. Measured in the same interleaved runs as the rows above; " +
         "Deno's own API is already pull-style (`await conn.read()`), so there raw is the floor (in bulk a little below " +
-        "it: raw_deno_tcp.ts reads into one buffer again and again, where a `recv` must return new bytes per call).",
+        "it: raw_deno_tcp.ts reads into one buffer again and again, where a `recv` must return new bytes per call). " +
+        "The floor reads through each runtime's documented events (Node: `'data'`); polysock's Node adapter reads " +
+        "through Node's `onread` mode instead (libuv reads into one shared buffer, each read copied out; no Readable " +
+        "stream, no Buffer per read), so on Node polysock can be above this floor.",
     );
     L.push("");
     L.push("| runtime | test | raw | pull floor | floor / raw | polysock | polysock / floor |");
