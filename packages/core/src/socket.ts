@@ -1760,7 +1760,11 @@ export class Socket {
     return new SocketFile(this, mode, opts);
   }
 
-  /** The native object of the adapter (escape hatch; shape differs per runtime). */
+  /**
+   * The native object of the adapter (escape hatch; shape differs per runtime). Reading from it
+   * competes with polysock for the bytes; on Node a connection's `net.Socket` reads through
+   * `onread`, so it emits no `'data'` events.
+   */
   get raw(): unknown {
     return this.conn?.t.raw ?? this.listener?.raw ?? this.dgram?.t.raw ?? null;
   }
