@@ -4214,6 +4214,28 @@ def _():
     return out
 
 
+@scenario("shutdown(SHUT_RD) while the peer is still sending: recv returns bytes that had arrived, then b'', not the rest of the stream")
+def _():
+    c, s, l = pair()
+    data = bytes(range(256)) * (32 * 1024)  # 8 MiB: far more than the socket buffers hold
+    t = threading.Thread(target=lambda: collect([lambda: c.sendall(data)]))
+    t.start()
+    try:
+        time.sleep(0.3)
+        got = bytearray(s.recv(1000))
+        s.shutdown(socket.SHUT_RD)
+        for _ in range(10000):
+            d = s.recv(65536)
+            if not d:
+                break
+            got += d
+        return [len(got) >= 1000, len(got) < len(data), got == data[: len(got)], repr(s.recv(10))]
+    finally:
+        s.close()  # unread input: a reset, which ends the sender's sendall
+        t.join(5)
+        close_all(c, l)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4366,6 +4366,36 @@ scenario("makefile() files of a socket that no longer holds its descriptor (deta
   return out;
 });
 
+scenario("shutdown(SHUT_RD) while the peer is still sending: recv returns bytes that had arrived, then b'', not the rest of the stream", async () => {
+  const [c, s, l] = await pair();
+  const data = new Uint8Array(8 * 1024 * 1024).map((_, i) => i & 255); // far more than the socket buffers hold
+  const sending = collect([() => c.sendall(data)]);
+  try {
+    await sleep(300);
+    const first = await s.recv(1000);
+    const parts: Uint8Array[] = [first];
+    let n = first.length;
+    await s.shutdown(socket.SHUT_RD);
+    for (let i = 0; i < 10000; i++) {
+      const d = await s.recv(65536);
+      if (!d.length) break;
+      parts.push(d);
+      n += d.length;
+    }
+    let prefix = true;
+    let off = 0;
+    for (const p of parts) {
+      for (let k = 0; k < p.length && prefix; k++) if (p[k] !== data[off + k]) prefix = false;
+      off += p.length;
+    }
+    return [n >= 1000, n < data.length, prefix, repr(await s.recv(10))];
+  } finally {
+    await s.close(); // unread input: a reset, which ends the sender's sendall
+    await sending;
+    await closeAll(c, l);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

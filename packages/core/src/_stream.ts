@@ -331,7 +331,9 @@ export class StreamConn implements StreamHandlers {
       if (!peek) this.skip(len);
     }
     if (!peek) this.lastTaken = this.size > 0 || this.batched > 0 ? out : null;
-    if (!peek && this.paused && this.size < LOW_WATER && !this.gone) {
+    // After shutdown(SHUT_RD) the read-ahead is not refilled: Linux's recv then returns what the
+    // kernel holds and b'' once that is read, not the rest of a stream still arriving.
+    if (!peek && this.paused && this.size < LOW_WATER && !this.gone && !this.readShut) {
       this.paused = false;
       this.t.resume();
     }
