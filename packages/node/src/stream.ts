@@ -91,9 +91,13 @@ function useReadBuffer(s: net.Socket): void {
   if (readKeys === null) return;
   const o = s as unknown as Record<symbol, unknown>;
   if (o[readKeys.buffer] !== null || o[readKeys.callback] !== null) return; // already in use
+  try {
+    handle.useUserBuffer(READ_BUFFER); // first: the keys must never say "user buffer" when libuv reads elsewhere
+  } catch {
+    return;
+  }
   o[readKeys.buffer] = READ_BUFFER;
   o[readKeys.callback] = onRead;
-  handle.useUserBuffer(READ_BUFFER);
 }
 function onError(this: Owned, err: Error): void {
   // Before start() nobody listens yet, but a listener must exist or a reset would crash the process.
