@@ -130,9 +130,10 @@ test("24 clients streaming 1.5 MiB each at once are each echoed byte-exact (more
 test("bytes recv returned stay unchanged while later reads arrive, over several connections at once", async () => {
   // Each message comes in its own read (the sender waits for an ack); the server keeps every
   // result it got and compares them only at the end (an adapter reading into a shared buffer
-  // must hand out copies). Sizes cross on-heap/pooled/large allocation boundaries.
+  // must hand out copies). Sizes cross on-heap/pooled/large allocation boundaries (core's copies
+  // share 8 KiB blocks up to 4 KiB and 64 KiB blocks up to 16 KiB; Deno hands full 64 KiB reads over).
   const [l, port] = await listener();
-  const sizes = [1, 63, 64, 65, 700, 4096, 9000, 70000];
+  const sizes = [1, 63, 64, 65, 700, 4096, 4097, 9000, 16384, 16385, 40000, 65536, 70000];
   const conns = 4;
   const sent: Uint8Array[][] = [];
   const clients = Array.from({ length: conns }, async (_, k) => {
