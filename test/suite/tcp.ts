@@ -179,6 +179,33 @@ test("bytes recv returned stay unchanged while later reads arrive, over several 
   await l.close();
 }, 30000);
 
+test("recv_into joins bytes that arrived in separate reads and keeps a long stream intact", async () => {
+  const [c, s, l] = await pair();
+  // Three sends far enough apart to arrive in separate reads: one recv_into returns them all (Linux's recv).
+  for (const part of ["abc", "defg", "hi"]) {
+    await c.sendall(part);
+    await sleep(20);
+  }
+  const buf = new Uint8Array(100).fill(0x2e);
+  assert.equal(await s.recv_into(buf), 9);
+  assert.equal(text(buf.subarray(0, 10)), "abcdefghi.");
+  // A 300,000-byte stream through odd sizes: every byte lands where it belongs.
+  const data = pattern(300_000, 5);
+  const sending = c.sendall(data);
+  const got = new Uint8Array(data.length);
+  const small = new Uint8Array(1000);
+  for (let off = 0, i = 0; off < data.length; i++) {
+    const want = [777, 1000, 1, 333][i % 4]!;
+    const k = await s.recv_into(small, want);
+    assert.ok(k > 0 && k <= want, `recv_into returned ${k} for ${want}`);
+    got.set(small.subarray(0, k), off);
+    off += k;
+  }
+  await sending;
+  assert.ok(same(got, data), "recv_into changed the stream");
+  await closeAll(c, s, l);
+});
+
 test("recv_into fills a buffer and honours nbytes", async () => {
   const [c, s, l] = await pair();
   await c.sendall("abcdef");

@@ -330,14 +330,37 @@ export class StreamConn implements StreamHandlers {
       }
       if (!peek) this.skip(len);
     }
-    if (!peek) this.lastTaken = this.size > 0 || this.batched > 0 ? out : null;
+    if (!peek) {
+      this.lastTaken = this.size > 0 || this.batched > 0 ? out : null;
+      this.refill();
+    }
+    return out;
+  }
+
+  /** recv_into: up to `n` queued bytes copied into `view` (no array between); how many. */
+  takeInto(view: Uint8Array, n: number): number {
+    let got = 0;
+    while (got < n && this.size > 0) {
+      const first = this.first;
+      const start = this.off;
+      const k = Math.min(first.length - start, n - got);
+      view.set(start === 0 && k === first.length ? first : first.subarray(start, start + k), got);
+      got += k;
+      this.skip(k);
+    }
+    this.lastTaken = null;
+    this.refill();
+    return got;
+  }
+
+  /** Resume reading once the queue is low again. */
+  private refill(): void {
     // After shutdown(SHUT_RD) the read-ahead is not refilled: Linux's recv then returns what the
     // kernel holds and b'' once that is read, not the rest of a stream still arriving.
-    if (!peek && this.paused && this.size < LOW_WATER && !this.gone && !this.readShut) {
+    if (this.paused && this.size < LOW_WATER && !this.gone && !this.readShut) {
       this.paused = false;
       this.t.resume();
     }
-    return out;
   }
 
   private skip(len: number): void {
