@@ -4236,6 +4236,35 @@ def _():
         close_all(c, l)
 
 
+@scenario("UDP: an IPv6 socket sending to an IPv4-mapped address is held to IPv4's 65,507 bytes (a reply to recvfrom's address, a tuple, a connected peer)")
+def _():
+    sd = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    c4 = udp()
+    try:
+        sd.bind(("::", 0))
+        sd.settimeout(2)
+        c4.settimeout(2)
+        c4.sendto(b"v4", ("127.0.0.1", sd.getsockname()[1]))
+        _, am = sd.recvfrom(100)
+        tup = ("::ffff:127.0.0.1", c4.getsockname()[1])
+        out = [am[0]]
+        out += collect([
+            lambda: sd.sendto(bytes(65508), am),
+            lambda: sd.sendto(bytes(65507), am),
+            lambda: sd.sendto(b"x" * 100, am),
+            lambda: len(c4.recv(70000)),
+            lambda: len(c4.recv(70000)),
+            lambda: sd.sendto(bytes(65527), tup),
+            lambda: sd.sendto(b"y", tup),
+            lambda: c4.recv(10),
+        ])
+        sd.connect(tup)
+        out += collect([lambda: sd.send(bytes(65508)), lambda: sd.send(b"z"), lambda: c4.recv(10)])
+        return out
+    finally:
+        close_all(sd, c4)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4396,6 +4396,37 @@ scenario("shutdown(SHUT_RD) while the peer is still sending: recv returns bytes 
   }
 });
 
+scenario("UDP: an IPv6 socket sending to an IPv4-mapped address is held to IPv4's 65,507 bytes (a reply to recvfrom's address, a tuple, a connected peer)", async () => {
+  const sd = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const c4 = await udp();
+  try {
+    await sd.bind(["::", 0]);
+    sd.settimeout(2);
+    c4.settimeout(2);
+    await c4.sendto(b("v4"), ["127.0.0.1", sd.getsockname()[1] as number]);
+    const [, am] = await sd.recvfrom(100);
+    const tup: [string, number] = ["::ffff:127.0.0.1", c4.getsockname()[1] as number];
+    const out: unknown[] = [(am as [string, number])[0]];
+    out.push(
+      ...(await collect([
+        () => sd.sendto(new Uint8Array(65508), am),
+        () => sd.sendto(new Uint8Array(65507), am),
+        () => sd.sendto(b("x".repeat(100)), am),
+        async () => (await c4.recv(70000)).length,
+        async () => (await c4.recv(70000)).length,
+        () => sd.sendto(new Uint8Array(65527), tup),
+        () => sd.sendto(b("y"), tup),
+        () => c4.recv(10),
+      ])),
+    );
+    await sd.connect(tup);
+    out.push(...(await collect([() => sd.send(new Uint8Array(65508)), () => sd.send(b("z")), () => c4.recv(10)])));
+    return out;
+  } finally {
+    await closeAll(sd, c4);
+  }
+});
+
 // ---------------------------------------------------------------- runner
 
 /** The names of all scenarios, in order. */

@@ -26,6 +26,7 @@ import { DgramConn } from "./_datagram.js";
 import { SocketOptions, optionOn, optionValueArg } from "./_options.js";
 import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, flagsArg, intoView, isBroadcast, ssizeArg } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
+import { parseIPv6 } from "./inet.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
 import { keepSocketFile } from "./_sockfile.js";
@@ -39,7 +40,18 @@ import { type RecvmsgIntoResult, type RecvmsgResult, recvmsg, recvmsgInto, sendm
 // Node 20 has Symbol.asyncDispose; older engines get the well-known fallback tsx/esbuild use.
 (Symbol as { asyncDispose?: symbol }).asyncDispose ??= Symbol.for("Symbol.asyncDispose");
 
-const MAX_UDP = { [C.AF_INET]: 65507, [C.AF_INET6]: 65527 } as Record<number, number>;
+/** The largest UDP payload over IPv4 (65,535 less the IP and UDP headers). */
+const MAX_UDP4 = 65507;
+/**
+ * The largest UDP payload a socket of `family` can send to `host`: an AF_INET6 socket sends
+ * IPv4 to an IPv4-mapped address (`::ffff:127.0.0.1`), so IPv4's limit holds there too.
+ */
+function maxDatagram(family: number, host: string): number {
+  if (family !== C.AF_INET6) return MAX_UDP4;
+  const b = parseIPv6(host);
+  const mapped = b !== null && b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+  return mapped ? MAX_UDP4 : 65527;
+}
 
 /** Bytes-like buffers `recv_into` may fill. */
 export type WritableBuffer = Uint8Array | ArrayBufferView;
@@ -1238,7 +1250,7 @@ export class Socket {
       if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host)) {
         const bytes = toBytes(data);
         this.check();
-        if (bytes.length <= (MAX_UDP[this._family] ?? 65507)) {
+        if (bytes.length <= MAX_UDP4 || bytes.length <= maxDatagram(this._family, ep.host)) {
           const pending = d!.reply(bytes, ep);
           return pending ? pending.then(() => bytes.length) : resolvedCount(bytes.length);
         }
@@ -1291,7 +1303,7 @@ export class Socket {
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.EINVAL); // Linux's sendto to port 0
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
     if (flags & MSG_PROBE) return bytes.length; // routed, not sent (ip_append_data)
-    if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
+    if (bytes.length > maxDatagram(this._family, ep.host)) throw oserror(E.EMSGSIZE);
     const samePeer = d.peer !== null && d.t.connect !== undefined && d.peer.host === ep.host && d.peer.port === ep.port;
     const pending = d.send(bytes, samePeer ? undefined : ep);
     if (pending) await pending;
@@ -1299,8 +1311,8 @@ export class Socket {
   }
 
   private async sendDatagram(d: DgramConn, bytes: Uint8Array, to: NetAddress | undefined): Promise<void> {
-    if (bytes.length > (MAX_UDP[this._family] ?? 65507)) throw oserror(E.EMSGSIZE);
     if (to === undefined && !d.t.connect) to = d.peer!;
+    if (bytes.length > maxDatagram(this._family, (to ?? d.peer)?.host ?? "")) throw oserror(E.EMSGSIZE);
     await d.send(bytes, to);
   }
 
