@@ -22,7 +22,7 @@ export async function bindDatagram(
       // No copy: Bun 1.4 hands each datagram a fresh, right-sized buffer and never writes to
       // it again (checked: 200 datagrams kept past their handlers, 200 distinct ArrayBuffers,
       // contents unchanged); test/suite/udp.ts checks every byte of every echo.
-      data: (_s, data, port, host) => t.message(data, { host, port }),
+      data: (_s, data, port, host) => t.message(data, port, host),
       drain: () => t.drain(),
       error: (err) => t.error(err), // one argument, not (socket, err)
     },
@@ -45,7 +45,12 @@ class BunDatagram implements DatagramTransport {
     for (const [m, f] of this.early.splice(0)) h.onMessage(m, f);
   }
 
-  message(data: Uint8Array, from: NetAddress): void {
+  /** The last sender: a server hears from the same peer many times in a row (core only reads it). */
+  private last: NetAddress = { host: "", port: -1 };
+
+  message(data: Uint8Array, port: number, host: string): void {
+    let from = this.last;
+    if (from.port !== port || from.host !== host) this.last = from = { host, port };
     if (this.h) this.h.onMessage(data, from);
     else if (this.early.length < EARLY_MAX) this.early.push([data, from]);
   }
