@@ -26,7 +26,7 @@ const ABORT_WAIT_MS = 50;
  * A read into a slab at least this large gives its bytes away instead of being copied (the
  * next read goes after them). Into a READ_SIZE buffer only a full read does: giving part of
  * it away would need a new buffer per read — 64 KiB allocated (and zero-filled, and swept by
- * the GC) per 16 KiB message cost Deno's 16 KiB ping-pong 45% (A/B).
+ * the GC) per 16 KiB message: 35 µs of CPU per 16 KiB ping-pong round trip instead of 16 (A/B).
  */
 const HANDOFF = 16 * 1024;
 
