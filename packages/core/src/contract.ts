@@ -147,7 +147,9 @@ export interface DatagramTransport {
   /**
    * Optional, for runtimes that confirm a send through a callback: send one datagram to `to`
    * without a Promise, and call `done` (null, or the native error) once the runtime completes
-   * it. Core uses it for replies to a peer `recvfrom` just returned, at most a few at a time.
+   * it (`done` may be called before `post` returns). A refusal known at once may instead be
+   * thrown (the native error): core raises it from that `sendto`. Core uses it for replies to a
+   * peer `recvfrom` just returned, at most a few at a time.
    */
   post?(data: Uint8Array, to: NetAddress, done: (err: unknown) => void): void;
   localAddress(): NetAddress;
