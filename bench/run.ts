@@ -248,6 +248,9 @@ const SERVERS = {
   bun_udp_floor: spec("bun-udp-floor", "pull floor", "bun", "floor", () => bunCmd("floor_bun_udp.ts")),
   deno_tcp_raw: spec("deno-tcp-raw", "Deno.listen", "deno", "raw", () => denoCmd("raw_deno_tcp.ts")),
   deno_tcp_poly: spec("deno-tcp-poly", "polysock", "deno", "polysock", () => denoCmd("polysock_tcp_echo.ts")),
+  // Deno's raw server is pull-style already; its floor adds what the async rule needs (one promise and a
+  // copy per recv). Not in bulk, where polysock's larger reads put it above raw.
+  deno_tcp_floor: spec("deno-tcp-floor", "pull floor", "deno", "floor", () => denoCmd("floor_deno_tcp.ts"), ["pp1", "pp50"]),
   node_udp_raw: spec("node-udp-raw", "node:dgram", "node", "raw", () => nodeCmd("raw_node_udp.ts")),
   node_udp_poly: spec("node-udp-poly", "polysock", "node", "polysock", () => nodeCmd("polysock_udp_echo.ts")),
   bun_udp_raw: spec("bun-udp-raw", "Bun.udpSocket", "bun", "raw", () => bunCmd("raw_bun_udp.ts")),
@@ -263,6 +266,9 @@ const SERVERS = {
   ),
   deno_udp_unstable_poly: spec("deno-udp-unstable-poly", "polysock --unstable-net", "deno", "polysock", () =>
     denoCmd("polysock_udp_echo.ts", true),
+  ),
+  deno_udp_unstable_floor: spec("deno-udp-unstable-floor", "pull floor", "deno", "floor", () =>
+    denoCmd("floor_deno_udp.ts", true),
   ),
   node_sink_raw: spec("node-sink-raw", "node:net, no 'data' listener", "node", "raw", () =>
     nodeCmd("raw_node_sink.ts"),
@@ -789,13 +795,13 @@ async function main(): Promise<void> {
   if (ONLY.has("tcp")) {
     groups.push({ id: "node-tcp", title: "Node", runtime: "node", kind: "tcp", servers: [SERVERS.node_tcp_raw, SERVERS.node_tcp_poly, SERVERS.node_tcp_ps, SERVERS.node_tcp_floor] });
     groups.push({ id: "bun-tcp", title: "Bun", runtime: "bun", kind: "tcp", servers: [SERVERS.bun_tcp_raw, SERVERS.bun_tcp_poly, SERVERS.bun_tcp_floor] });
-    groups.push({ id: "deno-tcp", title: "Deno", runtime: "deno", kind: "tcp", servers: [SERVERS.deno_tcp_raw, SERVERS.deno_tcp_poly] });
+    groups.push({ id: "deno-tcp", title: "Deno", runtime: "deno", kind: "tcp", servers: [SERVERS.deno_tcp_raw, SERVERS.deno_tcp_poly, SERVERS.deno_tcp_floor] });
   }
   if (ONLY.has("udp")) {
     groups.push({ id: "node-udp", title: "Node", runtime: "node", kind: "udp", servers: [SERVERS.node_udp_raw, SERVERS.node_udp_poly, SERVERS.node_udp_floor] });
     groups.push({ id: "bun-udp", title: "Bun", runtime: "bun", kind: "udp", servers: [SERVERS.bun_udp_raw, SERVERS.bun_udp_poly, SERVERS.bun_udp_floor] });
     groups.push({ id: "deno-udp-dgram", title: "Deno, no --unstable-net", runtime: "deno", kind: "udp", servers: [SERVERS.deno_udp_dgram_raw, SERVERS.deno_udp_dgram_poly] });
-    groups.push({ id: "deno-udp-unstable", title: "Deno --unstable-net", runtime: "deno", kind: "udp", servers: [SERVERS.deno_udp_unstable_raw, SERVERS.deno_udp_unstable_poly] });
+    groups.push({ id: "deno-udp-unstable", title: "Deno --unstable-net", runtime: "deno", kind: "udp", servers: [SERVERS.deno_udp_unstable_raw, SERVERS.deno_udp_unstable_poly, SERVERS.deno_udp_unstable_floor] });
   }
 
   const all: AllResults = { groups: [], idle: [], flood: [], idleConns, idleNote, micro: [] };
@@ -1055,15 +1061,19 @@ function renderDoc(
     L.push("### Baseline: the least any pull-style API costs");
     L.push("");
     L.push(
-      "A Python-style `recv` returns a Promise per call, which a raw push server never creates. *Pull floor* " +
-        "(bench/servers/floor_*.ts) is the minimum of that: one Promise per `recv()`/`recvfrom()` call (settled at once " +
-        "when data is queued; `recv(65536)` hands a larger chunk out in views), awaited in one async function per " +
-        "connection, over the runtime's own API, with nothing else (no timeouts, errors or addresses; on TCP only the " +
-        "backpressure bulk needs: `sendall` awaits the runtime's drain, reading pauses at 256 KiB unread). In bulk the " +
-        "bytes a recv returned stay referenced by the loop until the next recv returns, so the runtime cannot reuse " +
-        "that buffer for the next read, which a push server's handler does not do. Measured in the same interleaved runs as the rows above; " +
-        "Deno's own API is already pull-style (`await conn.read()`), so there raw is the floor (in bulk a little below " +
-        "it: raw_deno_tcp.ts reads into one buffer again and again, where a `recv` must return new bytes per call). " +
+      "A Python-style `recv` returns a Promise per call, which a raw push server never creates, and the async rule " +
+        "(SPEC.md) makes `sendall`/`sendto` return one too. *Pull floor* (bench/servers/floor_*.ts) is the minimum of " +
+        "that: one Promise per `recv()`/`recvfrom()` call (settled at once when data is queued; `recv(65536)` hands a " +
+        "larger chunk out in views) and one per `sendall()`/`sendto()` (settled at once when the runtime took it all), " +
+        "awaited in one async function per connection, over the runtime's own API, with nothing else (no timeouts, " +
+        "errors or addresses; on TCP only the backpressure bulk needs: `sendall` awaits the runtime's drain, reading " +
+        "pauses at 256 KiB unread). In bulk the bytes a recv returned stay referenced by the loop until the next recv " +
+        "returns, so the runtime cannot reuse that buffer for the next read, which a push server's handler does not do. " +
+        "Measured in the same interleaved runs as the rows above. Deno's own API is already pull-style " +
+        "(`await conn.read()`): its floor (ping-pong, and UDP with --unstable-net) adds only what the async rule and " +
+        "a `recv` that returns bytes need — one `.then` per recv/recvfrom with a copy of what was read (the caller keeps " +
+        "it while the buffer is read into again) and one per sendto for its count; there is no Deno bulk floor " +
+        "(polysock's larger reads put it above raw there). " +
         "The floor reads through each runtime's documented events (Node: `'data'`); polysock's Node adapter reads " +
         "through Node's `onread` mode instead (libuv reads into one shared buffer, each read copied out; no Readable " +
         "stream, no Buffer per read), so on Node polysock can be above this floor.",

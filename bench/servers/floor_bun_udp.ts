@@ -1,6 +1,7 @@
-// The least a pull-style API (Python's `recvfrom`) can cost on Bun: one loop awaiting one
-// Promise per recvfrom() call (settled at once when a datagram is queued) over Bun.udpSocket,
-// nothing else. See floor_node_tcp.ts. Usage:
+// The least a pull-style API (Python's `recvfrom`/`sendto`) that follows the async rule can
+// cost on Bun: one loop awaiting one Promise per recvfrom() call (settled at once when a
+// datagram is queued) and one per sendto() (the async rule: sendto returns a Promise; this one
+// is settled at once with the count) over Bun.udpSocket, nothing else. See floor_node_tcp.ts. Usage:
 //   bun bench/servers/floor_bun_udp.ts [PORT]    Prints "READY <port> <pid>".
 import process from "node:process";
 
@@ -40,9 +41,15 @@ function recvfrom(): Promise<[Uint8Array, number, string]> {
 
 for (;;) {
   const [buf, port, addr] = await recvfrom();
+  await sendto(buf, port, addr);
+}
+
+/** The pull API's send: a Promise per call, settled at once (a refused datagram is dropped, as the kernel would). */
+function sendto(buf: Uint8Array, port: number, addr: string): Promise<number> {
   try {
     sock.send(buf, port, addr);
   } catch {
-    // dropped, as the kernel would
+    // dropped
   }
+  return Promise.resolve(buf.length);
 }

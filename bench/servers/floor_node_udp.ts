@@ -1,6 +1,7 @@
-// The least a pull-style API (Python's `recvfrom`) can cost on Node: one loop awaiting one
-// Promise per recvfrom() call (settled at once when a datagram is queued) over node:dgram,
-// nothing else. See floor_node_tcp.ts. Usage:
+// The least a pull-style API (Python's `recvfrom`/`sendto`) that follows the async rule can
+// cost on Node: one loop awaiting one Promise per recvfrom() call (settled at once when a
+// datagram is queued) and one per sendto() (the async rule: sendto returns a Promise; this one
+// is settled at once with the count) over node:dgram, nothing else. See floor_node_tcp.ts. Usage:
 //   node --import tsx bench/servers/floor_node_udp.ts [PORT]    Prints "READY <port> <pid>".
 import * as dgram from "node:dgram";
 import process from "node:process";
@@ -26,5 +27,11 @@ function recvfrom(): Promise<[Buffer, dgram.RemoteInfo]> {
 
 for (;;) {
   const [msg, rinfo] = await recvfrom();
-  sock.send(msg, rinfo.port, rinfo.address);
+  await sendto(msg, rinfo.port, rinfo.address);
+}
+
+/** The pull API's send: a Promise per call, settled at once. */
+function sendto(msg: Buffer, port: number, address: string): Promise<number> {
+  sock.send(msg, port, address);
+  return Promise.resolve(msg.length);
 }
