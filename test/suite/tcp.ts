@@ -179,6 +179,29 @@ test("bytes recv returned stay unchanged while later reads arrive, over several 
   await l.close();
 }, 30000);
 
+test("connections that end one after another each keep exactly their own bytes", async () => {
+  // Each client sends, then closes; the server lets the runtime read it all (and the EOF) before
+  // the next client's bytes come, and reads nothing until every connection has ended. A runtime
+  // read buffer reused by a later connection (Deno's adapter reuses those of ended connections)
+  // must never be one whose bytes are still queued or were returned: every result is compared at the end.
+  const [l, port] = await listener();
+  const sizes = [1, 100, 5000, 65535, 65536, 65537, 70000, 200000];
+  const conns: [socket.Socket, Uint8Array][] = [];
+  for (let i = 0; i < 2 * sizes.length; i++) {
+    const data = pattern(sizes[i % sizes.length]!, 31 + i);
+    const c = socket.socket();
+    await c.connect(["127.0.0.1", port]);
+    const [conn] = await l.accept();
+    await c.sendall(data);
+    await c.close();
+    await sleep(20); // the server's runtime reads the bytes and the EOF meanwhile
+    conns.push([conn, data]);
+  }
+  const kept = await Promise.all(conns.map(([conn]) => recvAll(conn)));
+  for (let i = 0; i < conns.length; i++) assert.ok(same(kept[i]!, conns[i]![1]), `connection ${i}: its bytes changed`);
+  await closeAll(...conns.map(([conn]) => conn), l);
+}, 30000);
+
 test("recv_into joins bytes that arrived in separate reads and keeps a long stream intact", async () => {
   const [c, s, l] = await pair();
   // Three sends far enough apart to arrive in separate reads: one recv_into returns them all (Linux's recv).

@@ -20,6 +20,12 @@ const SLAB_SIZE = 1024 * 1024;
  */
 const SLAB_BUDGET = 16;
 let slabsHeld = 0;
+/**
+ * Read buffers of connections that reached EOF, for the next ones: a server of short
+ * connections then allocates (zero-fills, and has the GC sweep) no 64 KiB per connection.
+ */
+const spare: Uint8Array[] = [];
+const SPARE_MAX = 16;
 /** How long abort() waits for a write in flight (one the kernel has room for takes well under 1 ms). */
 const ABORT_WAIT_MS = 50;
 /**
@@ -165,7 +171,7 @@ export class DenoStream implements StreamTransport {
         }
         if (n === null) {
           this.eof = true;
-          this.dropBuffer();
+          this.recycleBuffer();
           if (!this.closed) h.onEnd();
           if (this.writeClosed) this.release(); // closed both ways: the conn is over
           return;
@@ -200,7 +206,17 @@ export class DenoStream implements StreamTransport {
       slabsHeld++;
       return (this.buf = new Uint8Array(SLAB_SIZE));
     }
-    return (this.buf = new Uint8Array(READ_SIZE));
+    return (this.buf = spare.pop() ?? new Uint8Array(READ_SIZE));
+  }
+
+  /**
+   * At EOF (no read in flight): a READ_SIZE buffer is reused by the next connection. Core never
+   * holds part of it: a read that filled it was handed over whole and a new buffer taken.
+   */
+  private recycleBuffer(): void {
+    const b = this.buf;
+    if (b !== null && b.length === READ_SIZE && spare.length < SPARE_MAX) spare.push(b);
+    this.dropBuffer();
   }
 
   private dropBuffer(): void {
