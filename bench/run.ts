@@ -1,5 +1,5 @@
 /**
- * polysock benchmark runner: `npm run bench` (full, ~8 min, rewrites docs/benchmarks.md)
+ * polysock benchmark runner: `npm run bench` (full, ~9 min, rewrites docs/benchmarks.md)
  * or `npm run bench -- --quick` (smoke run, ~1.5 min, prints the tables only).
  *
  * For every runtime it starts echo servers written with polysock and with the runtime's
@@ -1189,7 +1189,7 @@ function renderDoc(
   L.push("## How to rerun");
   L.push("");
   L.push("```sh");
-  L.push("npm run bench                 # full run (~8 min): builds, measures, rewrites docs/benchmarks.md");
+  L.push("npm run bench                 # full run (~9 min): builds, measures, rewrites docs/benchmarks.md");
   L.push("npm run bench -- --quick      # smoke run (~1.5 min): prints the tables, leaves this file alone");
   L.push("npm run bench -- --only tcp --runtimes bun --reps 3    # a subset (add --no-write to keep this file)");
   L.push("```");
