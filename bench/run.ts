@@ -184,7 +184,11 @@ function spawnBench(cmd: string[], opts: SpawnOptions): ChildProcess {
 // --- servers ---
 
 type Runtime = "node" | "bun" | "deno" | "c";
-type Role = "raw" | "polysock" | "promise-socket" | "c" | "floor";
+/**
+ * `raw-py`: the raw server with Python's kernel socket options where the runtime's differ
+ * (Bun: TCP_NODELAY 0); `polysock-opt`: polysock with the runtime's own (TCP_NODELAY 1).
+ */
+type Role = "raw" | "polysock" | "promise-socket" | "c" | "floor" | "raw-py" | "polysock-opt";
 
 interface ServerSpec {
   id: string;
@@ -200,7 +204,7 @@ let LOADGEN = "";
 
 const S = (file: string): string => path.join("bench", "servers", file);
 const nodeCmd = (file: string): string[] => [process.execPath, "--import", "tsx", S(file)];
-const bunCmd = (file: string): string[] => [BUN, S(file)];
+const bunCmd = (file: string, ...args: string[]): string[] => [BUN, S(file), ...args];
 const denoCmd = (file: string, unstable = false): string[] => [
   DENO,
   "run",
@@ -224,6 +228,8 @@ function spec(id: string, label: string, runtime: Runtime, role: Role, cmd: () =
 
 /** Minimal pull-style servers (one Promise per recv call, nothing else) run in every TCP mode. */
 const FLOOR_TCP_MODES = ["bulk1", "bulk4", "pp1", "pp50"];
+/** Where TCP_NODELAY changes the result (Nagle holds back the tail of each large write). */
+const NODELAY_MODES = ["bulk1", "bulk4"];
 
 const SERVERS = {
   c_tcp: spec("c-tcp", "C epoll echo", "c", "c", () => [LOADGEN, "serve-tcp", "--port", "0", "--hold", "900"]),
@@ -235,6 +241,22 @@ const SERVERS = {
   ),
   bun_tcp_raw: spec("bun-tcp-raw", "Bun.listen", "bun", "raw", () => bunCmd("raw_bun_tcp.ts")),
   bun_tcp_poly: spec("bun-tcp-poly", "polysock", "bun", "polysock", () => bunCmd("polysock_tcp_echo.ts")),
+  bun_tcp_raw_py: spec(
+    "bun-tcp-raw-nodelay0",
+    "Bun.listen, TCP_NODELAY 0",
+    "bun",
+    "raw-py",
+    () => bunCmd("raw_bun_tcp.ts", "0", "--nodelay=0"),
+    NODELAY_MODES,
+  ),
+  bun_tcp_poly_opt: spec(
+    "bun-tcp-poly-nodelay1",
+    "polysock, TCP_NODELAY 1",
+    "bun",
+    "polysock-opt",
+    () => bunCmd("polysock_tcp_echo.ts", "0", "--nodelay=1"),
+    NODELAY_MODES,
+  ),
   bun_tcp_floor: spec(
     "bun-tcp-floor",
     "pull floor (an async function awaiting a Promise per connection)",
@@ -794,7 +816,7 @@ async function main(): Promise<void> {
   }
   if (ONLY.has("tcp")) {
     groups.push({ id: "node-tcp", title: "Node", runtime: "node", kind: "tcp", servers: [SERVERS.node_tcp_raw, SERVERS.node_tcp_poly, SERVERS.node_tcp_ps, SERVERS.node_tcp_floor] });
-    groups.push({ id: "bun-tcp", title: "Bun", runtime: "bun", kind: "tcp", servers: [SERVERS.bun_tcp_raw, SERVERS.bun_tcp_poly, SERVERS.bun_tcp_floor] });
+    groups.push({ id: "bun-tcp", title: "Bun", runtime: "bun", kind: "tcp", servers: [SERVERS.bun_tcp_raw, SERVERS.bun_tcp_poly, SERVERS.bun_tcp_floor, SERVERS.bun_tcp_raw_py, SERVERS.bun_tcp_poly_opt] });
     groups.push({ id: "deno-tcp", title: "Deno", runtime: "deno", kind: "tcp", servers: [SERVERS.deno_tcp_raw, SERVERS.deno_tcp_poly, SERVERS.deno_tcp_floor] });
   }
   if (ONLY.has("udp")) {
@@ -998,7 +1020,8 @@ function renderDoc(
       "Targets: bulk >= 0.95, ping-pong >= 0.90, UDP >= 0.90 (ratios of the medians). Bulk runs verify every echoed byte " +
         "(a mismatch fails the run); ping-pong and UDP verify every echo too. Latencies are medians over the runs of each run's p50/p99 (µs). " +
         "*New connections* (no target; what a server pays per connection: accept, the address, the per-connection objects, close): " +
-        "the generator keeps 8 connections going, each opened, used for one verified 64 B echo and closed by the generator; latency is connect to echo.",
+        "the generator keeps 8 connections going, each opened, used for one verified 64 B echo and closed by the generator; latency is connect to echo. " +
+        "On Bun, raw sockets start with TCP_NODELAY 1 and polysock's with Python's 0: bulk with the same option on both sides is in *the same TCP_NODELAY on both sides* below.",
     );
     L.push("");
     L.push(
@@ -1093,6 +1116,41 @@ function renderDoc(
         const r2 = pairRatio(x.res[m.id], fl.id, poly.id, (q) => q.value);
         const fx = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
         L.push(`| ${x.group.title} | ${m.label} (${m.unit}) | ${a.text} | ${f.text} | ${fx(r1)} | ${b.text} | ${fx(r2)} |`);
+      }
+    }
+    L.push("");
+  }
+
+  const opts = all.groups.filter((x) => x.group.servers.some((s) => s.role === "raw-py"));
+  if (opts.length) {
+    L.push("### Baseline: the same TCP_NODELAY on both sides");
+    L.push("");
+    L.push(
+      "Python's TCP sockets start with TCP_NODELAY 0 (Nagle's algorithm on), and so do polysock's on every runtime; " +
+        "raw Node and Deno sockets do too, but Bun's start with TCP_NODELAY 1, so in the Bun rows above raw and " +
+        "polysock differ in a kernel option as well as in the API. In bulk that option matters: Nagle holds back the " +
+        "last, partial segment of each large write until the peer acknowledges what went before, which changes how " +
+        "the transfer paces and costs the server CPU per byte on loopback (ping-pong, where every reply is sent after " +
+        "the previous one was acknowledged, is not affected). Measured in the same interleaved runs: the raw server " +
+        "with TCP_NODELAY 0 (`--nodelay=0`), and polysock with `conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1)` after " +
+        "`accept()` (`--nodelay=1`), the Python line that gives a polysock socket Bun's default.",
+    );
+    L.push("");
+    L.push(
+      "| runtime | test | raw (TCP_NODELAY 1) | raw, TCP_NODELAY 0 | polysock (TCP_NODELAY 0) | **polysock / raw, both TCP_NODELAY 0** | polysock, TCP_NODELAY 1 | **polysock / raw, both TCP_NODELAY 1** |",
+    );
+    L.push("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (const x of opts) {
+      const find = (role: Role): ServerSpec => x.group.servers.find((s) => s.role === role)!;
+      const [raw, poly, rawPy, polyOpt] = [find("raw"), find("polysock"), find("raw-py"), find("polysock-opt")];
+      for (const m of MODES.filter((y) => rawPy.modes === undefined || rawPy.modes.includes(y.id))) {
+        const cell = (sp: ServerSpec): string => cellSummary(x.res[m.id]?.[sp.id]).text;
+        const fx = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
+        const r1 = pairRatio(x.res[m.id], rawPy.id, poly.id, (q) => q.value);
+        const r2 = pairRatio(x.res[m.id], raw.id, polyOpt.id, (q) => q.value);
+        L.push(
+          `| ${x.group.title} | ${m.label} (${m.unit}) | ${cell(raw)} | ${cell(rawPy)} | ${cell(poly)} | **${fx(r1)}** | ${cell(polyOpt)} | **${fx(r2)}** |`,
+        );
       }
     }
     L.push("");

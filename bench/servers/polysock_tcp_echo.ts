@@ -1,10 +1,13 @@
 // polysock TCP echo server: the Python-style loop, one async function per connection.
 // The same file runs on Node (node --import tsx), Bun and Deno (deno run --allow-net).
-// Usage: <runtime> bench/servers/polysock_tcp_echo.ts [PORT]   Prints "READY <port> <pid>".
+// `--nodelay=1`: setsockopt(IPPROTO_TCP, TCP_NODELAY, 1) on each accepted connection (the
+// kernel option a raw Bun socket starts with; Python's default, and polysock's, is 0).
+// Usage: <runtime> bench/servers/polysock_tcp_echo.ts [PORT] [--nodelay=1]   Prints "READY <port> <pid>".
 import process from "node:process";
 import * as socket from "@polysock/core";
 
 const port = Number(process.argv[2] ?? 0);
+const noDelay = process.argv[3] === "--nodelay=1";
 
 async function serve(conn: socket.Socket): Promise<void> {
   try {
@@ -26,5 +29,6 @@ await srv.listen(511);
 console.log(`READY ${srv.getsockname()[1]} ${process.pid}`);
 for (;;) {
   const [conn] = await srv.accept();
+  if (noDelay) conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   void serve(conn);
 }

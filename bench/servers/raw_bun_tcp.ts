@@ -1,7 +1,9 @@
 // Raw Bun TCP echo server (the baseline for Bun): Bun.listen, echo from the `data`
 // handler; what write() does not accept is kept (copied) and retried from `drain`,
 // with reading paused meanwhile, so memory stays bounded.
-// Usage: bun bench/servers/raw_bun_tcp.ts [PORT]   Prints "READY <port> <pid>".
+// `--nodelay=0`: TCP_NODELAY 0 on each connection (Python's default; Bun's is 1), the kernel
+// option polysock's Bun sockets start with, so the two differ only in the API.
+// Usage: bun bench/servers/raw_bun_tcp.ts [PORT] [--nodelay=0]   Prints "READY <port> <pid>".
 import process from "node:process";
 
 interface BunSocket {
@@ -10,6 +12,7 @@ interface BunSocket {
   end(): void;
   pause(): void;
   resume(): void;
+  setNoDelay(on: boolean): boolean;
 }
 interface State {
   tail: Uint8Array | null;
@@ -25,6 +28,7 @@ declare const Bun: {
 };
 
 const port = Number(process.argv[2] ?? 0);
+const pythonNoDelay = process.argv[3] === "--nodelay=0";
 
 function flush(s: BunSocket): void {
   const st = s.data;
@@ -48,6 +52,7 @@ const listener = Bun.listen({
   socket: {
     open(s) {
       s.data = { tail: null, ended: false };
+      if (pythonNoDelay) s.setNoDelay(false);
     },
     data(s, chunk: Uint8Array) {
       const st = s.data;
