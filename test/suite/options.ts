@@ -1,5 +1,6 @@
 // setsockopt/getsockopt with Linux defaults; fileno; reprs.
-import { assert, closeAll, pair, rejects, socket, test } from "./_harness.js";
+import { spawnSync } from "node:child_process";
+import { assert, closeAll, listener, pair, rejects, socket, test } from "./_harness.js";
 
 test("fresh TCP socket options have Linux's defaults", async () => {
   await using s = socket.socket();
@@ -86,4 +87,51 @@ test("repr of a socket and of bytes looks like Python's", async () => {
   assert.equal(`${await s.recv(10)}`, "b\"\\x00'\\\\\\n\\xc8A\"");
   await closeAll(c, s, l);
   assert.match(String(c), /\[closed\]/);
+});
+
+/**
+ * The kernel's TCP_NODELAY of this process's TCP sockets, keyed "localport-peerport": CPython
+ * takes each socket descriptor over with pidfd_getfd(2) and asks getsockopt(2) (what the
+ * runtime's own API may say is not what the kernel does).
+ */
+function kernelNoDelay(): Record<string, number> {
+  const py = spawnSync("python3", ["-c", `
+import ctypes, json, os, socket, sys
+pid = int(sys.argv[1]); pidfd = os.pidfd_open(pid); libc = ctypes.CDLL(None, use_errno=True); out = {}
+for name in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        if not os.readlink(f"/proc/{pid}/fd/{name}").startswith("socket:"): continue
+    except OSError: continue
+    fd = libc.syscall(438, pidfd, int(name), 0)  # pidfd_getfd
+    if fd < 0: sys.exit("pidfd_getfd: " + os.strerror(ctypes.get_errno()))
+    with socket.socket(fileno=fd) as s:
+        if s.family != socket.AF_INET or s.type != socket.SOCK_STREAM: continue
+        try: key = f"{s.getsockname()[1]}-{s.getpeername()[1]}"
+        except OSError: continue
+        out[key] = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+print(json.dumps(out))
+`, String(process.pid)], { encoding: "utf8" });
+  assert.equal(py.status, 0, py.stderr);
+  return JSON.parse(py.stdout) as Record<string, number>;
+}
+
+test("TCP_NODELAY reaches the kernel: 0 as in Python (Bun's own default is 1), 1 once set, inherited on accept", async () => {
+  const [l, port] = await listener();
+  const c = socket.socket();
+  await c.connect(["127.0.0.1", port]);
+  const [a] = await l.accept();
+  const [l2, port2] = await listener();
+  l2.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  const c2 = socket.socket();
+  c2.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1); // before connect: applied once connected
+  await c2.connect(["127.0.0.1", port2]);
+  const [a2] = await l2.accept();
+  const key = (s: socket.Socket): string => `${s.getsockname()[1] as number}-${s.getpeername()[1] as number}`;
+  let k = kernelNoDelay();
+  assert.deepEqual([c, a, c2, a2].map((s) => k[key(s)]), [0, 0, 1, 1]);
+  c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  a2.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0);
+  k = kernelNoDelay();
+  assert.deepEqual([c, a, c2, a2].map((s) => k[key(s)]), [1, 0, 1, 0]);
+  await closeAll(a, c, l, a2, c2, l2);
 });

@@ -41,6 +41,8 @@ function onEnd(this: Owned): void {
 
 /** Node itself (libuv). Bun's and Deno's node:net report such a reset (and their handles' `fd` need not be an OS descriptor). */
 const ON_LIBUV = !("Bun" in globalThis) && !("Deno" in globalThis);
+/** Bun's node:net (its sockets start with TCP_NODELAY 1 in the kernel). */
+const ON_BUN = "Bun" in globalThis;
 const PROBE = new Uint8Array(1);
 
 /**
@@ -148,8 +150,9 @@ export class NodeStream implements StreamTransport {
     useReadBuffer(sock); // before pause(): in this mode pause() also stops the handle reading
     sock.pause();
     sock.on("error", onError);
-    // Python's default is TCP_NODELAY 0. Node's already is (a no-op there); Bun's node:net is not.
-    if (!unix) sock.setNoDelay(false);
+    // Python's default is TCP_NODELAY 0. Node's already is. Bun's node:net sockets start with 1 in
+    // the kernel while the Socket believes 0, so its setNoDelay(false) does nothing: tell the handle.
+    if (!unix && ON_BUN) (sock as { _handle?: { setNoDelay?(on: boolean): unknown } })._handle?.setNoDelay?.(false);
   }
 
   get raw(): unknown {
