@@ -90,11 +90,11 @@ test("repr of a socket and of bytes looks like Python's", async () => {
 });
 
 /**
- * The kernel's TCP_NODELAY of this process's TCP sockets, keyed "localport-peerport": CPython
+ * The kernel's [TCP_NODELAY, SO_KEEPALIVE] of this process's TCP sockets, keyed "localport-peerport": CPython
  * takes each socket descriptor over with pidfd_getfd(2) and asks getsockopt(2) (what the
  * runtime's own API may say is not what the kernel does).
  */
-function kernelNoDelay(): Record<string, number> {
+function kernelOptions(): Record<string, [number, number]> {
   const py = spawnSync("python3", ["-c", `
 import ctypes, json, os, socket, sys
 pid = int(sys.argv[1]); pidfd = os.pidfd_open(pid); libc = ctypes.CDLL(None, use_errno=True); out = {}
@@ -108,30 +108,34 @@ for name in os.listdir(f"/proc/{pid}/fd"):
         if s.family != socket.AF_INET or s.type != socket.SOCK_STREAM: continue
         try: key = f"{s.getsockname()[1]}-{s.getpeername()[1]}"
         except OSError: continue
-        out[key] = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        out[key] = [s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)]
 print(json.dumps(out))
 `, String(process.pid)], { encoding: "utf8" });
   assert.equal(py.status, 0, py.stderr);
-  return JSON.parse(py.stdout) as Record<string, number>;
+  return JSON.parse(py.stdout) as Record<string, [number, number]>;
 }
 
-test("TCP_NODELAY reaches the kernel: 0 as in Python (Bun's own default is 1), 1 once set, inherited on accept", async () => {
+test("TCP_NODELAY and SO_KEEPALIVE reach the kernel: 0 as in Python (Bun's own NODELAY is 1), 1 once set, inherited on accept", async () => {
   const [l, port] = await listener();
   const c = socket.socket();
   await c.connect(["127.0.0.1", port]);
   const [a] = await l.accept();
   const [l2, port2] = await listener();
   l2.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  l2.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
   const c2 = socket.socket();
   c2.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1); // before connect: applied once connected
+  c2.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
   await c2.connect(["127.0.0.1", port2]);
   const [a2] = await l2.accept();
   const key = (s: socket.Socket): string => `${s.getsockname()[1] as number}-${s.getpeername()[1] as number}`;
-  let k = kernelNoDelay();
-  assert.deepEqual([c, a, c2, a2].map((s) => k[key(s)]), [0, 0, 1, 1]);
+  let k = kernelOptions();
+  assert.deepEqual([c, a, c2, a2].map((s) => k[key(s)]), [[0, 0], [0, 0], [1, 1], [1, 1]]);
   c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  a.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
   a2.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0);
-  k = kernelNoDelay();
-  assert.deepEqual([c, a, c2, a2].map((s) => k[key(s)]), [1, 0, 1, 0]);
+  c2.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 0);
+  k = kernelOptions();
+  assert.deepEqual([c, a, c2, a2].map((s) => k[key(s)]), [[1, 0], [0, 1], [1, 0], [0, 1]]);
   await closeAll(a, c, l, a2, c2, l2);
 });
