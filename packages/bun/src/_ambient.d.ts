@@ -19,3 +19,5 @@ interface AbortSignal {
   addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: "abort", listener: () => void): void;
 }
+/** Bun's: runs `f` on the next turn of the event loop, after the I/O callbacks of this one. */
+declare function setImmediate(f: () => void): unknown;

@@ -60,6 +60,8 @@ export interface BunListener {
 /** `Bun.udpSocket`. Note: `error` is called with ONE argument, the Error. */
 export interface BunUdpSocket {
   send(data: Uint8Array, port: number, address: string): boolean;
+  /** `[data, port, address, …]` in one sendmmsg(2); how many were sent (the rest: after `drain`). */
+  sendMany(packets: (Uint8Array | number | string)[]): number;
   setBroadcast(on: boolean): boolean;
   setMulticastTTL(ttl: number): number;
   setMulticastLoopback(on: boolean): boolean;

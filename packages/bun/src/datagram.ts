@@ -4,6 +4,10 @@ import { bun, type BunUdpSocket } from "./_bun-types.js";
 
 /** Datagrams kept before `start()`; beyond that they are dropped, as the kernel would. */
 const EARLY_MAX = 64;
+/** Turns in a row with a single reply after which replies are no longer held for the next turn. */
+const SINGLES_MAX = 8;
+/** While replies go out at once, every this many is held for the next turn again (bursts back?). */
+const PROBE_EVERY = 64;
 
 /**
  * Create a UDP socket bound to `ep`; rejects with the native error (EADDRINUSE …).
@@ -62,6 +66,71 @@ class BunDatagram implements DatagramTransport {
     this.h?.onError(err);
   }
 
+  /**
+   * Replies core posted this turn, `[data, port, host, …]`, and their completions: sent together
+   * in one sendmmsg(2) on the next turn of the event loop. Bun delivers each datagram of a
+   * recvmmsg batch in its own callback and the app replies in between, so only the next turn
+   * knows the burst is over. One sendmmsg per burst instead of one per datagram: UDP echo with 32
+   * in flight 6.5 → 5.0 µs of server CPU per datagram (A/B). A reply alone in its turn would
+   * only wait (one more turn of the loop: a request at a time, +2 µs), so after
+   * {@link SINGLES_MAX} such turns in a row replies go out at once again, and every
+   * {@link PROBE_EVERY}th waits for the next turn to see whether bursts came back.
+   */
+  private posts: (Uint8Array | number | string)[] = [];
+  private postDone: ((err: unknown) => void)[] = [];
+  private batching = true;
+  /** Turns in a row that had one reply (while batching); replies sent at once (while not). */
+  private streak = 0;
+  private readonly flushPosts = (): void => {
+    const posts = this.posts;
+    const done = this.postDone;
+    const n = done.length;
+    if (n === 0) return;
+    this.posts = [];
+    this.postDone = [];
+    if (n > 1) {
+      this.batching = true;
+      this.streak = 0;
+    } else if (!this.batching) this.streak = 0; // a probe found a reply alone: go on sending at once
+    else if (++this.streak >= SINGLES_MAX) {
+      this.batching = false;
+      this.streak = 0;
+    }
+    let sent = 0;
+    try {
+      sent = n === 1 ? (this.sock.send(posts[0] as Uint8Array, posts[1] as number, posts[2] as string) ? 1 : 0) : Math.max(0, this.sock.sendMany(posts));
+    } catch {
+      // The first could not be sent (sendmmsg reports an error only then): each on its own below, with its own error.
+    }
+    for (let i = 0; i < sent; i++) done[i]!(null);
+    for (let i = sent; i < n; i++) {
+      const cb = done[i]!;
+      try {
+        const r = this.send(posts[3 * i] as Uint8Array, { host: posts[3 * i + 2] as string, port: posts[3 * i + 1] as number });
+        if (r) r.then(() => cb(null), cb);
+        else cb(null);
+      } catch (err) {
+        cb(err);
+      }
+    }
+  };
+
+  /** Core's reply to a peer that just sent us a datagram: sent with the others of this burst (see {@link posts}). */
+  post(data: Uint8Array, to: NetAddress, done: (err: unknown) => void): void {
+    if (this.sock.closed) throw new Error("Socket is closed");
+    if (this.postDone.length === 0) {
+      if (!this.batching && ++this.streak < PROBE_EVERY) {
+        const r = this.send(data, to); // throws what the kernel refuses at once: core raises it from sendto
+        if (r) r.then(() => done(null), done);
+        else done(null);
+        return;
+      }
+      setImmediate(this.flushPosts);
+    }
+    this.posts.push(data, to.port, to.host);
+    this.postDone.push(done);
+  }
+
   drain(): void {
     for (const retry of this.waiting.splice(0)) retry();
   }
@@ -75,6 +144,7 @@ class BunDatagram implements DatagramTransport {
    */
   send(data: Uint8Array, to?: NetAddress): Promise<void> | void {
     if (!to) return Promise.reject(new TypeError("Bun UDP socket is not connected: a destination is required"));
+    this.flushPosts(); // posted replies go first, in order
     // Common case: the kernel takes it now; nothing to wait for, no Promise.
     try {
       if (this.sock.send(data, to.port, to.host)) return;
