@@ -1128,10 +1128,10 @@ function renderDoc(
     L.push(
       "Python's TCP sockets start with TCP_NODELAY 0 (Nagle's algorithm on), and so do polysock's on every runtime; " +
         "raw Node and Deno sockets do too, but Bun's start with TCP_NODELAY 1, so in the Bun rows above raw and " +
-        "polysock differ in a kernel option as well as in the API. In bulk that option matters: Nagle holds back the " +
-        "last, partial segment of each large write until the peer acknowledges what went before, which changes how " +
-        "the transfer paces and costs the server CPU per byte on loopback (ping-pong, where every reply is sent after " +
-        "the previous one was acknowledged, is not affected). Measured in the same interleaved runs: the raw server " +
+        "polysock differ in a kernel option as well as in the API. In bulk the option changes how a transfer paces on " +
+        "loopback (Nagle holds back the last, partial segment of a write until the peer acknowledges what went before; " +
+        "ping-pong, where each reply follows the acknowledgement of the previous one, does not depend on it). " +
+        "Measured in the same interleaved runs: the raw server " +
         "with TCP_NODELAY 0 (`--nodelay=0`), and polysock with `conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1)` after " +
         "`accept()` (`--nodelay=1`), the Python line that gives a polysock socket Bun's default.",
     );
