@@ -140,3 +140,23 @@ test("UDP replies to the address recvfrom returned: a burst without a pause, the
   for (let i = 0; i < 150; i++) assert.equal((await b.recv(10)).decode(), `r${i}`);
   await closeAll(b);
 });
+
+test("UDP echo of interleaved bursts from three peers: each peer gets its own replies, all, in order", async () => {
+  const [srv, addr] = await udp();
+  const peers = await Promise.all([udp(), udp(), udp()]);
+  const N = 60;
+  // Interleaved, all sent before the server reads: its reads (and replies) come in runs from several peers.
+  for (let i = 0; i < N; i++) for (const [p] of peers) await p.sendto(`${(p.getsockname() as [string, number])[1]}:${i}`, addr);
+  const echo = (async () => {
+    for (let i = 0; i < N * peers.length; i++) {
+      const [d, from] = await srv.recvfrom(64);
+      await srv.sendto(d, from as [string, number]);
+    }
+  })();
+  for (const [p] of peers) {
+    const me = (p.getsockname() as [string, number])[1];
+    for (let i = 0; i < N; i++) assert.equal((await p.recv(64)).decode(), `${me}:${i}`);
+  }
+  await echo;
+  await closeAll(srv, ...peers.map(([p]) => p));
+});
