@@ -90,9 +90,9 @@ test("repr of a socket and of bytes looks like Python's", async () => {
 });
 
 /**
- * The kernel's [TCP_NODELAY, SO_KEEPALIVE] of this process's TCP sockets, keyed "localport-peerport": CPython
- * takes each socket descriptor over with pidfd_getfd(2) and asks getsockopt(2) (what the
- * runtime's own API may say is not what the kernel does).
+ * The kernel's [TCP_NODELAY, SO_KEEPALIVE] of this process's TCP sockets, keyed
+ * "localport-peerport": CPython takes each socket descriptor over with pidfd_getfd(2) and asks
+ * getsockopt(2) (what the runtime's own API says need not be what the kernel does).
  */
 function kernelOptions(): Record<string, [number, number]> {
   const py = spawnSync("python3", ["-c", `
@@ -103,7 +103,9 @@ for name in os.listdir(f"/proc/{pid}/fd"):
         if not os.readlink(f"/proc/{pid}/fd/{name}").startswith("socket:"): continue
     except OSError: continue
     fd = libc.syscall(438, pidfd, int(name), 0)  # pidfd_getfd
-    if fd < 0: sys.exit("pidfd_getfd: " + os.strerror(ctypes.get_errno()))
+    if fd < 0:
+        if ctypes.get_errno() == 9: continue  # closed meanwhile (EBADF)
+        sys.exit("pidfd_getfd: " + os.strerror(ctypes.get_errno()))
     with socket.socket(fileno=fd) as s:
         if s.family != socket.AF_INET or s.type != socket.SOCK_STREAM: continue
         try: key = f"{s.getsockname()[1]}-{s.getpeername()[1]}"

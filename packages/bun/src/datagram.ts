@@ -71,7 +71,7 @@ class BunDatagram implements DatagramTransport {
    * in one sendmmsg(2) on the next turn of the event loop. Bun delivers each datagram of a
    * recvmmsg batch in its own callback and the app replies in between, so only the next turn
    * knows the burst is over. One sendmmsg per burst instead of one per datagram: UDP echo with 32
-   * in flight 6.5 → 5.0 µs of server CPU per datagram (A/B). A reply alone in its turn would
+   * in flight 6.4 → 5.0 µs of server CPU per datagram (A/B). A reply alone in its turn would
    * only wait (one more turn of the loop: a request at a time, +2 µs), so after
    * {@link SINGLES_MAX} such turns in a row replies go out at once again, and every
    * {@link PROBE_EVERY}th waits for the next turn to see whether bursts came back.
