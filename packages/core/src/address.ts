@@ -1,10 +1,10 @@
 // Socket addresses: Python-shaped validation (CPython's texts), name resolution, Python printing.
-import { AF_INET6, AF_UNIX } from "./constants.js";
+import { AF_INET, AF_INET6, AF_UNIX } from "./constants.js";
 import type { Adapter, Endpoint, NetAddress } from "./contract.js";
 import { OSError, OverflowError, gaiError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { intArg, pyTypeName } from "./bytes.js";
-import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6 } from "./inet.js";
+import { canonicalIPv6, ipVersion, numericIPv4, parseIPv4, parseIPv6 } from "./inet.js";
 import { PyList, PyTuple, pair, pyList, pyRepr, strRepr } from "./_repr.js";
 
 export { PyList, PyTuple, pair, pyList, pyRepr, strRepr };
@@ -100,6 +100,26 @@ function peerTuple(family: number, a: NetAddress): Address {
 /** The endpoint of an address tuple this module returned, if `addr` is one. */
 export function knownEndpoint(addr: unknown): Endpoint | undefined {
   return typeof addr === "object" && addr !== null ? endpoints.get(addr) : undefined;
+}
+
+/** Strings known to be IPv4 literals as inet_pton takes them (what a UDP client sends to again and again). */
+const v4Literals = new Set<string>();
+
+/**
+ * An AF_INET socket's `(ipv4_literal, port)` with a port of 1–65535 as an Endpoint, at once (what
+ * parseAddress and resolveAddress make of it); `undefined` for anything else, which they decide.
+ */
+export function literalEndpoint(family: number, addr: unknown): Endpoint | undefined {
+  if (family !== AF_INET || !Array.isArray(addr) || addr.length !== 2) return undefined;
+  const host: unknown = addr[0];
+  const port: unknown = addr[1];
+  if (typeof host !== "string" || typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  if (!v4Literals.has(host)) {
+    if (parseIPv4(host) === null) return undefined;
+    if (v4Literals.size >= 256) v4Literals.clear();
+    v4Literals.add(host);
+  }
+  return { kind: "inet", host, port, ipVersion: 4 };
 }
 
 /** A checked address, before host names are resolved. */

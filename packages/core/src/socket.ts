@@ -9,6 +9,7 @@ import {
   type Address,
   type AddressInput,
   knownEndpoint,
+  literalEndpoint,
   pair,
   parseAddress,
   peerAddress,
@@ -1244,14 +1245,16 @@ export class Socket {
     try {
       // CPython parses data, flags and the address (resolving it) before EBADF.
       if (arguments.length < 2 || arguments.length > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
-      // Hot path of a UDP server replying to an address recvfrom returned: no parsing, no async frame.
+      // Hot paths, no async frame: a UDP server replying to an address recvfrom returned (no
+      // parsing), and a client sending to an IPv4 literal (parsed at once, no lookup).
       const d = this.dgram;
-      const ep = arguments.length === 2 && d !== null && d.peer === null ? knownEndpoint(flagsOrAddress) : undefined;
+      const known = arguments.length === 2 && d !== null && d.peer === null ? knownEndpoint(flagsOrAddress) : undefined;
+      const ep = known ?? (arguments.length === 2 && d !== null && d.peer === null ? literalEndpoint(this._family, flagsOrAddress) : undefined);
       if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host)) {
         const bytes = toBytes(data);
         this.check();
         if (bytes.length <= MAX_UDP4 || bytes.length <= maxDatagram(this._family, ep.host)) {
-          const pending = d!.reply(bytes, ep);
+          const pending = known !== undefined ? d!.reply(bytes, ep) : d!.send(bytes, ep);
           return pending ? pending.then(() => bytes.length) : resolvedCount(bytes.length);
         }
       }
