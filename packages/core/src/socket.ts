@@ -65,6 +65,9 @@ const LINUX_IPPROTO_MAX = 263;
  * (`socket.socket(AF_INET, SOCK_STREAM)`, no `new`). Calls that wait return Promises;
  * state calls are synchronous. `await using s = socket(...)` closes it like Python's `with`.
  */
+/** The bytes of a `(data, address)` pair (recv on a datagram socket). */
+const first = (r: [PyBytes, Address]): PyBytes => r[0];
+
 export class Socket {
   private _fd: number;
   /** fileno() handed the number out (see _fds.ts). */
@@ -727,7 +730,16 @@ export class Socket {
         if (this.isStream) this.recvFlagsFirst(flags);
       }
       if (this.conn === null && this.connecting !== null) return this.whenConnected().then(() => this.recv(bufsize, flags));
-      if (!this.isStream) return this.timed(false, (t) => this.recvDatagram(n, flags, t)).then((r) => r[0]);
+      if (!this.isStream) {
+        // Hot path of a UDP client (recvfrom's): a datagram is queued, or a blocking wait; no async frame.
+        const d = this.dgram;
+        if (d !== null && flags === 0 && !d.hasError && !d.readShut) {
+          const item = d.take(false);
+          if (item !== undefined) return Promise.resolve(this._datagramData(item.data, n));
+          if (this._timeout !== 0 && this.soTimeo(false) === 0) return this.recvfromWait(d, n, this._timeout).then(first);
+        }
+        return this.timed(false, (t) => this.recvDatagram(n, flags, t)).then(first);
+      }
       const c = this.streamConn();
       if (flags !== 0) return this.timed(false, (t) => this.recvFlags(c, n, flags, t));
       const r = this._readNow(c, n);
@@ -1069,9 +1081,13 @@ export class Socket {
 
   /** @internal A received datagram as recvfrom returns it: `(data, address)`, truncated to `n` like Linux. */
   _datagramResult(bytes: Uint8Array, from: NetAddress, n: number, peek: boolean): [PyBytes, Address] {
-    let data = bytes.length > n ? bytes.subarray(0, n) : bytes;
-    if (peek) data = data.slice(); // still queued: the caller gets its own bytes
-    return pair(data.length ? asPyBytes(data) : emptyBytes(), peerAddress(this._family, from));
+    return pair(this._datagramData(peek ? bytes.subarray(0, n).slice() : bytes, n), peerAddress(this._family, from));
+  }
+
+  /** @internal A received datagram's bytes as recv returns them, truncated to `n` like Linux (no copy). */
+  _datagramData(bytes: Uint8Array, n: number): PyBytes {
+    const data = bytes.length > n ? bytes.subarray(0, n) : bytes;
+    return data.length ? asPyBytes(data) : emptyBytes();
   }
 
   // --- send ---
@@ -1081,7 +1097,26 @@ export class Socket {
    * in timeout/non-blocking mode). Strings are sent as UTF-8.
    * @throws BrokenPipeError `[Errno 32]`, BlockingIOError `[Errno 11]`, TimeoutError.
    */
-  async send(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<number> {
+  send(data: Uint8Array | ArrayBufferView | string, flags = 0): Promise<number> {
+    // Hot path of a connected UDP client: no flags, no async frame (the checks of the full path,
+    // in its order, are the ones that can apply here: the arguments, EBADF, then DgramConn.send's).
+    const d = this.dgram;
+    if (d !== null && d.peer !== null && flags === 0 && this.files === null && this.connecting === null) {
+      try {
+        const bytes = toBytes(data);
+        this.check();
+        if (bytes.length <= MAX_UDP4) {
+          const pending = d.send(bytes, d.t.connect ? undefined : d.peer);
+          return pending ? pending.then(() => bytes.length) : resolvedCount(bytes.length);
+        }
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.sendFull(data, flags);
+  }
+
+  private async sendFull(data: Uint8Array | ArrayBufferView | string, flags: number): Promise<number> {
     const bytes = toBytes(data); // the arguments ("y*|i") before EBADF, as CPython parses them
     flags = flagsArg(flags);
     this.check();
