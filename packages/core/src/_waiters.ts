@@ -32,19 +32,20 @@ export class RecvWaiter extends PromiseWaiter<PyBytes> {
   }
 }
 
-/** A recvfrom waiting for a datagram. */
-export class DatagramWaiter extends PromiseWaiter<[PyBytes, Address]> {
+/** A recvfrom waiting for a datagram (`dataOnly`: a recv, which resolves with the bytes alone). */
+export class DatagramWaiter extends PromiseWaiter<[PyBytes, Address] | PyBytes> {
   constructor(
     private readonly s: Socket,
     private readonly d: DgramConn,
     private readonly n: number,
     timeout: number | null,
+    private readonly dataOnly = false,
   ) {
     super(timeout);
   }
 
   wake(): void {
-    let r: [PyBytes, Address];
+    let r: [PyBytes, Address] | PyBytes;
     try {
       this.s._check();
       const err = this.d.takeError();
@@ -52,11 +53,11 @@ export class DatagramWaiter extends PromiseWaiter<[PyBytes, Address]> {
       const item = this.d.take(false);
       if (item === undefined) {
         // shutdown(SHUT_RD): a blocking recvfrom returns (b'', None), as Linux's.
-        if (this.d.readShut && this.timeout === null) return this.resolve([emptyBytes(), null as unknown as Address]);
+        if (this.d.readShut && this.timeout === null) return this.resolve(this.dataOnly ? emptyBytes() : [emptyBytes(), null as unknown as Address]);
         this.d.readers.addWaiter(this, this.left());
         return;
       }
-      r = this.s._datagramResult(item.data, item.from, this.n, false);
+      r = this.dataOnly ? this.s._datagramData(item.data, this.n) : this.s._datagramResult(item.data, item.from, this.n, false);
     } catch (err) {
       return this.reject(err);
     }

@@ -736,7 +736,7 @@ export class Socket {
         if (d !== null && flags === 0 && !d.hasError && !d.readShut) {
           const item = d.take(false);
           if (item !== undefined) return Promise.resolve(this._datagramData(item.data, n));
-          if (this._timeout !== 0 && this.soTimeo(false) === 0) return this.recvfromWait(d, n, this._timeout).then(first);
+          if (this._timeout !== 0 && this.soTimeo(false) === 0) return this.datagramWait(d, n, this._timeout, true) as Promise<PyBytes>;
         }
         return this.timed(false, (t) => this.recvDatagram(n, flags, t)).then(first);
       }
@@ -1073,7 +1073,12 @@ export class Socket {
 
   /** A plain recvfrom that waits: one Promise and one waiter object, resolved with the datagram. */
   private recvfromWait(d: DgramConn, n: number, timeout: number | null): Promise<[PyBytes, Address]> {
-    const w = new DatagramWaiter(this, d, n, timeout);
+    return this.datagramWait(d, n, timeout, false) as Promise<[PyBytes, Address]>;
+  }
+
+  /** A waiting recvfrom, or (`dataOnly`) recv: one waiter, one Promise. */
+  private datagramWait(d: DgramConn, n: number, timeout: number | null, dataOnly: boolean): Promise<[PyBytes, Address] | PyBytes> {
+    const w = new DatagramWaiter(this, d, n, timeout, dataOnly);
     const p = w.promise();
     d.readers.addWaiter(w, w.timeout);
     return p;
