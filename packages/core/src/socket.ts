@@ -1118,6 +1118,21 @@ export class Socket {
         return Promise.reject(err);
       }
     }
+    // Hot path of a blocking stream socket (no timeout): Linux's send(2) returns once all of it is
+    // queued, so it is sendall's, without the async frame.
+    if (this.conn !== null && flags === 0 && this._timeout === null && this.files === null && this.isStream && this.soTimeo(true) === 0) {
+      let bytes: Uint8Array;
+      try {
+        bytes = toBytes(data);
+        this.check();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (bytes.length > 0) {
+        const p = this._sendall(bytes, 0, null);
+        return p === RESOLVED ? resolvedCount(bytes.length) : p.then(() => bytes.length);
+      }
+    }
     return this.sendFull(data, flags);
   }
 
