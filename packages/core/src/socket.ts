@@ -60,14 +60,14 @@ export type WritableBuffer = Uint8Array | ArrayBufferView;
 /** Linux's IPPROTO_MAX (the kernel's; glibc's header says 256): inet protocols are below it. */
 const LINUX_IPPROTO_MAX = 263;
 
+/** The bytes of a `(data, address)` pair (recv on a datagram socket). */
+const first = (r: [PyBytes, Address]): PyBytes => r[0];
+
 /**
  * A socket, like Python's `socket.socket`. Create one with {@link socket}
  * (`socket.socket(AF_INET, SOCK_STREAM)`, no `new`). Calls that wait return Promises;
  * state calls are synchronous. `await using s = socket(...)` closes it like Python's `with`.
  */
-/** The bytes of a `(data, address)` pair (recv on a datagram socket). */
-const first = (r: [PyBytes, Address]): PyBytes => r[0];
-
 export class Socket {
   private _fd: number;
   /** fileno() handed the number out (see _fds.ts). */
