@@ -717,6 +717,8 @@ function fmtNum(x: number): string {
   return x.toFixed(2);
 }
 const pct = (x: number): string => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : "–");
+/** A ratio with two decimals, "–" when there is none. */
+const fx = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
 const mib = (kib: number): string => (Number.isFinite(kib) ? (kib / 1024).toFixed(1) : "–");
 
 function cellSummary(c: Cell | undefined): {
@@ -1049,7 +1051,7 @@ function renderDoc(
         const lat = (s: ReturnType<typeof cellSummary>): string =>
           Number.isFinite(s.p50) && s.ok ? ` <br><sub>p50 ${fmtNum(s.p50)} / p99 ${fmtNum(s.p99)} µs${m.kind === "udp" ? `, loss ${s.loss.toFixed(2)}%` : ""}</sub>` : "";
         L.push(
-          `| ${group.title} | ${m.label} (${m.unit}) | ${raw.label} | ${a.text}${lat(a)} | ${b.text}${lat(b)} | **${Number.isFinite(ratio) ? ratio.toFixed(2) : "–"}** | ${m.target === null ? "–" : m.target.toFixed(2)} | ${m.target === null ? "" : verdict(ratio, m.target)} | ${Number.isFinite(eff) ? eff.toFixed(2) : "–"} | ${pct(a.srv)} / ${pct(b.srv)} | ${pct(a.gen)} / ${pct(b.gen)} | ${pct(other)} |`,
+          `| ${group.title} | ${m.label} (${m.unit}) | ${raw.label} | ${a.text}${lat(a)} | ${b.text}${lat(b)} | **${fx(ratio)}** | ${m.target === null ? "–" : m.target.toFixed(2)} | ${m.target === null ? "" : verdict(ratio, m.target)} | ${fx(eff)} | ${pct(a.srv)} / ${pct(b.srv)} | ${pct(a.gen)} / ${pct(b.gen)} | ${pct(other)} |`,
         );
       }
     }
@@ -1073,7 +1075,7 @@ function renderDoc(
         const b = cellSummary(ps.res[m.id]?.[poly.id]);
         const r1 = pairRatio(ps.res[m.id], raw.id, pso.id, (s) => s.value);
         const r2 = pairRatio(ps.res[m.id], pso.id, poly.id, (s) => s.value);
-        L.push(`| ${m.label} (${m.unit}) | ${a.text} | ${c.text} | ${Number.isFinite(r1) ? r1.toFixed(2) : "–"} | ${b.text} | ${Number.isFinite(r2) ? r2.toFixed(2) : "–"} |`);
+        L.push(`| ${m.label} (${m.unit}) | ${a.text} | ${c.text} | ${fx(r1)} | ${b.text} | ${fx(r2)} |`);
       }
       L.push("");
     }
@@ -1114,7 +1116,6 @@ function renderDoc(
         const b = cellSummary(x.res[m.id]?.[poly.id]);
         const r1 = pairRatio(x.res[m.id], raw.id, fl.id, (q) => q.value);
         const r2 = pairRatio(x.res[m.id], fl.id, poly.id, (q) => q.value);
-        const fx = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
         L.push(`| ${x.group.title} | ${m.label} (${m.unit}) | ${a.text} | ${f.text} | ${fx(r1)} | ${b.text} | ${fx(r2)} |`);
       }
     }
@@ -1145,7 +1146,6 @@ function renderDoc(
       const [raw, poly, rawPy, polyOpt] = [find("raw"), find("polysock"), find("raw-py"), find("polysock-opt")];
       for (const m of MODES.filter((y) => rawPy.modes === undefined || rawPy.modes.includes(y.id))) {
         const cell = (sp: ServerSpec): string => cellSummary(x.res[m.id]?.[sp.id]).text;
-        const fx = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : "–");
         const r1 = pairRatio(x.res[m.id], rawPy.id, poly.id, (q) => q.value);
         const r2 = pairRatio(x.res[m.id], raw.id, polyOpt.id, (q) => q.value);
         L.push(
@@ -1183,7 +1183,7 @@ function renderDoc(
         const ratio = r1 / rawRss;
         const label = sp.role === "raw" ? `${sp.label} (raw)` : sp.label;
         L.push(
-          `| ${x.runtime} | ${label} | ${bad && !good.length ? `FAIL (${bad.error})` : mib(r0)} | ${mib(r1)} | ${Number.isFinite(per) ? per.toFixed(2) : "–"} | ${sp.role === "raw" ? "1.00" : Number.isFinite(ratio) ? ratio.toFixed(2) : "–"} | ${sp.role === "polysock" ? verdict(1.2 / ratio, 1) : ""} |`,
+          `| ${x.runtime} | ${label} | ${bad && !good.length ? `FAIL (${bad.error})` : mib(r0)} | ${mib(r1)} | ${fx(per)} | ${sp.role === "raw" ? "1.00" : fx(ratio)} | ${sp.role === "polysock" ? verdict(1.2 / ratio, 1) : ""} |`,
         );
       }
     }
@@ -1209,7 +1209,7 @@ function renderDoc(
         const wrote = Math.max(...good.map((s) => s.bytes));
         const last = Math.max(...good.map((s) => s.lastWrite));
         L.push(
-          `| ${x.runtime} | ${sp.label}${sp.role === "raw" ? " (raw)" : ""} | ${bad && !good.length ? `FAIL (${bad.error})` : mib(wrote / 1024)} | ${Number.isFinite(last) ? last.toFixed(2) : "–"} | ${mib(growth)} | ${sp.role === "polysock" ? (Number.isFinite(growth) ? (growth <= 32 * 1024 ? "yes" : "**no**") : "–") : ""} |`,
+          `| ${x.runtime} | ${sp.label}${sp.role === "raw" ? " (raw)" : ""} | ${bad && !good.length ? `FAIL (${bad.error})` : mib(wrote / 1024)} | ${fx(last)} | ${mib(growth)} | ${sp.role === "polysock" ? (Number.isFinite(growth) ? (growth <= 32 * 1024 ? "yes" : "**no**") : "–") : ""} |`,
         );
       }
     }

@@ -106,9 +106,7 @@ class BunDatagram implements DatagramTransport {
     for (let i = sent; i < n; i++) {
       const cb = done[i]!;
       try {
-        const r = this.send(posts[3 * i] as Uint8Array, { host: posts[3 * i + 2] as string, port: posts[3 * i + 1] as number });
-        if (r) r.then(() => cb(null), cb);
-        else cb(null);
+        this.sendThen(posts[3 * i] as Uint8Array, { host: posts[3 * i + 2] as string, port: posts[3 * i + 1] as number }, cb);
       } catch (err) {
         cb(err);
       }
@@ -120,15 +118,20 @@ class BunDatagram implements DatagramTransport {
     if (this.sock.closed) throw new Error("Socket is closed");
     if (this.postDone.length === 0) {
       if (!this.batching && ++this.streak < PROBE_EVERY) {
-        const r = this.send(data, to); // throws what the kernel refuses at once: core raises it from sendto
-        if (r) r.then(() => done(null), done);
-        else done(null);
+        this.sendThen(data, to, done); // throws what the kernel refuses at once: core raises it from sendto
         return;
       }
       setImmediate(this.flushPosts);
     }
     this.posts.push(data, to.port, to.host);
     this.postDone.push(done);
+  }
+
+  /** {@link send}, then `done` (null, or the error of a send that waited for room); throws as `send` does. */
+  private sendThen(data: Uint8Array, to: NetAddress, done: (err: unknown) => void): void {
+    const r = this.send(data, to);
+    if (r) r.then(() => done(null), done);
+    else done(null);
   }
 
   drain(): void {

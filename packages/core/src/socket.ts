@@ -1303,8 +1303,9 @@ export class Socket {
       // Hot paths, no async frame: a UDP server replying to an address recvfrom returned (no
       // parsing), and a client sending to an IPv4 literal (parsed at once, no lookup).
       const d = this.dgram;
-      const known = arguments.length === 2 && d !== null && d.peer === null ? knownEndpoint(flagsOrAddress) : undefined;
-      const ep = known ?? (arguments.length === 2 && d !== null && d.peer === null ? literalEndpoint(this._family, flagsOrAddress) : undefined);
+      const hot = arguments.length === 2 && d !== null && d.peer === null;
+      const known = hot ? knownEndpoint(flagsOrAddress) : undefined;
+      const ep = known ?? (hot ? literalEndpoint(this._family, flagsOrAddress) : undefined);
       if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host)) {
         const bytes = toBytes(data);
         this.check();
