@@ -81,7 +81,7 @@ class CallbackWaiter implements Waiter {
 export class WaitList {
   // Almost always a single waiter: keep it in a slot, others (concurrent calls) in a list.
   private one: Waiter | null = null;
-  declare private more: Waiter[] | null; // (null: on the prototype, as alarm and alarmAt)
+  private more: Waiter[] | null = null;
   /** Keeps the runtime handle referenced while someone waits here (see _keeper.ts). */
   keeper: WaitHooks | null = null;
 
@@ -101,9 +101,9 @@ export class WaitList {
    * `settimeout(30)`) arms a timer once per timeout period, not once per wait. It holds
    * nothing open: the keeper holds the runtime handle while a call waits.
    */
-  declare private alarm: ReturnType<typeof setTimeout> | undefined;
+  private alarm: ReturnType<typeof setTimeout> | undefined = undefined;
   /** When the armed alarm rings (ms, `Date.now()`). */
-  declare private alarmAt: number;
+  private alarmAt = 0;
 
   /** Object form (no closures): a hot path's waiter carries its own state. */
   addWaiter(w: Waiter, seconds: number | null): void {
@@ -215,9 +215,6 @@ export class WaitList {
   }
 }
 
-// Fields most lists never set, with their values until set: on the prototype (less memory per connection).
-Object.assign(WaitList.prototype, { more: null, alarm: undefined, alarmAt: 0 });
-
 /** `new Promise(capture)`, then read {@link captured}: a hot path's Promise without a closure per call. */
 export const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } = {
   resolve: () => undefined,
@@ -233,12 +230,12 @@ export function capture(resolve: (v: never) => void, reject: (e: unknown) => voi
  * deadline: the hot paths' form (recv, recvfrom, sendall's drain). Subclasses define `wake`.
  */
 export abstract class PromiseWaiter<T> implements Waiter {
-  declare timer: ReturnType<typeof setTimeout> | undefined; // (undefined: on the prototype)
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
   due = 0;
   resolve!: (v: T) => void;
   reject!: (e: unknown) => void;
-  /** When a wait with a timeout ends (ms, `Date.now()`); 0 (on the prototype) without one. */
-  declare private deadline: number;
+  /** When a wait with a timeout ends (ms, `Date.now()`); 0 without one. */
+  private deadline = 0;
 
   constructor(readonly timeout: number | null) {
     if (timeout !== null) this.deadline = Date.now() + timeout * 1000;
@@ -263,8 +260,6 @@ export abstract class PromiseWaiter<T> implements Waiter {
     this.reject(e);
   }
 }
-
-Object.assign(PromiseWaiter.prototype, { timer: undefined, deadline: 0 });
 
 /**
  * setImmediate, else a zero-delay timer. Node and Bun poll for I/O before each; Deno about
