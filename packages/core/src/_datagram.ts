@@ -238,7 +238,7 @@ export class DgramConn implements DatagramHandlers {
     try {
       // Reported sent before the runtime is done with it: the app may reuse its buffer at once
       // (a recvfrom_into + sendto echo does), so that gets a copy; received bytes are immutable.
-      post.call(this.t, data instanceof PyBytes ? data : new Uint8Array(data), to, this.postDone);
+      post.call(this.t, data instanceof PyBytes ? data : copyOut(data), to, this.postDone);
     } catch (e) {
       this.posted--;
       throw fromNative(e);
