@@ -34,6 +34,37 @@ test("echo round trip; accept returns the client's address", async () => {
   await closeAll(c, conn, l);
 });
 
+/** Strings a program sends (UTF-8 on the wire): ASCII, 2-, 3- and 4-byte characters, a lone surrogate (U+FFFD), long ones. */
+const STRINGS = ["plain ascii", "é ß ø", "€ 中文", "𝄞 😀", "a\uD800b", "x".repeat(1365), "€".repeat(1365), "y".repeat(5000)];
+
+test("sendall and send of strings: the peer gets their UTF-8, in order, across many sends", async () => {
+  const [c, s, l] = await pair();
+  // Small buffers and a late reader: the runtime holds sends the kernel has no room for yet.
+  c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096);
+  s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096);
+  const received = sleep(50).then(() => recvAll(s));
+  const enc = new TextEncoder();
+  const sent: Uint8Array[] = [];
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < 300; i++) {
+    const str = `${i}:${STRINGS[i % STRINGS.length]}|`;
+    sent.push(enc.encode(str));
+    // Calls made while earlier ones still wait for room (each string's bytes must stay its own).
+    if (i % 3) pending.push(c.sendall(str));
+    else assert.equal(await c.send(str), enc.encode(str).length); // blocking send takes it all
+  }
+  await Promise.all(pending);
+  await c.shutdown(socket.SHUT_WR);
+  const want = new Uint8Array(sent.reduce((n, b) => n + b.length, 0));
+  let off = 0;
+  for (const b of sent) {
+    want.set(b, off);
+    off += b.length;
+  }
+  assert.ok(same(await received, want));
+  await closeAll(c, s, l);
+});
+
 test("recv(n) returns at most n and keeps the rest", async () => {
   const [c, s, l] = await pair();
   await c.sendall("hello world");

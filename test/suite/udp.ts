@@ -21,6 +21,20 @@ test("UDP sendto/recvfrom round trip with the sender's address", async () => {
   await closeAll(a, b);
 });
 
+
+test("sendto of strings: each datagram is the string's UTF-8", async () => {
+  const [a, addrA] = await udp();
+  const b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const enc = new TextEncoder();
+  const strs = ["ascii", "é ß", "€ 中文", "𝄞 😀", "a\uD800b", "z".repeat(1365), "€".repeat(2000)];
+  for (let i = 0; i < 60; i++) {
+    const str = `${i}${strs[i % strs.length]}`;
+    assert.equal(await b.sendto(str, addrA), enc.encode(str).length);
+    const [data] = await a.recvfrom(65536);
+    assert.ok(same(data, enc.encode(str)), `datagram ${i}`);
+  }
+  await closeAll(a, b);
+});
 test("UDP datagram of 65507 bytes arrives intact; 65508 is EMSGSIZE 90", async () => {
   const [a, addrA] = await udp();
   const [b] = await udp();

@@ -16,6 +16,18 @@ class Pool {
     this.used = size;
   }
 
+  /** `s` as UTF-8 in the current block (at most `max` bytes: `s.length * 3 <= max`). */
+  encode(s: string): Uint8Array {
+    if (this.used + s.length * 3 > this.size) {
+      this.block = new Uint8Array(this.size);
+      this.used = 0;
+    }
+    const at = this.used;
+    const n = encoder.encodeInto(s, this.block.subarray(at)).written;
+    this.used += (n + 7) & ~7;
+    return this.block.subarray(at, at + n);
+  }
+
   copy(src: Uint8Array): Uint8Array {
     const n = src.length;
     if (this.used + n > this.size) {
@@ -36,6 +48,22 @@ const small = new Pool(8 * 1024, 4 * 1024);
  * copies get an array of their own.
  */
 const medium = new Pool(64 * 1024, 16 * 1024);
+
+const encoder = new TextEncoder();
+/**
+ * Where a string's UTF-8 goes through the pool: V8's `TextEncoder.encode` allocates a fresh
+ * array (~355 ns for 64 characters on Node and Deno; `encodeInto` a pooled block ~120). Bun's
+ * own `encode` is quicker (~27 ns) than either.
+ */
+const encodePooled = !("Bun" in globalThis);
+
+/**
+ * `s` as UTF-8 bytes the caller owns: short strings (up to 1,365 characters, 4 KiB of UTF-8 at
+ * most) as a view into a shared block, like {@link copyOut}'s copies.
+ */
+export function encodeOut(s: string): Uint8Array {
+  return encodePooled && s.length * 3 <= small.max ? small.encode(s) : encoder.encode(s);
+}
 
 /**
  * A copy of `src` that the caller owns (never written again by the adapter). Copies of up to

@@ -1,5 +1,6 @@
 // Python `bytes` for received data: a Uint8Array that prints as b'...' and has decode().
 import { type DecodeErrors, decodeBytes } from "./_codec.js";
+import { encodeOut } from "./_copy.js";
 
 const HEX = "0123456789abcdef";
 
@@ -82,7 +83,6 @@ export function emptyBytes(): PyBytes {
   return new PyBytes(EMPTY_BUF, 0, 0);
 }
 
-const encoder = new TextEncoder();
 
 /**
  * An int argument as CPython checks it (a bool is an int).
@@ -129,7 +129,7 @@ export function pyTypeName(v: unknown): string {
  */
 export function toBytes(data: unknown): Uint8Array {
   if (data instanceof Uint8Array) return data;
-  if (typeof data === "string") return encoder.encode(data);
+  if (typeof data === "string") return encodeOut(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   throw new TypeError(`a bytes-like object is required, not '${Array.isArray(data) ? "list" : pyTypeName(data)}'`);
