@@ -1,7 +1,9 @@
-// Bytes an adapter read into memory it reuses (StreamHandlers.onData / DatagramHandlers.onMessage
-// with `reused`), copied out for core to keep. Copies share blocks, as Node's Buffer pool does:
-// a fresh ArrayBuffer per copy (allocation, zero-fill, GC tracking) cost Deno's UDP echo 7%,
-// Node's 1 KiB ping-pong 6% and Deno's 8 KiB ping-pong 13% in A/B runs.
+// Bytes core keeps that are not yet its own: what an adapter read into memory it reuses
+// (StreamHandlers.onData / DatagramHandlers.onMessage with `reused`), the app's buffer a send
+// reports sent before the runtime is done with it, and strings sent as UTF-8. Copies share
+// blocks, as Node's Buffer pool does: a fresh ArrayBuffer per copy (allocation, zero-fill, GC
+// tracking) cost Deno's UDP echo 7%, Node's 1 KiB ping-pong 6% and Deno's 8 KiB ping-pong 13%
+// in A/B runs.
 
 /** A pool of blocks: copies up to `max` bytes are views into the current block. */
 class Pool {
