@@ -770,6 +770,16 @@ function pairRatio(c: GroupResults[string], rawId: string, polyId: string, f: (s
   return median(rs.filter(Number.isFinite));
 }
 
+/**
+ * A baseline table's cells for one mode: `a`, `mid`, mid / a, `b`, b / mid (values and pair
+ * ratios from the same interleaved runs): raw, promise-socket or the pull floor, polysock.
+ */
+function baselineCells(c: GroupResults[string] | undefined, a: ServerSpec, mid: ServerSpec, b: ServerSpec): string {
+  const text = (sp: ServerSpec): string => cellSummary(c?.[sp.id]).text;
+  const ratio = (x: ServerSpec, y: ServerSpec): string => fx(c ? pairRatio(c, x.id, y.id, (q) => q.value) : NaN);
+  return `${text(a)} | ${text(mid)} | ${ratio(a, mid)} | ${text(b)} | ${ratio(mid, b)}`;
+}
+
 const verdict = (ratio: number, target: number): string =>
   !Number.isFinite(ratio) ? "–" : ratio >= target ? "yes" : "**no**";
 
@@ -1070,12 +1080,7 @@ function renderDoc(
       L.push("| test | raw node:net | promise-socket | promise-socket / raw | polysock | polysock / promise-socket |");
       L.push("|---|---:|---:|---:|---:|---:|");
       for (const m of MODES.filter((x) => x.kind === "tcp")) {
-        const a = cellSummary(ps.res[m.id]?.[raw.id]);
-        const c = cellSummary(ps.res[m.id]?.[pso.id]);
-        const b = cellSummary(ps.res[m.id]?.[poly.id]);
-        const r1 = pairRatio(ps.res[m.id], raw.id, pso.id, (s) => s.value);
-        const r2 = pairRatio(ps.res[m.id], pso.id, poly.id, (s) => s.value);
-        L.push(`| ${m.label} (${m.unit}) | ${a.text} | ${c.text} | ${fx(r1)} | ${b.text} | ${fx(r2)} |`);
+        L.push(`| ${m.label} (${m.unit}) | ${baselineCells(ps.res[m.id], raw, pso, poly)} |`);
       }
       L.push("");
     }
@@ -1111,12 +1116,7 @@ function renderDoc(
       const poly = x.group.servers.find((s) => s.role === "polysock")!;
       const fl = x.group.servers.find((s) => s.role === "floor")!;
       for (const m of MODES.filter((y) => y.kind === x.group.kind && (fl.modes === undefined || fl.modes.includes(y.id)))) {
-        const a = cellSummary(x.res[m.id]?.[raw.id]);
-        const f = cellSummary(x.res[m.id]?.[fl.id]);
-        const b = cellSummary(x.res[m.id]?.[poly.id]);
-        const r1 = pairRatio(x.res[m.id], raw.id, fl.id, (q) => q.value);
-        const r2 = pairRatio(x.res[m.id], fl.id, poly.id, (q) => q.value);
-        L.push(`| ${x.group.title} | ${m.label} (${m.unit}) | ${a.text} | ${f.text} | ${fx(r1)} | ${b.text} | ${fx(r2)} |`);
+        L.push(`| ${x.group.title} | ${m.label} (${m.unit}) | ${baselineCells(x.res[m.id], raw, fl, poly)} |`);
       }
     }
     L.push("");
