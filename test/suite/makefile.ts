@@ -41,6 +41,25 @@ test("makefile read(n) and read()", async () => {
   await closeAll(s, l);
 });
 
+test("repr of makefile() files is CPython's (name is the fd, -1 once closed)", async () => {
+  const [a, b] = await socket.socketpair();
+  const fd = a.fileno();
+  const shown = (mode: string, opts?: socket.MakefileOptions): [string, string] => {
+    const f = a.makefile(mode, opts);
+    const open = String(f);
+    f.close();
+    return [open, String(f)];
+  };
+  assert.deepEqual(shown("r"), [`<_io.TextIOWrapper name=${fd} mode='r' encoding='UTF-8'>`, `<_io.TextIOWrapper name=-1 mode='r' encoding='UTF-8'>`]);
+  assert.deepEqual(shown("w", { encoding: "latin-1" })[0], `<_io.TextIOWrapper name=${fd} mode='w' encoding='latin-1'>`);
+  assert.deepEqual(shown("rw")[0], `<_io.TextIOWrapper mode='rw' encoding='UTF-8'>`);
+  assert.deepEqual(shown("rb"), [`<_io.BufferedReader name=${fd}>`, `<_io.BufferedReader name=-1>`]);
+  assert.deepEqual(shown("wb")[0], `<_io.BufferedWriter name=${fd}>`);
+  assert.match(shown("rwb")[0], /^<_io\.BufferedRWPair object at 0x[0-9a-f]+>$/);
+  assert.match(shown("rb", { buffering: 0 })[0], /^<socket\.SocketIO object at 0x[0-9a-f]+>$/);
+  await closeAll(a, b);
+});
+
 test("makefile bad mode is ValueError", async () => {
   await using s = socket.socket();
   assert.throws(() => s.makefile("x"), (e: unknown) => e instanceof socket.ValueError && e.message === "invalid mode 'x' (only r, w, b allowed)");

@@ -1,4 +1,5 @@
 // UDP: bind, sendto/recvfrom, truncation, connect, timeouts, sizes, errors.
+import { spawn } from "node:child_process";
 import { assert, closeAll, pattern, rejects, same, sleep, socket, test } from "./_harness.js";
 
 async function udp(): Promise<[socket.Socket, [string, number]]> {
@@ -143,6 +144,47 @@ test("UDP many datagrams in a burst are delivered in order when read", async () 
   for (let i = 0; i < 200; i++) assert.equal((await a.recv(10)).decode(), `m${i}`);
   await closeAll(a, b);
 });
+
+/** How many datagrams of `size` bytes a socket keeps when a CPython process floods it with `n` while it does not read. */
+async function keptOfFlood(rcvbuf: number | null, size: number, n: number): Promise<[number, number]> {
+  const [r, addr] = await udp();
+  if (rcvbuf !== null) r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf);
+  const send = `import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(${n}): s.sendto(b"x"*${size},("127.0.0.1",int(sys.argv[1])))`;
+  const child = spawn("python3", ["-c", send, String(addr[1])], { stdio: "ignore" });
+  await new Promise((resolve) => child.on("exit", resolve));
+  await sleep(200);
+  r.setblocking(false);
+  let kept = 0;
+  for (;;) {
+    try {
+      assert.equal((await r.recv(size + 1)).length, size);
+      kept++;
+    } catch (err) {
+      if (err instanceof socket.BlockingIOError) break;
+      throw err;
+    }
+  }
+  const reported = r.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) as number;
+  await r.close();
+  return [kept, reported];
+}
+
+test("UDP SO_RCVBUF bounds the datagrams kept while the app does not read, as Linux counts them", async () => {
+  // CPython on Linux (loopback, another process sending): 200-byte datagrams cost 1280 bytes each
+  // of the buffer: 166 fit the default 212992, 6 fit 8192 (SO_RCVBUF 4096, doubled), 1638 fit 2 MiB.
+  // (Deno with --unstable-net holds one receive open from bind on: a datagram it took during the
+  // flood leaves room for one more in the kernel, as if the app had read one.)
+  const [byDefault, size] = await keptOfFlood(null, 200, 3000);
+  assert.equal(size, 212992);
+  assert.ok(byDefault === 166 || byDefault === 167, `kept ${byDefault} of 3000 (CPython: 166)`);
+  assert.deepEqual(await keptOfFlood(4096, 200, 300), [6, 8192], "smaller");
+  assert.deepEqual(await keptOfFlood(1, 10, 50), [2, 2304], "the least: 2304, two small datagrams");
+  // Larger than the kernel's default: on Deno with --unstable-net (receiving only on demand) the
+  // queue reads ahead while the kernel's own buffer holds the rest, so a few may be missing.
+  const [kept, reported] = await keptOfFlood(1 << 20, 200, 20000);
+  assert.equal(reported, 2097152);
+  assert.ok(kept > 1500 && kept <= 1638, `kept ${kept} of 20000 (CPython: 1638)`);
+}, 30000);
 
 test("UDP replies to the address recvfrom returned: a burst without a pause, then close, all arrive in order", async () => {
   const [a, addrA] = await udp();

@@ -10,9 +10,25 @@ import { WaitList, afterPoll, remaining } from "./_timeout.js";
 import { Keeper } from "./_keeper.js";
 import { PyBytes } from "./bytes.js";
 
-/** Like a kernel receive buffer: beyond these, new datagrams are dropped. */
-const MAX_DATAGRAMS = 1024;
-const MAX_BYTES = 4 * 1024 * 1024;
+/** Linux's UDP receive buffer (net.core.rmem_default): what `getsockopt(SO_RCVBUF)` reads on a fresh socket. */
+export const DEFAULT_RCVBUF = 212992;
+
+/**
+ * What Linux (6.x, x86-64) charges a datagram of `len` bytes received over loopback against
+ * SO_RCVBUF: the kernel buffer's "truesize" — its allocation (a small head of 576 bytes, a
+ * kmalloc size class, or pages beyond 16 KiB, where the data goes into page fragments) plus
+ * the sk_buff. Measured with CPython: 256 datagrams of up to 197 bytes fit the default buffer,
+ * 166 of up to 645, 92 of up to 1669, … 3 of 65507. Across the boundaries an IPv6 datagram
+ * has 13 bytes more of headers.
+ */
+export function truesize(len: number, v6: boolean): number {
+  const head = len + (v6 ? 392 : 379);
+  if (head <= 576) return 832;
+  if (head > 16384) return len + 832;
+  let size = 1024;
+  while (size < head) size *= 2;
+  return size + 256;
+}
 /**
  * Replies posted (sent without waiting for the runtime's confirmation) that are not confirmed
  * yet; beyond this, `reply` waits like `send`, so a loop that never yields cannot pile them up.
@@ -36,7 +52,15 @@ export class DgramConn implements DatagramHandlers {
   private rest: Datagram[] = NO_DATAGRAMS;
   private head = 0;
   private count = 0;
-  private bytes = 0;
+  /** What the queued datagrams cost against {@link rcvbuf}, as Linux counts them (see truesize). */
+  private charged = 0;
+  /**
+   * SO_RCVBUF as getsockopt reads it (doubled): a datagram arriving when the queued ones and
+   * it would cost more is dropped, as Linux drops it (one is always taken into an empty queue).
+   * Applied here on every runtime: Node and Bun receive ahead of the app, into this queue
+   * (Deno, pulling: see readAhead).
+   */
+  private _rcvbuf = DEFAULT_RCVBUF;
   /** What take() returns, reused: read it before anything else runs. */
   private readonly taken: Datagram = { data: new Uint8Array(0), from: { host: "", port: 0 } };
   /** Default destination after `connect()`; only its datagrams are delivered. */
@@ -66,7 +90,11 @@ export class DgramConn implements DatagramHandlers {
   /** The transport receives on demand (pause/resume): only while a call waits. */
   private readonly pull: boolean;
 
-  constructor(readonly t: DatagramTransport) {
+  /** `v6`: an AF_INET6 socket (its datagrams carry longer headers). */
+  constructor(
+    readonly t: DatagramTransport,
+    private readonly v6 = false,
+  ) {
     const keeper = t.setRef !== undefined ? new Keeper(t, this) : null;
     this.pull = t.pause !== undefined && t.resume !== undefined;
     if (this.pull) {
@@ -85,7 +113,8 @@ export class DgramConn implements DatagramHandlers {
 
   onMessage(data: Uint8Array, from: NetAddress, reused?: boolean): void {
     const wanted = this.peer === null || samePeer(this.peer, from);
-    if (wanted && this.count < MAX_DATAGRAMS && this.bytes + data.length <= MAX_BYTES) {
+    const cost = truesize(data.length, this.v6);
+    if (wanted && (this.count === 0 || this.charged + cost <= this._rcvbuf)) {
       if (reused === true) data = copyOut(data);
       if (this.count === 0) {
         this.firstData = data;
@@ -93,11 +122,42 @@ export class DgramConn implements DatagramHandlers {
       } else if (this.rest === NO_DATAGRAMS) this.rest = [{ data, from }];
       else this.rest.push({ data, from });
       this.count++;
-      this.bytes += data.length;
+      this.charged += cost;
       this.readers.wake();
     }
-    // Nobody waits any more: the kernel holds the next datagrams until a call asks.
-    if (this.pull && this.readers.size === 0) this.t.pause!();
+    // Nobody waits any more: the kernel holds the next datagrams until a call asks (or until
+    // the queue holds what a larger SO_RCVBUF holds beyond the kernel's own buffer).
+    if (this.pull && this.readers.size === 0 && !this.aheadRoom()) this.t.pause!();
+  }
+
+  /**
+   * SO_RCVBUF changed: `v` is the doubled value getsockopt reads. The OS socket's is set too
+   * where the runtime can (datagrams a busy event loop has not read yet wait there).
+   */
+  set rcvbuf(v: number) {
+    this._rcvbuf = v;
+    try {
+      this.t.setRecvBufferSize?.(v >> 1);
+    } catch {
+      // (the queue here still holds no more than the size asked for)
+    }
+    this.readAhead();
+  }
+
+  /**
+   * A pull transport (Deno's, which receives only while a call waits) leaves datagrams in the
+   * kernel's buffer, whose size the runtime does not let us change. For a smaller SO_RCVBUF it
+   * receives all the time (this queue drops what Linux would); for a larger one, ahead into
+   * the queue until the rest would fit in the kernel's buffer.
+   */
+  private readAhead(): void {
+    if (this.pull && this.aheadRoom()) this.t.resume!();
+  }
+
+  /** A pull transport should receive with no call waiting (SO_RCVBUF is not the kernel's default). */
+  private aheadRoom(): boolean {
+    const r = this._rcvbuf;
+    return r < DEFAULT_RCVBUF || (r > DEFAULT_RCVBUF && this.charged + DEFAULT_RCVBUF < r);
   }
 
   onError(err: unknown): void {
@@ -155,7 +215,8 @@ export class DgramConn implements DatagramHandlers {
     out.data = this.firstData!;
     out.from = this.firstFrom!;
     if (!peek) {
-      this.bytes -= out.data.length;
+      this.charged -= truesize(out.data.length, this.v6);
+      if (this._rcvbuf !== DEFAULT_RCVBUF) this.readAhead();
       if (--this.count === 0) {
         this.firstData = null;
         this.firstFrom = null;

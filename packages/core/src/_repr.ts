@@ -26,7 +26,8 @@ export function pyRepr(v: unknown): string {
   if (v === null || v === undefined) return "None";
   if (typeof v === "boolean") return v ? "True" : "False";
   if (v instanceof PyList) return listRepr(v);
-  if (Array.isArray(v)) return tupleRepr(v);
+  // (A named tuple, such as a SelectorKey, prints itself.)
+  if (Array.isArray(v)) return Object.hasOwn(v, "toString") && v.toString !== printPair ? String(v) : tupleRepr(v);
   return String(v);
 }
 

@@ -155,6 +155,12 @@ export interface DatagramTransport {
   localAddress(): NetAddress;
   setBroadcast(on: boolean): void;
   /**
+   * Optional: SO_RCVBUF of the OS socket (`bytes` as the app passed it; the kernel doubles it),
+   * so that datagrams arriving while the event loop is busy are kept or dropped as in CPython.
+   * Core also bounds its own queue by it. Throws the native error (core ignores it).
+   */
+  setRecvBufferSize?(bytes: number): void;
+  /**
    * Optional (with `capabilities.multicast`), IPv4 multicast: IP_MULTICAST_TTL (`"ttl"`),
    * IP_MULTICAST_LOOP (`"loop"`, 0 or 1), IP_MULTICAST_IF (`"iface"`, an IPv4 literal; "0.0.0.0":
    * the route decides). Throws the native error.

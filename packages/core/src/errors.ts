@@ -247,8 +247,11 @@ setName(ExceptionGroup, "ExceptionGroup");
 /** Python's `AttributeError` (e.g. `getfqdn(None)`: `'NoneType' object has no attribute 'strip'`). */
 export class AttributeError extends PyException {}
 setName(AttributeError, "AttributeError");
-/** Python's `KeyError` (e.g. `poller.unregister(sock)` of a socket never registered); `args` is `[key]`. */
-export class KeyError extends PyException {
+/** Python's `LookupError` (e.g. `unknown encoding: x`). */
+export class LookupError extends PyException {}
+setName(LookupError, "LookupError");
+/** Python's `KeyError`, a `LookupError` (e.g. `poller.unregister(sock)` of a socket never registered); `args` is `[key]`. */
+export class KeyError extends LookupError {
   constructor(key?: unknown) {
     super(key === undefined ? undefined : pyRepr(key));
     if (key !== undefined) this.args = [key];
@@ -258,9 +261,6 @@ setName(KeyError, "KeyError");
 /** Python's `RuntimeError` (e.g. `sel.get_key(sock)` on a closed selector: `Selector is closed`). */
 export class RuntimeError extends PyException {}
 setName(RuntimeError, "RuntimeError");
-/** Python's `LookupError` (e.g. `unknown encoding: x`). */
-export class LookupError extends PyException {}
-setName(LookupError, "LookupError");
 /** Python's `OverflowError` (e.g. `bind(): port must be 0-65535.`); `args` is `[message]`. */
 export class OverflowError extends PyException {}
 setName(OverflowError, "OverflowError");

@@ -14,6 +14,7 @@ import {
 import { errno as E } from "./errno.js";
 import { PyBytes, asPyBytes, emptyBytes, intArg, join, pyTypeName, toBytes } from "./bytes.js";
 import { afterPoll } from "./_timeout.js";
+import { strRepr } from "./_repr.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
 import { CR, LF, type Newline, type Wide, decodeText, isUtf8, newlineKinds, newlinesValue, translateNewlines, walk } from "./_text.js";
@@ -105,6 +106,10 @@ function socketChain(sock: object): SendChain {
  * Binary modes (`rb`, `wb`, `rwb`) deal in bytes; text modes (`r`, `w`, `rw`) in strings. With a
  * socket timeout, each receive a read makes gets the whole timeout (as CPython's file).
  */
+/** Made-up addresses for the files CPython prints as `<… object at 0x…>`. */
+const fileIds = new WeakMap<object, number>();
+let nextFileId = 0x5a3c00;
+
 export class SocketFile {
   private readonly _mode: string;
   private readonly binary: boolean;
@@ -262,6 +267,25 @@ export class SocketFile {
 
   private noAttribute(name: string): AttributeError {
     return new AttributeError(`'${this.ioClass}' object has no attribute '${name}'`);
+  }
+
+  /**
+   * Like `repr(f)`: `<_io.TextIOWrapper name=3 mode='r' encoding='UTF-8'>`, `<_io.BufferedReader name=3>`,
+   * `<_io.BufferedWriter name=3>`; a read-write binary file and an unbuffered one print as
+   * CPython's BufferedRWPair and SocketIO objects (`<socket.SocketIO object at 0x…>`).
+   */
+  toString(): string {
+    if (this.binary && (this.raw || this.pair)) {
+      let id = fileIds.get(this);
+      if (id === undefined) fileIds.set(this, (id = nextFileId++));
+      return `<${this.raw ? "socket.SocketIO" : this.ioClass} object at 0x7f${id.toString(16).padStart(10, "0")}>`;
+    }
+    if (this.binary) return `<${this.ioClass} name=${this.name}>`;
+    return `<_io.TextIOWrapper ${this.pair ? "" : `name=${this.name} `}mode=${strRepr(this._mode)} encoding=${strRepr(this._encoding)}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   /** True after close(). */
@@ -631,7 +655,7 @@ export class SocketFile {
       // Unbuffered: SocketIO.write is a send on the descriptor, which must still be there.
       if (this.raw) this.sock._fileCheck();
       // (Only what the buffer keeps is copied: the caller may reuse `data`.)
-      this.buffer(b, true);
+      this.bufferWrite(b, true);
       return b.length;
     }
     if (bom) b = join([UTF8_BOM, b]);
@@ -650,7 +674,7 @@ export class SocketFile {
     const parts = this.textParts;
     this.textParts = [];
     this.textBytes = 0;
-    this.buffer(join(parts));
+    this.bufferWrite(join(parts));
   }
 
   /**
@@ -658,7 +682,7 @@ export class SocketFile {
    * than the buffer goes out at once, the rest waits for flush(). A send refused at once (after
    * shutdown(SHUT_WR)) raises here, as CPython's write() does, and keeps nothing.
    */
-  private buffer(b: Uint8Array, borrowed = false): void {
+  private bufferWrite(b: Uint8Array, borrowed = false): void {
     if (this.sock._sendsNow) return this.bufferNow(b);
     if (borrowed) b = b.slice();
     if (this.pendingBytes + b.length > this.writeSize && this.writeShut()) throw oserror(E.EPIPE);

@@ -1,7 +1,7 @@
 // Python's `selectors` module over polysock sockets: register sockets with the events to
 // wait for, then `select()` which of them are ready — as the DefaultSelector of a Python
 // multi-connection server uses it.
-import { PyTuple, pyRepr, tuple } from "./address.js";
+import { PyList, PyTuple, pyRepr, tuple } from "./address.js";
 import { pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
@@ -43,15 +43,14 @@ export interface SelectorKey<T = unknown> extends ReadonlyArray<unknown> {
 
 function makeKey<T>(fileobj: unknown, fd: number, events: number, data: T): SelectorKey<T> {
   const key = tuple(fileobj, fd, events, data) as unknown as PyTuple & Record<string, unknown>;
+  const print = (): string => `SelectorKey(fileobj=${String(fileobj)}, fd=${fd}, events=${events}, data=${pyRepr(data)})`;
   Object.defineProperties(key, {
     fileobj: { value: fileobj, enumerable: false },
     fd: { value: fd, enumerable: false },
     events: { value: events, enumerable: false },
     data: { value: data, enumerable: false },
-    toString: {
-      value: () => `SelectorKey(fileobj=${String(fileobj)}, fd=${fd}, events=${events}, data=${pyRepr(data)})`,
-      enumerable: false,
-    },
+    toString: { value: print, enumerable: false },
+    [Symbol.for("nodejs.util.inspect.custom")]: { value: print, enumerable: false },
   });
   return key as unknown as SelectorKey<T>;
 }
@@ -212,8 +211,8 @@ export class Selector<T = unknown> {
 
   /**
    * Like `events = sel.select(timeout=None)`: `[key, mask]` pairs of the registered sockets
-   * that are ready (`mask` is what of `key.events` is). `null` waits with no limit; `0` or
-   * less only looks.
+   * that are ready (`mask` is what of `key.events` is), in an array that prints as Python's list.
+   * `null` waits with no limit; `0` or less only looks.
    */
   async select(timeout: number | null = null): Promise<[SelectorKey<T>, number][]> {
     const t = selectTimeout(this.kind, timeout);
@@ -236,7 +235,7 @@ export class Selector<T = unknown> {
       }
       const left = closed && this.kind === "poll" ? 0 : t === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
       const [rr, ww] = await selectSockets(r, w, [], left);
-      const out: [SelectorKey<T>, number][] = [];
+      const out = new PyList<[SelectorKey<T>, number]>(); // prints as Python's list
       for (const [fd, key] of this.keys) {
         const sock = this.socks.get(fd)!;
         let mask = (rr.includes(sock) ? EVENT_READ : 0) | (ww.includes(sock) ? EVENT_WRITE : 0);

@@ -23,7 +23,7 @@ import { SEND_MAX, StreamConn } from "./_stream.js";
 import { ResetConnection } from "./_reset.js";
 import { closeFd, newFd, shareFd } from "./_fds.js";
 import { addShare, alias, closeNumber, dropShare, keepDetached, sharing, stillShared } from "./_dup.js";
-import { DgramConn } from "./_datagram.js";
+import { DEFAULT_RCVBUF, DgramConn } from "./_datagram.js";
 import { SocketOptions, optionOn, optionValueArg } from "./_options.js";
 import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, flagsArg, intoView, isBroadcast, ssizeArg } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
@@ -373,7 +373,9 @@ export class Socket {
           reuseAddr: this.opts.get(C.SOL_SOCKET, C.SO_REUSEADDR) === 1,
           reusePort: this.opts.get(C.SOL_SOCKET, C.SO_REUSEPORT) === 1,
         });
-        this.dgram = new DgramConn(t);
+        this.dgram = new DgramConn(t, this._family === C.AF_INET6);
+        const rcvbuf = this.opts.get(C.SOL_SOCKET, C.SO_RCVBUF);
+        if (rcvbuf !== DEFAULT_RCVBUF) this.dgram.rcvbuf = rcvbuf;
         if (this.shutBits !== 0) this.dgram.shutdown(this.shutBits - 1);
         if (this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST)) t.setBroadcast(true);
         this.mc?.apply(t, this.opts);
@@ -1672,6 +1674,7 @@ export class Socket {
     if (level === C.IPPROTO_TCP && optname === C.TCP_NODELAY) this.conn?.t.setNoDelay(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_KEEPALIVE) this.conn?.t.setKeepAlive(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_BROADCAST) this.dgram?.t.setBroadcast(v === 1);
+    else if (level === C.SOL_SOCKET && optname === C.SO_RCVBUF && this.dgram) this.dgram.rcvbuf = v;
   }
 
   /** IP_MULTICAST_IF/TTL/LOOP, IP_ADD/DROP_MEMBERSHIP (see _multicast.ts). */
