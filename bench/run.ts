@@ -1029,7 +1029,7 @@ function renderDoc(
     L.push("## Throughput and latency: polysock / raw");
     L.push("");
     L.push(
-      "Targets: bulk >= 0.95, ping-pong >= 0.90, UDP >= 0.90 (ratios of the medians). Bulk runs verify every echoed byte " +
+      "Targets: bulk >= 0.95, ping-pong >= 0.90, UDP >= 0.90 (on *polysock / raw*, defined below). Bulk runs verify every echoed byte " +
         "(a mismatch fails the run); ping-pong and UDP verify every echo too. Latencies are medians over the runs of each run's p50/p99 (µs). " +
         "*New connections* (no target; what a server pays per connection: accept, the address, the per-connection objects, close): " +
         "the generator keeps 8 connections going, each opened, used for one verified 64 B echo and closed by the generator; latency is connect to echo. " +
