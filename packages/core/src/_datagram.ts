@@ -21,7 +21,7 @@ export const DEFAULT_RCVBUF = 212992;
  * 166 of up to 645, 92 of up to 1669, … 3 of 65507. Across the boundaries an IPv6 datagram
  * has 13 bytes more of headers.
  */
-export function truesize(len: number, v6: boolean): number {
+function truesize(len: number, v6: boolean): number {
   const head = len + (v6 ? 392 : 379);
   if (head <= 576) return 832;
   if (head > 16384) return len + 832;

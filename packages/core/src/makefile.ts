@@ -100,16 +100,16 @@ function socketChain(sock: object): SendChain {
   return c;
 }
 
+/** Made-up addresses for the files CPython prints as `<… object at 0x…>`. */
+const fileIds = new WeakMap<object, number>();
+let nextFileId = 0x5a3c00;
+
 /**
  * What `sock.makefile(mode)` returns: `readline()`, `readlines()`, `read(n)`, `readinto(b)`
  * (binary), `write()`, `writelines()`, `flush()`, `close()`, and `for await (const line of f)`.
  * Binary modes (`rb`, `wb`, `rwb`) deal in bytes; text modes (`r`, `w`, `rw`) in strings. With a
  * socket timeout, each receive a read makes gets the whole timeout (as CPython's file).
  */
-/** Made-up addresses for the files CPython prints as `<… object at 0x…>`. */
-const fileIds = new WeakMap<object, number>();
-let nextFileId = 0x5a3c00;
-
 export class SocketFile {
   private readonly _mode: string;
   private readonly binary: boolean;
