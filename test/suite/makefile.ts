@@ -73,6 +73,7 @@ test("makefile('r') reads universal newlines and counts characters, as TextIOWra
   assert.equal(await f.readline(), "line1\n");
   assert.equal(await f.readline(), "line2\n");
   assert.equal(await f.readline(), "line3\n");
+  assert.equal(String(f.newlines), "('\\r', '\\n', '\\r\\n')", "f.newlines prints as Python's tuple");
   await c.sendall("é€abc\nx\r");
   assert.equal(await f.read(1), "é");
   assert.equal(await f.read(1), "€");

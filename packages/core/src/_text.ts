@@ -3,6 +3,7 @@
 // there. Sizes count characters. Only the bytes that make up the result are taken from the
 // socket's queue, so recv() after a text readline() still loses nothing.
 import { type DecodeErrors, decodeBytes, utf8Unit } from "./_codec.js";
+import { PyTuple } from "./_repr.js";
 
 export const LF = 10;
 export const CR = 13;
@@ -106,7 +107,7 @@ export function newlineKinds(s: string): number {
 /** TextIOWrapper's `newlines` for the kinds seen: null, one string, or a tuple in CPython's order. */
 export function newlinesValue(seen: number): string | string[] | null {
   const kinds = (["\r", "\n", "\r\n"] as const).filter((_, i) => seen & (1 << i));
-  return kinds.length === 0 ? null : kinds.length === 1 ? kinds[0]! : kinds;
+  return kinds.length === 0 ? null : kinds.length === 1 ? kinds[0]! : (PyTuple.from(kinds) as string[]); // prints ('\r', '\n')
 }
 
 /** Is `encoding` UTF-8 (characters of 1–4 bytes) rather than one byte per character? */
