@@ -146,11 +146,15 @@ test("UDP many datagrams in a burst are delivered in order when read", async () 
 });
 
 /** How many datagrams of `size` bytes a socket keeps when a CPython process floods it with `n` while it does not read. */
-async function keptOfFlood(rcvbuf: number | null, size: number, n: number): Promise<[number, number]> {
-  const [r, addr] = await udp();
+async function keptOfFlood(rcvbuf: number | null, size: number, n: number, v6 = false): Promise<[number, number]> {
+  const r = socket.socket(v6 ? socket.AF_INET6 : socket.AF_INET, socket.SOCK_DGRAM);
+  const host = v6 ? "::1" : "127.0.0.1";
+  await r.bind([host, 0]);
+  const port = (r.getsockname() as [string, number])[1];
   if (rcvbuf !== null) r.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf);
-  const send = `import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(${n}): s.sendto(b"x"*${size},("127.0.0.1",int(sys.argv[1])))`;
-  const child = spawn("python3", ["-c", send, String(addr[1])], { stdio: "ignore" });
+  const family = v6 ? "socket.AF_INET6" : "socket.AF_INET";
+  const send = `import socket,sys\ns=socket.socket(${family},socket.SOCK_DGRAM)\nfor i in range(${n}): s.sendto(b"x"*${size},("${host}",int(sys.argv[1])))`;
+  const child = spawn("python3", ["-c", send, String(port)], { stdio: "ignore" });
   await new Promise((resolve) => child.on("exit", resolve));
   await sleep(200);
   r.setblocking(false);
@@ -177,6 +181,12 @@ test("UDP SO_RCVBUF bounds the datagrams kept while the app does not read, as Li
   const [byDefault, size] = await keptOfFlood(null, 200, 3000);
   assert.equal(size, 212992);
   assert.ok(byDefault === 166 || byDefault === 167, `kept ${byDefault} of 3000 (CPython: 166)`);
+  // Each datagram's cost steps up where the kernel's allocation does: at 198 bytes of data over
+  // IPv4 and 185 over IPv6 (longer headers), from 832 bytes (256 fit) to 1280 (166).
+  for (const [size, v6, want] of [[197, false, 256], [198, false, 166], [184, true, 256], [185, true, 166]] as const) {
+    const [kept] = await keptOfFlood(null, size, 600, v6);
+    assert.ok(kept === want || kept === want + 1, `${size} bytes over IPv${v6 ? 6 : 4}: kept ${kept} (CPython: ${want})`);
+  }
   assert.deepEqual(await keptOfFlood(4096, 200, 300), [6, 8192], "smaller");
   assert.deepEqual(await keptOfFlood(1, 10, 50), [2, 2304], "the least: 2304, two small datagrams");
   // Larger than the kernel's default: on Deno with --unstable-net (receiving only on demand) the
