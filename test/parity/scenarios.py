@@ -2044,6 +2044,67 @@ def _():
         close_all(s, l, c, a)
 
 
+@scenario("select.epoll: register/modify/unregister errors, events, EPOLLRDHUP, EPOLLONESHOT, maxevents, closed sockets and close")
+def _():
+    import select
+    out = []
+    ep = select.epoll()
+    s = socket.socket()
+    l = socket.create_server(("127.0.0.1", 0))
+    names = {s.fileno(): "fresh", l.fileno(): "listener"}
+    ev = lambda r: sorted([names[fd], e] for fd, e in r)  # noqa: E731
+    c = a = None
+
+    def attempt(f):
+        try:
+            return f()
+        except (OSError, ValueError, TypeError) as e:
+            return [type(e).__name__, getattr(e, "errno", None)]
+
+    try:
+        ep.register(s)
+        ep.register(l, select.EPOLLIN)
+        out.append(ev(ep.poll(0)))
+        c = socket.create_connection(l.getsockname())
+        time.sleep(0.05)
+        out.append(ev(ep.poll(0.5)))
+        a, _ = l.accept()
+        names[a.fileno()] = "conn"
+        ep.register(a.fileno(), select.EPOLLIN | select.EPOLLOUT)
+        out.append(ev(ep.poll(0)))
+        c.sendall(b"x")
+        time.sleep(0.05)
+        out.append(ev(ep.poll(1)))
+        out.append(len(ep.poll(1, 1)))
+        ep.modify(a, select.EPOLLIN | select.EPOLLRDHUP | select.EPOLLONESHOT)
+        c.shutdown(socket.SHUT_WR)
+        time.sleep(0.05)
+        out.append(ev(ep.poll(0)))
+        out.append(ev(ep.poll(0)))
+        ep.modify(a, select.EPOLLIN)
+        out.append(ev(ep.poll(0)))
+        stray = socket.socket()
+        closed = socket.socket()
+        cfd = closed.fileno()
+        closed.close()
+        for f in (lambda: ep.register(a), lambda: ep.modify(stray, 1), lambda: ep.unregister(stray), lambda: ep.register(-1),
+                  lambda: ep.register(cfd), lambda: ep.poll(0, 0), lambda: ep.poll("x"), lambda: ep.register(stray, -1),
+                  lambda: select.epoll(0), lambda: ep.unregister(s)):
+            out.append(attempt(f))
+        stray.close()
+        c.close()
+        a.close()
+        time.sleep(0.05)
+        out.append(ev(ep.poll(0)))
+        out.append([ep.closed, type(ep.fileno()).__name__])
+        ep.close()
+        out.append([ep.closed, attempt(lambda: ep.poll(0)), attempt(lambda: ep.fileno())])
+        return out
+    finally:
+        ep.close()
+        close_all(s, l, c, a)
+
+
 @scenario("UDP shutdown: a blocked recvfrom wakes with (b'', None), sends raise EPIPE; unconnected raises ENOTCONN")
 def _():
     out = []

@@ -2015,6 +2015,72 @@ scenario("select.poll: register, events, modify/unregister errors, closed socket
   }
 });
 
+scenario("select.epoll: register/modify/unregister errors, events, EPOLLRDHUP, EPOLLONESHOT, maxevents, closed sockets and close", async () => {
+  const out: unknown[] = [];
+  const ep = socket.epoll();
+  const s = socket.socket();
+  const l = await socket.create_server(["127.0.0.1", 0]);
+  const names = new Map<number, string>([
+    [s.fileno(), "fresh"],
+    [l.fileno(), "listener"],
+  ]);
+  const ev = (r: [number, number][]): unknown[] => r.map(([fd, e]) => [names.get(fd), e]).sort((x, y) => String(x).localeCompare(String(y)));
+  const attempt = async (f: () => unknown): Promise<unknown> => {
+    try {
+      return (await f()) ?? null;
+    } catch (e) {
+      return [(e as Error).name, (e as { errno?: number | null }).errno ?? null];
+    }
+  };
+  let c: socket.Socket | null = null;
+  let a: socket.Socket | null = null;
+  try {
+    ep.register(s);
+    ep.register(l, socket.EPOLLIN);
+    out.push(ev(await ep.poll(0)));
+    c = await socket.create_connection(l.getsockname() as [string, number]);
+    await sleep(50);
+    out.push(ev(await ep.poll(0.5)));
+    [a] = await l.accept();
+    names.set(a.fileno(), "conn");
+    ep.register(a.fileno(), socket.EPOLLIN | socket.EPOLLOUT);
+    out.push(ev(await ep.poll(0)));
+    await c.sendall("x");
+    await sleep(50);
+    out.push(ev(await ep.poll(1)));
+    out.push((await ep.poll(1, 1)).length);
+    ep.modify(a, socket.EPOLLIN | socket.EPOLLRDHUP | socket.EPOLLONESHOT);
+    await c.shutdown(socket.SHUT_WR);
+    await sleep(50);
+    out.push(ev(await ep.poll(0)));
+    out.push(ev(await ep.poll(0)));
+    ep.modify(a, socket.EPOLLIN);
+    out.push(ev(await ep.poll(0)));
+    const stray = socket.socket();
+    const closed = socket.socket();
+    const cfd = closed.fileno();
+    await closed.close();
+    const conn = a;
+    for (const f of [() => ep.register(conn), () => ep.modify(stray, 1), () => ep.unregister(stray), () => ep.register(-1),
+      () => ep.register(cfd), () => ep.poll(0, 0), () => ep.poll("x" as unknown as number), () => ep.register(stray, -1),
+      () => socket.epoll(0), () => ep.unregister(s)]) {
+      out.push(await attempt(f));
+    }
+    await stray.close();
+    await c.close();
+    await a.close();
+    await sleep(50);
+    out.push(ev(await ep.poll(0)));
+    out.push([ep.closed, typeof ep.fileno() === "number" ? "int" : "?"]);
+    ep.close();
+    out.push([ep.closed, await attempt(() => ep.poll(0)), await attempt(() => ep.fileno())]);
+    return out;
+  } finally {
+    ep.close();
+    await closeAll(s, l, ...[c, a].filter((x): x is socket.Socket => x !== null));
+  }
+});
+
 scenario("UDP shutdown: a blocked recvfrom wakes with (b'', None), sends raise EPIPE; unconnected raises ENOTCONN", async () => {
   const out: unknown[] = [];
   const tupleRepr = ([d, a]: [socket.PyBytes, socket.Address]): string => `(${String(d)}, ${a === null ? "None" : String(a)})`;

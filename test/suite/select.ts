@@ -179,3 +179,74 @@ async function rejectsValue(fn: () => Promise<unknown>, message: string): Promis
   }
   assert.fail("did not reject");
 }
+
+test("epoll: the edge-triggered tutorial server (EPOLLIN|EPOLLET, drain until EAGAIN, then EPOLLOUT) serves three clients at once", async () => {
+  const srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  await srv.bind(["127.0.0.1", 0]);
+  await srv.listen(5);
+  srv.setblocking(false);
+  using ep = socket.epoll();
+  ep.register(srv.fileno(), socket.EPOLLIN | socket.EPOLLET);
+  const conns = new Map<number, socket.Socket>();
+  const requests = new Map<number, string>();
+  const responses = new Map<number, Uint8Array>();
+  const port = (srv.getsockname() as [string, number])[1];
+  const clients = [0, 1, 2].map(async (i) => {
+    const c = await socket.create_connection(["127.0.0.1", port]);
+    await c.sendall(`GET /${i}\r\n\r\n`);
+    const got = await recvAll(c);
+    await c.close();
+    return new TextDecoder().decode(got);
+  });
+  let served = 0;
+  const deadline = Date.now() + 10000;
+  while (served < 3 && Date.now() < deadline) {
+    for (const [fd, event] of await ep.poll(1)) {
+      if (fd === srv.fileno()) {
+        for (;;) {
+          try {
+            const [c] = await srv.accept();
+            c.setblocking(false);
+            ep.register(c.fileno(), socket.EPOLLIN | socket.EPOLLET);
+            conns.set(c.fileno(), c);
+            requests.set(c.fileno(), "");
+          } catch (e) {
+            if (e instanceof socket.BlockingIOError) break;
+            throw e;
+          }
+        }
+      } else if (event & socket.EPOLLIN) {
+        const c = conns.get(fd)!;
+        for (;;) {
+          try {
+            const d = await c.recv(1024);
+            if (!d.length) break;
+            requests.set(fd, requests.get(fd)! + d.decode());
+          } catch (e) {
+            if (e instanceof socket.BlockingIOError) break;
+            throw e;
+          }
+        }
+        if (requests.get(fd)!.endsWith("\r\n\r\n")) {
+          ep.modify(fd, socket.EPOLLOUT | socket.EPOLLET);
+          responses.set(fd, new TextEncoder().encode(`echo ${requests.get(fd)!.trim()}`));
+        }
+      } else if (event & socket.EPOLLOUT) {
+        const c = conns.get(fd)!;
+        const rest = responses.get(fd)!;
+        const n = await c.send(rest);
+        responses.set(fd, rest.subarray(n));
+        if (n === rest.length) {
+          ep.modify(fd, 0);
+          await c.shutdown(socket.SHUT_RDWR);
+          ep.unregister(fd);
+          await c.close();
+          served++;
+        }
+      }
+    }
+  }
+  assert.deepEqual(await Promise.all(clients), ["echo GET /0", "echo GET /1", "echo GET /2"]);
+  assert.equal(served, 3);
+  await srv.close();
+});

@@ -1,5 +1,5 @@
 // Python's `select.poll()` over polysock sockets, on top of select(): the events Linux's
-// poll(2) reports for them (POLLIN, POLLOUT; POLLERR, POLLHUP, POLLNVAL always).
+// poll(2) reports for them (POLLIN, POLLOUT, POLLRDHUP; POLLERR, POLLHUP, POLLNVAL always).
 import { type PyList, pyList, tuple } from "./address.js";
 import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
 import { intArg } from "./bytes.js";
@@ -15,7 +15,7 @@ import type { Socket } from "./socket.js";
 /** `select.POLLNVAL` */ export const POLLNVAL = 32;
 /** `select.POLLRDNORM` */ export const POLLRDNORM = 64;
 /** `select.POLLWRNORM` */ export const POLLWRNORM = 256;
-/** `select.POLLRDHUP` */ export const POLLRDHUP = 8192;
+/** `select.POLLRDHUP` (asked for: the peer shut down its sending, or the connection is gone) */ export const POLLRDHUP = 8192;
 
 /**
  * What `select.poll()` returns: `register(sock[, eventmask])`, `modify`, `unregister`, and
@@ -95,24 +95,38 @@ export class Poll {
       if (e.sock !== undefined && e.sock.fileno() === fd) open.push([fd, { sock: e.sock, mask: e.mask }]);
       else out.push(tuple(fd, POLLNVAL));
     }
-    const hup = open.filter(([, e]) => e.sock._hangUp());
-    const wait = out.length > 0 || hup.length > 0 ? 0 : seconds;
-    const r = open.filter(([, e]) => e.mask & (POLLIN | POLLRDNORM)).map(([, e]) => e.sock);
-    const w = open.filter(([, e]) => e.mask & (POLLOUT | POLLWRNORM)).map(([, e]) => e.sock);
-    const [rr, ww] = await select(r, w, [], wait);
-    for (const [fd, e] of open) {
+    const ready = await readiness(open.map(([, e]) => e), out.length > 0 ? 0 : seconds);
+    for (let i = 0; i < open.length; i++) {
+      const [fd] = open[i]!;
       // Closed during the wait: the kernel says POLLNVAL.
-      if (e.sock.fileno() !== fd) {
-        out.push(tuple(fd, POLLNVAL));
-        continue;
-      }
-      let ev = (e.sock._hangUp() ? POLLHUP : 0) | (e.sock._pollError() ? POLLERR : 0);
-      if (rr.includes(e.sock) && !e.sock._readableNotIn()) ev |= e.mask & (POLLIN | POLLRDNORM);
-      if (ww.includes(e.sock)) ev |= e.mask & (POLLOUT | POLLWRNORM);
-      if (ev) out.push(tuple(fd, ev));
+      if (ready[i] === -1) out.push(tuple(fd, POLLNVAL));
+      else if (ready[i] !== 0) out.push(tuple(fd, ready[i]!));
     }
     return out;
   }
+}
+
+/**
+ * @internal What poll(2) and epoll report for each of `entries` (a socket and the events asked
+ * for: POLLIN/POLLRDNORM, POLLOUT/POLLWRNORM, POLLRDHUP; POLLERR and POLLHUP always; epoll's
+ * bits are the same), waiting up to `seconds` (`null`: no limit) for one to have any; -1 for a
+ * socket closed meanwhile.
+ */
+export async function readiness(entries: readonly { sock: Socket; mask: number }[], seconds: number | null): Promise<number[]> {
+  const now = (e: { sock: Socket; mask: number }): number =>
+    (e.sock._hangUp() ? POLLHUP : 0) | (e.sock._pollError() ? POLLERR : 0) | (e.mask & POLLRDHUP && e.sock._rdHup() ? POLLRDHUP : 0);
+  const wait = entries.some((e) => now(e) !== 0) ? 0 : seconds;
+  const r = entries.filter((e) => e.mask & (POLLIN | POLLRDNORM)).map((e) => e.sock);
+  const w = entries.filter((e) => e.mask & (POLLOUT | POLLWRNORM)).map((e) => e.sock);
+  const fds = entries.map((e) => e.sock.fileno());
+  const [rr, ww] = await select(r, w, [], wait);
+  return entries.map((e, i) => {
+    if (e.sock.fileno() !== fds[i]) return -1;
+    let ev = now(e);
+    if (rr.includes(e.sock) && !e.sock._readableNotIn()) ev |= e.mask & (POLLIN | POLLRDNORM);
+    if (ww.includes(e.sock)) ev |= e.mask & (POLLOUT | POLLWRNORM);
+    return ev;
+  });
 }
 
 /** An event mask as poll's C `unsigned short`. */

@@ -1778,6 +1778,16 @@ export class Socket {
     return this.tcpClosed(c) || (c.writeShut && (c.readShut || c.eof));
   }
 
+  /**
+   * @internal poll()/epoll's POLLRDHUP (Linux's RCV_SHUTDOWN): the peer shut down its sending (FIN),
+   * this side shut down reading, or the connection is gone.
+   */
+  _rdHup(): boolean {
+    const c = this.conn;
+    if (c !== null) return c.eof || c.readShut;
+    return this.dgram?.readShut ?? false;
+  }
+
   /** @internal poll(): a stream socket that never connected (nor listens, nor connects, nor failed to). */
   _unconnected(): boolean {
     return (
