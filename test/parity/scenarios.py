@@ -2089,7 +2089,7 @@ def _():
         closed.close()
         for f in (lambda: ep.register(a), lambda: ep.modify(stray, 1), lambda: ep.unregister(stray), lambda: ep.register(-1),
                   lambda: ep.register(cfd), lambda: ep.poll(0, 0), lambda: ep.poll("x"), lambda: ep.register(stray, -1),
-                  lambda: select.epoll(0), lambda: ep.unregister(s)):
+                  lambda: ep.modify(stray, select.EPOLLEXCLUSIVE | select.EPOLLIN), lambda: select.epoll(0), lambda: ep.unregister(s)):
             out.append(attempt(f))
         stray.close()
         c.close()

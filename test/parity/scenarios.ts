@@ -2063,7 +2063,7 @@ scenario("select.epoll: register/modify/unregister errors, events, EPOLLRDHUP, E
     const conn = a;
     for (const f of [() => ep.register(conn), () => ep.modify(stray, 1), () => ep.unregister(stray), () => ep.register(-1),
       () => ep.register(cfd), () => ep.poll(0, 0), () => ep.poll("x" as unknown as number), () => ep.register(stray, -1),
-      () => socket.epoll(0), () => ep.unregister(s)]) {
+      () => ep.modify(stray, socket.EPOLLEXCLUSIVE | socket.EPOLLIN), () => socket.epoll(0), () => ep.unregister(s)]) {
       out.push(await attempt(f));
     }
     await stray.close();

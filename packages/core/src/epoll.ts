@@ -96,8 +96,8 @@ export class Epoll {
     const n = fdOf(fd);
     const mask = maskArg(eventmask);
     const sock = this.socketAt(n);
+    if (mask & EPOLLEXCLUSIVE && mask & ~EXCLUSIVE_OK) throw oserror(E.EINVAL); // (before EEXIST, as Linux)
     if (this.live(n) !== undefined) throw oserror(E.EEXIST);
-    if (mask & EPOLLEXCLUSIVE && mask & ~EXCLUSIVE_OK) throw oserror(E.EINVAL);
     this.fds.set(n, { sock, mask, off: false });
   }
 
@@ -110,9 +110,10 @@ export class Epoll {
     const n = fdOf(fd);
     const mask = maskArg(eventmask);
     const sock = this.socketAt(n);
+    if (mask & EPOLLEXCLUSIVE) throw oserror(E.EINVAL); // (before ENOENT, as Linux)
     const e = this.live(n);
     if (e === undefined) throw oserror(E.ENOENT);
-    if (mask & EPOLLEXCLUSIVE || e.mask & EPOLLEXCLUSIVE) throw oserror(E.EINVAL);
+    if (e.mask & EPOLLEXCLUSIVE) throw oserror(E.EINVAL);
     this.fds.set(n, { sock, mask, off: false });
   }
 
