@@ -20,6 +20,17 @@ export function strRepr(s: string): string {
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
+/** Made-up addresses, one per object, for the objects CPython prints as `<… object at 0x…>`. */
+const addresses = new WeakMap<object, number>();
+let nextAddress = 0x5a3c00;
+
+/** CPython's default repr of `obj`: `<${cls} object at 0x7f…>` (a stable made-up address). */
+export function objectRepr(cls: string, obj: object): string {
+  let a = addresses.get(obj);
+  if (a === undefined) addresses.set(obj, (a = nextAddress++ * 16));
+  return `<${cls} object at 0x7f${a.toString(16).padStart(10, "0")}>`;
+}
+
 /** Python's repr of a value inside a tuple. */
 export function pyRepr(v: unknown): string {
   if (typeof v === "string") return strRepr(v);

@@ -8,6 +8,7 @@ import { errno as E } from "./errno.js";
 import { OSError, OverflowError, ValueError, oserror } from "./errors.js";
 import { closeFd, newFd } from "./_fds.js";
 import { readiness } from "./poll.js";
+import { objectRepr } from "./_repr.js";
 import { type Selectable, fdOf, socketAt } from "./select.js";
 import type { Socket } from "./socket.js";
 
@@ -33,9 +34,6 @@ import type { Socket } from "./socket.js";
 /** What EPOLLEXCLUSIVE may be combined with (Linux's EPOLLEXCLUSIVE_OK_BITS, with EPOLLWAKEUP). */
 const EXCLUSIVE_OK = EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | (1 << 29) | EPOLLET | EPOLLEXCLUSIVE;
 
-/** Made-up addresses for `repr(ep)` (`<select.epoll object at 0x…>`). */
-let nextId = 0x3e1a00;
-
 /**
  * What `select.epoll()` returns: `register(sock[, eventmask])`, `modify`, `unregister`,
  * `await poll(timeout_s, maxevents)` → `[(fd, events), …]`, `close()`; `using ep = socket.epoll()`
@@ -52,7 +50,6 @@ export class Epoll {
   /** Registered sockets by fd; `off`: an EPOLLONESHOT registration that has reported. */
   private readonly fds = new Map<number, { sock: Socket; mask: number; off: boolean }>();
   private fd: number;
-  private readonly id = nextId++;
 
   /** Like `select.epoll(sizehint=-1, flags=0)`. @throws ValueError `negative sizehint`, OSError `invalid flags`. */
   constructor(sizehint: number = -1, flags: number = 0) {
@@ -155,7 +152,7 @@ export class Epoll {
 
   /** Like `repr(ep)`. */
   toString(): string {
-    return `<select.epoll object at 0x7f${this.id.toString(16).padStart(10, "0")}>`;
+    return objectRepr("select.epoll", this);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -14,7 +14,7 @@ import {
 import { errno as E } from "./errno.js";
 import { PyBytes, asPyBytes, emptyBytes, intArg, join, pyTypeName, toBytes } from "./bytes.js";
 import { afterPoll } from "./_timeout.js";
-import { strRepr } from "./_repr.js";
+import { objectRepr, strRepr } from "./_repr.js";
 import type { Socket } from "./socket.js";
 import type { StreamConn } from "./_stream.js";
 import { CR, LF, type Newline, type Wide, decodeText, isUtf8, newlineKinds, newlinesValue, translateNewlines, walk } from "./_text.js";
@@ -99,10 +99,6 @@ function socketChain(sock: object): SendChain {
   if (c === undefined) chains.set(sock, (c = { last: Promise.resolve(), n: 0 }));
   return c;
 }
-
-/** Made-up addresses for the files CPython prints as `<… object at 0x…>`. */
-const fileIds = new WeakMap<object, number>();
-let nextFileId = 0x5a3c00;
 
 /**
  * What `sock.makefile(mode)` returns: `readline()`, `readlines()`, `read(n)`, `readinto(b)`
@@ -275,11 +271,7 @@ export class SocketFile {
    * CPython's BufferedRWPair and SocketIO objects (`<socket.SocketIO object at 0x…>`).
    */
   toString(): string {
-    if (this.binary && (this.raw || this.pair)) {
-      let id = fileIds.get(this);
-      if (id === undefined) fileIds.set(this, (id = nextFileId++));
-      return `<${this.raw ? "socket.SocketIO" : this.ioClass} object at 0x7f${id.toString(16).padStart(10, "0")}>`;
-    }
+    if (this.binary && (this.raw || this.pair)) return objectRepr(this.raw ? "socket.SocketIO" : this.ioClass, this);
     if (this.binary) return `<${this.ioClass} name=${this.name}>`;
     return `<_io.TextIOWrapper ${this.pair ? "" : `name=${this.name} `}mode=${strRepr(this._mode)} encoding=${strRepr(this._encoding)}>`;
   }
