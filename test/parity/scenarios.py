@@ -3024,6 +3024,34 @@ def _():
     return out
 
 
+@scenario("selectors: a closed EpollSelector refuses register/select (ValueError), a closed PollSelector or SelectSelector goes on working with get_map() None; modify/unregister raise KeyError; repr and class names")
+def _():
+    out = [selectors.DefaultSelector.__name__]
+    for cls in (selectors.DefaultSelector, selectors.PollSelector, selectors.SelectSelector):
+        sel = cls()
+        out.append([type(sel).__name__, repr(sel).split(" object at 0x")[0], str(sel).startswith(repr(sel)[:-1])])
+        a, b = socket.socketpair()
+        with a, b:
+            sel.close()
+            b.send(b"x")
+            for name, f in (
+                ("register", lambda: sel.register(a, selectors.EVENT_READ, "d").data),
+                ("select", lambda: [(k.fd == a.fileno(), m) for k, m in sel.select(0)]),
+                ("modify", lambda: sel.modify(a, selectors.EVENT_READ | selectors.EVENT_WRITE).events),
+                ("select", lambda: [(k.fd == a.fileno(), m) for k, m in sel.select(0)]),
+                ("get_map", lambda: sel.get_map()),
+                ("get_key", lambda: sel.get_key(a)),
+                ("unregister", lambda: sel.unregister(a).events),
+                ("modify", lambda: sel.modify(a, selectors.EVENT_READ)),
+                ("close", lambda: sel.close()),
+            ):
+                try:
+                    out.append([name, f()])
+                except Exception as e:
+                    out.append([name, type(e).__name__, str(e).replace(repr(a), "A")])
+    return out
+
+
 @scenario("close() with input unread while the peer still sends: the peer's sendall gets ConnectionResetError")
 def _():
     c, s, l = pair()

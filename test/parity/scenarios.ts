@@ -3098,6 +3098,43 @@ scenario("select/poll/selectors: huge timeouts raise OverflowError; a closed sel
   return out;
 });
 
+scenario("selectors: a closed EpollSelector refuses register/select (ValueError), a closed PollSelector or SelectSelector goes on working with get_map() None; modify/unregister raise KeyError; repr and class names", async () => {
+  const S = socket.selectors;
+  const out: unknown[] = [S.DefaultSelector.name];
+  for (const cls of [S.DefaultSelector, S.PollSelector, S.SelectSelector]) {
+    const sel = cls();
+    const r = String(sel);
+    out.push([r.slice("<selectors.".length).split(" ")[0], r.split(" object at 0x")[0], (await import("node:util")).inspect(sel) === r]);
+    const [a, peer] = await socket.socketpair();
+    try {
+      sel.close();
+      await peer.send(b("x"));
+      const ready = async () => (await sel.select(0)).map(([k, m]) => [k.fd === a.fileno(), m]);
+      for (const [name, f] of [
+        ["register", () => sel.register(a, S.EVENT_READ, "d").data],
+        ["select", ready],
+        ["modify", () => sel.modify(a, S.EVENT_READ | S.EVENT_WRITE).events],
+        ["select", ready],
+        ["get_map", () => sel.get_map()],
+        ["get_key", () => sel.get_key(a)],
+        ["unregister", () => sel.unregister(a).events],
+        ["modify", () => sel.modify(a, S.EVENT_READ)],
+        ["close", () => sel.close()],
+      ] as [string, () => unknown][]) {
+        try {
+          out.push([name, (await f()) ?? null]);
+        } catch (e) {
+          out.push([name, (e as Error).name, (e as Error).message.replace(String(a), "A")]);
+        }
+      }
+    } finally {
+      a.close();
+      peer.close();
+    }
+  }
+  return out;
+});
+
 scenario("close() with input unread while the peer still sends: the peer's sendall gets ConnectionResetError", async () => {
   const [c, s, l] = await pair();
   const res: unknown[] = [];

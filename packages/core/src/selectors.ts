@@ -2,6 +2,7 @@
 // wait for, then `select()` which of them are ready — as the DefaultSelector of a Python
 // multi-connection server uses it.
 import { PyList, PyTuple, pyRepr, tuple } from "./address.js";
+import { objectRepr } from "./_repr.js";
 import { pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
@@ -119,8 +120,9 @@ export class Selector<T = unknown> {
   private readonly socks = new Map<number, Socket>();
   private closed = false;
 
+  /** A closed EpollSelector has closed its epoll object; CPython's poll and select ones go on working (get_map() is None). */
   private checkOpen(): void {
-    if (this.closed) throw new ValueError("I/O operation on closed epoll object");
+    if (this.closed && this.kind === "epoll") throw new ValueError("I/O operation on closed epoll object");
   }
 
   /**
@@ -191,7 +193,8 @@ export class Selector<T = unknown> {
    * dropped) for new events on a socket closed since.
    */
   modify(fileobj: FileObject, events: number, data: T = null as T): SelectorKey<T> {
-    const old = this.get_key(fileobj);
+    const old = this.keys.get(this.fdOf(fileobj)); // ValueError for what is neither registered nor a file object
+    if (old === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
     if (events !== old.events) {
       if (typeof events !== "number" || !Number.isInteger(events))
         throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
@@ -275,7 +278,19 @@ export class Selector<T = unknown> {
   [Symbol.dispose](): void {
     this.close();
   }
+
+  /** Like `repr(sel)`: `<selectors.EpollSelector object at 0x7f…>`. */
+  toString(): string {
+    return objectRepr(`selectors.${KIND_NAMES[this.kind]}`, this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
+
+/** The CPython class of each kind of selector. */
+const KIND_NAMES = { epoll: "EpollSelector", poll: "PollSelector", select: "SelectSelector" } as const;
 
 
 /** `selectors.DefaultSelector` (also `SelectSelector`, `PollSelector`, `EpollSelector`): call it with or without `new`. */
@@ -300,17 +315,17 @@ export interface SelectorConstructor {
  * }
  * ```
  */
-export const DefaultSelector = selectorKind("epoll", "DefaultSelector");
+export const DefaultSelector = selectorKind("epoll"); // named EpollSelector, as CPython's
 export { DefaultSelector as EpollSelector };
 
 /** Like `selectors.PollSelector()`: as DefaultSelector, but a socket closed while registered is reported ready. */
-export const PollSelector = selectorKind("poll", "PollSelector");
+export const PollSelector = selectorKind("poll");
 
 /**
  * Like `selectors.SelectSelector()`: as DefaultSelector, but select() raises `[Errno 9]` for a
  * socket closed while registered (one closed while select waits is reported ready).
  */
-export const SelectSelector = selectorKind("select", "SelectSelector");
+export const SelectSelector = selectorKind("select");
 
 /**
  * A selector's `select(timeout)` in seconds (`null`: no limit), converted as each of CPython's
@@ -339,11 +354,11 @@ function selectTimeout(kind: "epoll" | "poll" | "select", timeout: unknown): num
 }
 
 /** A selector class of one kind, callable with or without `new` (`instanceof` works for all kinds). */
-function selectorKind(kind: "epoll" | "poll" | "select", name: string): SelectorConstructor {
+function selectorKind(kind: "epoll" | "poll" | "select"): SelectorConstructor {
   const make = function <T>(): Selector<T> {
     return new Selector<T>(kind);
   } as unknown as SelectorConstructor;
   (make as unknown as { prototype: Selector }).prototype = Selector.prototype;
-  Object.defineProperty(make, "name", { value: name });
+  Object.defineProperty(make, "name", { value: KIND_NAMES[kind] });
   return make;
 }
