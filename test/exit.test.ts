@@ -111,3 +111,14 @@ for (const rt of runtimes) {
     );
   }, 30000);
 }
+
+// A fresh process (the copy pool has no block yet) whose first datagram is empty: Deno's native
+// UDP crashed in the receive callback, its node:dgram dropped the datagram.
+for (const [rt, flags] of [["node", []], ["bun", []], ["deno", ["--unstable-net"]], ["deno", []]] as const) {
+  test(`${rt}${flags.length ? " " + flags.join(" ") : ""}: a fresh process sends and receives empty datagrams first: (b'', addr) each time`, async () => {
+    const [cmd, argv] = runtimeCommand(rt, path.join(ROOT, "test", "fixtures", "empty_datagrams.ts"), [], [...flags]);
+    const { code, output } = await runProgram(cmd, argv, 20000);
+    expect(output).toContain("b'' true\n5 true\nb'' true\n9000 true\nb'' true\nb'' true\nb''\ndone");
+    expect(code).toBe(0);
+  }, 30000);
+}

@@ -73,6 +73,8 @@ export function encodeOut(s: string): Uint8Array {
  */
 export function copyOut(src: Uint8Array): Uint8Array {
   const n = src.length;
+  // (An empty datagram: no block needed, and the pool's first block does not exist yet.)
+  if (n === 0) return new Uint8Array(0);
   if (n <= small.max) return small.copy(src);
   if (n <= medium.max) return medium.copy(src);
   return src.slice();
