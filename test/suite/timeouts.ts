@@ -274,3 +274,64 @@ test("send() with a timeout or non-blocking to a peer that does not read: what i
     await closeAll(s, l);
   }
 }, 30000);
+
+test("a timeout that is up while the program was busy still returns what had arrived: recv, recvfrom, accept, select and a connect, with 1 ms timeouts", async () => {
+  // The runtime reads sockets in its I/O poll, which comes after the timers in a turn of its event
+  // loop: a 1 ms timer due after 3 ms of the program's own work must not fail a call whose data
+  // the kernel already held (CPython's poll(2) returns it). 20 rounds of each.
+  const busy = (): void => {
+    const t = Date.now();
+    while (Date.now() - t < 3) {
+      // the program computing
+    }
+  };
+  const [c, s, l] = await pair();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  try {
+    await u.bind(["127.0.0.1", 0]);
+    const got: Record<string, number> = { recv: 0, recvfrom: 0, accept: 0, select: 0, connect: 0 };
+    for (let i = 0; i < 20; i++) {
+      await s.sendall("x");
+      c.settimeout(0.001);
+      const r = c.recv(10);
+      busy();
+      if (String(await r) === "b'x'") got.recv!++;
+      await s.sendall("y");
+      const sel = socket.select([c], [], [], 0.001);
+      busy();
+      if ((await sel)[0].length === 1) got.select!++;
+      await c.recv(10);
+      await v.sendto("d", u.getsockname());
+      u.settimeout(0.001);
+      const f = u.recvfrom(10);
+      busy();
+      if (String((await f)[0]) === "b'd'") got.recvfrom!++;
+      const n = socket.socket();
+      n.settimeout(0.001);
+      const k = n.connect(l.getsockname());
+      await Promise.resolve(); // (the connect's own steps run first: its timer is set)
+      busy();
+      try {
+        await k;
+        got.connect!++;
+      } catch {
+        // counted as a miss
+      }
+      l.settimeout(0.001);
+      const a = l.accept();
+      busy();
+      try {
+        const [conn] = await a;
+        conn.close();
+        got.accept!++;
+      } catch {
+        // counted as a miss
+      }
+      n.close();
+    }
+    assert.deepEqual(got, { recv: 20, recvfrom: 20, accept: 20, select: 20, connect: 20 });
+  } finally {
+    await closeAll(c, s, l, u, v);
+  }
+});

@@ -121,11 +121,30 @@ export class WaitList {
     else (this.more ??= []).push(w);
   }
 
+  /**
+   * A wait's time is up. What it waits for may be in the kernel already, not yet read out by the
+   * runtime (a timer can run before the I/O poll of its loop turn, as when the program was busy):
+   * CPython's poll(2) would have returned it. So the wait fails only if the runtime's next two
+   * polls bring nothing (Deno's first read of a new connection takes two; see StreamConn.heard).
+   * A wake meanwhile takes it off the list.
+   */
   private expire(w: Waiter): void {
     w.timer = undefined;
     w.due = 0;
+    void this.lastLook(w);
+  }
+
+  private async lastLook(w: Waiter): Promise<void> {
+    const gone = (): boolean => !this.holds(w);
+    await afterPoll(gone);
+    if (!gone()) await afterPoll(gone);
+    if (gone()) return;
     this.remove(w);
     w.fail(timedOut());
+  }
+
+  private holds(w: Waiter): boolean {
+    return this.one === w || (this.more !== null && this.more.includes(w));
   }
 
   private arm(due: number): void {

@@ -154,7 +154,11 @@ export async function select<T extends Selectable>(
     const found = ready();
     if (found !== null) return found;
     const left = t === null ? null : (deadline - Date.now()) / 1000;
-    if (left !== null && left <= 0) return none();
+    if (left !== null && left <= 0) {
+      // Time is up: what the kernel holds by now may not be read out yet (see WaitList's expire).
+      await settle(() => ready() !== null);
+      return ready() ?? none();
+    }
     await new Promise<void>((resolve) => {
       const waiter = new SelectWaiter(resolve);
       for (const s of r) waiter.watch(s._readyWait(false));

@@ -543,7 +543,11 @@ export class Socket {
     const ctl = (this.connectCtl = new AbortController());
     const expired = (): OSError => (so ? oserror(E.EINPROGRESS) : timedOut());
     // Beyond ~24.8 days setTimeout fires at once: such a timeout is as good as none.
-    const timer = timeout !== 0 && timeout !== null && timeout < MAX_TIMER_S ? setTimeout(() => ctl.abort(expired()), timeout * 1000) : undefined;
+    // At the timeout the runtime first polls once more: a loopback connect is made by then (Linux
+    // makes it within connect(2); the runtime may not have looked yet, see WaitList's expire).
+    let settled = false;
+    const expire = (): void => void afterPoll(() => settled).then(() => settled || ctl.abort(expired()));
+    const timer = timeout !== 0 && timeout !== null && timeout < MAX_TIMER_S ? setTimeout(expire, timeout * 1000) : undefined;
     const attempt = this.adapter
       .connect(ep, {
         localAddress: local && this.adapter.capabilities.connectFromLocalAddress ? local : undefined,
@@ -568,6 +572,7 @@ export class Socket {
         },
       )
       .finally(() => {
+        settled = true;
         clearTimeout(timer);
         if (this.connectCtl === ctl) this.connectCtl = null;
       });
