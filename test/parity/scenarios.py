@@ -4354,6 +4354,51 @@ def _():
         close_all(sd, c4)
 
 
+@scenario("host names: idna label checks of getaddrinfo/gethostbyname/create_connection (UnicodeError), names longer than 255 characters (gaierror -2, also from connect and connect_ex)")
+def _():
+    out = []
+    long_labels = ("a" * 60 + ".") * 5
+    for h in ("x" * 64, "x" * 256, long_labels, "a..b", ".", ".localhost", "x" * 63 + ".y"):
+        s = socket.socket()
+        try:
+            out.append([len(h)] + collect([
+                lambda: s.connect((h, 80)),
+                lambda: s.connect_ex((h, 80)),
+                lambda: socket.getaddrinfo(h, 80),
+                lambda: socket.gethostbyname(h),
+                lambda: socket.create_connection((h, 80)),
+            ]))
+        finally:
+            s.close()
+    return out
+
+
+@scenario("shutdown(SHUT_RD) right after the peer's sendall on a socketpair: recv, recv(MSG_PEEK), recv_into, recvfrom and recvmsg still return the bytes, then b''")
+def _():
+    out = []
+    for how in ("recv", "peek", "recv_into", "recvfrom", "recvmsg"):
+        a, b = socket.socketpair()
+        try:
+            b.sendall(b"hello")
+            a.shutdown(socket.SHUT_RD)
+            if how == "recv":
+                r = a.recv(100)
+            elif how == "peek":
+                r = a.recv(100, socket.MSG_PEEK)
+            elif how == "recv_into":
+                buf = bytearray(100)
+                r = bytes(buf[: a.recv_into(buf)])
+            elif how == "recvfrom":
+                r = a.recvfrom(100)[0]
+            else:
+                r = a.recvmsg(100)[0]
+            out.append([how, repr(r), repr(a.recv(100)), repr(a.recv(100))])
+        finally:
+            a.close()
+            b.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4532,6 +4532,53 @@ scenario("UDP: an IPv6 socket sending to an IPv4-mapped address is held to IPv4'
 
 // ---------------------------------------------------------------- runner
 
+scenario("host names: idna label checks of getaddrinfo/gethostbyname/create_connection (UnicodeError), names longer than 255 characters (gaierror -2, also from connect and connect_ex)", async () => {
+  const out: unknown[] = [];
+  const longLabels = ("a".repeat(60) + ".").repeat(5);
+  for (const h of ["x".repeat(64), "x".repeat(256), longLabels, "a..b", ".", ".localhost", "x".repeat(63) + ".y"]) {
+    const s = socket.socket();
+    try {
+      out.push([
+        h.length,
+        ...(await collect([
+          () => s.connect([h, 80]),
+          () => s.connect_ex([h, 80]),
+          () => socket.getaddrinfo(h, 80),
+          () => socket.gethostbyname(h),
+          () => socket.create_connection([h, 80]),
+        ])),
+      ]);
+    } finally {
+      s.close();
+    }
+  }
+  return out;
+});
+
+scenario("shutdown(SHUT_RD) right after the peer's sendall on a socketpair: recv, recv(MSG_PEEK), recv_into, recvfrom and recvmsg still return the bytes, then b''", async () => {
+  const out: unknown[] = [];
+  for (const how of ["recv", "peek", "recv_into", "recvfrom", "recvmsg"]) {
+    const [a, peer] = await socket.socketpair();
+    try {
+      await peer.sendall(b("hello"));
+      a.shutdown(socket.SHUT_RD);
+      let r: Uint8Array;
+      if (how === "recv") r = await a.recv(100);
+      else if (how === "peek") r = await a.recv(100, socket.MSG_PEEK);
+      else if (how === "recv_into") {
+        const buf = new Uint8Array(100);
+        r = buf.slice(0, await a.recv_into(buf));
+      } else if (how === "recvfrom") r = (await a.recvfrom(100))[0];
+      else r = (await a.recvmsg(100))[0];
+      out.push([how, repr(r), repr(await a.recv(100)), repr(await a.recv(100))]);
+    } finally {
+      a.close();
+      peer.close();
+    }
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -191,6 +191,12 @@ export function parseAddress(family: number, addr: unknown, fname: string): Pars
  * IP literals in inet_ntop's form, names through the adapter's resolver (AF_INET wants IPv4).
  * @throws gaierror as CPython (`[Errno -2] Name or service not known`, `[Errno -9] …`).
  */
+/** The adapter's lookup of a host name; glibc finds no name longer than 255 characters (Node's lookup says EINVAL). */
+export function lookupName(adapter: Adapter, host: string, want: 0 | 4 | 6): Promise<{ address: string; family: 4 | 6 }[]> {
+  if (host.length > 255) return Promise.reject(gaiError(-2));
+  return adapter.lookup(host, want);
+}
+
 export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promise<Endpoint> {
   if (a.family === AF_UNIX) return { kind: "unix", host: a.host, port: 0 };
   const want = a.family === AF_INET6 ? 6 : 4;
@@ -210,7 +216,7 @@ export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promis
       if (host.includes("%") || /^[\d.]+$/.test(host)) throw gaiError(-2);
       let found: { address: string; family: 4 | 6 }[];
       try {
-        found = await adapter.lookup(host, want);
+        found = await lookupName(adapter, host, want);
       } catch (err) {
         throw fromNative(err);
       }

@@ -2,11 +2,11 @@
 // create_server, socketpair — each as CPython behaves on Linux.
 import { servicePort } from "./netdb.js";
 import * as C from "./constants.js";
-import { type Address, type AddressInput, pair, pyList, pyRepr, tuple } from "./address.js";
+import { type Address, type AddressInput, lookupName, pair, pyList, pyRepr, tuple } from "./address.js";
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { utf8Arg } from "./_encode.js";
 import { errno as E } from "./errno.js";
-import { ExceptionGroup, OSError, OverflowError, ValueError, gaiError, herror, oserror, withCause } from "./errors.js";
+import { ExceptionGroup, OSError, OverflowError, UnicodeError, ValueError, gaiError, herror, oserror, withCause } from "./errors.js";
 import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6, scopedIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
@@ -135,6 +135,7 @@ export async function getaddrinfo(
   const svc = portOf(service, flags);
   if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
   const kinds = socketKinds(type, proto, svc);
+  if (typeof host === "string") idnaCheck(host);
   const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
   let addrs: { address: string; family: 4 | 6 }[];
   let scope = 0;
@@ -161,7 +162,7 @@ export async function getaddrinfo(
     } else {
       if (name === "" || flags & C.AI_NUMERICHOST || /^[\d.]+$/.test(name)) throw gaiError(-2);
       try {
-        addrs = await getAdapter().lookup(name, want);
+        addrs = await lookupName(getAdapter(), name, want);
       } catch (err) {
         throw fromNative(err);
       }
@@ -182,6 +183,20 @@ export async function getaddrinfo(
     }
   }
   return pyList(out); // prints as Python's list
+}
+
+/**
+ * A str host as CPython's getaddrinfo (and gethostbyname, gethostbyaddr) encodes it with the
+ * `idna` codec first: an ASCII name's labels must be 1–63 characters (the last may be empty: a
+ * trailing dot). (A non-ASCII name is passed on as it is: the runtimes' resolvers, not punycode.)
+ * @throws UnicodeError `encoding with 'idna' codec failed (UnicodeError: label too long)`
+ */
+function idnaCheck(host: string): void {
+  if (!/^[\x00-\x7f]*$/.test(host)) return;
+  const labels = host.split(".");
+  const last = labels.pop()!;
+  const why = labels.some((l) => l.length === 0 || l.length > 63) ? "label empty or too long" : last.length > 63 ? "label too long" : null;
+  if (why !== null) throw new UnicodeError(`encoding with 'idna' codec failed (UnicodeError: ${why})`);
 }
 
 /** The IPv4 address of an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, `::ffff:7f00:1`), else null. */

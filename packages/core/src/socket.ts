@@ -835,8 +835,15 @@ export class Socket {
    * already sent to it (by this program, over loopback) are returned; else b''.
    */
   private async recvAfterShut(c: StreamConn, n: number): Promise<PyBytes> {
-    await this.nextLook(() => c.size > 0 || c.eof || c.errorPending);
+    await this.recvAfterShutLook(c);
     return this._readNow(c, n) ?? emptyBytes();
+  }
+
+  /** After shutdown(SHUT_RD), before a recv reports EOF: the runtime delivers what the kernel holds (Linux's recv returns it). */
+  private async recvAfterShutLook(c: StreamConn): Promise<void> {
+    const ready = (): boolean => c.size > 0 || c.eof || c.errorPending;
+    await this.nextLook(ready);
+    if (!c.heard) await this.nextLook(ready); // a new connection: see StreamConn.heard
   }
 
   /** Non-blocking recv with nothing queued (see nextLook). */
@@ -891,6 +898,7 @@ export class Socket {
     const timeout = dontWait(flags, wait);
     const deadline = timeout === null ? 0 : Date.now() + timeout * 1000;
     let polled = false;
+    let shutLooked = false;
     for (let looked = false; ; looked = true) {
       if (c.size > 0) {
         // A peek that finds part of what it asks for lets the runtime poll once first: the
@@ -907,6 +915,12 @@ export class Socket {
       }
       const err = c.takeError();
       if (err) throw err;
+      if (c.readShut && !c.eof && !shutLooked) {
+        // What the kernel held at shutdown(SHUT_RD) is still returned (see recvAfterShut).
+        shutLooked = true;
+        await this.recvAfterShutLook(c);
+        continue;
+      }
       if (c.eof || c.readShut) return emptyBytes();
       c.flush();
       if (timeout === 0) {
