@@ -42,6 +42,14 @@ for (const rt of runtimes) {
     }, 30000);
   }
 
+  for (const adapter of rt === "node" ? ["node"] : [rt, "node"]) {
+    test(`${rt}, ${adapter} adapter: a main() that closes sockets after an idle moment runs to its last line`, async () => {
+      const r = await run(rt, "close_idle_then_exit.ts", adapter === "node" ? ["node"] : []);
+      expect(r.out).toContain("listener closed\nunix listener closed\nb'ping'\nclient closed\ndone");
+      expect(r.code).toBe(0);
+    }, 30000);
+  }
+
   test(`${rt}: a timed-out reply to a peer that never reads holds the program at most 10 s after close()`, async () => {
     const t0 = Date.now();
     const r = await run(rt, "stalled_peer_exit.ts");

@@ -62,6 +62,13 @@ class DenoListenerImpl implements Listener {
     if (!this.closed) {
       this.closed = true;
       try {
+        // close() waits for the pending accept's rejection: referenced, or Deno ends a program
+        // whose only wait is this close() before it resolves.
+        this.setRef(true);
+      } catch {
+        // BadResource: already closed.
+      }
+      try {
         this.listener.close();
       } catch {
         // BadResource: already closed.

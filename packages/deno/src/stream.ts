@@ -125,6 +125,9 @@ export class DenoStream implements StreamTransport {
   close(): Promise<void> {
     // Like close(2) after send(2): accepted bytes go out first, then FIN; unread input is dropped.
     this.closing ??= (async () => {
+      // What close() waits for (the write, the pending read's rejection) is an op of this conn:
+      // referenced, or Deno ends a program whose only wait is this close() before it resolves.
+      if (!this.closed) this.setRef(true);
       if (this.writing !== null) await this.writing;
       this.release();
       await this.pumping; // a pending read holds the socket open until it rejects
