@@ -4399,6 +4399,65 @@ def _():
     return out
 
 
+@scenario("poll/epoll report POLLWRBAND for UDP and AF_UNIX sockets (not TCP); selectors take bool events and say 'Invalid events: None'; select/epoll timeouts out of range; a unix connect with a timeout: EISCONN next; a closed PollSelector/SelectSelector returns [] for a socket registered at close")
+def _():
+    out = []
+    l, port = listener()
+    c = socket.create_connection(("127.0.0.1", port))
+    s, _ = l.accept()
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    a, b = socket.socketpair()
+    try:
+        for x in (c, u, a):
+            p = select.poll()
+            p.register(x, 0xFFFF)
+            e = select.epoll()
+            e.register(x, select.EPOLLIN | select.EPOLLOUT | select.EPOLLWRBAND | select.EPOLLWRNORM | select.EPOLLRDNORM)
+            out.append([m for _, m in p.poll(0)] + [m for _, m in e.poll(0)])
+            e.close()
+        out.append([select.POLLRDBAND, select.POLLWRBAND, select.POLLMSG])
+        sel = selectors.DefaultSelector()
+        for ev in (None, 0, False, "", 1.5, "x", True):
+            try:
+                k = sel.register(a, ev)
+                out.append(["registered", repr(k.events), str(k).replace(repr(a), "A").replace("fd=%d," % a.fileno(), "fd=N,")])
+                out.append(["modify", repr(sel.modify(a, True).events), repr(sel.modify(a, 2).events)])
+                sel.unregister(a)
+            except Exception as e:  # noqa: BLE001
+                out.append([type(e).__name__, str(e)])
+        sel.close()
+        ep = select.epoll()
+        out += collect([
+            lambda: select.select([], [], [], float("-inf")),
+            lambda: select.select([], [], [], -1e10),
+            lambda: select.select([], [], [], -1),
+            lambda: ep.poll(-2147483.649),
+            lambda: ep.poll(float("-inf")),
+        ])
+        ep.close()
+        path = "/tmp/polysock-parity-%d.sock" % os.getpid()
+        ul = socket.socket(socket.AF_UNIX)
+        ul.bind(path)
+        ul.listen()
+        uc = socket.socket(socket.AF_UNIX)
+        uc.settimeout(0.5)
+        try:
+            out.append([uc.connect_ex(path), uc.connect_ex(path)])
+        finally:
+            uc.close()
+            ul.close()
+            os.unlink(path)
+        for cls in (selectors.PollSelector, selectors.SelectSelector):
+            sel = cls()
+            sel.register(a, selectors.EVENT_WRITE)
+            sel.close()
+            t0 = time.monotonic()
+            out.append([sel.select(2), time.monotonic() - t0 < 1])
+    finally:
+        close_all(c, s, l, u, a, b)
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4579,6 +4579,74 @@ scenario("shutdown(SHUT_RD) right after the peer's sendall on a socketpair: recv
   return out;
 });
 
+scenario("poll/epoll report POLLWRBAND for UDP and AF_UNIX sockets (not TCP); selectors take bool events and say 'Invalid events: None'; select/epoll timeouts out of range; a unix connect with a timeout: EISCONN next; a closed PollSelector/SelectSelector returns [] for a socket registered at close", async () => {
+  const out: unknown[] = [];
+  const [l, port] = await listener();
+  const c = await socket.create_connection(["127.0.0.1", port]);
+  const [s] = await l.accept();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const [a, peer] = await socket.socketpair();
+  const S = socket.selectors;
+  const evRepr = (v: unknown): string => (v === true ? "True" : v === false ? "False" : String(v));
+  try {
+    for (const x of [c, u, a]) {
+      const p = socket.poll();
+      p.register(x, 0xffff);
+      const e = socket.epoll();
+      e.register(x, socket.EPOLLIN | socket.EPOLLOUT | socket.EPOLLWRBAND | socket.EPOLLWRNORM | socket.EPOLLRDNORM);
+      out.push([...(await p.poll(0)).map(([, m]) => m), ...(await e.poll(0)).map(([, m]) => m)]);
+      e.close();
+    }
+    out.push([socket.POLLRDBAND, socket.POLLWRBAND, socket.POLLMSG]);
+    const sel = S.DefaultSelector();
+    for (const ev of [null, 0, false, "", 1.5, "x", true]) {
+      try {
+        const k = sel.register(a, ev as never);
+        out.push(["registered", evRepr(k.events), String(k).replace(String(a), "A").replace(`fd=${a.fileno()},`, "fd=N,")]);
+        out.push(["modify", evRepr(sel.modify(a, true as never).events), evRepr(sel.modify(a, 2).events)]);
+        sel.unregister(a);
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message]);
+      }
+    }
+    sel.close();
+    const ep = socket.epoll();
+    out.push(
+      ...(await collect([
+        () => socket.select([], [], [], -Infinity),
+        () => socket.select([], [], [], -1e10),
+        () => socket.select([], [], [], -1),
+        () => ep.poll(-2147483.649),
+        () => ep.poll(-Infinity),
+      ])),
+    );
+    ep.close();
+    const path = `/tmp/polysock-parity-${process.pid}.sock`;
+    const ul = socket.socket(socket.AF_UNIX);
+    await ul.bind(path);
+    await ul.listen();
+    const uc = socket.socket(socket.AF_UNIX);
+    uc.settimeout(0.5);
+    try {
+      out.push([await uc.connect_ex(path), await uc.connect_ex(path)]);
+    } finally {
+      uc.close();
+      await ul.close();
+      fs.rmSync(path, { force: true });
+    }
+    for (const cls of [S.PollSelector, S.SelectSelector]) {
+      const sl = cls();
+      sl.register(a, S.EVENT_WRITE);
+      sl.close();
+      const t0 = Date.now();
+      out.push([await sl.select(2), Date.now() - t0 < 1000]);
+    }
+  } finally {
+    await closeAll(c, s, l, u, a, peer);
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

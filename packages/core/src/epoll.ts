@@ -23,7 +23,7 @@ import type { Socket } from "./socket.js";
 /** `select.EPOLLRDNORM` */ export const EPOLLRDNORM = 64;
 /** `select.EPOLLRDBAND` (never reported) */ export const EPOLLRDBAND = 128;
 /** `select.EPOLLWRNORM` */ export const EPOLLWRNORM = 256;
-/** `select.EPOLLWRBAND` (never reported) */ export const EPOLLWRBAND = 512;
+/** `select.EPOLLWRBAND` (with EPOLLOUT for UDP and AF_UNIX sockets, as Linux) */ export const EPOLLWRBAND = 512;
 /** `select.EPOLLMSG` (never reported) */ export const EPOLLMSG = 1024;
 /** `select.EPOLLRDHUP`: the peer shut down its sending, or the connection is gone */ export const EPOLLRDHUP = 8192;
 /** `select.EPOLLEXCLUSIVE` (accepted; one waiter per socket is all polysock has) */ export const EPOLLEXCLUSIVE = 1 << 28;
@@ -193,8 +193,9 @@ function timeoutArg(t: unknown): number | null {
   const s = Number(t);
   if (Number.isNaN(s)) throw new ValueError("Invalid value NaN (not a number)");
   if (Math.abs(s) > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
+  const ms = Math.ceil(s * 1000); // a C int of milliseconds
+  if (ms > 2147483647 || ms < -2147483648) throw new OverflowError("timeout is too large");
   if (s < 0) return null;
-  if (Math.ceil(s * 1000) > 2147483647) throw new OverflowError("timeout is too large");
   return Math.ceil(s * 1000) / 1000;
 }
 

@@ -75,7 +75,7 @@ export { getservbyname, getservbyport, getprotobyname } from "./netdb.js";
 export { CMSG_LEN, CMSG_SPACE, type RecvmsgResult, type RecvmsgIntoResult } from "./_msg.js";
 export { getnameinfo, gethostbyaddr, getfqdn } from "./reverse.js";
 export { select } from "./select.js";
-export { Poll, poll, POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLWRNORM, POLLRDHUP } from "./poll.js";
+export { Poll, poll, POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND, POLLMSG, POLLRDHUP } from "./poll.js";
 export { Epoll, epoll, EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLRDBAND, EPOLLWRNORM, EPOLLWRBAND, EPOLLMSG, EPOLLRDHUP, EPOLLEXCLUSIVE, EPOLLONESHOT, EPOLLET, EPOLL_CLOEXEC } from "./epoll.js";
 export * as selectors from "./selectors.js";
 export { inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs, htonl, ntohl } from "./inet.js";

@@ -4,6 +4,7 @@ import { type PyList, pyList, tuple } from "./address.js";
 import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
 import { intArg } from "./bytes.js";
 import { errno as E } from "./errno.js";
+import { AF_UNIX, SOCK_STREAM } from "./constants.js";
 import { type Selectable, fdOf, select, socketAt } from "./select.js";
 import type { Socket } from "./socket.js";
 
@@ -14,7 +15,10 @@ import type { Socket } from "./socket.js";
 /** `select.POLLHUP` */ export const POLLHUP = 16;
 /** `select.POLLNVAL` */ export const POLLNVAL = 32;
 /** `select.POLLRDNORM` */ export const POLLRDNORM = 64;
+/** `select.POLLRDBAND` (never reported) */ export const POLLRDBAND = 128;
 /** `select.POLLWRNORM` */ export const POLLWRNORM = 256;
+/** `select.POLLWRBAND` (reported with POLLOUT for UDP and AF_UNIX sockets, as Linux does; not TCP) */ export const POLLWRBAND = 512;
+/** `select.POLLMSG` (never reported) */ export const POLLMSG = 1024;
 /** `select.POLLRDHUP` (asked for: the peer shut down its sending, or the connection is gone) */ export const POLLRDHUP = 8192;
 
 /**
@@ -117,14 +121,15 @@ export async function readiness(entries: readonly { sock: Socket; mask: number }
     (e.sock._hangUp() ? POLLHUP : 0) | (e.sock._pollError() ? POLLERR : 0) | (e.mask & POLLRDHUP && e.sock._rdHup() ? POLLRDHUP : 0);
   const wait = entries.some((e) => now(e) !== 0) ? 0 : seconds;
   const r = entries.filter((e) => e.mask & (POLLIN | POLLRDNORM)).map((e) => e.sock);
-  const w = entries.filter((e) => e.mask & (POLLOUT | POLLWRNORM)).map((e) => e.sock);
+  const w = entries.filter((e) => e.mask & (POLLOUT | POLLWRNORM | POLLWRBAND)).map((e) => e.sock);
   const fds = entries.map((e) => e.sock.fileno());
   const [rr, ww] = await select(r, w, [], wait);
   return entries.map((e, i) => {
     if (e.sock.fileno() !== fds[i]) return -1;
     let ev = now(e);
     if (rr.includes(e.sock) && !e.sock._readableNotIn()) ev |= e.mask & (POLLIN | POLLRDNORM);
-    if (ww.includes(e.sock)) ev |= e.mask & (POLLOUT | POLLWRNORM);
+    // Linux's datagram and unix poll say POLLWRBAND too where TCP's does not.
+    if (ww.includes(e.sock)) ev |= e.mask & (e.sock.type === SOCK_STREAM && e.sock.family !== AF_UNIX ? POLLOUT | POLLWRNORM : POLLOUT | POLLWRNORM | POLLWRBAND);
     return ev;
   });
 }

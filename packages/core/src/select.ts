@@ -91,9 +91,9 @@ function checkSelectTimeout(t: unknown): number | null {
   if (typeof t === "boolean") return Number(t); // a bool is an int in Python
   if (typeof t !== "number") throw new TypeError("timeout must be a float or None");
   if (Number.isNaN(t)) throw new ValueError("Invalid value NaN (not a number)");
+  // CPython keeps timeouts as int64 nanoseconds (the text of a float timeout), converted before the sign is checked.
+  if (Math.abs(t) > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
   if (t < 0) throw new ValueError("timeout must be non-negative");
-  // CPython keeps timeouts as int64 nanoseconds (the text of a float timeout).
-  if (t > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
   return t;
 }
 

@@ -19,10 +19,14 @@ export const EVENT_WRITE = 2;
 
 /** `events` as Python's selectors check them (`events & ~(EVENT_READ | EVENT_WRITE)`). */
 function checkEvents(events: unknown): void {
-  if (typeof events !== "number" || !Number.isInteger(events))
-    throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
-  if (!events || events & ~(EVENT_READ | EVENT_WRITE)) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
+  // CPython: `if (not events) or (events & ~(EVENT_READ | EVENT_WRITE))` (a bool is an int).
+  if (!events) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
+  if (!isInt(events)) throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
+  if (Number(events) & ~(EVENT_READ | EVENT_WRITE)) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
 }
+
+/** A Python int (a bool is one). */
+const isInt = (v: unknown): v is number | boolean => typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v));
 
 /** Python's builtin `KeyError` (also `socket.KeyError`): a socket registered twice, or not registered. */
 export { KeyError };
@@ -44,7 +48,7 @@ export interface SelectorKey<T = unknown> extends ReadonlyArray<unknown> {
 
 function makeKey<T>(fileobj: unknown, fd: number, events: number, data: T): SelectorKey<T> {
   const key = tuple(fileobj, fd, events, data) as unknown as PyTuple & Record<string, unknown>;
-  const print = (): string => `SelectorKey(fileobj=${String(fileobj)}, fd=${fd}, events=${events}, data=${pyRepr(data)})`;
+  const print = (): string => `SelectorKey(fileobj=${String(fileobj)}, fd=${fd}, events=${pyRepr(events)}, data=${pyRepr(data)})`;
   Object.defineProperties(key, {
     fileobj: { value: fileobj, enumerable: false },
     fd: { value: fd, enumerable: false },
@@ -119,6 +123,8 @@ export class Selector<T = unknown> {
   /** The socket each registered fd had when registered. */
   private readonly socks = new Map<number, Socket>();
   private closed = false;
+  /** What a closed PollSelector or SelectSelector still watches (see close()). */
+  private ghosts: Map<number, { sock: Socket; events: number }> | null = null;
 
   /** A closed EpollSelector has closed its epoll object; CPython's poll and select ones go on working (get_map() is None). */
   private checkOpen(): void {
@@ -171,6 +177,7 @@ export class Selector<T = unknown> {
     const key = makeKey(fileobj, fd, events, data);
     this.keys.set(fd, key);
     this.socks.set(fd, sock);
+    this.ghosts?.delete(fd); // (poll.register of the fd again, after close)
     return key;
   }
 
@@ -196,8 +203,7 @@ export class Selector<T = unknown> {
     const old = this.keys.get(this.fdOf(fileobj)); // ValueError for what is neither registered nor a file object
     if (old === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
     if (events !== old.events) {
-      if (typeof events !== "number" || !Number.isInteger(events))
-        throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
+      if (!isInt(events)) throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
       if (this.socks.get(old.fd)?.fileno() !== old.fd) {
         // epoll_ctl(2) fails on a closed descriptor; Python's selector then forgets it.
         this.keys.delete(old.fd);
@@ -225,19 +231,22 @@ export class Selector<T = unknown> {
       const r: Socket[] = [];
       const w: Socket[] = [];
       let closed = false;
-      for (const [fd, key] of this.keys) {
-        const sock = this.socks.get(fd)!;
+      const watch = (fd: number, sock: Socket, events: number): void => {
         if (sock.fileno() !== fd) {
           // Closed since registered: epoll forgot it; select(2) raises EBADF; poll(2) reports POLLNVAL at once.
           if (this.kind === "select") throw oserror(E.EBADF);
           closed = true;
-          continue;
+          return;
         }
-        if (key.events & EVENT_READ) r.push(sock);
-        if (key.events & EVENT_WRITE) w.push(sock);
-      }
+        if (events & EVENT_READ) r.push(sock);
+        if (events & EVENT_WRITE) w.push(sock);
+      };
+      for (const [fd, key] of this.keys) watch(fd, this.socks.get(fd)!, key.events);
+      if (this.ghosts !== null) for (const [fd, g] of this.ghosts) watch(fd, g.sock, g.events);
       const left = closed && this.kind === "poll" ? 0 : t === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
       const [rr, ww] = await selectSockets(r, w, [], left);
+      // A socket of a closed selector's poll set is ready (or closed): CPython's select returns, finding no key for it.
+      if (this.ghosts !== null) for (const g of this.ghosts.values()) if (rr.includes(g.sock) || ww.includes(g.sock) || g.sock.fileno() < 0) closed = true;
       const out = new PyList<[SelectorKey<T>, number]>(); // prints as Python's list
       for (const [fd, key] of this.keys) {
         const sock = this.socks.get(fd)!;
@@ -247,7 +256,7 @@ export class Selector<T = unknown> {
         if (mask !== 0) out.push(tuple(key, mask) as [SelectorKey<T>, number]);
       }
       // Only a socket closed meanwhile woke the wait: wait on for the rest of the timeout.
-      if (out.length > 0 || (rr.length === 0 && ww.length === 0) || (t !== null && Date.now() >= deadline)) return out;
+      if (out.length > 0 || (closed && this.ghosts !== null) || (rr.length === 0 && ww.length === 0) || (t !== null && Date.now() >= deadline)) return out;
     }
   }
 
@@ -267,8 +276,14 @@ export class Selector<T = unknown> {
     return this.closed ? null : new SelectorMapping(this.keys);
   }
 
-  /** Like `sel.close()`: forgets every socket (it does not close them). */
+  /**
+   * Like `sel.close()`: forgets every socket (it does not close them). CPython's PollSelector and
+   * SelectSelector keep their poll set: select() on a closed one returns `[]` as soon as one of
+   * the sockets registered at close is ready (their keys are gone), and waits only if none is.
+   */
   close(): void {
+    if (this.kind !== "epoll")
+      for (const [fd, key] of this.keys) (this.ghosts ??= new Map()).set(fd, { sock: this.socks.get(fd)!, events: key.events });
     this.keys.clear();
     this.socks.clear();
     this.closed = true;

@@ -592,7 +592,8 @@ export class Socket {
       }
       throw oserror(E.EINPROGRESS);
     }
-    if (timeout === null || so) return attempt;
+    // A unix connect is made (or refused) within connect(2): a later connect says EISCONN at once.
+    if (timeout === null || so || this._family === C.AF_UNIX) return attempt;
     try {
       await attempt;
       this.polledConnect = "connected";
