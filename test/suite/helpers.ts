@@ -117,3 +117,26 @@ test("AF_UNIX stream socket echo", async () => {
   await rejects(missing.connect(path + ".missing"), socket.FileNotFoundError, 2, "[Errno 2] No such file or directory");
   await missing.close();
 });
+
+test("a BigInt argument is a Python int: sizes, ports, backlogs, options, timeouts", async () => {
+  const [a, b] = await socket.socketpair();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const l = socket.socket();
+  try {
+    await b.send(Uint8Array.of(1, 2, 3));
+    assert.equal(String(await a.recv(2n as never)), "b'\\x01\\x02'");
+    assert.equal(socket.htons(1n as never), 256);
+    await u.bind(["127.0.0.1", 0n as never]);
+    assert.ok(u.getsockname()[1] > 0);
+    u.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1n as never);
+    assert.equal(u.getsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST), 1);
+    await l.bind(["127.0.0.1", 0]);
+    await l.listen(1n as never);
+    a.settimeout(2n as never);
+    assert.equal(a.gettimeout(), 2);
+    assert.deepEqual([...(await socket.poll().poll(0n as never))], []);
+    assert.equal((await socket.select([a], [], [], 0n as never))[0].length, 1);
+  } finally {
+    await closeAll(a, b, u, l);
+  }
+});

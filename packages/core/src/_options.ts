@@ -120,6 +120,7 @@ function defaultValue(family: number, type: number, k: number): number | undefin
 
 function intArg(v: unknown): number {
   if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "bigint") return Number(v); // a Python int
   if (typeof v === "number" && Number.isInteger(v)) return v;
   // Bytes: the kernel reads a C int (signed, this machine's byte order); an IP-level option
   // given fewer bytes takes the first (set() refuses that elsewhere).

@@ -16,6 +16,7 @@ let defaultTimeout: number | null = null;
 export function checkTimeout(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "bigint") value = Number(value); // a Python int
   if (typeof value !== "number") throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
   if (Number.isNaN(value)) throw new ValueError("Invalid value NaN (not a number)");
   // CPython keeps timeouts as int64 nanoseconds, converted before the sign is checked.

@@ -148,7 +148,7 @@ const hostName = (h: unknown): string => {
 };
 /** A port as CPython's "i" format reads it (an OverflowError there says the port's range). */
 const portNumber = (p: unknown, fname: string): number => {
-  if (typeof p === "boolean") return Number(p);
+  if (typeof p === "boolean" || typeof p === "bigint") return Number(p);
   if (typeof p !== "number" || !Number.isInteger(p))
     throw new TypeError(`'${pyTypeName(p)}' object cannot be interpreted as an integer`);
   if (p < -0x80000000 || p > 0x7fffffff) throw new OverflowError(`${fname}(): port must be 0-65535.`);

@@ -90,6 +90,7 @@ export function emptyBytes(): PyBytes {
  */
 export function intArg(v: unknown, what = "integer"): number {
   if (typeof v === "boolean") return Number(v);
+  if (typeof v === "bigint") return Number(v); // a Python int too (range checks follow)
   if (typeof v !== "number" || !Number.isInteger(v))
     throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an ${what}`);
   return v;

@@ -189,6 +189,7 @@ function maskArg(m: unknown): number {
 /** epoll.poll's timeout in seconds (null: none), converted as CPython's (to milliseconds, a C int). */
 function timeoutArg(t: unknown): number | null {
   if (t === null || t === undefined) return null;
+  if (typeof t === "bigint") t = Number(t); // a Python int
   if (typeof t !== "number" && typeof t !== "boolean") throw new TypeError("timeout must be an integer or None");
   const s = Number(t);
   if (Number.isNaN(s)) throw new ValueError("Invalid value NaN (not a number)");

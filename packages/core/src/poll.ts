@@ -83,6 +83,7 @@ export class Poll {
   }
 
   private async pollOnce(timeout: number | null): Promise<PyList<[number, number]>> {
+    if (typeof timeout === "bigint") timeout = Number(timeout); // a Python int
     if (timeout !== null && timeout !== undefined && typeof timeout !== "number" && typeof timeout !== "boolean")
       throw new TypeError("timeout must be an integer or None");
     const ms = timeout === null || timeout === undefined ? -1 : Number(timeout);

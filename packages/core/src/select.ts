@@ -88,7 +88,7 @@ function checkList(list: unknown): [Selectable[], Socket[]] {
 
 function checkSelectTimeout(t: unknown): number | null {
   if (t === null || t === undefined) return null;
-  if (typeof t === "boolean") return Number(t); // a bool is an int in Python
+  if (typeof t === "boolean" || typeof t === "bigint") return checkSelectTimeout(Number(t)); // a bool is an int in Python
   if (typeof t !== "number") throw new TypeError("timeout must be a float or None");
   if (Number.isNaN(t)) throw new ValueError("Invalid value NaN (not a number)");
   // CPython keeps timeouts as int64 nanoseconds (the text of a float timeout), converted before the sign is checked.
