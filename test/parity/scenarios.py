@@ -4458,6 +4458,27 @@ def _():
     return out
 
 
+@scenario("makefile: truncate() raises UnsupportedOperation, or ValueError once a text or buffered file is closed")
+def _():
+    out = []
+    a, b = socket.socketpair()
+    try:
+        for m in ("r", "rb", "w", "wb", "rwb", "rb0", "wb0"):
+            f = a.makefile(m[:-1], buffering=0) if m.endswith("0") else a.makefile(m)
+            for _st in ("open", "closed"):
+                if _st == "closed":
+                    f.close()
+                try:
+                    f.truncate()
+                    out.append([m, _st, "ok"])
+                except Exception as e:  # noqa: BLE001
+                    out.append([m, _st, type(e).__name__, str(e)])
+    finally:
+        a.close()
+        b.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

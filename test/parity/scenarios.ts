@@ -4647,6 +4647,29 @@ scenario("poll/epoll report POLLWRBAND for UDP and AF_UNIX sockets (not TCP); se
   return out;
 });
 
+scenario("makefile: truncate() raises UnsupportedOperation, or ValueError once a text or buffered file is closed", async () => {
+  const out: unknown[] = [];
+  const [a, peer] = await socket.socketpair();
+  try {
+    for (const m of ["r", "rb", "w", "wb", "rwb", "rb0", "wb0"]) {
+      const f = m.endsWith("0") ? a.makefile(m.slice(0, -1), 0) : a.makefile(m);
+      for (const st of ["open", "closed"]) {
+        if (st === "closed") await f.close();
+        try {
+          f.truncate();
+          out.push([m, st, "ok"]);
+        } catch (e) {
+          out.push([m, st, (e as Error).name, (e as Error).message]);
+        }
+      }
+    }
+  } finally {
+    a.close();
+    peer.close();
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

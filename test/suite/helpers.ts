@@ -127,7 +127,7 @@ test("a BigInt argument is a Python int: sizes, ports, backlogs, options, timeou
     assert.equal(String(await a.recv(2n as never)), "b'\\x01\\x02'");
     assert.equal(socket.htons(1n as never), 256);
     await u.bind(["127.0.0.1", 0n as never]);
-    assert.ok(u.getsockname()[1] > 0);
+    assert.ok(Number(u.getsockname()[1]) > 0);
     u.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1n as never);
     assert.equal(u.getsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST), 1);
     await l.bind(["127.0.0.1", 0]);

@@ -344,6 +344,13 @@ export class SocketFile {
     return this.noSeek(true);
   }
 
+  /** Like `f.truncate([size])`: UnsupportedOperation, as for any socket file. */
+  truncate(_size?: number | null): never {
+    // A text file or buffered reader/writer checks closed first; SocketIO and BufferedRWPair refuse at once.
+    if (this._closed && !this.raw && !this.pair) throw new ValueError(this.binary ? "truncate of closed file" : "I/O operation on closed file.");
+    throw new UnsupportedOperation("truncate");
+  }
+
   private noSeek(seek = false): never {
     if (!this.binary) {
       if (this._closed) throw new ValueError("I/O operation on closed file.");
