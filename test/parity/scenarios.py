@@ -4458,7 +4458,7 @@ def _():
     return out
 
 
-@scenario("makefile: truncate() raises UnsupportedOperation, or ValueError once a text or buffered file is closed")
+@scenario("makefile: truncate() raises UnsupportedOperation, or ValueError once a text or buffered file is closed; mode and buffering arguments checked as CPython's")
 def _():
     out = []
     a, b = socket.socketpair()
@@ -4473,6 +4473,12 @@ def _():
                     out.append([m, _st, "ok"])
                 except Exception as e:  # noqa: BLE001
                     out.append([m, _st, type(e).__name__, str(e)])
+        for args in ((None,), (5,), ("rb", True), ("rb", "x"), ("rb", 1.5), ("rb", None), ("xr",)):
+            try:
+                f = a.makefile(*args)
+                out.append(repr(f).split(" name=")[0])
+            except Exception as e:  # noqa: BLE001
+                out.append([type(e).__name__, str(e)])
     finally:
         a.close()
         b.close()

@@ -4647,7 +4647,7 @@ scenario("poll/epoll report POLLWRBAND for UDP and AF_UNIX sockets (not TCP); se
   return out;
 });
 
-scenario("makefile: truncate() raises UnsupportedOperation, or ValueError once a text or buffered file is closed", async () => {
+scenario("makefile: truncate() raises UnsupportedOperation, or ValueError once a text or buffered file is closed; mode and buffering arguments checked as CPython's", async () => {
   const out: unknown[] = [];
   const [a, peer] = await socket.socketpair();
   try {
@@ -4661,6 +4661,14 @@ scenario("makefile: truncate() raises UnsupportedOperation, or ValueError once a
         } catch (e) {
           out.push([m, st, (e as Error).name, (e as Error).message]);
         }
+      }
+    }
+    for (const args of [[null], [5], ["rb", true], ["rb", "x"], ["rb", 1.5], ["rb", null], ["xr"]]) {
+      try {
+        const f = (a.makefile as (...x: unknown[]) => unknown)(...args);
+        out.push(String(f).split(" name=")[0]);
+      } catch (e) {
+        out.push([(e as Error).name, (e as Error).message]);
       }
     }
   } finally {

@@ -147,15 +147,19 @@ export class SocketFile {
 
   constructor(private readonly sock: Socket, mode: string, opts: MakefileOptions) {
     // CPython: any mix of r, w and b (`""` and `"b"` read; `"rr"` is `"r"`).
-    if (typeof mode !== "string" || !/^[rwb]*$/.test(mode)) throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`);
+    // (`set(mode) <= {"r", "w", "b"}`: a mode that is not a str is not iterable.)
+    if (typeof mode !== "string") throw new TypeError(`'${pyTypeName(mode)}' object is not iterable`);
+    if (!/^[rwb]*$/.test(mode)) throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`);
     this.binary = mode.includes("b");
     this.canWrite = mode.includes("w");
     this.canRead = mode.includes("r") || !this.canWrite;
     // A binary file's mode is its raw SocketIO's ("rb", "wb", "rwb"); a text file keeps the one given.
     this._mode = this.binary ? `${this.canRead ? "r" : ""}${this.canWrite ? "w" : ""}b` : mode;
-    const buffering = opts.buffering ?? -1;
-    if (typeof buffering !== "number" || !Number.isInteger(buffering))
-      throw new TypeError("'float' object cannot be interpreted as an integer");
+    let buffering: unknown = opts.buffering ?? -1;
+    if (typeof buffering === "boolean" || typeof buffering === "bigint") buffering = Number(buffering); // a Python int
+    // (socket.makefile compares it with 0 first; io's classes then want an int.)
+    if (typeof buffering !== "number") throw new TypeError(`'<' not supported between instances of '${pyTypeName(buffering)}' and 'int'`);
+    if (!Number.isInteger(buffering)) throw new TypeError("'float' object cannot be interpreted as an integer");
     if (buffering === 0 && !this.binary) throw new ValueError("unbuffered streams must be binary");
     // socket.makefile's BufferedWriter(raw, buffering) takes the size as given (1 is no line
     // buffering); a text file's TextIOWrapper holds up to 8192 bytes before it writes through.
