@@ -4485,6 +4485,14 @@ def _():
     return out
 
 
+@scenario("select() refuses descriptors from FD_SETSIZE (ValueError) and beyond a C int (OverflowError); poll too for the latter")
+def _():
+    out = []
+    for fd in (1024, 99999, 2**31, 2**63, -1):
+        out += collect([lambda: select.select([fd], [], [], 0), lambda: select.poll().register(fd)])
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

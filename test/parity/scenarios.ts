@@ -4678,6 +4678,12 @@ scenario("makefile: truncate() raises UnsupportedOperation, or ValueError once a
   return out;
 });
 
+scenario("select() refuses descriptors from FD_SETSIZE (ValueError) and beyond a C int (OverflowError); poll too for the latter", async () => {
+  const out: unknown[] = [];
+  for (const fd of [1024, 99999, 2 ** 31, 2 ** 63, -1]) out.push(...(await collect([() => socket.select([fd], [], [], 0), () => socket.poll().register(fd)])));
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

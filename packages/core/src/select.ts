@@ -59,9 +59,13 @@ export function fdOf(x: unknown): number {
     if (typeof fd !== "number" || !Number.isInteger(fd)) throw new TypeError("fileno() returned a non-integer");
   } else throw new TypeError("argument must be an int, or have a fileno() method.");
   const n = fd as number;
+  if (n > 0x7fffffff || n < -0x80000000) throw new OverflowError("Python int too large to convert to C int");
   if (n < 0) throw new ValueError(`file descriptor cannot be a negative integer (${n})`);
   return n;
 }
+
+/** select(2)'s fd_set holds descriptors below this (FD_SETSIZE); CPython checks before the call. */
+const FD_SETSIZE = 1024;
 
 /** The open socket with fd `fd`, or `undefined` (not a polysock socket, or closed). */
 export function socketAt(fd: number): Socket | undefined {
@@ -79,11 +83,18 @@ export function socketOf(x: unknown): Socket {
   return s;
 }
 
+/** The socket of a select() argument: as {@link socketOf}, and below FD_SETSIZE (ValueError), as CPython's select checks. */
+function selectSocketOf(x: unknown): Socket {
+  const fd = x instanceof Socket ? x.fileno() : fdOf(x);
+  if (fd >= FD_SETSIZE) throw new ValueError("filedescriptor out of range in select()");
+  return socketOf(x);
+}
+
 function checkList(list: unknown): [Selectable[], Socket[]] {
   if (list === null || typeof list !== "object" || !(Symbol.iterator in list))
     throw new TypeError("arguments 1-3 must be sequences");
   const items = [...(list as Iterable<Selectable>)];
-  return [items, items.map(socketOf)];
+  return [items, items.map(selectSocketOf)];
 }
 
 function checkSelectTimeout(t: unknown): number | null {
