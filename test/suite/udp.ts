@@ -226,3 +226,30 @@ test("UDP echo of interleaved bursts from three peers: each peer gets its own re
   await echo;
   await closeAll(srv, ...peers.map(([p]) => p));
 });
+
+test("select()/poll() that only look (timeout 0, or another socket ready) see a datagram that arrived while no call waited", async () => {
+  const r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  try {
+    await r.bind(["127.0.0.1", 0]);
+    r.settimeout(2);
+    await s.sendto("first", r.getsockname());
+    assert.equal(String(await r.recv(10)), "b'first'");
+    const results: number[] = [];
+    for (const look of ["select r", "select rw", "poll", "epoll"]) {
+      await s.sendto("x", r.getsockname());
+      await sleep(30); // no call waits on r meanwhile
+      if (look === "select r") results.push((await socket.select([r], [], [], 0))[0].length);
+      else if (look === "select rw") results.push((await socket.select([r], [r], [], 0.5))[0].length);
+      else {
+        const p = look === "poll" ? socket.poll() : socket.epoll();
+        p.register(r, socket.POLLIN);
+        results.push((await p.poll(0)).length);
+      }
+      assert.equal(String(await r.recv(10)), "b'x'");
+    }
+    assert.deepEqual(results, [1, 1, 1, 1]);
+  } finally {
+    await closeAll(r, s);
+  }
+});

@@ -178,6 +178,15 @@ export class DgramConn implements DatagramHandlers {
   }
 
   /**
+   * select() or poll() looks without waiting (timeout 0, or another socket was ready): a pull
+   * transport, which receives only while a call waits, receives now what the kernel holds, so
+   * the look finds it after the runtime's next poll, as poll(2) would at once.
+   */
+  look(): void {
+    if (this.pull && this.count === 0) this.t.resume!();
+  }
+
+  /**
    * Like Linux's UDP shutdown(how): SHUT_RD wakes blocked receives (a blocking one with
    * nothing queued returns nothing), SHUT_WR makes sends raise EPIPE.
    */

@@ -1768,7 +1768,11 @@ export class Socket {
   _ready(write: boolean): boolean {
     if (this.accepting) return !write && this.accepting.ready;
     if (this.conn) return write ? this.conn.writable : this.conn.readable;
-    if (this.dgram) return write || this.dgram.readable;
+    if (this.dgram) {
+      if (write) return true;
+      this.dgram.look();
+      return this.dgram.readable;
+    }
     if (!this.isStream) return write || (this.shutBits & 1) !== 0;
     return this.connecting === null;
   }

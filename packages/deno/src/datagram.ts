@@ -11,7 +11,8 @@ const RECV_RETRY_MS = 100;
 
 /**
  * Create a UDP socket bound to `ep`; rejects with the native error (`AddrInUse` …).
- * Deno's `reuseAddress` sets SO_REUSEADDR and SO_REUSEPORT together.
+ * Deno's `reuseAddress` sets SO_REUSEADDR only (measured: two sockets with it, the last bound gets
+ * every datagram): SO_REUSEPORT is passed as it, the nearest there is (docs/differences.md #90).
  */
 export async function bindDatagram(
   ep: Endpoint,
