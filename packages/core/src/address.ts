@@ -186,17 +186,17 @@ export function parseAddress(family: number, addr: unknown, fname: string): Pars
   return { family, host, port: portNumber(addr[1], fname), fname };
 }
 
-/**
- * Resolve a checked address to an adapter endpoint: `""` → any address, `"<broadcast>"`,
- * IP literals in inet_ntop's form, names through the adapter's resolver (AF_INET wants IPv4).
- * @throws gaierror as CPython (`[Errno -2] Name or service not known`, `[Errno -9] …`).
- */
 /** The adapter's lookup of a host name; glibc finds no name longer than 255 characters (Node's lookup says EINVAL). */
 export function lookupName(adapter: Adapter, host: string, want: 0 | 4 | 6): Promise<{ address: string; family: 4 | 6 }[]> {
   if (host.length > 255) return Promise.reject(gaiError(-2));
   return adapter.lookup(host, want);
 }
 
+/**
+ * Resolve a checked address to an adapter endpoint: `""` → any address, `"<broadcast>"`,
+ * IP literals in inet_ntop's form, names through the adapter's resolver (AF_INET wants IPv4).
+ * @throws gaierror as CPython (`[Errno -2] Name or service not known`, `[Errno -9] …`).
+ */
 export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promise<Endpoint> {
   if (a.family === AF_UNIX) return { kind: "unix", host: a.host, port: 0 };
   const want = a.family === AF_INET6 ? 6 : 4;

@@ -197,7 +197,7 @@ function timeoutArg(t: unknown): number | null {
   const ms = Math.ceil(s * 1000); // a C int of milliseconds
   if (ms > 2147483647 || ms < -2147483648) throw new OverflowError("timeout is too large");
   if (s < 0) return null;
-  return Math.ceil(s * 1000) / 1000;
+  return ms / 1000;
 }
 
 /** Like `select.epoll(sizehint=-1, flags=0)`. */
