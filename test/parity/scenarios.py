@@ -4493,6 +4493,24 @@ def _():
     return out
 
 
+@scenario("makefile text errors='ignore': read(n) and readline(limit) read on past dropped bytes and return '' only at EOF")
+def _():
+    out = []
+    for enc, data, how, n in (("utf-8", b"ab\xffcd", "read", 1), ("utf-8", b"\xffa", "read", 1), ("utf-8", b"a\xffb", "readline", 1),
+                              ("ascii", b"a\x80\xff\x81b", "read", 2), ("utf-8", b"a\xff\xfe\xfdbc\n\xffd\n", "readline", 2), ("utf-8", b"\xff\xff\xff", "read", 1)):
+        a, b = socket.socketpair()
+        try:
+            b.sendall(data)
+            b.shutdown(socket.SHUT_WR)
+            f = a.makefile("r", encoding=enc, errors="ignore")
+            out.append([f.read(n) if how == "read" else f.readline(n) for _i in range(6)])
+            f.close()
+        finally:
+            a.close()
+            b.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

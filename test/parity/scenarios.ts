@@ -4684,6 +4684,34 @@ scenario("select() refuses descriptors from FD_SETSIZE (ValueError) and beyond a
   return out;
 });
 
+scenario("makefile text errors='ignore': read(n) and readline(limit) read on past dropped bytes and return '' only at EOF", async () => {
+  const out: unknown[] = [];
+  const cases: [string, number[], string, number][] = [
+    ["utf-8", [0x61, 0x62, 0xff, 0x63, 0x64], "read", 1],
+    ["utf-8", [0xff, 0x61], "read", 1],
+    ["utf-8", [0x61, 0xff, 0x62], "readline", 1],
+    ["ascii", [0x61, 0x80, 0xff, 0x81, 0x62], "read", 2],
+    ["utf-8", [0x61, 0xff, 0xfe, 0xfd, 0x62, 0x63, 0x0a, 0xff, 0x64, 0x0a], "readline", 2],
+    ["utf-8", [0xff, 0xff, 0xff], "read", 1],
+  ];
+  for (const [encoding, data, how, n] of cases) {
+    const [a, peer] = await socket.socketpair();
+    try {
+      await peer.sendall(Uint8Array.from(data));
+      peer.shutdown(socket.SHUT_WR);
+      const f = a.makefile("r", { encoding, errors: "ignore" });
+      const got: unknown[] = [];
+      for (let i = 0; i < 6; i++) got.push(how === "read" ? await f.read(n) : await f.readline(n));
+      out.push(got);
+      await f.close();
+    } finally {
+      a.close();
+      peer.close();
+    }
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -474,11 +474,13 @@ export class SocketFile {
 
   private async readlineText(limit: number): Promise<string> {
     const c = this.conn("readline");
-    const max = limit < 0 ? Infinity : limit;
+    let max = limit < 0 ? Infinity : limit;
     if (max === 0) return "";
     if (this.readBom) await this.takeBom(c);
     const wide = this.wide;
-    for (;;) {
+    // What a limit's worth of bytes decoded to when `errors="ignore"` dropped some: read on for the rest.
+    let out = "";
+    outer: for (;;) {
       const err = c.size === 0 ? c.takeError() : null;
       if (err) throw err;
       const done = c.eof || c.readShut;
@@ -490,14 +492,22 @@ export class SocketFile {
         const n = end < 0 ? c.size : Math.min(c.size, end + 2);
         const b = n === 0 ? NOTHING : c.take(n, true);
         const [i, m, ended] = walk(b, max, this.utf8, done && n === c.size, this.newline, true, wide);
-        if (ended || (m === max && m > 0)) return this.text(c.take(i));
+        if (ended) return out + this.text(c.take(i));
+        if (m === max && m > 0) {
+          const t = this.text(c.take(i));
+          const k = t.length < m ? codePoints(t) : m;
+          if (k >= m) return out + t;
+          out += t; // (a dropped sequence was counted as a character)
+          max -= k;
+          continue outer;
+        }
         if (end < 0 || n === c.size) break;
         from = end + 1;
       }
       if (done) {
         const e = c.size ? c.takeError() : null;
         if (e) throw this.dropLine(c, e);
-        return this.lastLine(c.size ? c.take(c.size) : NOTHING);
+        return out + this.lastLine(c.size ? c.take(c.size) : NOTHING);
       }
       await this.waitMore(c);
     }
@@ -530,6 +540,9 @@ export class SocketFile {
     if (size === 0) return "";
     if (this.readBom) await this.takeBom(c);
     const wide = this.wide;
+    // What `size` characters' bytes decoded to when `errors="ignore"` dropped some: read on for the rest
+    // (a read that returns '' before EOF would end a `while (s = await f.read(1))` loop).
+    let out = "";
     for (;;) {
       const err = c.size === 0 ? c.takeError() : null;
       if (err) throw err;
@@ -539,13 +552,20 @@ export class SocketFile {
         const unit = wide?.unit ?? 1;
         const b = c.take(Math.min(c.size, size * 4 * unit + unit), true);
         const [i, m] = walk(b, size, this.utf8, done && b.length === c.size, this.newline, false, wide);
-        if (m === size) return this.text(c.take(i));
+        if (m === size) {
+          const t = this.text(c.take(i));
+          const k = t.length < m ? codePoints(t) : m;
+          if (k >= m) return out + t;
+          out += t; // (a dropped sequence was counted as a character)
+          size -= k;
+          continue;
+        }
       }
       if (done) {
         // More was needed and a reset came: CPython's next read raises it, and the text so far is gone.
         const e = c.size ? c.takeError() : null;
         if (e) throw this.dropLine(c, e);
-        return this.text(c.size ? c.take(c.size) : NOTHING);
+        return out + this.text(c.size ? c.take(c.size) : NOTHING);
       }
       await this.waitMore(c);
     }
