@@ -4493,7 +4493,7 @@ def _():
     return out
 
 
-@scenario("makefile text errors='ignore': read(n) and readline(limit) read on past dropped bytes and return '' only at EOF")
+@scenario("makefile text errors='ignore': read(n) and readline(limit) read on past dropped bytes and return '' only at EOF; utf-8-sig drops a byte order mark that EOF cut")
 def _():
     out = []
     for enc, data, how, n in (("utf-8", b"ab\xffcd", "read", 1), ("utf-8", b"\xffa", "read", 1), ("utf-8", b"a\xffb", "readline", 1),
@@ -4505,6 +4505,15 @@ def _():
             f = a.makefile("r", encoding=enc, errors="ignore")
             out.append([f.read(n) if how == "read" else f.readline(n) for _i in range(6)])
             f.close()
+        finally:
+            a.close()
+            b.close()
+    for data in (b"\xef\xbb", b"\xef", b"\xef\x41", b"\xef\xbb\xbf\x41"):
+        a, b = socket.socketpair()
+        try:
+            b.sendall(data)
+            b.shutdown(socket.SHUT_WR)
+            out.append(a.makefile("r", encoding="utf-8-sig", errors="replace").read())
         finally:
             a.close()
             b.close()

@@ -4684,7 +4684,7 @@ scenario("select() refuses descriptors from FD_SETSIZE (ValueError) and beyond a
   return out;
 });
 
-scenario("makefile text errors='ignore': read(n) and readline(limit) read on past dropped bytes and return '' only at EOF", async () => {
+scenario("makefile text errors='ignore': read(n) and readline(limit) read on past dropped bytes and return '' only at EOF; utf-8-sig drops a byte order mark that EOF cut", async () => {
   const out: unknown[] = [];
   const cases: [string, number[], string, number][] = [
     ["utf-8", [0x61, 0x62, 0xff, 0x63, 0x64], "read", 1],
@@ -4704,6 +4704,17 @@ scenario("makefile text errors='ignore': read(n) and readline(limit) read on pas
       for (let i = 0; i < 6; i++) got.push(how === "read" ? await f.read(n) : await f.readline(n));
       out.push(got);
       await f.close();
+    } finally {
+      a.close();
+      peer.close();
+    }
+  }
+  for (const data of [[0xef, 0xbb], [0xef], [0xef, 0x41], [0xef, 0xbb, 0xbf, 0x41]]) {
+    const [a, peer] = await socket.socketpair();
+    try {
+      await peer.sendall(Uint8Array.from(data));
+      peer.shutdown(socket.SHUT_WR);
+      out.push(await a.makefile("r", { encoding: "utf-8-sig", errors: "replace" }).read());
     } finally {
       a.close();
       peer.close();

@@ -401,9 +401,10 @@ export class SocketFile {
     const unit = this.readBom;
     while (c.size < unit && !(c.eof || c.readShut)) await this.waitMore(c);
     if (unit === 3) {
-      // utf-8-sig: a UTF-8 byte order mark that starts the stream is dropped.
-      const sig = c.size >= 3 ? c.take(3, true) : null;
-      if (sig !== null && sig[0] === 0xef && sig[1] === 0xbb && sig[2] === 0xbf) c.take(3);
+      // utf-8-sig: a UTF-8 byte order mark that starts the stream is dropped — and so is the start
+      // of one that EOF cut (CPython's decoder keeps it back, then has nothing to say for it).
+      const sig = c.size > 0 ? c.take(Math.min(3, c.size), true) : null;
+      if (sig !== null && sig[0] === 0xef && (sig.length < 2 || sig[1] === 0xbb) && (sig.length < 3 || sig[2] === 0xbf)) c.take(sig.length);
       this.readBom = 0;
       return;
     }
