@@ -250,3 +250,33 @@ test("epoll: the edge-triggered tutorial server (EPOLLIN|EPOLLET, drain until EA
   assert.equal(served, 3);
   await srv.close();
 });
+
+test("a select/poll/selector loop with timeout 0 while another socket is always writable still lets the runtime run: it sees data that arrives", async () => {
+  // Each call must give the event loop a turn even when something is ready at once: else the
+  // loop runs on microtasks alone, and neither the peer's timer nor the runtime's reads run.
+  const [c, s, l] = await pair();
+  const other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); // always writable
+  try {
+    for (const how of ["select", "poll", "selector"]) {
+      const sel = socket.selectors.DefaultSelector();
+      sel.register(c, socket.selectors.EVENT_READ);
+      sel.register(other, socket.selectors.EVENT_WRITE);
+      const p = socket.poll();
+      p.register(c, socket.POLLIN);
+      p.register(other, socket.POLLOUT);
+      setTimeout(() => void s.sendall("hello"), 30);
+      const t0 = Date.now();
+      let seen = false;
+      for (let i = 0; i < 200_000 && Date.now() - t0 < 2000 && !seen; i++) {
+        if (how === "select") seen = (await socket.select([c], [other], [], 0))[0].length > 0;
+        else if (how === "poll") seen = (await p.poll(0)).some(([fd]) => fd === c.fileno());
+        else seen = (await sel.select(0)).some(([k]) => k.fileobj === c);
+      }
+      sel.close();
+      assert.ok(seen, `${how}: the data was never reported`);
+      assert.equal(String(await c.recv(10)), "b'hello'");
+    }
+  } finally {
+    await closeAll(c, s, l, other);
+  }
+});

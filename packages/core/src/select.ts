@@ -156,11 +156,12 @@ export async function select<T extends Selectable>(
     // A new connection's first delivery may take a second poll (see StreamConn.heard).
     if (!done() && r.some((s) => !s._ready(false) && s._fresh())) await afterPoll(done);
   };
+  // Every call gives the runtime a turn of its event loop first, even when a socket is ready
+  // already: a loop polling with timeout 0 while another socket is always writable must still
+  // let the runtime read what arrives (every second call crosses its I/O poll; Deno's, every ~60).
+  await nextTurn();
   if (t === 0) await settle(() => ready() !== null && !unread());
-  else {
-    await nextTurn();
-    if (both.length > 0 && ready() !== null && unread()) await settle(() => !unread());
-  }
+  else if (both.length > 0 && ready() !== null && unread()) await settle(() => !unread());
   for (;;) {
     const found = ready();
     if (found !== null) return found;
