@@ -4714,7 +4714,9 @@ scenario("makefile text errors='ignore': read(n) and readline(limit) read on pas
     try {
       await peer.sendall(Uint8Array.from(data));
       peer.shutdown(socket.SHUT_WR);
-      out.push(await a.makefile("r", { encoding: "utf-8-sig", errors: "replace" }).read());
+      const f = a.makefile("r", { encoding: "utf-8-sig", errors: "replace" });
+      out.push(await f.read());
+      await f.close(); // (CPython's refcounting drops the file at once: its descriptor goes with the socket)
     } finally {
       a.close();
       peer.close();
