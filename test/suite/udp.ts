@@ -242,9 +242,15 @@ test("select()/poll() that only look (timeout 0, or another socket ready) see a 
       if (look === "select r") results.push((await socket.select([r], [], [], 0))[0].length);
       else if (look === "select rw") results.push((await socket.select([r], [r], [], 0.5))[0].length);
       else {
-        const p = look === "poll" ? socket.poll() : socket.epoll();
-        p.register(r, socket.POLLIN);
-        results.push((await p.poll(0)).length);
+        if (look === "poll") {
+          const p = socket.poll();
+          p.register(r, socket.POLLIN);
+          results.push((await p.poll(0)).length);
+        } else {
+          using ep = socket.epoll(); // (an epoll object has a descriptor of its own)
+          ep.register(r, socket.EPOLLIN);
+          results.push((await ep.poll(0)).length);
+        }
       }
       assert.equal(String(await r.recv(10)), "b'x'");
     }
