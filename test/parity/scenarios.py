@@ -2005,15 +2005,21 @@ def _():
         close_all(a, b, c, s, l)
 
 
+def readiness_sockets():
+    """The poll and epoll scenarios' sockets: a fresh one and a listener, named for the events they
+    report (ev turns (fd, events) pairs into sorted [name, events]; add names as sockets come)."""
+    s = socket.socket()
+    l = socket.create_server(("127.0.0.1", 0))
+    names = {s.fileno(): "fresh", l.fileno(): "listener"}
+    return s, l, names, lambda r: sorted([names[fd], e] for fd, e in r)
+
+
 @scenario("select.poll: register, events, modify/unregister errors, closed sockets")
 def _():
     import select
     out = []
     p = select.poll()
-    s = socket.socket()
-    l = socket.create_server(("127.0.0.1", 0))
-    names = {s.fileno(): "fresh", l.fileno(): "listener"}
-    ev = lambda r: sorted([names[fd], e] for fd, e in r)  # noqa: E731
+    s, l, names, ev = readiness_sockets()
     c = a = None
     try:
         p.register(s)
@@ -2049,10 +2055,7 @@ def _():
     import select
     out = []
     ep = select.epoll()
-    s = socket.socket()
-    l = socket.create_server(("127.0.0.1", 0))
-    names = {s.fileno(): "fresh", l.fileno(): "listener"}
-    ev = lambda r: sorted([names[fd], e] for fd, e in r)  # noqa: E731
+    s, l, names, ev = readiness_sockets()
     c = a = None
 
     def attempt(f):

@@ -1971,9 +1971,11 @@ scenario("non-blocking reads of what this program just sent; sends after the pee
   }
 });
 
-scenario("select.poll: register, events, modify/unregister errors, closed sockets", async () => {
-  const out: unknown[] = [];
-  const p = socket.poll();
+/**
+ * The poll and epoll scenarios' sockets: a fresh one and a listener, named for the events they
+ * report (`ev` turns `[fd, events]` pairs into sorted `[name, events]`; add names as sockets come).
+ */
+async function readinessSockets(): Promise<{ s: socket.Socket; l: socket.Socket; names: Map<number, string>; ev: (r: [number, number][]) => unknown[] }> {
   const s = socket.socket();
   const l = await socket.create_server(["127.0.0.1", 0]);
   const names = new Map<number, string>([
@@ -1981,6 +1983,13 @@ scenario("select.poll: register, events, modify/unregister errors, closed socket
     [l.fileno(), "listener"],
   ]);
   const ev = (r: [number, number][]): unknown[] => r.map(([fd, e]) => [names.get(fd), e]).sort((x, y) => String(x).localeCompare(String(y)));
+  return { s, l, names, ev };
+}
+
+scenario("select.poll: register, events, modify/unregister errors, closed sockets", async () => {
+  const out: unknown[] = [];
+  const p = socket.poll();
+  const { s, l, names, ev } = await readinessSockets();
   let c: socket.Socket | null = null;
   let a: socket.Socket | null = null;
   try {
@@ -2018,13 +2027,7 @@ scenario("select.poll: register, events, modify/unregister errors, closed socket
 scenario("select.epoll: register/modify/unregister errors, events, EPOLLRDHUP, EPOLLONESHOT, maxevents, closed sockets and close", async () => {
   const out: unknown[] = [];
   const ep = socket.epoll();
-  const s = socket.socket();
-  const l = await socket.create_server(["127.0.0.1", 0]);
-  const names = new Map<number, string>([
-    [s.fileno(), "fresh"],
-    [l.fileno(), "listener"],
-  ]);
-  const ev = (r: [number, number][]): unknown[] => r.map(([fd, e]) => [names.get(fd), e]).sort((x, y) => String(x).localeCompare(String(y)));
+  const { s, l, names, ev } = await readinessSockets();
   const attempt = async (f: () => unknown): Promise<unknown> => {
     try {
       return (await f()) ?? null;

@@ -1,5 +1,5 @@
 // Python's `select.poll()` over polysock sockets, on top of select(): the events Linux's
-// poll(2) reports for them (POLLIN, POLLOUT, POLLRDHUP; POLLERR, POLLHUP, POLLNVAL always).
+// poll(2) reports for them (POLLIN, POLLOUT, POLLWRBAND for UDP and unix, POLLRDHUP; POLLERR, POLLHUP, POLLNVAL always).
 import { type PyList, pyList, tuple } from "./address.js";
 import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
 import { intArg } from "./bytes.js";
@@ -113,7 +113,7 @@ export class Poll {
 
 /**
  * @internal What poll(2) and epoll report for each of `entries` (a socket and the events asked
- * for: POLLIN/POLLRDNORM, POLLOUT/POLLWRNORM, POLLRDHUP; POLLERR and POLLHUP always; epoll's
+ * for: POLLIN/POLLRDNORM, POLLOUT/POLLWRNORM (and POLLWRBAND but for TCP), POLLRDHUP; POLLERR and POLLHUP always; epoll's
  * bits are the same), waiting up to `seconds` (`null`: no limit) for one to have any; -1 for a
  * socket closed meanwhile.
  */
