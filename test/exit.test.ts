@@ -130,3 +130,15 @@ for (const [rt, flags] of [["node", []], ["bun", []], ["deno", ["--unstable-net"
     expect(code).toBe(0);
   }, 30000);
 }
+
+// socketpair() meets in the abstract namespace on Linux: no socket file, so Deno needs no
+// --allow-read/--allow-write for it (a file in /tmp raised PermissionError [Errno 13]).
+for (const flags of [[], ["--unstable-net"]]) {
+  test(`deno run --allow-net${flags.length ? " " + flags.join(" ") : ""}: socketpair() needs no file-system permission`, async () => {
+    const deno = path.join(ROOT, "node_modules", ".bin", "deno");
+    const fixture = path.join(ROOT, "test", "fixtures", "socketpair_echo.ts");
+    const { code, output } = await runProgram(deno, ["run", "--allow-net", ...flags, fixture], 20000);
+    expect(output).toContain(`b'ping' ["",""]\ndone`);
+    expect(code).toBe(0);
+  }, 30000);
+}

@@ -3410,6 +3410,8 @@ def _():
         lambda: [int(m) for m in socket.AddressInfo],
         lambda: int(socket.MsgFlag(66)),
         lambda: int(socket.MsgFlag(-1)),
+        lambda: int(socket.MsgFlag(-(2**31) - 5)),
+        lambda: int(socket.AddressInfo(-1)),
         lambda: socket.MsgFlag(3.5),
         lambda: s.get_inheritable(),
         lambda: s.set_inheritable(True),
@@ -4522,6 +4524,23 @@ def _():
             b.close()
     return out
 
+
+@scenario("the peer closed in this program: sends right away (no wait between) succeed once over TCP, then raise BrokenPipeError; over a socketpair every send raises")
+def _():
+    out = []
+    c, s, l = pair()
+    try:
+        s.close()
+        out.append(collect([lambda: c.send(b"x") for _i in range(3)]))
+    finally:
+        close_all(c, s, l)
+    a, b = socket.socketpair()
+    try:
+        b.close()
+        out.append(collect([lambda: a.send(b"x") for _i in range(3)]))
+    finally:
+        a.close()
+    return out
 
 # ---------------------------------------------------------------- runner
 

@@ -3505,6 +3505,8 @@ scenario("enums (AddressFamily, SocketKind, MsgFlag, AddressInfo), get/set_inher
     () => [...socket.AddressInfo],
     () => socket.MsgFlag(66),
     () => socket.MsgFlag(-1),
+    () => socket.MsgFlag(-(2 ** 31) - 5),
+    () => socket.AddressInfo(-1),
     () => socket.MsgFlag(3.5),
     () => s.get_inheritable(),
     () => s.set_inheritable(true),
@@ -4724,6 +4726,25 @@ scenario("makefile text errors='ignore': read(n) and readline(limit) read on pas
       a.close();
       peer.close();
     }
+  }
+  return out;
+});
+
+scenario("the peer closed in this program: sends right away (no wait between) succeed once over TCP, then raise BrokenPipeError; over a socketpair every send raises", async () => {
+  const out: unknown[] = [];
+  const [c, s, l] = await pair();
+  try {
+    await s.close();
+    out.push(await collect([0, 1, 2].map(() => () => c.send("x"))));
+  } finally {
+    await closeAll(c, s, l);
+  }
+  const [a, b] = await socket.socketpair();
+  try {
+    await b.close();
+    out.push(await collect([0, 1, 2].map(() => () => a.send("x"))));
+  } finally {
+    await a.close();
   }
   return out;
 });

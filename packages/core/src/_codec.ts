@@ -3,7 +3,7 @@
 // and the other handlers; the codec names and tables _encode.ts shares.
 import { LookupError, UnicodeDecodeError } from "./errors.js";
 
-/** Python's decode error handlers that polysock knows; others act as `"replace"`. */
+/** Python's decode error handlers that polysock knows; others raise `LookupError`, as CPython's unknown ones do. */
 export type DecodeErrors = "strict" | "replace" | "ignore" | (string & {});
 
 const decoders = new Map<string, TextDecoder>();

@@ -4,7 +4,7 @@
 import type { StreamHandlers, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { type OSError, oserror } from "./errors.js";
-import { fromNative } from "./native-errors.js";
+import { fromKernel, fromNative } from "./native-errors.js";
 import { PromiseWaiter, WaitList, afterPoll, onNextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { tuneAllocator } from "./_allocator.js";
 import { Keeper } from "./_keeper.js";
@@ -199,13 +199,15 @@ export class StreamConn implements StreamHandlers {
   }
 
   /**
-   * A runtime's error as Linux reports it: a write's EPIPE on a connection whose peer sent no
-   * FIN means the peer reset it, which is ECONNRESET (EPIPE only for a reset after its FIN).
+   * A runtime's error as Linux reports it: a write's EPIPE that the runtime made up (Bun's, or
+   * Node's for a socket it already closed) on a connection whose peer sent no FIN means the
+   * peer reset it, which is ECONNRESET (EPIPE only for a reset after its FIN). The kernel's own
+   * EPIPE stands: the peer's FIN had reached it (Linux's CLOSE_WAIT), if not the runtime yet.
    */
   private asLinux(err: unknown): OSError {
     const e = fromNative(err);
     // (A unix socket has no reset: Linux says EPIPE when its peer has gone.)
-    return e.errno === E.EPIPE && !this.eof && !this.writeShut && !this.unix ? oserror(E.ECONNRESET) : e;
+    return e.errno === E.EPIPE && !this.eof && !this.writeShut && !this.unix && !fromKernel(err) ? oserror(E.ECONNRESET) : e;
   }
 
   onDrain(): void {
@@ -515,7 +517,7 @@ export class StreamConn implements StreamHandlers {
    * @returns bytes accepted (taken by the transport or batched), or -1 if not offered (the slow path decides).
    */
   tryWrite(data: Uint8Array, timeout: number | null): number {
-    if (this.error !== null || this.writeError !== null || this.writeShut || this.gone) return -1;
+    if (this.error !== null || this.writeError !== null || this.writeShut || this.gone || this.errored) return -1;
     if (this.copyBatch || this.batched > 0 || data === this.lastTaken) return this.batchWrite(data, timeout);
     if (this.congested) return -1;
     try {

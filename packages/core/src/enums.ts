@@ -16,13 +16,14 @@ function intEnum<K extends string>(name: string, prefix: string, flag: boolean):
   for (const [k, v] of Object.entries(C)) if (k.startsWith(prefix) && typeof v === "number") members[k] = v;
   const values = [...new Set(Object.values(members))].sort((a, b) => a - b);
   const known = new Set(values);
+  const span = 2 ** Math.max(...values).toString(2).length;
   const cls = (value: unknown): number => {
     const v = typeof value === "boolean" ? Number(value) : value;
     if (typeof v === "number" && Number.isInteger(v)) {
       if (!flag && known.has(v)) return v;
-      // IntFlag keeps any bits; a negative value counts from the 31 bits the members span.
+      // IntFlag keeps any bits; a negative value is taken modulo 2 ** (the bits the members span).
       if (flag && v >= 0) return v;
-      if (flag && v >= -(2 ** 31)) return 2 ** 31 + v;
+      if (flag) return ((v % span) + span) % span;
     }
     throw new ValueError(`${pyRepr(value)} is not a valid ${name}`);
   };

@@ -396,6 +396,18 @@ export function has_dualstack_ipv6(): boolean {
 }
 
 /**
+ * Where socketpair()'s two ends meet: on Linux a name in the abstract namespace (no file, so no
+ * file permissions — Deno needs only --allow-net — and nothing left behind), elsewhere a
+ * file in /tmp.
+ */
+function pairAddress(): string {
+  const g = globalThis as { process?: { platform?: unknown }; Deno?: { build?: { os?: unknown } } };
+  const linux = (g.Deno?.build?.os ?? g.process?.platform) === "linux";
+  const name = `polysock-pair-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return linux ? `\0${name}` : `/tmp/${name}.sock`;
+}
+
+/**
  * Like `a, b = socket.socketpair()`: two connected AF_UNIX stream sockets.
  * @throws OSError `[Errno 95]` for AF_INET/AF_INET6, `[Errno 97]` for other families (as on Linux).
  */
@@ -403,7 +415,7 @@ export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto
   const fam = intArg(family);
   // Linux: socketpair(2) of an IP family is EOPNOTSUPP; of no family at all, EAFNOSUPPORT.
   if (fam !== C.AF_UNIX) throw oserror(fam === C.AF_INET || fam === C.AF_INET6 ? E.EOPNOTSUPP : E.EAFNOSUPPORT);
-  const path = `/tmp/polysock-pair-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.sock`;
+  const path = pairAddress();
   const a = new Socket(C.AF_UNIX, type, proto);
   const l = new Socket(C.AF_UNIX, type, proto);
   l._tempFile();
