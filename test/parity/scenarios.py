@@ -4542,6 +4542,25 @@ def _():
         a.close()
     return out
 
+@scenario("selectors: an EpollSelector holds a descriptor (sockets made after it number past it) and fileno() gives it; ValueError once closed; a PollSelector has no fileno")
+def _():
+    a = socket.socket()
+    sel = selectors.DefaultSelector()
+    b = socket.socket()
+    try:
+        out = [b.fileno() - a.fileno(), sel.fileno() == a.fileno() + 1]
+        sel.close()
+        p = selectors.PollSelector()
+        out += collect([lambda: sel.fileno(), lambda: p.fileno()])
+        p.close()
+        c = socket.socket()
+        out.append(c.fileno() == a.fileno() + 1)
+        c.close()
+        return out
+    finally:
+        a.close()
+        b.close()
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

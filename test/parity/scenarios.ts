@@ -4749,6 +4749,26 @@ scenario("the peer closed in this program: sends right away (no wait between) su
   return out;
 });
 
+scenario("selectors: an EpollSelector holds a descriptor (sockets made after it number past it) and fileno() gives it; ValueError once closed; a PollSelector has no fileno", async () => {
+  const a = socket.socket();
+  const sel = socket.selectors.DefaultSelector();
+  const b = socket.socket();
+  try {
+    const out: unknown[] = [b.fileno() - a.fileno(), sel.fileno() === a.fileno() + 1];
+    sel.close();
+    const p = socket.selectors.PollSelector();
+    out.push(...(await collect([() => sel.fileno(), () => p.fileno()])));
+    p.close();
+    const c = socket.socket();
+    out.push(c.fileno() === a.fileno() + 1);
+    await c.close();
+    return out;
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

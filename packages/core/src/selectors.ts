@@ -5,7 +5,8 @@ import { PyList, PyTuple, pyRepr, tuple } from "./address.js";
 import { objectRepr } from "./_repr.js";
 import { pyTypeName } from "./bytes.js";
 import { errno as E } from "./errno.js";
-import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
+import { AttributeError, KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
+import { closeFd, newFd } from "./_fds.js";
 import { Socket } from "./socket.js";
 import { select as selectSockets, socketAt } from "./select.js";
 
@@ -117,7 +118,13 @@ export class Selector<T = unknown> {
    * registered (epoll forgets it; poll reports it ready; select raises EBADF, or reports it
    * ready if it was closed while select waited).
    */
-  constructor(private readonly kind: "epoll" | "poll" | "select" = "epoll") {}
+  constructor(private readonly kind: "epoll" | "poll" | "select" = "epoll") {
+    // An EpollSelector opens an epoll object: a descriptor, which numbers the sockets made after it.
+    this.fd = kind === "epoll" ? newFd() : -1;
+  }
+
+  /** The epoll object's descriptor (EpollSelector); -1 once closed, and for the other kinds. */
+  private fd: number;
 
   private readonly keys = new Map<number, SelectorKey<T>>();
   /** The socket each registered fd had when registered. */
@@ -282,11 +289,23 @@ export class Selector<T = unknown> {
    * the sockets registered at close is ready (their keys are gone), and waits only if none is.
    */
   close(): void {
+    if (this.fd >= 0) closeFd(this.fd);
+    this.fd = -1;
     if (this.kind !== "epoll")
       for (const [fd, key] of this.keys) (this.ghosts ??= new Map()).set(fd, { sock: this.socks.get(fd)!, events: key.events });
     this.keys.clear();
     this.socks.clear();
     this.closed = true;
+  }
+
+  /**
+   * Like `sel.fileno()` of an EpollSelector: its epoll object's descriptor.
+   * @throws ValueError once closed; AttributeError for a PollSelector or SelectSelector (they have none).
+   */
+  fileno(): number {
+    if (this.kind !== "epoll") throw new AttributeError(`'${KIND_NAMES[this.kind]}' object has no attribute 'fileno'`);
+    this.checkOpen();
+    return this.fd;
   }
 
   /** `with selectors.DefaultSelector() as sel:` → `using sel = selectors.DefaultSelector()`. */
