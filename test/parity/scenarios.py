@@ -4561,6 +4561,33 @@ def _():
         a.close()
         b.close()
 
+@scenario("IPV6_V6ONLY: connect, connect_ex, UDP connect and sendto to an IPv4-mapped address are ENETUNREACH, bind EINVAL; socketpair(None) is AF_UNIX")
+def _():
+    l, port = listener()
+    socks = []
+
+    def v6(kind):
+        s = socket.socket(socket.AF_INET6, kind)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        socks.append(s)
+        return s
+
+    try:
+        out = collect([
+            lambda: v6(socket.SOCK_STREAM).connect(("::ffff:127.0.0.1", port)),
+            lambda: v6(socket.SOCK_STREAM).connect_ex(("::ffff:127.0.0.1", port)),
+            lambda: v6(socket.SOCK_DGRAM).sendto(b"x", ("::ffff:127.0.0.1", 9)),
+            lambda: v6(socket.SOCK_DGRAM).connect(("::ffff:127.0.0.1", 9)),
+            lambda: v6(socket.SOCK_STREAM).bind(("::ffff:127.0.0.1", 0)),
+        ])
+        a, b = socket.socketpair(None)
+        out.append([a.family, b.type])
+        a.close()
+        b.close()
+        return out
+    finally:
+        close_all(l, *socks)
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4769,6 +4769,33 @@ scenario("selectors: an EpollSelector holds a descriptor (sockets made after it 
   }
 });
 
+scenario("IPV6_V6ONLY: connect, connect_ex, UDP connect and sendto to an IPv4-mapped address are ENETUNREACH, bind EINVAL; socketpair(None) is AF_UNIX", async () => {
+  const [l, port] = await listener();
+  const socks: socket.Socket[] = [];
+  const v6 = (kind: number): socket.Socket => {
+    const s = socket.socket(socket.AF_INET6, kind);
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1);
+    socks.push(s);
+    return s;
+  };
+  try {
+    const out = await collect([
+      () => v6(socket.SOCK_STREAM).connect(["::ffff:127.0.0.1", port]),
+      () => v6(socket.SOCK_STREAM).connect_ex(["::ffff:127.0.0.1", port]),
+      () => v6(socket.SOCK_DGRAM).sendto("x", ["::ffff:127.0.0.1", 9]),
+      () => v6(socket.SOCK_DGRAM).connect(["::ffff:127.0.0.1", 9]),
+      () => v6(socket.SOCK_STREAM).bind(["::ffff:127.0.0.1", 0]),
+    ]);
+    const [a, b] = await socket.socketpair(null);
+    out.push([a.family, b.type]);
+    await a.close();
+    await b.close();
+    return out;
+  } finally {
+    await closeAll(l, ...socks);
+  }
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -411,8 +411,8 @@ function pairAddress(): string {
  * Like `a, b = socket.socketpair()`: two connected AF_UNIX stream sockets.
  * @throws OSError `[Errno 95]` for AF_INET/AF_INET6, `[Errno 97]` for other families (as on Linux).
  */
-export async function socketpair(family = C.AF_UNIX, type = C.SOCK_STREAM, proto = 0): Promise<[Socket, Socket]> {
-  const fam = intArg(family);
+export async function socketpair(family: number | null = C.AF_UNIX, type = C.SOCK_STREAM, proto = 0): Promise<[Socket, Socket]> {
+  const fam = family === null ? C.AF_UNIX : intArg(family); // socketpair(None): AF_UNIX, as CPython's
   // Linux: socketpair(2) of an IP family is EOPNOTSUPP; of no family at all, EAFNOSUPPORT.
   if (fam !== C.AF_UNIX) throw oserror(fam === C.AF_INET || fam === C.AF_INET6 ? E.EOPNOTSUPP : E.EAFNOSUPPORT);
   const path = pairAddress();

@@ -358,6 +358,7 @@ export class Socket {
   }
 
   private async doBind(ep: Endpoint): Promise<void> {
+    if (this.mappedRefused(ep)) throw oserror(E.EINVAL); // Linux's inet6_bind (Deno's runtime binds it)
     try {
       if (this.isStream) {
         this.listener = await this.adapter.listen(ep, {
@@ -518,6 +519,7 @@ export class Socket {
     // Nothing listens on port 0 (runtimes reject the port instead): Linux refuses within
     // connect(2), which says so at once, or when non-blocking EINPROGRESS, the refusal then
     // pending (SO_ERROR, the next call) as for any refused non-blocking connect.
+    if (this.mappedRefused(ep)) throw oserror(E.ENETUNREACH);
     if (ep.kind === "inet" && ep.port === 0) {
       if (this._timeout !== 0) throw oserror(E.ECONNREFUSED);
       const refused = oserror(E.ECONNREFUSED);
@@ -636,7 +638,13 @@ export class Socket {
     }
   }
 
+  /** Linux: an IPV6_V6ONLY socket has no IPv4-mapped addresses (connect, sendto: ENETUNREACH; bind: EINVAL). */
+  private mappedRefused(ep: { host: string }): boolean {
+    return this._family === C.AF_INET6 && /^::ffff:\d/i.test(ep.host) && this.opts.get(C.IPPROTO_IPV6, C.IPV6_V6ONLY) === 1;
+  }
+
   private async connectDatagram(ep: Endpoint): Promise<void> {
+    if (this.mappedRefused(ep)) throw oserror(E.ENETUNREACH);
     // Linux: a broadcast peer needs SO_BROADCAST; the wildcard address means this host.
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
     const host = ep.host === "0.0.0.0" ? "127.0.0.1" : ep.host === "::" ? "::1" : ep.host;
@@ -1328,7 +1336,7 @@ export class Socket {
       const hot = arguments.length === 2 && d !== null && d.peer === null;
       const known = hot ? knownEndpoint(flagsOrAddress) : undefined;
       const ep = known ?? (hot ? literalEndpoint(this._family, flagsOrAddress) : undefined);
-      if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host)) {
+      if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host) && !this.mappedRefused(ep)) {
         const bytes = toBytes(data);
         this.check();
         if (bytes.length <= MAX_UDP4 || bytes.length <= maxDatagram(this._family, ep.host)) {
@@ -1379,6 +1387,7 @@ export class Socket {
     // Linux binds the socket first (inet_sendmsg's autobind), then checks the datagram.
     const d = this.dgram ?? (await this.ensureDatagram());
     // In udp_sendmsg's order: IPv4's 64 KiB bound, MSG_OOB, the port, broadcast, then what fits a datagram.
+    if (this.mappedRefused(ep)) throw oserror(E.ENETUNREACH);
     if (this._family === C.AF_INET && bytes.length > 0xffff) throw oserror(E.EMSGSIZE);
     if (flags & C.MSG_OOB && oobRefused(this._family, ep)) throw oserror(E.EOPNOTSUPP);
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.EINVAL); // Linux's sendto to port 0
