@@ -1,7 +1,7 @@
 // select(): the readiness a ported select-loop server relies on, and such a server serving
 // polysock and CPython clients at once from one task.
 import { spawn } from "node:child_process";
-import { assert, closeAll, listener, pair, pattern, recvAll, same, sleep, socket, test } from "./_harness.js";
+import { assert, closeAll, listener, pair, pattern, recvAll, rejects, same, sleep, socket, test } from "./_harness.js";
 
 test("select(): a one-task non-blocking echo server serves polysock and CPython clients at once", async () => {
   const [l, port] = await listener();
@@ -278,5 +278,31 @@ test("a select/poll/selector loop with timeout 0 while another socket is always 
     }
   } finally {
     await closeAll(c, s, l, other);
+  }
+});
+
+test("poll, epoll and selectors watch sockets numbered from FD_SETSIZE (1024) on; only select() refuses them (ValueError)", async () => {
+  const filler: socket.Socket[] = [];
+  for (let i = 0; i < 1030; i++) filler.push(socket.socket()); // unbound: numbers, no runtime handles
+  const [a, b] = await socket.socketpair();
+  try {
+    assert.ok(b.fileno() >= 1024, `fd ${b.fileno()}`);
+    await a.sendall("x");
+    const sel = socket.selectors.DefaultSelector();
+    sel.register(b, socket.selectors.EVENT_READ, "b");
+    assert.deepEqual((await sel.select(5)).map(([k, m]) => [k.data, m]), [["b", socket.selectors.EVENT_READ]]);
+    sel.close();
+    const ep = socket.epoll();
+    ep.register(b.fileno(), socket.EPOLLIN);
+    assert.deepEqual([...(await ep.poll(5))].map((x) => [...x]), [[b.fileno(), socket.EPOLLIN]]);
+    ep.close();
+    const p = socket.poll();
+    p.register(b, socket.POLLIN);
+    assert.deepEqual([...(await p.poll(5000))].map((x) => [...x]), [[b.fileno(), socket.POLLIN]]);
+    await rejects(socket.select([b], [], [], 0), socket.ValueError, undefined, "filedescriptor out of range in select()");
+  } finally {
+    await a.close();
+    await b.close();
+    for (const s of filler) await s.close();
   }
 });

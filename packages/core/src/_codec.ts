@@ -243,6 +243,14 @@ function decodeError(codec: string, b: Uint8Array, start: number, end: number, r
 
 /** Like `b.decode(encoding, errors)`. @throws UnicodeDecodeError (a ValueError) in strict mode; LookupError. */
 export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeErrors): string {
+  // The common case first (a text makefile's every line): UTF-8 that decodes.
+  if (encoding === "utf-8" && (errors === "strict" || errors === "replace")) {
+    try {
+      return decoder("utf-8", errors === "strict").decode(b);
+    } catch {
+      // bad bytes: the general path says which
+    }
+  }
   const enc = encoding.toLowerCase().replace(/_/g, "-");
   if (enc === "ascii" || enc === "us-ascii" || enc === "646") {
     for (let i = 0; i < b.length; i++) {

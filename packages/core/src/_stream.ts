@@ -417,7 +417,11 @@ export class StreamConn implements StreamHandlers {
     this.size += b.length;
   }
 
-  /** Index of `byte` within the first `limit` buffered bytes, searching from byte `from` on; -1 if absent. */
+  /**
+   * Index of `byte` within the first `limit` buffered bytes, searching from byte `from` on; -1 if
+   * absent. Looks at no byte past `limit` (a line reader asks for each line: scanning each
+   * chunk to its end every time made reading many short lines quadratic in the chunk size).
+   */
   indexOf(byte: number, limit: number, from = 0): number {
     let base = 0;
     for (let i = this.head - 1; i < this.chunks.length && base < limit; i++) {
@@ -425,8 +429,10 @@ export class StreamConn implements StreamHandlers {
       const start = i < this.head ? this.off : 0; // (the first chunk is read from `off` on)
       const len = c.length - start;
       if (base + len > from) {
-        const j = c.indexOf(byte, start + (from > base ? from - base : 0));
-        if (j >= 0 && base + j - start < limit) return base + j - start;
+        const s = start + (from > base ? from - base : 0);
+        const e = base + len > limit ? start + (limit - base) : c.length;
+        const j = e === c.length ? c.indexOf(byte, s) : indexIn(c, byte, s, e);
+        if (j >= 0) return base + j - start;
       }
       base += len;
     }
@@ -936,4 +942,14 @@ function flushAll(): void {
     c.flushQueued = false;
     c.flush();
   }
+}
+
+/** Index of `byte` in `c` from `s` up to (not including) `e`; -1 if absent. */
+function indexIn(c: Uint8Array, byte: number, s: number, e: number): number {
+  if (e - s <= 64) {
+    for (let k = s; k < e; k++) if (c[k] === byte) return k;
+    return -1;
+  }
+  const j = c.subarray(s, e).indexOf(byte);
+  return j < 0 ? -1 : s + j;
 }

@@ -462,8 +462,11 @@ export class SocketFile {
     if (n === 0 && (this.raw || this.pair || !this.canRead)) return emptyBytes();
     const c = this.conn("readline");
     const max = n < 0 ? Infinity : n;
+    // Bytes already searched for the newline (a long line arrives in many chunks: search each once).
+    let searched = 0;
     for (;;) {
-      const i = c.indexOf(NL, max);
+      const i = c.indexOf(NL, max, searched < c.size ? searched : 0);
+      searched = c.size;
       if (i >= 0) return this.out(c.take(i + 1));
       if (c.size >= max) return this.out(c.take(max));
       const err = c.takeError();
@@ -481,6 +484,9 @@ export class SocketFile {
     const wide = this.wide;
     // What a limit's worth of bytes decoded to when `errors="ignore"` dropped some: read on for the rest.
     let out = "";
+    // Bytes that hold no line end (a long line arrives in many chunks: search each once, and
+    // with no limit walk it only when its end is there).
+    let scanned = 0;
     outer: for (;;) {
       const err = c.size === 0 ? c.takeError() : null;
       if (err) throw err;
@@ -488,8 +494,12 @@ export class SocketFile {
       // Up to a possible line end and the byte after it (a `\r` may be followed by `\n`);
       // in `\r\n` mode a `\n` without `\r` ends nothing: look on from the next one.
       // UTF-16/32 (a line end's byte may be part of any unit): all that is there.
-      for (let from = 0; ; ) {
+      for (let from = scanned < c.size ? scanned : 0; ; ) {
         const end = wide === null ? this.lineEnd(c, from) : -1;
+        if (end < 0 && wide === null) {
+          scanned = c.size;
+          if (max === Infinity && !done) break; // no line end to walk to yet: wait for more
+        }
         const n = end < 0 ? c.size : Math.min(c.size, end + 2);
         const b = n === 0 ? NOTHING : c.take(n, true);
         const [i, m, ended] = walk(b, max, this.utf8, done && n === c.size, this.newline, true, wide);
@@ -500,6 +510,7 @@ export class SocketFile {
           if (k >= m) return out + t;
           out += t; // (a dropped sequence was counted as a character)
           max -= k;
+          scanned = 0;
           continue outer;
         }
         if (end < 0 || n === c.size) break;

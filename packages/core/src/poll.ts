@@ -5,7 +5,7 @@ import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./er
 import { intArg } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { AF_UNIX, SOCK_STREAM } from "./constants.js";
-import { type Selectable, fdOf, select, socketAt } from "./select.js";
+import { type Selectable, fdOf, readySockets, socketAt } from "./select.js";
 import type { Socket } from "./socket.js";
 
 /** `select.POLLIN` */ export const POLLIN = 1;
@@ -124,13 +124,15 @@ export async function readiness(entries: readonly { sock: Socket; mask: number }
   const r = entries.filter((e) => e.mask & (POLLIN | POLLRDNORM)).map((e) => e.sock);
   const w = entries.filter((e) => e.mask & (POLLOUT | POLLWRNORM | POLLWRBAND)).map((e) => e.sock);
   const fds = entries.map((e) => e.sock.fileno());
-  const [rr, ww] = await select(r, w, [], wait);
+  const [rl, wl] = await readySockets(r, r, w, w, wait);
+  const rr = new Set(rl);
+  const ww = new Set(wl);
   return entries.map((e, i) => {
     if (e.sock.fileno() !== fds[i]) return -1;
     let ev = now(e);
-    if (rr.includes(e.sock) && !e.sock._readableNotIn()) ev |= e.mask & (POLLIN | POLLRDNORM);
+    if (rr.has(e.sock) && !e.sock._readableNotIn()) ev |= e.mask & (POLLIN | POLLRDNORM);
     // Linux's datagram and unix poll say POLLWRBAND too where TCP's does not.
-    if (ww.includes(e.sock)) ev |= e.mask & (e.sock.type === SOCK_STREAM && e.sock.family !== AF_UNIX ? POLLOUT | POLLWRNORM : POLLOUT | POLLWRNORM | POLLWRBAND);
+    if (ww.has(e.sock)) ev |= e.mask & (e.sock.type === SOCK_STREAM && e.sock.family !== AF_UNIX ? POLLOUT | POLLWRNORM : POLLOUT | POLLWRNORM | POLLWRBAND);
     return ev;
   });
 }

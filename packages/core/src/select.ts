@@ -11,7 +11,8 @@ import { MAX_TIMER_S, type WaitList, type Waiter, afterPoll, nextTurn } from "./
 class SelectWaiter implements Waiter {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   due = 0;
-  private lists: WaitList[] = [];
+  /** The wait lists it is on (a Set: a selector may watch thousands of sockets, each once). */
+  private readonly lists = new Set<WaitList>();
   private done = false;
 
   constructor(private readonly resolve: () => void) {}
@@ -19,8 +20,8 @@ class SelectWaiter implements Waiter {
   watch(on: WaitList | Promise<void> | null): void {
     if (on === null) return;
     if (on instanceof Promise) void on.then(this.wake, this.wake);
-    else if (!this.lists.includes(on)) {
-      this.lists.push(on);
+    else if (!this.lists.has(on)) {
+      this.lists.add(on);
       on.addWaiter(this, null);
     }
   }
@@ -134,13 +135,23 @@ export async function select<T extends Selectable>(
   const [wi, w] = checkList(wlist);
   checkList(xlist);
   const t = checkSelectTimeout(timeout);
+  const [rr, ww] = await readySockets(ri as T[], r, wi as T[], w, t);
+  return tuple(pyList(rr), pyList(ww), pyList<T>([])) as [T[], T[], T[]];
+}
+
+/**
+ * @internal select() without its argument checks and FD_SETSIZE limit, for poll, epoll and
+ * selectors (which have no such limit): the items of `ri`/`wi` whose sockets (`r`/`w`, open,
+ * in the same order) are ready, waiting up to `t` seconds (`null`: no limit).
+ */
+export async function readySockets<T>(ri: readonly T[], r: readonly Socket[], wi: readonly T[], w: readonly Socket[], t: number | null): Promise<[T[], T[]]> {
   const deadline = t === null ? 0 : Date.now() + t * 1000;
-  const ready = (): [T[], T[], T[]] | null => {
-    const rr = ri.filter((_, i) => r[i]!._ready(false)) as T[];
-    const ww = wi.filter((_, i) => w[i]!._ready(true)) as T[];
-    return rr.length > 0 || ww.length > 0 ? (tuple(pyList(rr), pyList(ww), pyList<T>([])) as [T[], T[], T[]]) : null;
+  const ready = (): [T[], T[]] | null => {
+    const rr = ri.filter((_, i) => r[i]!._ready(false));
+    const ww = wi.filter((_, i) => w[i]!._ready(true));
+    return rr.length > 0 || ww.length > 0 ? [rr, ww] : null;
   };
-  const none = (): [T[], T[], T[]] => tuple(pyList<T>([]), pyList<T>([]), pyList<T>([])) as [T[], T[], T[]];
+  const none = (): [T[], T[]] => [[], []];
   // A socket asked for both whose data may still be in the kernel: select(2) reports a socket
   // that has data and is writable in both lists, in one call (CPython's gh-110038 test).
   const ws = r.length > 0 && w.length > 0 ? new Set(w) : null;

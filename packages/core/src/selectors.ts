@@ -8,7 +8,7 @@ import { errno as E } from "./errno.js";
 import { AttributeError, KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
 import { closeFd, newFd } from "./_fds.js";
 import { Socket } from "./socket.js";
-import { select as selectSockets, socketAt } from "./select.js";
+import { readySockets, socketAt } from "./select.js";
 
 // Node 20 has Symbol.dispose; older engines get the well-known fallback tsx/esbuild use.
 (Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
@@ -251,19 +251,21 @@ export class Selector<T = unknown> {
       for (const [fd, key] of this.keys) watch(fd, this.socks.get(fd)!, key.events);
       if (this.ghosts !== null) for (const [fd, g] of this.ghosts) watch(fd, g.sock, g.events);
       const left = closed && this.kind === "poll" ? 0 : t === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
-      const [rr, ww] = await selectSockets(r, w, [], left);
+      const [rl, wl] = await readySockets(r, r, w, w, left);
+      const rr = new Set(rl);
+      const ww = new Set(wl);
       // A socket of a closed selector's poll set is ready (or closed): CPython's select returns, finding no key for it.
-      if (this.ghosts !== null) for (const g of this.ghosts.values()) if (rr.includes(g.sock) || ww.includes(g.sock) || g.sock.fileno() < 0) closed = true;
+      if (this.ghosts !== null) for (const g of this.ghosts.values()) if (rr.has(g.sock) || ww.has(g.sock) || g.sock.fileno() < 0) closed = true;
       const out = new PyList<[SelectorKey<T>, number]>(); // prints as Python's list
       for (const [fd, key] of this.keys) {
         const sock = this.socks.get(fd)!;
-        let mask = (rr.includes(sock) ? EVENT_READ : 0) | (ww.includes(sock) ? EVENT_WRITE : 0);
+        let mask = (rr.has(sock) ? EVENT_READ : 0) | (ww.has(sock) ? EVENT_WRITE : 0);
         // Closed (before or during the wait): poll and select report it as ready for what was asked; epoll forgets it.
         if (sock.fileno() !== fd) mask = this.kind === "epoll" ? 0 : key.events & (EVENT_READ | EVENT_WRITE);
         if (mask !== 0) out.push(tuple(key, mask) as [SelectorKey<T>, number]);
       }
       // Only a socket closed meanwhile woke the wait: wait on for the rest of the timeout.
-      if (out.length > 0 || (closed && this.ghosts !== null) || (rr.length === 0 && ww.length === 0) || (t !== null && Date.now() >= deadline)) return out;
+      if (out.length > 0 || (closed && this.ghosts !== null) || (rr.size === 0 && ww.size === 0) || (t !== null && Date.now() >= deadline)) return out;
     }
   }
 
