@@ -47,17 +47,17 @@ const EAI_BY_CODE: Record<string, number> = {
 
 const TEXT_TO_EAI: [string, number][] = Object.entries(EAI_TEXT).map(([k, v]) => [v, Number(k)]);
 
-/**
- * Translate any error thrown by an adapter into the Python error class, errno and text.
- * Identity comes from the string `.code` (errno signs differ between runtimes), then Deno's
- * class name, then an `(os error N)` suffix; the native error is kept as `cause`.
- */
 /** Did the OS itself report `err` (Node's errno from libuv, Deno's "(os error N)"), not the runtime? */
 export function fromKernel(err: unknown): boolean {
   const e = err as { errno?: unknown; message?: unknown } | null;
   return typeof e?.errno === "number" || (typeof e?.message === "string" && / \(os error \d+\)$/.test(e.message));
 }
 
+/**
+ * Translate any error thrown by an adapter into the Python error class, errno and text.
+ * Identity comes from the string `.code` (errno signs differ between runtimes), then Deno's
+ * class name, then an `(os error N)` suffix; the native error is kept as `cause`.
+ */
 export function fromNative(err: unknown): OSError {
   if (err instanceof OSError) return err;
   let e = err as { code?: unknown; name?: unknown; message?: unknown; errors?: unknown[] } | null;
