@@ -4591,6 +4591,24 @@ def _():
         close_all(l, *socks)
 
 
+@scenario("host names with a NUL: gethostbyname/_ex/gethostbyaddr/getfqdn TypeError, getnameinfo ValueError, getaddrinfo reads up to it; inet_aton ends at ASCII whitespace only; htonl and getaddrinfo take big ints")
+def _():
+    return collect([
+        lambda: socket.gethostbyname("localhost\x00"),
+        lambda: socket.gethostbyname_ex(b"localhost\x00"),
+        lambda: socket.gethostbyaddr("127.0.0.1\x00"),
+        lambda: socket.getfqdn("localhost\x00"),
+        lambda: socket.getnameinfo(("127.0.0.1\x00", "x"), 0),
+        lambda: socket.getaddrinfo("127.0.0.1\x00x", 80, socket.AF_INET, socket.SOCK_STREAM)[0][4],
+        lambda: socket.inet_aton("1.2.3.4 junk"),
+        lambda: socket.inet_aton("1.2.3.4\xa0"),
+        lambda: socket.inet_aton("1.2.3.4\u2028"),
+        lambda: socket.htonl(1),
+        lambda: socket.ntohl(2**32),
+        lambda: socket.getaddrinfo("127.0.0.1", 80, socket.AF_INET, socket.SOCK_STREAM)[0][4],
+    ])
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4797,6 +4797,23 @@ scenario("IPV6_V6ONLY: connect, connect_ex, UDP connect and sendto to an IPv4-ma
   }
 });
 
+scenario("host names with a NUL: gethostbyname/_ex/gethostbyaddr/getfqdn TypeError, getnameinfo ValueError, getaddrinfo reads up to it; inet_aton ends at ASCII whitespace only; htonl and getaddrinfo take big ints", async () =>
+  collect([
+    () => socket.gethostbyname("localhost\x00"),
+    () => socket.gethostbyname_ex(new TextEncoder().encode("localhost\x00")),
+    () => socket.gethostbyaddr("127.0.0.1\x00"),
+    () => socket.getfqdn("localhost\x00"),
+    () => socket.getnameinfo(["127.0.0.1\x00", "x"], 0),
+    async () => (await socket.getaddrinfo("127.0.0.1\x00x", 80, socket.AF_INET, socket.SOCK_STREAM))[0]![4],
+    () => socket.inet_aton("1.2.3.4 junk"),
+    () => socket.inet_aton("1.2.3.4\xa0"),
+    () => socket.inet_aton("1.2.3.4\u2028"),
+    () => socket.htonl(1n as unknown as number),
+    () => socket.ntohl((2n ** 32n) as unknown as number),
+    async () => (await socket.getaddrinfo("127.0.0.1", 80n as unknown as number, socket.AF_INET, socket.SOCK_STREAM))[0]![4],
+  ]),
+);
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -101,8 +101,11 @@ export function intArg(v: unknown, what = "integer"): number {
  * @throws TypeError `gethostbyname() argument 1 must be str, bytes or bytearray, not int`
  */
 export function hostArg(v: unknown, fname: string): string {
-  if (typeof v === "string") return v;
-  if (v instanceof Uint8Array) return decodeBytes(v, "utf-8", "replace");
+  const s = typeof v === "string" ? v : v instanceof Uint8Array ? decodeBytes(v, "utf-8", "replace") : null;
+  if (s !== null) {
+    if (s.includes("\0")) throw new TypeError(`${fname}() argument 1 must be encoded string without null bytes, not ${pyTypeName(v)}`);
+    return s;
+  }
   throw new TypeError(`${fname}() argument 1 must be str, bytes or bytearray, not ${argTypeName(v)}`);
 }
 

@@ -45,7 +45,7 @@ function strtoulInt(s: string): number | undefined {
  */
 function serviceArg(port: unknown): string | null {
   if (port === null || port === undefined) return null;
-  if (typeof port === "number" && Number.isInteger(port)) {
+  if ((typeof port === "number" && Number.isInteger(port)) || typeof port === "bigint") {
     if (port >= 2 ** 63 || port < -(2 ** 63)) throw new OverflowError("Python int too large to convert to C long");
     return BigInt(port).toString();
   }
@@ -136,7 +136,9 @@ export async function getaddrinfo(
   if (type !== 0 && type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM && type !== C.SOCK_RAW) throw gaiError(-7);
   const kinds = socketKinds(type, proto, svc);
   if (typeof host === "string") idnaCheck(host);
-  const name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
+  let name = host instanceof Uint8Array ? new TextDecoder().decode(host) : host;
+  // CPython hands glibc a C string: a NUL ends the name.
+  if (name !== null && name.includes("\0")) name = name.slice(0, name.indexOf("\0"));
   let addrs: { address: string; family: 4 | 6 }[];
   let scope = 0;
   const want = family === C.AF_INET ? 4 : family === C.AF_INET6 ? 6 : 0;

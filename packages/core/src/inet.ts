@@ -151,7 +151,7 @@ export function numericIPv4(host: string): string | null {
  * @throws OSError `illegal IP address string passed to inet_aton`
  */
 export function inet_aton(ip: string): PyBytes {
-  const s = str(ip, "inet_aton").split(/\s/)[0]!;
+  const s = str(ip, "inet_aton").split(/[ \t\n\v\f\r]/)[0]!; // the C library's isspace(): ASCII only
   const parts = s.split(".");
   const bad = (): never => {
     throw new OSError("illegal IP address string passed to inet_aton");
@@ -221,6 +221,10 @@ export function inet_ntop(family: number, packedIp: Uint8Array): string {
 
 /** htonl/ntohl's argument: an int, not negative (then a C `unsigned long`). */
 function ulong(x: unknown): number {
+  if (typeof x === "bigint") {
+    if (x < 0n) throw new OverflowError("can't convert negative value to unsigned int");
+    return x >= 2n ** 64n ? 2 ** 64 : Number(x); // (beyond 64 bits: the caller's OverflowError)
+  }
   if (typeof x !== "number" && typeof x !== "boolean") throw new TypeError(`expected int, ${pyTypeName(x)} found`);
   const n = Number(x);
   if (!Number.isInteger(n)) throw new TypeError("expected int, float found");

@@ -3,7 +3,7 @@
 import * as C from "./constants.js";
 import { pyList, tuple } from "./address.js";
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
-import { AttributeError, OSError, OverflowError, gaiError, herror } from "./errors.js";
+import { AttributeError, OSError, OverflowError, ValueError, gaiError, herror } from "./errors.js";
 import { getaddrinfo, gethostname } from "./functions.js";
 import { inet_ntop, inet_pton, ipVersion, numericIPv4, scopedIPv6 } from "./inet.js";
 import { serviceName } from "./netdb.js";
@@ -46,6 +46,7 @@ export async function getnameinfo(sockaddr: readonly unknown[], flags: number): 
   const [host, port, flowinfo = 0, scope = 0] = sockaddr as unknown[];
   if (sockaddr.length < 2 || sockaddr.length > 4 || typeof host !== "string")
     throw new TypeError("getnameinfo(): illegal sockaddr argument");
+  if (host.includes("\0")) throw new ValueError("embedded null character"); // "s"
   const p = cIntArg(port); // "si|II": the port is a C int
   // C unsigned ints, as CPython parses them ("I": wrapped modulo 2**32, not checked).
   const flow = u32(intArg(flowinfo));
@@ -99,7 +100,7 @@ export async function gethostbyaddr(ip_address: string | Uint8Array): Promise<[s
 export async function getfqdn(name: string | Uint8Array = ""): Promise<string> {
   if (typeof name !== "string" && !(name instanceof Uint8Array))
     throw new AttributeError(`'${pyTypeName(name)}' object has no attribute 'strip'`);
-  let n = hostArg(name, "getfqdn").trim();
+  let n = hostArg(name, "gethostbyaddr").trim(); // (its errors are gethostbyaddr's, which CPython's getfqdn calls)
   if (n === "" || n === "0.0.0.0" || n === "::") n = gethostname();
   try {
     const [hostname, aliases] = await gethostbyaddr(n);
