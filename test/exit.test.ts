@@ -142,3 +142,14 @@ for (const flags of [[], ["--unstable-net"]]) {
     expect(code).toBe(0);
   }, 30000);
 }
+
+// A handler that returns at EOF without close(): the collector closes the connection (its peer
+// gets FIN), as CPython's reference counting does; else each kept an OS descriptor for good.
+for (const [rt, flags] of [["node", ["--expose-gc"]], ["bun", []], ["deno", ["--v8-flags=--expose-gc"]]] as const) {
+  test(`${rt}: connections dropped unclosed after EOF are closed when collected (the peer reads EOF)`, async () => {
+    const [cmd, argv] = runtimeCommand(rt, path.join(ROOT, "test", "fixtures", "dropped_at_eof.ts"), [], [...flags]);
+    const { code, output } = await runProgram(cmd, argv, 30000);
+    expect(output).toContain("closed by the collector: 20 of 20");
+    expect(code).toBe(0);
+  }, 40000);
+}

@@ -126,6 +126,8 @@ export class Socket {
   declare private files: Set<SocketFile> | null;
   /** A file was used since close() (see closeWithFiles). */
   declare private filesTouched: boolean;
+  /** Registered to be closed by the garbage collector if dropped unclosed (see closeWhenDropped). */
+  declare private dropWatched: boolean;
 
   /** @internal use {@link socket}() */
   constructor(family: number = C.AF_INET, type: number = C.SOCK_STREAM, proto = 0, adapter?: Adapter) {
@@ -289,6 +291,7 @@ export class Socket {
       return fd;
     }
     this._closed = true;
+    if (this.dropWatched) dropped.unregister(this);
     keepDetached(fd, this);
     return fd;
   }
@@ -872,8 +875,23 @@ export class Socket {
     if (c.size > 0) return asPyBytes(c.take(n));
     const err = c.takeError();
     if (err) throw err;
-    if (c.eof || c.readShut) return emptyBytes();
+    if (c.eof || c.readShut) {
+      this.closeWhenDropped(c);
+      return emptyBytes();
+    }
     return undefined;
+  }
+
+  /**
+   * recv saw EOF: if the program now drops this socket without close() (a handler that returns
+   * at EOF), the garbage collector closes it, as CPython's reference counting does when the
+   * handler returns — else its runtime socket (an OS descriptor) and its number stayed until the
+   * process ran out of descriptors.
+   */
+  private closeWhenDropped(c: StreamConn): void {
+    if (this.dropWatched) return;
+    this.dropWatched = true;
+    dropped.register(this, new Dropped(this._fd, c), this);
   }
 
   /** A plain recv that waits: one Promise and one waiter object (no closures), resolved with the bytes. */
@@ -1520,6 +1538,7 @@ export class Socket {
   private closeReset(): Promise<void> {
     if (this._closed) return Promise.resolve();
     this._closed = true;
+    if (this.dropWatched) dropped.unregister(this);
     if (this._fd >= 0) closeFd(this._fd);
     this._fd = -1;
     if (this.conn?.hasWaiters()) this.conn.failAll(badFd());
@@ -1561,6 +1580,7 @@ export class Socket {
   }
 
   private release(): Promise<void> {
+    if (this.dropWatched) dropped.unregister(this);
     const fd = this._fd;
     this._fd = -1;
     // The number is closed for every object on it (socket(fileno=n)): they keep it, as CPython's do.
@@ -1955,7 +1975,25 @@ Object.assign(Socket.prototype, {
   shutBits: 0,
   files: null,
   filesTouched: false,
+  dropWatched: false,
 });
+
+/** A connection whose socket object saw EOF: what closing it takes, without the object itself. */
+class Dropped {
+  constructor(
+    private readonly fd: number,
+    private readonly conn: StreamConn,
+  ) {}
+
+  /** The object was collected unclosed: close as close() would (its number too). */
+  collect(): void {
+    if (sharing) return; // (another object may share the number or connection: dup(), fromfd)
+    if (this.fd >= 0) closeFd(this.fd);
+    void this.conn.close().catch(() => undefined);
+  }
+}
+
+const dropped = new FinalizationRegistry<Dropped>((d) => d.collect());
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
