@@ -7,6 +7,8 @@ import { LookupError, UnicodeDecodeError } from "./errors.js";
 export type DecodeErrors = "strict" | "replace" | "ignore" | (string & {});
 
 const decoders = new Map<string, TextDecoder>();
+let utf8Strict: TextDecoder | undefined;
+let utf8Replace: TextDecoder | undefined;
 
 function decoder(label: string, fatal: boolean): TextDecoder {
   const key = label + (fatal ? ":strict" : ":replace");
@@ -246,7 +248,7 @@ export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeError
   // The common case first (a text makefile's every line): UTF-8 that decodes.
   if (encoding === "utf-8" && (errors === "strict" || errors === "replace")) {
     try {
-      return decoder("utf-8", errors === "strict").decode(b);
+      return (errors === "strict" ? (utf8Strict ??= decoder("utf-8", true)) : (utf8Replace ??= decoder("utf-8", false))).decode(b);
     } catch {
       // bad bytes: the general path says which
     }

@@ -99,7 +99,9 @@ export function translateNewlines(s: string): string {
 /** The kinds of line end in `s` (Python's IncrementalNewlineDecoder): 1 `\r`, 2 `\n`, 4 `\r\n`. */
 export function newlineKinds(s: string): number {
   let seen = 0;
-  for (let i = s.indexOf("\r"); i >= 0; i = s.indexOf("\r", i + 1)) seen |= s.charCodeAt(i + 1) === LF ? 4 : 1;
+  let i = s.indexOf("\r");
+  if (i < 0) return s.includes("\n") ? 2 : 0; // (a line read in "\n" mode: the common case)
+  for (; i >= 0; i = s.indexOf("\r", i + 1)) seen |= s.charCodeAt(i + 1) === LF ? 4 : 1;
   if (/(?:^|[^\r])\n/.test(s)) seen |= 2;
   return seen;
 }
