@@ -1,5 +1,5 @@
 // makefile(): line reads that share the socket's buffer with recv.
-import { assert, closeAll, pair, rejects, socket, test } from "./_harness.js";
+import { assert, closeAll, pair, rejects, sleep, socket, test } from "./_harness.js";
 
 test("makefile('rb').readline then recv: nothing lost", async () => {
   const [c, s, l] = await pair();
@@ -148,4 +148,20 @@ test("makefile('wb') writes queued in blocking mode still all go out after setbl
   c.setblocking(false);
   await rejects(() => c.recv(10), socket.BlockingIOError); // nothing more than was claimed
   await closeAll(c, s, l);
+});
+
+test("two readline() calls waiting on one file each get their own line (binary and text)", async () => {
+  for (const mode of ["rb", "r"] as const) {
+    const [c, s, l] = await pair();
+    const f = s.makefile(mode);
+    await c.sendall("aaaa");
+    const p1 = f.readline();
+    const p2 = f.readline();
+    await sleep(20); // both wait, having searched the 4 bytes there
+    await c.sendall("\nb\ncccc\n");
+    const got = [String(await p1), String(await p2), String(await f.readline())];
+    assert.deepEqual(got, mode === "rb" ? ["b'aaaa\\n'", "b'b\\n'", "b'cccc\\n'"] : ["aaaa\n", "b\n", "cccc\n"], mode);
+    await f.close();
+    await closeAll(c, s, l);
+  }
 });

@@ -51,6 +51,11 @@ export class StreamConn implements StreamHandlers {
   private head = 0;
   /** Bytes buffered. */
   size = 0;
+  /**
+   * Counts changes at the front of the queue (bytes taken, or put back): a reader that searched
+   * the queue (makefile's readline) knows its search still holds while this stays the same.
+   */
+  front = 0;
   /** Peer sent FIN (or the transport is gone). */
   eof: boolean = false;
   /**
@@ -319,6 +324,7 @@ export class StreamConn implements StreamHandlers {
         if (!peek) {
           this.off = start + n;
           this.size -= n;
+          this.front++;
         }
       } else {
         out = start === 0 ? first : first.subarray(start);
@@ -379,6 +385,7 @@ export class StreamConn implements StreamHandlers {
       } else {
         this.off += len;
         this.size -= len;
+        this.front++;
         len = 0;
       }
     }
@@ -386,6 +393,7 @@ export class StreamConn implements StreamHandlers {
 
   private dropHead(): void {
     this.size -= this.first.length - this.off;
+    this.front++;
     this.off = 0;
     if (this.head === this.chunks.length) {
       this.first = EMPTY;
@@ -406,6 +414,7 @@ export class StreamConn implements StreamHandlers {
   /** Put bytes back at the front (a makefile read or MSG_WAITALL that an error ends loses nothing). */
   unshift(b: Uint8Array): void {
     if (b.length === 0) return;
+    this.front++;
     const was = this.off === 0 ? this.first : this.first.subarray(this.off);
     this.first = b;
     this.off = 0;

@@ -462,11 +462,14 @@ export class SocketFile {
     if (n === 0 && (this.raw || this.pair || !this.canRead)) return emptyBytes();
     const c = this.conn("readline");
     const max = n < 0 ? Infinity : n;
-    // Bytes already searched for the newline (a long line arrives in many chunks: search each once).
+    // Bytes already searched for the newline (a long line arrives in many chunks: search each
+    // once), while no other reader took from the front meanwhile.
     let searched = 0;
+    let front = c.front;
     for (;;) {
-      const i = c.indexOf(NL, max, searched < c.size ? searched : 0);
+      const i = c.indexOf(NL, max, front === c.front ? searched : 0);
       searched = c.size;
+      front = c.front;
       if (i >= 0) return this.out(c.take(i + 1));
       if (c.size >= max) return this.out(c.take(max));
       const err = c.takeError();
@@ -487,6 +490,7 @@ export class SocketFile {
     // Bytes that hold no line end (a long line arrives in many chunks: search each once, and
     // with no limit walk it only when its end is there).
     let scanned = 0;
+    let front = c.front;
     outer: for (;;) {
       const err = c.size === 0 ? c.takeError() : null;
       if (err) throw err;
@@ -494,10 +498,11 @@ export class SocketFile {
       // Up to a possible line end and the byte after it (a `\r` may be followed by `\n`);
       // in `\r\n` mode a `\n` without `\r` ends nothing: look on from the next one.
       // UTF-16/32 (a line end's byte may be part of any unit): all that is there.
-      for (let from = scanned < c.size ? scanned : 0; ; ) {
+      for (let from = front === c.front && scanned < c.size ? scanned : 0; ; ) {
         const end = wide === null ? this.lineEnd(c, from) : -1;
         if (end < 0 && wide === null) {
           scanned = c.size;
+          front = c.front;
           if (max === Infinity && !done) break; // no line end to walk to yet: wait for more
         }
         const n = end < 0 ? c.size : Math.min(c.size, end + 2);
