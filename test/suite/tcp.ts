@@ -564,3 +564,22 @@ test("after the peer has gone, once a send raised BrokenPipeError every later se
     for (const x of seen.slice(first + 1)) assert.equal(x, "BrokenPipeError", `${kind}: ${seen.join(" ")}`);
   }
 });
+
+test("two connect() calls at once make one connection: the second raises EISCONN (blocking, after the first) or EALREADY (with a timeout)", async () => {
+  for (const timeout of [null, 2]) {
+    const [l, port] = await listener();
+    const s = socket.socket();
+    s.settimeout(timeout);
+    const r = await Promise.allSettled([s.connect(["127.0.0.1", port]), s.connect(["127.0.0.1", port])]);
+    assert.equal(r[0]!.status, "fulfilled");
+    const err = (r[1] as PromiseRejectedResult).reason as socket.OSError;
+    assert.equal(err?.errno, timeout === null ? 106 : 114, String(err));
+    if (timeout !== null) assert.ok(err instanceof socket.BlockingIOError);
+    const [a] = await l.accept();
+    l.settimeout(0.2);
+    await rejects(l.accept(), socket.TimeoutError); // no second connection
+    await a.sendall("one");
+    assert.equal(text(await s.recv(10)), "one");
+    await closeAll(a, s, l);
+  }
+});

@@ -110,6 +110,8 @@ export class Socket {
   declare private connectOutcome: { err: OSError | null } | null;
   /** Cancels a connect() that is waiting (its timeout, or close()). */
   declare private connectCtl: AbortController | null;
+  /** The connect attempt in flight (any mode), which a second connect() meanwhile waits for or refuses. */
+  declare private connectAttempt: Promise<void> | null;
   /** A non-blocking connect failed and the failure was reported. */
   declare private connectFailed: boolean;
   /**
@@ -508,6 +510,13 @@ export class Socket {
       return this.connectedMeanwhile();
     }
     if (this.connecting) return wouldBlock(E.EALREADY);
+    if (this.connectAttempt !== null) {
+      // Another task's connect is under way (Linux: SYN_SENT). With a timeout CPython gets EALREADY at
+      // once; a blocking connect(2) waits for that attempt — then this one finds it made (EISCONN) or failed.
+      if (this._timeout !== null) throw oserror(E.EALREADY);
+      await this.connectAttempt.catch(() => undefined);
+      return this.doConnect(address, fname);
+    }
     const polled = this.polledConnect;
     this.polledConnect = null;
     if (polled === "connected" && this.conn) return this.connectedMeanwhile();
@@ -580,7 +589,9 @@ export class Socket {
         settled = true;
         clearTimeout(timer);
         if (this.connectCtl === ctl) this.connectCtl = null;
+        this.connectAttempt = null;
       });
+    this.connectAttempt = attempt;
     if (timeout === 0) {
       this.connecting = attempt.then(
         () => void (this.connectOutcome = { err: null }),
@@ -1969,6 +1980,7 @@ Object.assign(Socket.prototype, {
   connecting: null,
   connectOutcome: null,
   connectCtl: null,
+  connectAttempt: null,
   connectFailed: false,
   polledConnect: null,
   disconnecting: false,
