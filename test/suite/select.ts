@@ -306,3 +306,29 @@ test("poll, epoll and selectors watch sockets numbered from FD_SETSIZE (1024) on
     for (const s of filler) await s.close();
   }
 });
+
+test("a DefaultSelector or epoll waiting with no timeout sees a socket registered meanwhile (epoll's set is live)", async () => {
+  const [a, c, l] = await pair();
+  const [b, d, l2] = await pair();
+  try {
+    const sel = socket.selectors.DefaultSelector();
+    sel.register(a, socket.selectors.EVENT_READ, "a");
+    const waiting = sel.select(null);
+    await sleep(20);
+    sel.register(b, socket.selectors.EVENT_READ, "b");
+    await d.sendall("x");
+    assert.deepEqual((await waiting).map(([k, m]) => [k.data, m]), [["b", socket.selectors.EVENT_READ]]);
+    sel.close();
+    await b.recv(10);
+    const ep = socket.epoll();
+    ep.register(a.fileno(), socket.EPOLLIN);
+    const polling = ep.poll(null);
+    await sleep(20);
+    ep.register(b.fileno(), socket.EPOLLIN);
+    await d.sendall("y");
+    assert.deepEqual([...(await polling)].map((x) => [...x]), [[b.fileno(), socket.EPOLLIN]]);
+    ep.close();
+  } finally {
+    await closeAll(a, b, c, d, l, l2);
+  }
+});

@@ -9,7 +9,7 @@ import { OSError, OverflowError, ValueError, oserror } from "./errors.js";
 import { closeFd, newFd } from "./_fds.js";
 import { readiness } from "./poll.js";
 import { objectRepr } from "./_repr.js";
-import { type Selectable, fdOf, socketAt } from "./select.js";
+import { type Selectable, SetChanges, fdOf, socketAt } from "./select.js";
 import type { Socket } from "./socket.js";
 
 // (Node 20 has Symbol.dispose; older engines get the well-known fallback tsx/esbuild use, as selectors.ts.)
@@ -96,6 +96,7 @@ export class Epoll {
     if (mask & EPOLLEXCLUSIVE && mask & ~EXCLUSIVE_OK) throw oserror(E.EINVAL); // (before EEXIST, as Linux)
     if (this.live(n) !== undefined) throw oserror(E.EEXIST);
     this.fds.set(n, { sock, mask, off: false });
+    this.changes.changed();
   }
 
   /**
@@ -112,6 +113,7 @@ export class Epoll {
     if (e === undefined) throw oserror(E.ENOENT);
     if (e.mask & EPOLLEXCLUSIVE) throw oserror(E.EINVAL);
     this.fds.set(n, { sock, mask, off: false });
+    this.changes.changed();
   }
 
   /**
@@ -136,19 +138,28 @@ export class Epoll {
     const seconds = timeoutArg(timeout);
     const max = intArg(maxevents);
     if (max === 0 || max < -1) throw new ValueError(`maxevents must be greater than 0, got ${max}`);
-    const entries: { fd: number; sock: Socket; mask: number; off: boolean }[] = [];
-    for (const [fd, e] of this.fds) if (this.live(fd) !== undefined && !e.off) entries.push({ fd, ...e });
-    const ready = await readiness(entries, seconds);
-    const out = pyList<[number, number]>([]);
-    for (let i = 0; i < entries.length && (max < 0 || out.length < max); i++) {
-      const ev = ready[i]!;
-      const e = entries[i]!;
-      if (ev <= 0 || this.fds.get(e.fd)?.sock !== e.sock) continue; // closed, or unregistered meanwhile
-      out.push(tuple(e.fd, ev));
-      if (e.mask & EPOLLONESHOT) this.fds.get(e.fd)!.off = true;
+    const deadline = seconds === null ? 0 : Date.now() + seconds * 1000;
+    for (;;) {
+      const entries: { fd: number; sock: Socket; mask: number; off: boolean }[] = [];
+      for (const [fd, e] of this.fds) if (this.live(fd) !== undefined && !e.off) entries.push({ fd, ...e });
+      const gen = this.changes.gen;
+      const left = seconds === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
+      const ready = await readiness(entries, left, this.changes);
+      const out = pyList<[number, number]>([]);
+      for (let i = 0; i < entries.length && (max < 0 || out.length < max); i++) {
+        const ev = ready[i]!;
+        const e = entries[i]!;
+        if (ev <= 0 || this.fds.get(e.fd)?.sock !== e.sock) continue; // closed, or unregistered meanwhile
+        out.push(tuple(e.fd, ev));
+        if (e.mask & EPOLLONESHOT) this.fds.get(e.fd)!.off = true;
+      }
+      // A socket registered (or modified) while it waited: look again, for the time left.
+      if (out.length > 0 || this.changes.gen === gen || this.fd < 0 || (seconds !== null && Date.now() >= deadline)) return out;
     }
-    return out;
   }
+
+  /** Registrations and modifications: they end the waits under way (epoll_wait(2) sees them). */
+  private readonly changes = new SetChanges();
 
   /** Like `repr(ep)`. */
   toString(): string {

@@ -5,7 +5,7 @@ import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./er
 import { intArg } from "./bytes.js";
 import { errno as E } from "./errno.js";
 import { AF_UNIX, SOCK_STREAM } from "./constants.js";
-import { type Selectable, fdOf, readySockets, socketAt } from "./select.js";
+import { type Selectable, type SetChanges, fdOf, readySockets, socketAt } from "./select.js";
 import type { Socket } from "./socket.js";
 
 /** `select.POLLIN` */ export const POLLIN = 1;
@@ -117,14 +117,18 @@ export class Poll {
  * bits are the same), waiting up to `seconds` (`null`: no limit) for one to have any; -1 for a
  * socket closed meanwhile.
  */
-export async function readiness(entries: readonly { sock: Socket; mask: number }[], seconds: number | null): Promise<number[]> {
+export async function readiness(
+  entries: readonly { sock: Socket; mask: number }[],
+  seconds: number | null,
+  changes: SetChanges | null = null,
+): Promise<number[]> {
   const now = (e: { sock: Socket; mask: number }): number =>
     (e.sock._hangUp() ? POLLHUP : 0) | (e.sock._pollError() ? POLLERR : 0) | (e.mask & POLLRDHUP && e.sock._rdHup() ? POLLRDHUP : 0);
   const wait = entries.some((e) => now(e) !== 0) ? 0 : seconds;
   const r = entries.filter((e) => e.mask & (POLLIN | POLLRDNORM)).map((e) => e.sock);
   const w = entries.filter((e) => e.mask & (POLLOUT | POLLWRNORM | POLLWRBAND)).map((e) => e.sock);
   const fds = entries.map((e) => e.sock.fileno());
-  const [rl, wl] = await readySockets(r, r, w, w, wait);
+  const [rl, wl] = await readySockets(r, r, w, w, wait, changes);
   const rr = new Set(rl);
   const ww = new Set(wl);
   return entries.map((e, i) => {

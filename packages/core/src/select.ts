@@ -144,8 +144,17 @@ export async function select<T extends Selectable>(
  * selectors (which have no such limit): the items of `ri`/`wi` whose sockets (`r`/`w`, open,
  * in the same order) are ready, waiting up to `t` seconds (`null`: no limit).
  */
-export async function readySockets<T>(ri: readonly T[], r: readonly Socket[], wi: readonly T[], w: readonly Socket[], t: number | null): Promise<[T[], T[]]> {
+export async function readySockets<T>(
+  ri: readonly T[],
+  r: readonly Socket[],
+  wi: readonly T[],
+  w: readonly Socket[],
+  t: number | null,
+  changes: SetChanges | null = null,
+): Promise<[T[], T[]]> {
   const deadline = t === null ? 0 : Date.now() + t * 1000;
+  // A change of the watching epoll set (a socket registered meanwhile) ends a wait with what is ready then, maybe nothing.
+  const gen = changes === null ? 0 : changes.gen;
   const ready = (): [T[], T[]] | null => {
     const rr = ri.filter((_, i) => r[i]!._ready(false));
     const ww = wi.filter((_, i) => w[i]!._ready(true));
@@ -182,12 +191,42 @@ export async function readySockets<T>(ri: readonly T[], r: readonly Socket[], wi
       await settle(() => ready() !== null);
       return ready() ?? none();
     }
+    let waiter: SelectWaiter | null = null;
     await new Promise<void>((resolve) => {
-      const waiter = new SelectWaiter(resolve);
+      waiter = new SelectWaiter(resolve);
       for (const s of r) waiter.watch(s._readyWait(false));
       for (const s of w) waiter.watch(s._readyWait(true));
       // (Beyond ~24.8 days setTimeout overflows: such a wait is as good as none.)
       if (left !== null && left < MAX_TIMER_S) waiter.timer = setTimeout(waiter.wake, left * 1000);
+      changes?.add(waiter.wake);
     });
+    if (changes !== null) {
+      changes.remove(waiter!.wake);
+      if (changes.gen !== gen) return ready() ?? none();
+    }
+  }
+}
+
+/**
+ * What an epoll set's waits watch besides their sockets: `changed()` (a socket registered or
+ * modified) ends the waits under way, which then look at the set as it is now, as epoll_wait(2)
+ * reports a descriptor added while it waits.
+ */
+export class SetChanges {
+  /** Counts the changes. */
+  gen = 0;
+  private readonly wakes = new Set<() => void>();
+
+  add(wake: () => void): void {
+    this.wakes.add(wake);
+  }
+
+  remove(wake: () => void): void {
+    this.wakes.delete(wake);
+  }
+
+  changed(): void {
+    this.gen++;
+    for (const wake of [...this.wakes]) wake();
   }
 }

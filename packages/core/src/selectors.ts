@@ -8,7 +8,7 @@ import { errno as E } from "./errno.js";
 import { AttributeError, KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
 import { closeFd, newFd } from "./_fds.js";
 import { Socket } from "./socket.js";
-import { readySockets, socketAt } from "./select.js";
+import { SetChanges, readySockets, socketAt } from "./select.js";
 
 // Node 20 has Symbol.dispose; older engines get the well-known fallback tsx/esbuild use.
 (Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
@@ -121,7 +121,11 @@ export class Selector<T = unknown> {
   constructor(private readonly kind: "epoll" | "poll" | "select" = "epoll") {
     // An EpollSelector opens an epoll object: a descriptor, which numbers the sockets made after it.
     this.fd = kind === "epoll" ? newFd() : -1;
+    // An epoll set sees sockets registered while it waits; poll(2) and select(2) watch the sets they were given.
+    this.changes = kind === "epoll" ? new SetChanges() : null;
   }
+
+  private readonly changes: SetChanges | null;
 
   /** The epoll object's descriptor (EpollSelector); -1 once closed, and for the other kinds. */
   private fd: number;
@@ -185,6 +189,7 @@ export class Selector<T = unknown> {
     this.keys.set(fd, key);
     this.socks.set(fd, sock);
     this.ghosts?.delete(fd); // (poll.register of the fd again, after close)
+    this.changes?.changed();
     return key;
   }
 
@@ -222,6 +227,7 @@ export class Selector<T = unknown> {
     this.checkOpen();
     const key = makeKey(old.fileobj, old.fd, events, data);
     this.keys.set(old.fd, key);
+    if (events !== old.events) this.changes?.changed();
     return key;
   }
 
@@ -251,7 +257,8 @@ export class Selector<T = unknown> {
       for (const [fd, key] of this.keys) watch(fd, this.socks.get(fd)!, key.events);
       if (this.ghosts !== null) for (const [fd, g] of this.ghosts) watch(fd, g.sock, g.events);
       const left = closed && this.kind === "poll" ? 0 : t === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
-      const [rl, wl] = await readySockets(r, r, w, w, left);
+      const gen = this.changes?.gen ?? 0;
+      const [rl, wl] = await readySockets(r, r, w, w, left, this.changes);
       const rr = new Set(rl);
       const ww = new Set(wl);
       // A socket of a closed selector's poll set is ready (or closed): CPython's select returns, finding no key for it.
@@ -265,7 +272,8 @@ export class Selector<T = unknown> {
         if (mask !== 0) out.push(tuple(key, mask) as [SelectorKey<T>, number]);
       }
       // Only a socket closed meanwhile woke the wait: wait on for the rest of the timeout.
-      if (out.length > 0 || (closed && this.ghosts !== null) || (rr.size === 0 && ww.size === 0) || (t !== null && Date.now() >= deadline)) return out;
+      const changed = this.changes !== null && this.changes.gen !== gen; // a socket registered meanwhile: look again
+      if (out.length > 0 || (closed && this.ghosts !== null) || (rr.size === 0 && ww.size === 0 && !changed) || (t !== null && Date.now() >= deadline)) return out;
     }
   }
 
