@@ -126,6 +126,7 @@ export class Epoll {
     this.socketAt(n);
     if (this.live(n) === undefined) throw oserror(E.ENOENT);
     this.fds.delete(n);
+    this.changes.changed(); // a wait under way goes on without it (it must not end the wait early)
   }
 
   /**
@@ -158,7 +159,7 @@ export class Epoll {
     }
   }
 
-  /** Registrations and modifications: they end the waits under way (epoll_wait(2) sees them). */
+  /** Registrations, modifications, removals: waits under way look at the set anew (epoll_wait(2) sees them). */
   private readonly changes = new SetChanges();
 
   /** Like `repr(ep)`. */
