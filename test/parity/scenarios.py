@@ -4609,6 +4609,24 @@ def _():
     ])
 
 
+@scenario("sendmsg/recvmsg_into of more than 1024 buffers: EMSGSIZE, nothing sent or read; create_server: an error with no errno says None, family=None is a TypeError")
+def _():
+    a, b = socket.socketpair()
+    try:
+        out = collect([
+            lambda: a.sendmsg([b"x"] * 1025),
+            lambda: a.sendmsg([b"y"] * 1024),
+            lambda: b.recvmsg_into([bytearray(1)] * 1025),
+            lambda: b.recv(2000),
+            lambda: socket.create_server("/tmp/" + "x" * 120, family=socket.AF_UNIX),
+            lambda: socket.create_server(("127.0.0.1", 0), family=None),
+        ])
+        return out
+    finally:
+        a.close()
+        b.close()
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

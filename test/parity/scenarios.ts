@@ -4814,6 +4814,23 @@ scenario("host names with a NUL: gethostbyname/_ex/gethostbyaddr/getfqdn TypeErr
   ]),
 );
 
+scenario("sendmsg/recvmsg_into of more than 1024 buffers: EMSGSIZE, nothing sent or read; create_server: an error with no errno says None, family=None is a TypeError", async () => {
+  const [a, b] = await socket.socketpair();
+  try {
+    return await collect([
+      () => a.sendmsg(Array(1025).fill(new TextEncoder().encode("x"))),
+      () => a.sendmsg(Array(1024).fill(new TextEncoder().encode("y"))),
+      () => b.recvmsg_into(Array.from({ length: 1025 }, () => new Uint8Array(1))),
+      () => b.recv(2000),
+      () => socket.create_server("/tmp/" + "x".repeat(120), { family: socket.AF_UNIX }),
+      () => socket.create_server(["127.0.0.1", 0], { family: null as unknown as number }),
+    ]);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -47,6 +47,9 @@ function ancBufsize(n: number): void {
 }
 
 /** Gather `buffers` into one and send it as `send` / `sendto` would. */
+/** Linux's limit on the buffers of one sendmsg/recvmsg (UIO_MAXIOV). */
+const UIO_MAXIOV = 1024;
+
 export async function sendmsg(s: Socket, buffers: unknown, ancdata: unknown, flags: unknown, address: unknown): Promise<number> {
   // CPython's order: the flags (an int), the address (getsockaddrarg), the buffers, the ancillary
   // items, and only then the socket (EBADF).
@@ -60,6 +63,10 @@ export async function sendmsg(s: Socket, buffers: unknown, ancdata: unknown, fla
     // Control messages (SCM_RIGHTS …): no runtime can pass them (differences #31).
     s._check();
     throw oserror(E.EOPNOTSUPP);
+  }
+  if (parts.length > UIO_MAXIOV) {
+    s._check();
+    throw oserror(E.EMSGSIZE); // Linux: at most 1024 buffers per call (sendmsg(2)'s iovec)
   }
   const data = join(parts);
   return to === null ? s.send(data, f) : s._sendtoAs(data, f, to, "sendmsg");
@@ -92,6 +99,10 @@ export async function recvmsgInto(s: Socket, buffers: unknown, ancbufsize: unkno
       throw new TypeError("recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers");
     return b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   });
+  if (views.length > UIO_MAXIOV) {
+    s._check();
+    throw oserror(E.EMSGSIZE); // Linux: at most 1024 buffers per call; nothing is read
+  }
   const [data, , msgFlags, from] = await recvmsg(s, views.reduce((n, v) => n + v.length, 0), ancbufsize, flags);
   let at = s._truncDiscards(cIntArg(flags)) ? data.length : 0; // (TCP's MSG_TRUNC copies nothing)
   for (const v of views) {

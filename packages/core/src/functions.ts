@@ -6,7 +6,7 @@ import { type Address, type AddressInput, lookupName, pair, pyList, pyRepr, tupl
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { utf8Arg } from "./_encode.js";
 import { errno as E } from "./errno.js";
-import { ExceptionGroup, OSError, OverflowError, UnicodeError, ValueError, gaiError, herror, oserror, withCause } from "./errors.js";
+import { ExceptionGroup, OSError, OverflowError, UnicodeError, ValueError, gaiError, herror, oserror } from "./errors.js";
 import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6, scopedIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
@@ -327,7 +327,7 @@ export interface CreateServerOptions {
  * @throws ValueError `dualstack_ipv6 requires AF_INET6 family`; OSError `[Errno 98] Address already in use (while attempting to bind on address (...))`.
  */
 export async function create_server(address: AddressInput, options: CreateServerOptions = {}): Promise<Socket> {
-  const family = options.family ?? C.AF_INET;
+  const family = options.family === undefined ? C.AF_INET : intArg(options.family); // (None: TypeError, as socket(None))
   if (options.reuse_port && !getAdapter().capabilities.reusePort)
     throw new ValueError("SO_REUSEPORT not supported on this platform");
   if (options.dualstack_ipv6) {
@@ -343,8 +343,8 @@ export async function create_server(address: AddressInput, options: CreateServer
       await s.bind(address);
     } catch (err) {
       // socket.py re-raises any OSError (a gaierror too) as a plain OSError with the address.
-      if (err instanceof OSError && err.errno !== null)
-        throw withCause(new OSError(err.errno, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`), err);
+      // (`raise error(err.errno, msg) from None`: no cause shown; an error with no errno says None twice.)
+      if (err instanceof OSError) throw new OSError(err.errno, `${err.strerror ?? "None"} (while attempting to bind on address ${pyRepr(address)})`);
       throw err;
     }
     await s.listen(options.backlog ?? undefined);
