@@ -191,6 +191,7 @@ export async function readySockets<T>(
       await settle(() => ready() !== null);
       return ready() ?? none();
     }
+    if (changes !== null && changes.gen !== gen) return none(); // changed while it looked: look at the set anew
     let waiter: SelectWaiter | null = null;
     await new Promise<void>((resolve) => {
       waiter = new SelectWaiter(resolve);
