@@ -1110,7 +1110,10 @@ export class Socket {
     return recvmsg(this, bufsize, ancbufsize, flags);
   }
 
-  /** Like `nbytes, ancdata, msg_flags, address = sock.recvmsg_into(buffers[, ancbufsize[, flags]])`. */
+  /**
+   * Like `nbytes, ancdata, msg_flags, address = sock.recvmsg_into(buffers[, ancbufsize[, flags]])`.
+   * @throws OSError `[Errno 90]` for more than 1024 buffers (Linux's limit), with nothing read.
+   */
   async recvmsg_into(buffers: Iterable<WritableBuffer>, ancbufsize = 0, flags = 0): Promise<RecvmsgIntoResult> {
     return recvmsgInto(this, buffers, ancbufsize, flags);
   }
@@ -1384,7 +1387,8 @@ export class Socket {
   /**
    * Like `sock.sendmsg(buffers[, ancdata[, flags[, address]]])`: sends the buffers as one
    * `send` (or `sendto` with `address`) and returns the count. Control messages
-   * (`ancdata`, e.g. SCM_RIGHTS) raise `OSError [Errno 95]` (differences #31).
+   * (`ancdata`, e.g. SCM_RIGHTS) raise `OSError [Errno 95]` (differences #31); more than 1024
+   * buffers, `OSError [Errno 90]` (Linux's limit), with nothing sent.
    */
   async sendmsg(
     buffers: Iterable<Uint8Array | ArrayBufferView | string>,
