@@ -1061,6 +1061,8 @@ def _():
             (socket.IP_ADD_MEMBERSHIP, socket.inet_aton("224.1.1.23") + b"\x00" * 4 + b"\x01\x00\x00\x00"),
             (socket.IP_DROP_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")),
             (socket.IP_DROP_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")),
+            (socket.IP_DROP_MEMBERSHIP, mreq("10.1.1.1", "0.0.0.0")),
+            (socket.IP_MULTICAST_IF, mreq("224.1.1.24", "127.0.0.1")),
         ]
         for step in steps:
             if step == "bind":
@@ -1071,6 +1073,7 @@ def _():
                 out.append("ok")
             except OSError as e:
                 out.append(str(e))
+        out.append(socket.inet_ntoa(u.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, 4)))
         try:
             u.getsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP)
         except OSError as e:
@@ -4625,6 +4628,79 @@ def _():
     finally:
         a.close()
         b.close()
+
+
+@scenario("setsockopt's checks in Linux's order: socket-level bytes shorter than an int EINVAL, a NULL value after the level and option checks, an optlen that is no int; IPv6 getsockopt of an unknown level ENOPROTOOPT")
+def _():
+    t = socket.socket()
+    t6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    x = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        return collect([
+            lambda: t.setsockopt(socket.SOL_SOCKET, socket.SO_TYPE, b"\x01"),
+            lambda: t.setsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 1),
+            lambda: t.setsockopt(socket.SOL_SOCKET, 9999, b"\x01\x00"),
+            lambda: t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, b"\x01"),
+            lambda: x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, None, 4),
+            lambda: u.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, None, 4),
+            lambda: t.setsockopt(socket.IPPROTO_IP, 9999, None, 4),
+            lambda: t.setsockopt(999, 1, None, 4),
+            lambda: t.setsockopt(socket.IPPROTO_TCP, 9999, None, 4),
+            lambda: t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, None, 4),
+            lambda: t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, None, "x"),
+            lambda: t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, None, 2.5),
+            lambda: t6.getsockopt(999, 1),
+            lambda: t6.setsockopt(999, 1, 1),
+            lambda: t.getsockopt(999, 1),
+            lambda: t.setsockopt(999, 1, 1),
+            lambda: x.getsockopt(999, 1),
+        ])
+    finally:
+        close_all(t, t6, u, x)
+
+
+@scenario("epoll: a maxevents smaller than the ready sockets serves each in turn (Linux's ready list); a failed non-blocking connect is RDHUP too; epoll_ctl of the epoll object itself is EINVAL")
+def _():
+    l, port = listener()
+    ep = select.epoll()
+    socks = []
+    try:
+        names = {}
+        for i in range(3):
+            c = socket.create_connection(("127.0.0.1", port))
+            a, _ = l.accept()
+            socks += [c, a]
+            a.sendall(b"x")
+            ep.register(c.fileno(), select.EPOLLIN)
+            names[c.fileno()] = "abc"[i]
+        time.sleep(0.1)
+        out = [[names[fd] for _ in range(6) for fd, m in ep.poll(0, 1)]]
+        out.append([[names[fd] for fd, m in ep.poll(0, 2)] for _ in range(3)])
+        out.append(sorted(names[fd] for fd, m in ep.poll(0)))
+        out.append(collect([
+            lambda: ep.register(ep.fileno(), select.EPOLLIN),
+            lambda: ep.modify(ep.fileno(), select.EPOLLIN),
+            lambda: ep.unregister(ep.fileno()),
+        ]))
+        f = socket.socket()
+        socks.append(f)
+        f.setblocking(False)
+        out.append(f.connect_ex(("127.0.0.1", dead_port())))
+        time.sleep(0.1)
+        p = select.poll()
+        p.register(f, select.POLLIN | select.POLLOUT | select.POLLRDHUP)
+        out.append([m for _, m in p.poll(1000)])
+        ep2 = select.epoll()
+        ep2.register(f.fileno(), select.EPOLLIN | select.EPOLLRDHUP)
+        out.append([m for _, m in ep2.poll(1)])
+        ep2.close()
+        out.append(f.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+        out.append([m for _, m in p.poll(1000)])
+        return out
+    finally:
+        ep.close()
+        close_all(l, *socks)
 
 
 # ---------------------------------------------------------------- runner

@@ -1046,6 +1046,8 @@ scenario("multicast options", async () => {
       [socket.IP_ADD_MEMBERSHIP, byIndex],
       [socket.IP_DROP_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")],
       [socket.IP_DROP_MEMBERSHIP, mreq("224.1.1.21", "127.0.0.1")],
+      [socket.IP_DROP_MEMBERSHIP, mreq("10.1.1.1", "0.0.0.0")],
+      [socket.IP_MULTICAST_IF, mreq("224.1.1.24", "127.0.0.1")],
     ];
     for (const step of steps) {
       if (step === "bind") {
@@ -1059,6 +1061,7 @@ scenario("multicast options", async () => {
         out.push((e as Error).message);
       }
     }
+    out.push(socket.inet_ntoa(u.getsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, 4) as Uint8Array));
     try {
       u.getsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP);
     } catch (e) {
@@ -4828,6 +4831,87 @@ scenario("sendmsg/recvmsg_into of more than 1024 buffers: EMSGSIZE, nothing sent
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+scenario("setsockopt's checks in Linux's order: socket-level bytes shorter than an int EINVAL, a NULL value after the level and option checks, an optlen that is no int; IPv6 getsockopt of an unknown level ENOPROTOOPT", async () => {
+  const t = socket.socket();
+  const t6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const x = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);
+  try {
+    return await collect([
+      () => t.setsockopt(socket.SOL_SOCKET, socket.SO_TYPE, bytes(1)),
+      () => t.setsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 1),
+      () => t.setsockopt(socket.SOL_SOCKET, 9999, bytes(1, 0)),
+      () => t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, bytes(1)),
+      () => x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, null, 4),
+      () => u.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, null, 4),
+      () => t.setsockopt(socket.IPPROTO_IP, 9999, null, 4),
+      () => t.setsockopt(999, 1, null, 4),
+      () => t.setsockopt(socket.IPPROTO_TCP, 9999, null, 4),
+      () => t.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, null, 4),
+      () => t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, null, "x" as never),
+      () => t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, null, 2.5),
+      () => t6.getsockopt(999, 1),
+      () => t6.setsockopt(999, 1, 1),
+      () => t.getsockopt(999, 1),
+      () => t.setsockopt(999, 1, 1),
+      () => x.getsockopt(999, 1),
+    ]);
+  } finally {
+    await closeAll(t, t6, u, x);
+  }
+});
+
+scenario("epoll: a maxevents smaller than the ready sockets serves each in turn (Linux's ready list); a failed non-blocking connect is RDHUP too; epoll_ctl of the epoll object itself is EINVAL", async () => {
+  const [l, port] = await listener();
+  const ep = socket.epoll();
+  const socks: socket.Socket[] = [];
+  try {
+    const names = new Map<number, string>();
+    for (let i = 0; i < 3; i++) {
+      const c = await socket.create_connection(["127.0.0.1", port]);
+      const [a] = await l.accept();
+      socks.push(c, a);
+      await a.sendall(b("x"));
+      ep.register(c.fileno(), socket.EPOLLIN);
+      names.set(c.fileno(), "abc"[i]!);
+    }
+    await sleep(100);
+    const one: string[] = [];
+    for (let i = 0; i < 6; i++) for (const [fd] of await ep.poll(0, 1)) one.push(names.get(fd)!);
+    const out: unknown[] = [one];
+    const twos: string[][] = [];
+    for (let i = 0; i < 3; i++) twos.push((await ep.poll(0, 2)).map(([fd]) => names.get(fd)!));
+    out.push(twos);
+    out.push((await ep.poll(0)).map(([fd]) => names.get(fd)!).sort());
+    out.push(
+      await collect([
+        () => ep.register(ep.fileno(), socket.EPOLLIN),
+        () => ep.modify(ep.fileno(), socket.EPOLLIN),
+        () => ep.unregister(ep.fileno()),
+      ]),
+    );
+    const f = socket.socket();
+    socks.push(f);
+    f.setblocking(false);
+    out.push(await f.connect_ex(["127.0.0.1", await deadPort()]));
+    await sleep(100);
+    const p = socket.poll();
+    p.register(f, socket.POLLIN | socket.POLLOUT | socket.POLLRDHUP);
+    out.push((await p.poll(1000)).map(([, m]) => m));
+    const ep2 = socket.epoll();
+    ep2.register(f.fileno(), socket.EPOLLIN | socket.EPOLLRDHUP);
+    out.push((await ep2.poll(1)).map(([, m]) => m));
+    ep2.close();
+    out.push(f.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR));
+    out.push((await p.poll(1000)).map(([, m]) => m));
+    return out;
+  } finally {
+    ep.close();
+    await closeAll(l, ...socks);
   }
 });
 

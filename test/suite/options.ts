@@ -90,11 +90,11 @@ test("repr of a socket and of bytes looks like Python's", async () => {
 });
 
 /**
- * The kernel's [TCP_NODELAY, SO_KEEPALIVE] of this process's TCP sockets, keyed
+ * The kernel's [TCP_NODELAY, SO_KEEPALIVE, TCP_KEEPIDLE] of this process's TCP sockets, keyed
  * "localport-peerport": CPython takes each socket descriptor over with pidfd_getfd(2) and asks
  * getsockopt(2) (what the runtime's own API says need not be what the kernel does).
  */
-function kernelOptions(): Record<string, [number, number]> {
+function kernelOptions(): Record<string, [number, number, number]> {
   const py = spawnSync("python3", ["-c", `
 import ctypes, json, os, socket, sys
 pid = int(sys.argv[1]); pidfd = os.pidfd_open(pid); libc = ctypes.CDLL(None, use_errno=True); out = {}
@@ -110,11 +110,11 @@ for name in os.listdir(f"/proc/{pid}/fd"):
         if s.family != socket.AF_INET or s.type != socket.SOCK_STREAM: continue
         try: key = f"{s.getsockname()[1]}-{s.getpeername()[1]}"
         except OSError: continue
-        out[key] = [s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)]
+        out[key] = [s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)]
 print(json.dumps(out))
 `, String(process.pid)], { encoding: "utf8" });
   assert.equal(py.status, 0, py.stderr);
-  return JSON.parse(py.stdout) as Record<string, [number, number]>;
+  return JSON.parse(py.stdout) as Record<string, [number, number, number]>;
 }
 
 test("TCP_NODELAY and SO_KEEPALIVE reach the kernel: 0 as in Python (Bun's own NODELAY is 1), 1 once set, inherited on accept", async () => {
@@ -131,13 +131,48 @@ test("TCP_NODELAY and SO_KEEPALIVE reach the kernel: 0 as in Python (Bun's own N
   await c2.connect(["127.0.0.1", port2]);
   const [a2] = await l2.accept();
   const key = (s: socket.Socket): string => `${s.getsockname()[1] as number}-${s.getpeername()[1] as number}`;
+  const two = (s: socket.Socket): number[] | undefined => k[key(s)]?.slice(0, 2);
   let k = kernelOptions();
-  assert.deepEqual([c, a, c2, a2].map((s) => k[key(s)]), [[0, 0], [0, 0], [1, 1], [1, 1]]);
+  assert.deepEqual([c, a, c2, a2].map(two), [[0, 0], [0, 0], [1, 1], [1, 1]]);
   c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   a.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
   a2.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0);
   c2.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 0);
   k = kernelOptions();
-  assert.deepEqual([c, a, c2, a2].map((s) => k[key(s)]), [[1, 0], [0, 1], [1, 0], [0, 1]]);
+  assert.deepEqual([c, a, c2, a2].map(two), [[1, 0], [0, 1], [1, 0], [0, 1]]);
   await closeAll(a, c, l, a2, c2, l2);
+});
+
+test("TCP_KEEPIDLE reaches the kernel with SO_KEEPALIVE (set before or after, inherited on accept); not on the Deno adapter", async () => {
+  const [l, port] = await listener();
+  l.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
+  l.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 55);
+  const c = socket.socket();
+  c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 33); // before connect, before SO_KEEPALIVE
+  c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
+  await c.connect(["127.0.0.1", port]);
+  const [a] = await l.accept();
+  const c2 = socket.socket();
+  await c2.connect(["127.0.0.1", port]);
+  const [a2] = await l.accept();
+  c2.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 44); // keep-alive off: kept for later, as Linux
+  const key = (s: socket.Socket): string => `${s.getsockname()[1] as number}-${s.getpeername()[1] as number}`;
+  const keepIdle = (): (number | undefined)[] => {
+    const k = kernelOptions();
+    return [c, a, c2].map((s) => k[key(s)]?.[2]);
+  };
+  // Deno.TcpConn has no keep-alive delay (differences #9): the kernel keeps its 7200 s.
+  const applied = (v: number): number => (socket.getAdapter().name === "deno" ? 7200 : v);
+  const first = keepIdle();
+  c2.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
+  const second = keepIdle();
+  c2.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 66); // keep-alive on: at once
+  const third = keepIdle();
+  assert.deepEqual([first, second, third], [
+    [applied(33), applied(55), 7200],
+    [applied(33), applied(55), applied(44)],
+    [applied(33), applied(55), applied(66)],
+  ]);
+  assert.deepEqual([c, a, c2].map((s) => s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)), [33, 55, 66]);
+  await closeAll(a, c, a2, c2, l);
 });

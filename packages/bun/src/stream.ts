@@ -147,8 +147,9 @@ export class BunStream implements StreamTransport {
     if (!this.closed) this.sock.setNoDelay(on);
   }
 
-  setKeepAlive(on: boolean): void {
-    if (!this.closed) this.sock.setKeepAlive(on);
+  setKeepAlive(on: boolean, idleSeconds?: number): void {
+    // The delay (ms) sets TCP_KEEPIDLE, and with it TCP_KEEPINTVL 1 and TCP_KEEPCNT 10; without one Bun keeps them.
+    if (!this.closed) this.sock.setKeepAlive(on, (idleSeconds ?? 0) * 1000);
   }
 
   // --- called from the shared Bun handlers ---

@@ -16,13 +16,14 @@ const ip4 = (b: Uint8Array, at: number): string => `${b[at]}.${b[at + 1]}.${b[at
  * @returns [group, interface address]; "0.0.0.0" lets the route decide.
  * @throws OSError `[Errno 22]` for a short value or a group that is not multicast.
  */
-function parseMreq(value: unknown): [string, string] {
+function parseMreq(value: unknown, add: boolean): [string, string] {
   if (!(value instanceof Uint8Array)) {
     intArg(value); // TypeError for what is neither bytes nor an int
     throw oserror(E.EINVAL);
   }
   if (value.length < 8) throw oserror(E.EINVAL);
-  if (value[0]! < 224 || value[0]! > 239) throw oserror(E.EINVAL);
+  // (Leaving a group that is not multicast is leaving one not joined: EADDRNOTAVAIL below.)
+  if (add && (value[0]! < 224 || value[0]! > 239)) throw oserror(E.EINVAL);
   let iface = ip4(value, 4);
   // Interface index 1 is the loopback interface (the only index known without asking the OS).
   if (value.length >= 12 && iface === "0.0.0.0" && value[8] === 1 && !value[9] && !value[10] && !value[11]) iface = "127.0.0.1";
@@ -41,7 +42,7 @@ export class Multicast {
    * @throws OSError `[Errno 98]` joining twice, `[Errno 99]` leaving a group not joined, the runtime's error.
    */
   membership(add: boolean, value: unknown, t: DatagramTransport | null): void {
-    const [group, iface] = parseMreq(value);
+    const [group, iface] = parseMreq(value, add);
     const k = `${group} ${iface}`;
     if (add === this.groups.has(k)) throw oserror(add ? E.EADDRINUSE : E.EADDRNOTAVAIL);
     if (t !== null) {

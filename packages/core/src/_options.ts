@@ -161,6 +161,8 @@ export class SocketOptions {
    */
   set(level: number, opt: number, value: unknown): number {
     const k = key(level, opt);
+    // Linux's socket level reads a whole int before it looks at the option.
+    if (level === C.SOL_SOCKET && value instanceof Uint8Array && value.length < 4) throw oserror(E.EINVAL);
     if (this.lookup(k) === undefined || READ_ONLY.has(k)) throw oserror(E.ENOPROTOOPT);
     if (k === key(C.SOL_SOCKET, C.SO_LINGER)) return this.setLinger(value);
     if (k === key(C.SOL_SOCKET, C.SO_RCVTIMEO) || k === key(C.SOL_SOCKET, C.SO_SNDTIMEO)) return this.setTimeval(k, value);
@@ -261,9 +263,9 @@ export class SocketOptions {
     let index = 0;
     if (value instanceof Uint8Array) {
       if (value.length < 4) throw oserror(E.EINVAL);
-      const at = value.length >= 12 ? 4 : 0;
-      addr = le32(value, at);
-      if (at === 4) index = le32(value, 8);
+      // Linux: 4 bytes are the address; 8 a `struct ip_mreq` (group, interface); 12 a `struct ip_mreqn` (… , index).
+      addr = le32(value, value.length >= 8 ? 4 : 0);
+      if (value.length >= 12) index = le32(value, 8);
     } else addr = intArg(value) | 0;
     this.values ??= new Map();
     this.values.set(key(C.IPPROTO_IP, C.IP_MULTICAST_IF), addr);
@@ -294,6 +296,11 @@ export class SocketOptions {
     const v = this.lookup(key(level, opt));
     if (v === undefined) throw oserror(E.ENOPROTOOPT);
     return v;
+  }
+
+  /** The value a setsockopt gave the option (an accepted socket's: the listener's), or `undefined` if none did. */
+  given(level: number, opt: number): number | undefined {
+    return this.values?.get(key(level, opt));
   }
 
   /** An option as getsockopt(level, opt) returns it: an int (of a timeval, the seconds). */

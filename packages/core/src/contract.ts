@@ -73,7 +73,11 @@ export interface StreamTransport {
   localAddress(): NetAddress;
   remoteAddress(): NetAddress;
   setNoDelay(on: boolean): void;
-  setKeepAlive(on: boolean): void;
+  /**
+   * SO_KEEPALIVE; `idleSeconds` (when given): TCP_KEEPIDLE too, where the runtime can set it
+   * (its keep-alive delay), else ignored.
+   */
+  setKeepAlive(on: boolean, idleSeconds?: number): void;
   /** The native object (escape hatch, read-only). */
   readonly raw: unknown;
   /**

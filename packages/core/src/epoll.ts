@@ -146,18 +146,33 @@ export class Epoll {
       const gen = this.changes.gen;
       const left = seconds === null ? null : Math.max(0, (deadline - Date.now()) / 1000);
       const ready = await readiness(entries, left, this.changes);
-      const out = pyList<[number, number]>([]);
-      for (let i = 0; i < entries.length && (max < 0 || out.length < max); i++) {
-        const ev = ready[i]!;
+      // Linux's ready list: the descriptors ready before, in their order, then the newly ready ones.
+      const events = new Map<number, number>();
+      for (let i = 0; i < entries.length; i++) {
         const e = entries[i]!;
-        if (ev <= 0 || this.fds.get(e.fd)?.sock !== e.sock) continue; // closed, or unregistered meanwhile
-        out.push(tuple(e.fd, ev));
-        if (e.mask & EPOLLONESHOT) this.fds.get(e.fd)!.off = true;
+        if (ready[i]! > 0 && this.fds.get(e.fd)?.sock === e.sock) events.set(e.fd, ready[i]!); // (not closed or unregistered meanwhile)
       }
+      const order = this.readyList.filter((fd) => events.has(fd));
+      if (order.length < events.size) {
+        const listed = new Set(order);
+        for (const fd of events.keys()) if (!listed.has(fd)) order.push(fd);
+      }
+      const n = max < 0 ? order.length : Math.min(max, order.length);
+      const out = pyList<[number, number]>([]);
+      for (let i = 0; i < n; i++) {
+        out.push(tuple(order[i]!, events.get(order[i]!)!));
+        if (this.fds.get(order[i]!)!.mask & EPOLLONESHOT) this.fds.get(order[i]!)!.off = true;
+      }
+      // What it reported goes to the end of the list (level-triggered: it is still ready), so a
+      // `maxevents` smaller than the ready descriptors serves each of them in turn, as Linux.
+      this.readyList = order.slice(n).concat(order.slice(0, n));
       // A socket registered (or modified) while it waited: look again, for the time left.
       if (out.length > 0 || this.changes.gen === gen || this.fd < 0 || (seconds !== null && Date.now() >= deadline)) return out;
     }
   }
+
+  /** The descriptors last seen ready, in the order the next poll() reports them (epoll's ready list). */
+  private readyList: number[] = [];
 
   /** Registrations, modifications, removals: waits under way look at the set anew (epoll_wait(2) sees them). */
   private readonly changes = new SetChanges();
@@ -177,6 +192,7 @@ export class Epoll {
 
   /** The open socket with descriptor `n` (epoll_ctl's EBADF for any other number). */
   private socketAt(n: number): Socket {
+    if (n === this.fd) throw oserror(E.EINVAL); // epoll_ctl(2) of the epoll object itself
     const s = socketAt(n);
     if (s === undefined || s.fileno() !== n) throw oserror(E.EBADF);
     return s;

@@ -447,7 +447,13 @@ export class Socket {
     // Adapters start with Python's defaults (NODELAY 0, no keepalive); apply what was set.
     if (this._family === C.AF_UNIX || this._opts === null) return;
     if (this._opts.get(C.IPPROTO_TCP, C.TCP_NODELAY)) t.setNoDelay(true);
-    if (this._opts.get(C.SOL_SOCKET, C.SO_KEEPALIVE)) t.setKeepAlive(true);
+    if (this._opts.get(C.SOL_SOCKET, C.SO_KEEPALIVE)) this.keepAlive(t);
+  }
+
+  /** Hand SO_KEEPALIVE, and TCP_KEEPIDLE if a setsockopt gave one, to the runtime (differences #9). */
+  private keepAlive(t: StreamTransport): void {
+    const on = this.opts.get(C.SOL_SOCKET, C.SO_KEEPALIVE) === 1;
+    t.setKeepAlive(on, on ? this.opts.given(C.IPPROTO_TCP, C.TCP_KEEPIDLE) : undefined);
   }
 
   /**
@@ -1721,14 +1727,20 @@ export class Socket {
     const lv = cIntArg(level);
     const opt = cIntArg(optname);
     // The optlen of the four-argument form: an unsigned int, taken modulo 2**32 (format "I"), which Linux reads as an int.
+    // (CPython tries "iii", "iiy*", then "iiO!I": an optlen that is no int fails all three.)
+    if (fourArgs && typeof optlen !== "bigint" && typeof optlen !== "boolean" && !Number.isInteger(optlen)) throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
     const len = fourArgs ? intArg(optlen) | 0 : 0;
     if (!fourArgs) optionValueArg(value);
     this.check();
-    // A NULL option value: Linux reads `optlen` bytes from address 0.
-    if (fourArgs) throw oserror(len < 4 ? E.EINVAL : E.EFAULT);
     // Linux: a unix socket has only socket-level options; UDP has no TCP ones.
     if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);
     if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
+    if (fourArgs) {
+      // The IP levels (and a level no protocol has) look at the option before the value: ENOPROTOOPT.
+      if (lv !== C.SOL_SOCKET && lv !== (this.isStream ? C.IPPROTO_TCP : C.IPPROTO_UDP)) this.opts.get(lv, opt);
+      // A NULL option value: Linux reads `optlen` bytes from address 0.
+      throw oserror(len < 4 ? E.EINVAL : E.EFAULT);
+    }
     // Linux (6.x): SO_REUSEPORT can be turned on for inet sockets only.
     if (this._family === C.AF_UNIX && lv === C.SOL_SOCKET && opt === C.SO_REUSEPORT && optionOn(value)) throw oserror(E.EOPNOTSUPP);
     if (lv === C.IPPROTO_IP && opt >= C.IP_MULTICAST_IF && opt <= C.IP_DROP_MEMBERSHIP) return this.setMulticast(opt, value);
@@ -1736,7 +1748,8 @@ export class Socket {
     if (lv === C.IPPROTO_IPV6 && opt === C.IPV6_V6ONLY && this._family === C.AF_INET6 && (this.listener || this.dgram || this.conn || this.accepting)) throw oserror(E.EINVAL);
     const v = this.opts.set(lv, opt, value);
     if (level === C.IPPROTO_TCP && optname === C.TCP_NODELAY) this.conn?.t.setNoDelay(v === 1);
-    else if (level === C.SOL_SOCKET && optname === C.SO_KEEPALIVE) this.conn?.t.setKeepAlive(v === 1);
+    else if (lv === C.SOL_SOCKET && opt === C.SO_KEEPALIVE && this.conn) this.keepAlive(this.conn.t);
+    else if (lv === C.IPPROTO_TCP && opt === C.TCP_KEEPIDLE && this.conn && this.opts.get(C.SOL_SOCKET, C.SO_KEEPALIVE)) this.keepAlive(this.conn.t);
     else if (level === C.SOL_SOCKET && optname === C.SO_BROADCAST) this.dgram?.t.setBroadcast(v === 1);
     else if (level === C.SOL_SOCKET && optname === C.SO_RCVBUF && this.dgram) this.dgram.rcvbuf = v;
   }
@@ -1782,7 +1795,8 @@ export class Socket {
     const opt = cIntArg(optname);
     const n = buflen === undefined ? 0 : cIntArg(buflen);
     this.check();
-    if (!this.hasLevel(lv)) throw oserror(E.EOPNOTSUPP);
+    // (IPv6's getsockopt answers a level it does not know with ENOPROTOOPT, IPv4's and unix's with EOPNOTSUPP.)
+    if (!this.hasLevel(lv)) throw oserror(this._family === C.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP);
     let v = this.opts.get(lv, opt);
     if (lv === C.SOL_SOCKET && opt === C.SO_ERROR) {
       const err = this.conn?.takeSoError() ?? this.dgram?.takeError() ?? this.takeConnectError();
@@ -1853,6 +1867,8 @@ export class Socket {
   _rdHup(): boolean {
     const c = this.conn;
     if (c !== null) return c.eof || c.readShut;
+    // A connect that failed shut the socket down both ways (Linux's tcp_done).
+    if (this.isStream && (this.connectFailed || (this.connectOutcome?.err ?? null) !== null)) return true;
     return this.dgram?.readShut ?? false;
   }
 

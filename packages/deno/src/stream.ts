@@ -160,6 +160,7 @@ export class DenoStream implements StreamTransport {
   }
 
   setKeepAlive(on: boolean): void {
+    // (Deno.TcpConn has no keep-alive delay: TCP_KEEPIDLE stays the kernel's; differences #9.)
     if (!this.closed) this.conn.setKeepAlive?.(on);
   }
 

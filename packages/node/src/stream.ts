@@ -263,7 +263,8 @@ export class NodeStream implements StreamTransport {
     this.sock.setNoDelay(on);
   }
 
-  setKeepAlive(on: boolean): void {
-    this.sock.setKeepAlive(on);
+  setKeepAlive(on: boolean, idleSeconds?: number): void {
+    // The delay sets TCP_KEEPIDLE (Node's libuv also sets TCP_KEEPINTVL 1 and TCP_KEEPCNT 10); 0 keeps it.
+    this.sock.setKeepAlive(on, (idleSeconds ?? 0) * 1000);
   }
 }
