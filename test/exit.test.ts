@@ -50,6 +50,16 @@ for (const rt of runtimes) {
     }, 30000);
   }
 
+  for (const adapter of rt === "node" ? ["node"] : [rt, "node"]) {
+    test(`${rt}, ${adapter} adapter: shutdown(SHUT_WR) then close() with input unread: FIN, then reset, and the program ends`, async () => {
+      const r = await run(rt, "shutdown_close_exit.ts", adapter === "node" ? ["node"] : []);
+      // (The Deno adapter cannot reset a connection: differences #6.)
+      const last = adapter === "deno" ? "peer sent" : "peer BrokenPipeError";
+      expect(r.out).toContain(`client closed\nb'hello' b''\n${last}\ndone`);
+      expect(r.code).toBe(0);
+    }, 30000);
+  }
+
   test(`${rt}: a timed-out reply to a peer that never reads holds the program at most 10 s after close()`, async () => {
     const t0 = Date.now();
     const r = await run(rt, "stalled_peer_exit.ts");

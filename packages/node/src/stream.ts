@@ -111,6 +111,9 @@ function onDrain(this: Owned): void {
 function destroySelf(this: net.Socket): void {
   this.destroy();
 }
+function resetSelf(this: net.Socket): void {
+  this.resetAndDestroy();
+}
 function onClose(this: Owned): void {
   const st = this[STREAM];
   st.closed = true;
@@ -244,9 +247,19 @@ export class NodeStream implements StreamTransport {
   }
 
   abort(): void {
+    const s = this.sock;
     // A reset (RST) exists for TCP only: resetAndDestroy() throws on a unix socket's handle.
-    if (this.unix || typeof this.sock.resetAndDestroy !== "function") this.sock.destroy();
-    else this.sock.resetAndDestroy();
+    if (this.unix || typeof s.resetAndDestroy !== "function") s.destroy();
+    else if (s.writableEnded && !s.writableFinished && !s.destroyed) {
+      // A shutdown(SHUT_WR) under way: Node's reset fails then (EINVAL) and leaks the open handle
+      // (the process never ended, spinning), and Bun's skips the FIN. Linux sent that FIN at
+      // shutdown(): let it go out, then reset — unless bytes wait before it (a peer that does
+      // not read): close the descriptor then (close(2); unread input still resets).
+      if (s.writableLength > 0) return void s.destroy();
+      s.ref(); // (the program may be at its end: the reset still goes out)
+      s.once("finish", resetSelf);
+      s.once("error", destroySelf);
+    } else s.resetAndDestroy();
   }
 
   localAddress(): NetAddress {
