@@ -4703,6 +4703,37 @@ def _():
         close_all(l, *socks)
 
 
+@scenario("makefile: sizes beyond 64 bits OverflowError, the TextIOWrapper arguments' types, ascii's alias 646, errors on a binary file AttributeError, newlines of a CRLF split between two reads (newline='')")
+def _():
+    a, b = socket.socketpair()
+    try:
+        a.sendall(b"ab\r\ncd\r\n")
+        fb = b.makefile("rb")
+        ft = b.makefile("r")
+        fu = b.makefile("rb", 0)
+        out = collect([
+            lambda: fb.readline(2**63),
+            lambda: fb.read(-2**63 - 1),
+            lambda: fb.readlines(2**64),
+            lambda: ft.readline(2**63),
+            lambda: ft.read(2**63),
+            lambda: fu.read(2**63),
+            lambda: b.makefile("r", encoding=5),
+            lambda: b.makefile("r", newline=5),
+            lambda: b.makefile("r", errors=b"strict"),
+            lambda: b.makefile("r", newline=b"\n"),
+            lambda: b.makefile("r", encoding="646").encoding,
+            lambda: b.makefile("rb", encoding=5).mode,
+            lambda: ft.errors,
+            lambda: fb.errors,
+        ])
+        fn = b.makefile("r", newline="")
+        out.append([fn.read(3), fn.read(1), fn.newlines, fn.readline(), fn.newlines])
+        return out
+    finally:
+        close_all(a, b)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

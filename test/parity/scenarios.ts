@@ -4915,6 +4915,37 @@ scenario("epoll: a maxevents smaller than the ready sockets serves each in turn 
   }
 });
 
+scenario("makefile: sizes beyond 64 bits OverflowError, the TextIOWrapper arguments' types, ascii's alias 646, errors on a binary file AttributeError, newlines of a CRLF split between two reads (newline='')", async () => {
+  const [x, y] = await socket.socketpair();
+  try {
+    await x.sendall(b("ab\r\ncd\r\n"));
+    const fb = y.makefile("rb");
+    const ft = y.makefile("r");
+    const fu = y.makefile("rb", { buffering: 0 });
+    const out = await collect([
+      () => fb.readline(2 ** 63),
+      () => fb.read(-(2 ** 63) - 4096),
+      () => fb.readlines(2 ** 64),
+      () => ft.readline(2 ** 63),
+      () => ft.read(2 ** 63),
+      () => fu.read(2 ** 63),
+      () => y.makefile("r", { encoding: 5 as never }),
+      () => y.makefile("r", { newline: 5 as never }),
+      () => y.makefile("r", { errors: b("strict") as never }),
+      () => y.makefile("r", { newline: b("\n") as never }),
+      () => y.makefile("r", { encoding: "646" }).encoding,
+      () => y.makefile("rb", { encoding: 5 as never }).mode,
+      () => ft.errors,
+      () => fb.errors,
+    ]);
+    const fn = y.makefile("r", { newline: "" });
+    out.push([await fn.read(3), await fn.read(1), fn.newlines, await fn.readline(), fn.newlines]);
+    return out;
+  } finally {
+    await closeAll(x, y);
+  }
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -24,9 +24,15 @@ export class AcceptQueue<S> {
     this.waiters.wake();
   }
 
-  /** The listener failed: the next accept() raises it, once. */
+  /**
+   * The listener failed: the next accept() raises it, once. Out of descriptors (EMFILE, ENFILE)
+   * is what an accept() made now would raise, so it goes only to one waiting now: a later call,
+   * made once descriptors are free again, gets the connection (still in the kernel's backlog).
+   */
   fail(err: unknown): void {
-    this.error = fromNative(err);
+    const e = fromNative(err);
+    if ((e.errno === E.EMFILE || e.errno === E.ENFILE) && this.waiters.size === 0) return;
+    this.error = e;
     this.waiters.wake();
   }
 

@@ -73,13 +73,16 @@ function isUtf8Label(label: string): boolean {
   return label === "utf-8" || label === "utf8" || label === "unicode-1-1-utf-8";
 }
 
+/** Python's aliases of its `ascii` codec (lower case, `_` as `-`). */
+const ASCII_LABELS = new Set(["ascii", "us-ascii", "646", "ansi-x3.4-1968", "ansi-x3-4-1968", "ansi-x3.4-1986", "cp367", "csascii", "ibm367", "iso646-us", "iso-646.irv:1991", "iso-ir-6", "us"]);
+
 /** Python's codec names for the labels handled here without TextDecoder. */
 export function codecName(encoding: string): string {
   const e = encoding.toLowerCase().replace(/_/g, "-");
   if (e === "utf8" || e === "utf-8" || e === "u8") return "utf-8";
   if (e === "utf-8-sig" || e === "utf8-sig") return "utf-8-sig";
   if (e === "latin-1" || e === "latin1" || e === "iso-8859-1" || e === "iso8859-1" || e === "l1") return "latin-1";
-  if (e === "ascii" || e === "us-ascii") return "ascii";
+  if (ASCII_LABELS.has(e)) return "ascii";
   if (e === "utf-16" || e === "utf-16-le" || e === "utf-16le") return "utf-16-le";
   if (e === "utf-16-be" || e === "utf-16be") return "utf-16-be";
   if (e === "utf-32" || e === "utf32" || e === "u32" || e === "utf-32-le" || e === "utf-32le") return "utf-32-le";
@@ -254,7 +257,8 @@ export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeError
     }
   }
   const enc = encoding.toLowerCase().replace(/_/g, "-");
-  if (enc === "ascii" || enc === "us-ascii" || enc === "646") {
+  const ascii = codecName(enc) === "ascii";
+  if (ascii) {
     for (let i = 0; i < b.length; i++) {
       if (b[i]! <= 0x7f) continue;
       let s = String.fromCharCode(...b.subarray(0, i));
@@ -267,7 +271,7 @@ export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeError
       return s;
     }
   }
-  if (codecName(enc) === "latin-1" || enc === "ascii" || enc === "us-ascii" || enc === "646") {
+  if (ascii || codecName(enc) === "latin-1") {
     // ISO-8859-1 byte for byte (TextDecoder's "latin1" is windows-1252); ascii was checked above.
     let out = "";
     for (let i = 0; i < b.length; i += 8192) out += String.fromCharCode(...b.subarray(i, i + 8192));

@@ -6,7 +6,7 @@ import { type Address, type AddressInput, lookupName, pair, pyList, pyRepr, tupl
 import { hostArg, intArg, pyTypeName } from "./bytes.js";
 import { utf8Arg } from "./_encode.js";
 import { errno as E } from "./errno.js";
-import { ExceptionGroup, OSError, OverflowError, UnicodeError, ValueError, gaiError, herror, oserror } from "./errors.js";
+import { ExceptionGroup, OSError, OverflowError, TimeoutError, UnicodeError, ValueError, gaiError, herror, oserror } from "./errors.js";
 import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6, scopedIPv6 } from "./inet.js";
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
@@ -344,6 +344,8 @@ export async function create_server(address: AddressInput, options: CreateServer
     } catch (err) {
       // socket.py re-raises any OSError (a gaierror too) as a plain OSError with the address.
       // (`raise error(err.errno, msg) from None`: no cause shown; an error with no errno says None twice.)
+      // (Out of descriptors, CPython's socket() fails before any bind: its error as it is.)
+      if (err instanceof OSError && (err.errno === E.EMFILE || err.errno === E.ENFILE)) throw err;
       if (err instanceof OSError) throw new OSError(err.errno, `${err.strerror ?? "None"} (while attempting to bind on address ${pyRepr(address)})`);
       throw err;
     }
@@ -409,9 +411,13 @@ function pairAddress(): string {
   return linux ? `\0${name}` : `/tmp/${name}.sock`;
 }
 
+/** How long socketpair() waits for its own connection to be accepted before it reports EMFILE. */
+const PAIR_ACCEPT_S = 2;
+
 /**
  * Like `a, b = socket.socketpair()`: two connected AF_UNIX stream sockets.
- * @throws OSError `[Errno 95]` for AF_INET/AF_INET6, `[Errno 97]` for other families (as on Linux).
+ * @throws OSError `[Errno 95]` for AF_INET/AF_INET6, `[Errno 97]` for other families (as on Linux),
+ * `[Errno 24]` when no descriptor is left.
  */
 export async function socketpair(family: number | null = C.AF_UNIX, type = C.SOCK_STREAM, proto = 0): Promise<[Socket, Socket]> {
   const fam = family === null ? C.AF_UNIX : intArg(family); // socketpair(None): AF_UNIX, as CPython's
@@ -428,8 +434,21 @@ export async function socketpair(family: number | null = C.AF_UNIX, type = C.SOC
     await l.listen(1);
     const timeout = a.gettimeout();
     a.settimeout(null);
-    await a.connect(path);
-    const [b] = await l.accept();
+    // socketpair(2) fails at once with EMFILE when no descriptor is left; here the connection
+    // is made first, and out of descriptors a runtime refuses it (Bun), or the listener never
+    // delivers it (Node's libuv accepts and closes it; Bun keeps it waiting): EMFILE then too.
+    try {
+      await a.connect(path);
+    } catch (err) {
+      throw (err as OSError).errno === E.ECONNREFUSED ? oserror(E.EMFILE) : err;
+    }
+    l.settimeout(PAIR_ACCEPT_S);
+    let b: Socket;
+    try {
+      [b] = await l.accept();
+    } catch (err) {
+      throw err instanceof TimeoutError ? oserror(E.EMFILE) : err;
+    }
     a.settimeout(timeout);
     b.settimeout(timeout);
     a._unnamedPair();

@@ -2,6 +2,7 @@
 // queue, so readline() and recv() can be mixed without losing a byte.
 import {
   AttributeError,
+  OverflowError,
   BlockingIOError,
   OSError,
   TimeoutError,
@@ -84,8 +85,15 @@ const BUFFER_SIZE = 8192;
 function optionalSize(v: unknown): number {
   if (v === null || v === undefined) return -1;
   if (typeof v === "boolean") return Number(v);
-  if (typeof v === "number" && Number.isInteger(v)) return v;
+  if (typeof v === "bigint") v = Number(v); // a Python int
+  if (typeof v === "number" && Number.isInteger(v)) return ssize(v, "cannot fit 'int' into an index-sized integer");
   throw new TypeError(`argument should be integer or None, not '${pyTypeName(v)}'`);
+}
+
+/** A size as a C `Py_ssize_t`. @throws OverflowError `message` beyond 64 bits. */
+function ssize(n: number, message = "Python int too large to convert to C ssize_t"): number {
+  if (n >= 2 ** 63 || n < -(2 ** 63)) throw new OverflowError(message);
+  return n;
 }
 
 /** The files' sends of one socket, one after another: the last one and how many have not finished. */
@@ -113,7 +121,7 @@ export class SocketFile {
   private readonly canWrite: boolean;
   /** The text encoding (see {@link encoding}). */
   private readonly _encoding: string;
-  private readonly errors: DecodeErrors;
+  private readonly _errors: DecodeErrors;
   private readonly newline: Newline;
   private readonly utf8: boolean;
   /** UTF-16/UTF-32 text: read in code units of this size and byte order (known once `bom` is read). */
@@ -124,6 +132,8 @@ export class SocketFile {
   private writeBom = false;
   /** Line ends a universal-newline text file has read (see `newlines`). */
   private seenNewlines = 0;
+  /** `newline=""`: the text read so far ended with a "\r" (a "\r\n" if the next text starts with "\n"). */
+  private crPending = false;
   /** The codec text is decoded with (for `utf-16`, the byte order the mark chose). */
   private decodeAs: string;
   /** Written bytes beyond this are sent without waiting for flush() (0: unbuffered). */
@@ -167,12 +177,14 @@ export class SocketFile {
     this.writeSize = buffering < 0 ? BUFFER_SIZE : buffering;
     // A binary file is the buffer alone: CPython ignores encoding, errors and newline then.
     const text = !this.binary;
+    for (const arg of ["encoding", "errors", "newline"] as const) {
+      const v: unknown = text ? opts[arg] : null;
+      if (v !== null && v !== undefined && typeof v !== "string")
+        throw new TypeError(`TextIOWrapper() argument '${arg}' must be str or None, not ${pyTypeName(v)}`);
+    }
     this._encoding = (text ? opts.encoding : null) ?? "UTF-8";
     if (text) checkEncoding(this._encoding, this.canWrite);
-    const errors = (text ? opts.errors : null) ?? "strict";
-    if (typeof errors !== "string")
-      throw new TypeError(`TextIOWrapper() argument 'errors' must be str or None, not ${pyTypeName(errors)}`);
-    this.errors = errors;
+    this._errors = (text ? opts.errors : null) ?? "strict";
     const newline = (text ? opts.newline : null) ?? null;
     if (newline !== null && newline !== "" && newline !== "\n" && newline !== "\r" && newline !== "\r\n")
       throw new ValueError(`illegal newline value: ${String(newline)}`);
@@ -199,9 +211,18 @@ export class SocketFile {
     return this._encoding;
   }
 
+  /**
+   * Like `f.errors` (text modes): the error handler given, else `"strict"`.
+   * @throws AttributeError for a binary file (CPython's has none)
+   */
+  get errors(): string {
+    if (this.binary) throw this.noAttribute("errors");
+    return this._errors;
+  }
+
   /** The class of CPython's binary file object (for its AttributeError messages). */
   private get ioClass(): string {
-    return this.raw ? "SocketIO" : this.pair ? "_io.BufferedRWPair" : this.canRead ? "_io.BufferedReader" : "_io.BufferedWriter";
+    return this.unbuffered ? "SocketIO" : this.pair ? "_io.BufferedRWPair" : this.canRead ? "_io.BufferedReader" : "_io.BufferedWriter";
   }
 
   /**
@@ -209,13 +230,13 @@ export class SocketFile {
    * reads (or an unbuffered one) asks; a buffered writer answers false without asking.
    */
   readable(): boolean {
-    if (this._closed && (this.canRead || this.raw)) throw closedSocket();
+    if (this._closed && (this.canRead || this.unbuffered)) throw closedSocket();
     return this.canRead;
   }
 
   /** Like `f.writable()` (closed: as {@link readable}). */
   writable(): boolean {
-    if (this._closed && (this.canWrite || this.raw)) throw closedSocket();
+    if (this._closed && (this.canWrite || this.unbuffered)) throw closedSocket();
     return this.canWrite;
   }
 
@@ -233,13 +254,13 @@ export class SocketFile {
   }
 
   /** CPython's raw SocketIO (`buffering=0`, binary): its checks and messages. */
-  private get raw(): boolean {
+  private get unbuffered(): boolean {
     return this.bufferSize === 0;
   }
 
   /** CPython's BufferedRWPair (buffered `rwb`, and under text `rw`): no `name`, `mode`, `fileno()`. */
   private get pair(): boolean {
-    return this.canRead && this.canWrite && !this.raw;
+    return this.canRead && this.canWrite && !this.unbuffered;
   }
 
   /** @internal the socket, for select(). */
@@ -275,7 +296,7 @@ export class SocketFile {
    * CPython's BufferedRWPair and SocketIO objects (`<socket.SocketIO object at 0x…>`).
    */
   toString(): string {
-    if (this.binary && (this.raw || this.pair)) return objectRepr(this.raw ? "socket.SocketIO" : this.ioClass, this);
+    if (this.binary && (this.unbuffered || this.pair)) return objectRepr(this.unbuffered ? "socket.SocketIO" : this.ioClass, this);
     if (this.binary) return `<${this.ioClass} name=${this.name}>`;
     return `<_io.TextIOWrapper ${this.pair ? "" : `name=${this.name} `}mode=${strRepr(this._mode)} encoding=${strRepr(this._encoding)}>`;
   }
@@ -297,8 +318,8 @@ export class SocketFile {
     } else {
       // An unbuffered file is the raw SocketIO: closed first, and its check says more. (A
       // BufferedRWPair's readline peeks.)
-      if (this.raw && this._closed) throw new ValueError("I/O operation on closed file.");
-      if (!this.canRead) throw new UnsupportedOperation(this.raw ? "File or stream is not readable." : "read");
+      if (this.unbuffered && this._closed) throw new ValueError("I/O operation on closed file.");
+      if (!this.canRead) throw new UnsupportedOperation(this.unbuffered ? "File or stream is not readable." : "read");
       if (this._closed) throw new ValueError(`${op === "readline" && this.pair ? "peek" : op} of closed file`);
     }
     this.sock._fileTouch();
@@ -315,11 +336,27 @@ export class SocketFile {
 
   private text(b: Uint8Array): string {
     this.readDone(b.length);
-    if (this.newline !== null && this.newline !== "") return decodeText(b, this.decodeAs, this.errors, this.newline);
+    if (this.newline !== null && this.newline !== "") return decodeText(b, this.decodeAs, this._errors, this.newline);
     // Universal newlines ("" or null): which line ends were read, for `newlines`.
-    const s = decodeText(b, this.decodeAs, this.errors, "");
-    this.seenNewlines |= newlineKinds(s);
-    return this.newline === null ? translateNewlines(s) : s;
+    const s = decodeText(b, this.decodeAs, this._errors, "");
+    if (this.newline === null) {
+      this.seenNewlines |= newlineKinds(s);
+      return translateNewlines(s);
+    }
+    // Untranslated (""): a read may end between "\r" and "\n"; as CPython's decoder, decide what
+    // that "\r" was with the next text (or at EOF).
+    let t = s;
+    if (this.crPending && t.length > 0) {
+      this.crPending = false;
+      this.seenNewlines |= t.charCodeAt(0) === LF ? 4 : 1;
+      if (t.charCodeAt(0) === LF) t = t.slice(1);
+    }
+    if (t.length > 0 && t.charCodeAt(t.length - 1) === CR) {
+      this.crPending = true;
+      t = t.slice(0, -1);
+    }
+    this.seenNewlines |= newlineKinds(t);
+    return s;
   }
 
   /** Like a text file's `f.newlines`: the line ends read so far (`null`, one, or a tuple); `undefined` for binary files. */
@@ -351,7 +388,7 @@ export class SocketFile {
   /** Like `f.truncate([size])`: UnsupportedOperation, as for any socket file. */
   truncate(_size?: number | null): never {
     // A text file or buffered reader/writer checks closed first; SocketIO and BufferedRWPair refuse at once.
-    if (this._closed && !this.raw && !this.pair) throw new ValueError(this.binary ? "truncate of closed file" : "I/O operation on closed file.");
+    if (this._closed && !this.unbuffered && !this.pair) throw new ValueError(this.binary ? "truncate of closed file" : "I/O operation on closed file.");
     throw new UnsupportedOperation("truncate");
   }
 
@@ -361,7 +398,7 @@ export class SocketFile {
       throw new UnsupportedOperation("underlying stream is not seekable");
     }
     // A buffered reader or writer checks closed, then asks its raw file; SocketIO and BufferedRWPair refuse at once.
-    if (!seek || this.raw || this.pair) throw new UnsupportedOperation("seek");
+    if (!seek || this.unbuffered || this.pair) throw new UnsupportedOperation("seek");
     if (this._closed) throw new ValueError("seek of closed file");
     throw new UnsupportedOperation("File or stream is not seekable.");
   }
@@ -456,10 +493,10 @@ export class SocketFile {
    */
   async readline(limit: number | null = -1): Promise<PyBytes | string> {
     // (Text: a Py_ssize_t, None is a TypeError; binary: an int or None.)
-    if (!this.binary) return this.readlineText(limit === undefined ? -1 : intArg(limit));
+    if (!this.binary) return this.readlineText(limit === undefined ? -1 : ssize(intArg(limit)));
     const n = optionalSize(limit);
     // Only a BufferedReader has its own readline; the others' (IOBase's) reads nothing for a limit of 0, open or closed.
-    if (n === 0 && (this.raw || this.pair || !this.canRead)) return emptyBytes();
+    if (n === 0 && (this.unbuffered || this.pair || !this.canRead)) return emptyBytes();
     const c = this.conn("readline");
     const max = n < 0 ? Infinity : n;
     // Bytes already searched for the newline (a long line arrives in many chunks: search each
@@ -596,7 +633,7 @@ export class SocketFile {
   async read(size: number | null = -1): Promise<PyBytes | string> {
     if (!this.binary) return this.readText(optionalSize(size));
     // Buffered: an int or None, not below -1; unbuffered (SocketIO): a Py_ssize_t, any negative reads all.
-    const n = this.raw ? (size === undefined ? -1 : intArg(size)) : optionalSize(size);
+    const n = this.unbuffered ? (size === undefined ? -1 : ssize(intArg(size))) : optionalSize(size);
     if (n < -1 && this.bufferSize !== 0) throw new ValueError("read length must be non-negative or -1");
     const c = this.conn("read");
     const want = n < 0 ? Infinity : n;
@@ -608,7 +645,7 @@ export class SocketFile {
         parts.push(p);
         got += p.length;
         // Unbuffered: read(n) is one recv (what is there, at most n), as SocketIO's.
-        if (this.raw && want !== Infinity) break;
+        if (this.unbuffered && want !== Infinity) break;
         continue;
       }
       const err = c.takeError();
@@ -641,7 +678,7 @@ export class SocketFile {
   async readinto(b: Uint8Array | ArrayBufferView): Promise<number> {
     if (!this.binary) throw new AttributeError("'_io.TextIOWrapper' object has no attribute 'readinto'");
     if (this.canRead && this._closed)
-      throw new ValueError(this.raw ? "I/O operation on closed file." : "readinto of closed file");
+      throw new ValueError(this.unbuffered ? "I/O operation on closed file." : "readinto of closed file");
     if (b instanceof PyBytes || !ArrayBuffer.isView(b))
       throw new TypeError(`readinto() argument must be read-write bytes-like object, not ${b instanceof PyBytes ? "bytes" : pyTypeName(b)}`);
     const view = b instanceof Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -670,7 +707,7 @@ export class SocketFile {
     // checks closed, writable, then sends bytes; BufferedWriter takes bytes, then checks closed.
     if (!this.binary && typeof data !== "string") throw new TypeError(`write() argument must be str, not ${pyTypeName(data)}`);
     if (this._closed && !this.buffered) throw new ValueError("I/O operation on closed file.");
-    if (!this.canWrite) throw new UnsupportedOperation(!this.binary ? "not writable" : this.raw ? "File or stream is not writable." : "write");
+    if (!this.canWrite) throw new UnsupportedOperation(!this.binary ? "not writable" : this.unbuffered ? "File or stream is not writable." : "write");
     if (typeof data === "string" && this.binary) throw new TypeError("a bytes-like object is required, not 'str'");
     const bytes = typeof data === "string" ? null : toBytes(data);
     if (this._closed) throw new ValueError("write to closed file");
@@ -685,7 +722,7 @@ export class SocketFile {
     // start of a seekable file).
     let b =
       bytes ??
-      encodeText(nl === "\r" || nl === "\r\n" ? (data as string).replaceAll("\n", nl) : (data as string), this._encoding, this.errors);
+      encodeText(nl === "\r" || nl === "\r\n" ? (data as string).replaceAll("\n", nl) : (data as string), this._encoding, this._errors);
     if (this.binary) {
       // Unbuffered, non-blocking: SocketIO.write, one send (None for EAGAIN).
       if (this.writeSize === 0 && this.sock._sendsNow) {
@@ -693,7 +730,7 @@ export class SocketFile {
         return n > 0 || b.length === 0 ? n : null;
       }
       // Unbuffered: SocketIO.write is a send on the descriptor, which must still be there.
-      if (this.raw) this.sock._fileCheck();
+      if (this.unbuffered) this.sock._fileCheck();
       // (Only what the buffer keeps is copied: the caller may reuse `data`.)
       this.bufferWrite(b, true);
       return b.length;
