@@ -335,3 +335,23 @@ test("a timeout that is up while the program was busy still returns what had arr
     await closeAll(c, s, l, u, v);
   }
 });
+
+test("a tiny positive timeout (1e-9) still waits as CPython's poll does, at least 1 ms: sends to a reader succeed", async () => {
+  const [c, s, l] = await pair();
+  c.settimeout(1e-9);
+  let timeouts = 0;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await c.sendall("abc");
+    } catch (e) {
+      if (!(e instanceof socket.TimeoutError)) throw e;
+      timeouts++;
+    }
+  }
+  // (Deno's writes finish on a later turn: each sendall waited for the one before, and 1e-9 s timed out about half of them.)
+  assert.ok(timeouts < 10, `${timeouts} of 100 sendalls timed out`);
+  await c.shutdown(socket.SHUT_WR);
+  s.settimeout(5);
+  assert.equal((await recvAll(s)).length, 3 * (100 - timeouts)); // what a timed-out call raised for was not sent
+  await closeAll(c, s, l);
+});

@@ -326,6 +326,8 @@ export async function wouldBlock(errno: number): Promise<never> {
 export function remaining(timeout: number | null, deadline: number): number | null {
   if (timeout === null) return null;
   const left = (deadline - Date.now()) / 1000;
-  if (left <= 0) throw timedOut();
-  return left;
+  // CPython polls at least 1 ms for any positive timeout (poll(2) takes whole milliseconds,
+  // rounded up), and Date.now() counts whole ones: a deadline under 1 ms away may read as passed.
+  if (left <= -0.001) throw timedOut();
+  return Math.max(left, 0.001);
 }
