@@ -4734,6 +4734,21 @@ def _():
         close_all(a, b)
 
 
+@scenario("send_fds with no descriptors sends the buffers; recv_fds returns (data, [], flags, address); a negative maxfds is CMSG_LEN's OverflowError; a descriptor that is no int is a TypeError")
+def _():
+    a, b = socket.socketpair()
+    try:
+        out = collect([
+            lambda: socket.send_fds(a, [b"hi", b"!"], []),
+            lambda: (lambda m: [repr(m[0]), m[1], m[2], m[3]])(socket.recv_fds(b, 10, 2)),
+            lambda: socket.recv_fds(b, 10, -1),
+            lambda: socket.send_fds(a, [b"x"], ["a"]),
+        ])
+        return out
+    finally:
+        close_all(a, b)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4946,6 +4946,23 @@ scenario("makefile: sizes beyond 64 bits OverflowError, the TextIOWrapper argume
   }
 });
 
+scenario("send_fds with no descriptors sends the buffers; recv_fds returns (data, [], flags, address); a negative maxfds is CMSG_LEN's OverflowError; a descriptor that is no int is a TypeError", async () => {
+  const [x, y] = await socket.socketpair();
+  try {
+    return await collect([
+      () => socket.send_fds(x, [b("hi"), b("!")], []),
+      async () => {
+        const [m, fds, flags, addr] = await socket.recv_fds(y, 10, 2);
+        return [repr(m), fds, flags, addr];
+      },
+      () => socket.recv_fds(y, 10, -1),
+      () => socket.send_fds(x, [b("x")], ["a" as never]),
+    ]);
+  } finally {
+    await closeAll(x, y);
+  }
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -138,3 +138,31 @@ export function CMSG_LEN(length: number): number {
 export function CMSG_SPACE(length: number): number {
   return cmsgLength(length, "CMSG_SPACE", true);
 }
+
+/**
+ * Like `socket.send_fds(sock, buffers, fds[, flags[, address]])`: `sendmsg()` with the descriptors
+ * as SCM_RIGHTS. No runtime passes descriptors: with none it sends the buffers (as Linux does
+ * for an empty SCM_RIGHTS), with any it raises `OSError [Errno 95]` (differences #31).
+ * @returns the bytes sent.
+ */
+export async function send_fds(
+  sock: Socket,
+  buffers: Iterable<Uint8Array | ArrayBufferView | string>,
+  fds: Iterable<number>,
+  flags = 0,
+  address: unknown = null,
+): Promise<number> {
+  const list = Int32Array.from([...fds].map(cIntArg)); // array("i", fds)
+  const anc = list.length > 0 ? [tuple(C.SOL_SOCKET, C.SCM_RIGHTS, new Uint8Array(list.buffer))] : [];
+  return sendmsg(sock, buffers, anc, flags, address);
+}
+
+/**
+ * Like `msg, fds, flags, addr = socket.recv_fds(sock, bufsize, maxfds[, flags])`: `recvmsg()` with
+ * room for `maxfds` descriptors. None ever come (differences #31): `fds` is `[]`.
+ * @throws OverflowError `CMSG_LEN() argument out of range` for a negative `maxfds`.
+ */
+export async function recv_fds(sock: Socket, bufsize: number, maxfds: number, flags = 0): Promise<[PyBytes, number[], number, Address | null]> {
+  const [msg, , msgFlags, address] = await recvmsg(sock, bufsize, CMSG_LEN(cIntArg(maxfds) * 4), flags);
+  return tuple(msg, pyList<number>([]), msgFlags, address) as unknown as [PyBytes, number[], number, Address | null];
+}

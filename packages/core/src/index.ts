@@ -72,7 +72,7 @@ export {
   type CreateServerOptions,
 } from "./functions.js";
 export { getservbyname, getservbyport, getprotobyname } from "./netdb.js";
-export { CMSG_LEN, CMSG_SPACE, type RecvmsgResult, type RecvmsgIntoResult } from "./_msg.js";
+export { CMSG_LEN, CMSG_SPACE, send_fds, recv_fds, type RecvmsgResult, type RecvmsgIntoResult } from "./_msg.js";
 export { getnameinfo, gethostbyaddr, getfqdn } from "./reverse.js";
 export { select } from "./select.js";
 export { Poll, poll, POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND, POLLMSG, POLLRDHUP } from "./poll.js";
