@@ -4749,6 +4749,32 @@ def _():
         close_all(a, b)
 
 
+@scenario("UDP shut down both ways is POLLHUP, connected or not; an IPv6 socket bound to an IPv4-mapped address reaches IPv4 peers only (EAFNOSUPPORT)")
+def _():
+    a = udp()
+    h = udp()
+    u = udp()
+    m = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    try:
+        h.connect(a.getsockname())
+        out = collect([
+            lambda: h.shutdown(socket.SHUT_RDWR),
+            lambda: u.shutdown(socket.SHUT_RDWR),
+            lambda: poll_events(h, select.POLLIN | select.POLLOUT),
+            lambda: poll_events(u, select.POLLIN | select.POLLOUT | select.POLLRDHUP),
+            lambda: m.bind(("::ffff:127.0.0.1", 0)),
+            lambda: m.sendto(b"x", ("::1", 9)),
+            lambda: m.sendto(b"x", ("::ffff:127.0.0.1", a.getsockname()[1])),
+            lambda: m.connect(("::1", 9)),
+            lambda: t.bind(("::ffff:127.0.0.1", 0)),
+            lambda: t.connect(("::1", 9)),
+        ])
+        return out
+    finally:
+        close_all(a, h, u, m, t)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4963,6 +4963,32 @@ scenario("send_fds with no descriptors sends the buffers; recv_fds returns (data
   }
 });
 
+scenario("UDP shut down both ways is POLLHUP, connected or not; an IPv6 socket bound to an IPv4-mapped address reaches IPv4 peers only (EAFNOSUPPORT)", async () => {
+  const a = await udp();
+  const h = await udp();
+  const u = await udp();
+  const m = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM);
+  try {
+    await h.connect(a.getsockname());
+    const port = (a.getsockname() as unknown as [string, number])[1];
+    return await collect([
+      () => h.shutdown(socket.SHUT_RDWR),
+      () => u.shutdown(socket.SHUT_RDWR),
+      () => pollEvents(h, socket.POLLIN | socket.POLLOUT),
+      () => pollEvents(u, socket.POLLIN | socket.POLLOUT | socket.POLLRDHUP),
+      () => m.bind(["::ffff:127.0.0.1", 0]),
+      () => m.sendto(b("x"), ["::1", 9]),
+      () => m.sendto(b("x"), ["::ffff:127.0.0.1", port]),
+      () => m.connect(["::1", 9]),
+      () => t.bind(["::ffff:127.0.0.1", 0]),
+      () => t.connect(["::1", 9]),
+    ]);
+  } finally {
+    await closeAll(a, h, u, m, t);
+  }
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -9,6 +9,8 @@ const key = (level: number, opt: number): number => level * 1000 + opt;
 const LINGER_SECONDS = -1;
 /** IP_MULTICAST_IF's interface index (`struct ip_mreqn`); the option's own key holds the address. */
 const MULTICAST_IFINDEX = -2;
+/** An IPv6 socket bound to an IPv4-mapped address (1). Not a real option number. */
+const MAPPED_BIND = -3;
 /** Linux's HZ here: SO_RCVTIMEO/SO_SNDTIMEO are kept in jiffies of 4 ms (1 µs reads back as 4000). */
 const JIFFY_US = 4000;
 /** Beyond this many seconds Linux keeps "no timeout" (MAX_SCHEDULE_TIMEOUT / HZ - 1). */
@@ -296,6 +298,16 @@ export class SocketOptions {
     const v = this.lookup(key(level, opt));
     if (v === undefined) throw oserror(E.ENOPROTOOPT);
     return v;
+  }
+
+  /** bind() gave an IPv6 socket an IPv4-mapped address: it can then reach IPv4 peers only. */
+  markMappedBind(): void {
+    (this.values ??= new Map()).set(MAPPED_BIND, 1);
+  }
+
+  /** Was the socket bound to an IPv4-mapped address (see {@link markMappedBind})? */
+  get mappedBind(): boolean {
+    return this.values?.get(MAPPED_BIND) === 1;
   }
 
   /** The value a setsockopt gave the option (an accepted socket's: the listener's), or `undefined` if none did. */

@@ -393,6 +393,7 @@ export class Socket {
     // Linux: binding an IPv6 address of its own (not the wildcard, not IPv4-mapped) makes the socket IPv6-only.
     if (this._family === C.AF_INET6 && ep.host !== "" && ep.host !== "::" && !ep.host.toLowerCase().startsWith("::ffff:"))
       this.opts.force(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 1);
+    else if (this._family === C.AF_INET6 && ep.host.toLowerCase().startsWith("::ffff:")) this.opts.markMappedBind();
     if (this.gone()) await this._releaseState(); // closed while binding: the new listener goes too
   }
 
@@ -538,6 +539,7 @@ export class Socket {
     // connect(2), which says so at once, or when non-blocking EINPROGRESS, the refusal then
     // pending (SO_ERROR, the next call) as for any refused non-blocking connect.
     if (this.mappedRefused(ep)) throw oserror(E.ENETUNREACH);
+    if (this.v6Refused(ep)) throw oserror(E.EAFNOSUPPORT);
     if (ep.kind === "inet" && ep.port === 0) {
       if (this._timeout !== 0) throw oserror(E.ECONNREFUSED);
       const refused = oserror(E.ECONNREFUSED);
@@ -663,8 +665,14 @@ export class Socket {
     return this._family === C.AF_INET6 && /^::ffff:\d/i.test(ep.host) && this.opts.get(C.IPPROTO_IPV6, C.IPV6_V6ONLY) === 1;
   }
 
+  /** Linux: an IPv6 socket bound to an IPv4-mapped address reaches IPv4 peers only (connect, sendto: EAFNOSUPPORT). */
+  private v6Refused(ep: { host: string }): boolean {
+    return this._family === C.AF_INET6 && this._opts !== null && this._opts.mappedBind && ep.host !== "::" && !/^::ffff:\d/i.test(ep.host);
+  }
+
   private async connectDatagram(ep: Endpoint): Promise<void> {
     if (this.mappedRefused(ep)) throw oserror(E.ENETUNREACH);
+    if (this.v6Refused(ep)) throw oserror(E.EAFNOSUPPORT);
     // Linux: a broadcast peer needs SO_BROADCAST; the wildcard address means this host.
     if (!this.opts.get(C.SOL_SOCKET, C.SO_BROADCAST) && isBroadcast(ep.host)) throw oserror(E.EACCES);
     const host = ep.host === "0.0.0.0" ? "127.0.0.1" : ep.host === "::" ? "::1" : ep.host;
@@ -1374,7 +1382,7 @@ export class Socket {
       const hot = arguments.length === 2 && d !== null && d.peer === null;
       const known = hot ? knownEndpoint(flagsOrAddress) : undefined;
       const ep = known ?? (hot ? literalEndpoint(this._family, flagsOrAddress) : undefined);
-      if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host) && !this.mappedRefused(ep)) {
+      if (ep !== undefined && (ep.ipVersion === 6) === (this._family === C.AF_INET6) && !isBroadcast(ep.host) && !this.mappedRefused(ep) && !this.v6Refused(ep)) {
         const bytes = toBytes(data);
         this.check();
         if (bytes.length <= MAX_UDP4 || bytes.length <= maxDatagram(this._family, ep.host)) {
@@ -1427,6 +1435,7 @@ export class Socket {
     const d = this.dgram ?? (await this.ensureDatagram());
     // In udp_sendmsg's order: IPv4's 64 KiB bound, MSG_OOB, the port, broadcast, then what fits a datagram.
     if (this.mappedRefused(ep)) throw oserror(E.ENETUNREACH);
+    if (this.v6Refused(ep)) throw oserror(E.EAFNOSUPPORT);
     if (this._family === C.AF_INET && bytes.length > 0xffff) throw oserror(E.EMSGSIZE);
     if (flags & C.MSG_OOB && oobRefused(this._family, ep)) throw oserror(E.EOPNOTSUPP);
     if (ep.kind === "inet" && ep.port === 0) throw oserror(E.EINVAL); // Linux's sendto to port 0
@@ -1853,7 +1862,9 @@ export class Socket {
    * listening (TCP_CLOSE), or whose connection is over.
    */
   _hangUp(): boolean {
-    if (!this.isStream || this.accepting) return false;
+    // A UDP socket shut down both ways (sk_shutdown == SHUTDOWN_MASK), even unconnected.
+    if (!this.isStream) return this.dgram !== null ? this.dgram.readShut && this.dgram.writeShut : this.shutBits === 3;
+    if (this.accepting) return false;
     const c = this.conn;
     if (c === null) return this.connecting === null;
     // Both sides shut (sk_shutdown == SHUTDOWN_MASK): ours, or the peer's FIN for reading.
@@ -1869,7 +1880,7 @@ export class Socket {
     if (c !== null) return c.eof || c.readShut;
     // A connect that failed shut the socket down both ways (Linux's tcp_done).
     if (this.isStream && (this.connectFailed || (this.connectOutcome?.err ?? null) !== null)) return true;
-    return this.dgram?.readShut ?? false;
+    return this.dgram !== null ? this.dgram.readShut : !this.isStream && (this.shutBits & 1) !== 0;
   }
 
   /** @internal poll(): a stream socket that never connected (nor listens, nor connects, nor failed to). */
