@@ -4655,6 +4655,10 @@ def _():
             lambda: t.getsockopt(999, 1),
             lambda: t.setsockopt(999, 1, 1),
             lambda: x.getsockopt(999, 1),
+            lambda: u.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, None, 0),
+            lambda: u.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, None, 100),
+            lambda: t6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, None, 0),
+            lambda: t6.setsockopt(socket.IPPROTO_IPV6, 9999, None, 0),
         ])
     finally:
         close_all(t, t6, u, x)

@@ -4859,6 +4859,10 @@ scenario("setsockopt's checks in Linux's order: socket-level bytes shorter than 
       () => t.getsockopt(999, 1),
       () => t.setsockopt(999, 1, 1),
       () => x.getsockopt(999, 1),
+      () => u.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, null, 0),
+      () => u.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, null, 100),
+      () => t6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, null, 0),
+      () => t6.setsockopt(socket.IPPROTO_IPV6, 9999, null, 0),
     ]);
   } finally {
     await closeAll(t, t6, u, x);

@@ -16,6 +16,20 @@ const JIFFY_US = 4000;
 /** Beyond this many seconds Linux keeps "no timeout" (MAX_SCHEDULE_TIMEOUT / HZ - 1). */
 const TIMEVAL_MAX_S = 2n ** 63n / 250n - 1n;
 
+/** The options Linux's IP and IPv6 levels have, as the socket module's IP_* and IPV6_* numbers. */
+let ipOptions: Map<number, Set<number>> | null = null;
+
+/** Does Linux's IP (or IPv6) level have option `opt` (whether polysock keeps it or not)? */
+export function ipLevelOption(level: number, opt: number): boolean {
+  const named = (prefix: string): Set<number> =>
+    new Set(Object.entries(C).filter(([k, v]) => k.startsWith(prefix) && typeof v === "number").map(([, v]) => v as number));
+  ipOptions ??= new Map([
+    [C.IPPROTO_IP, named("IP_")],
+    [C.IPPROTO_IPV6, named("IPV6_")],
+  ]);
+  return ipOptions.get(level)?.has(opt) ?? false;
+}
+
 /** Options that read back as 0/1. */
 const BOOLEAN = new Set([
   key(C.SOL_SOCKET, C.SO_REUSEADDR),

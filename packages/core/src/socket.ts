@@ -24,7 +24,7 @@ import { ResetConnection } from "./_reset.js";
 import { closeFd, newFd, shareFd } from "./_fds.js";
 import { addShare, alias, closeNumber, dropShare, keepDetached, sharing, stillShared } from "./_dup.js";
 import { DEFAULT_RCVBUF, DgramConn } from "./_datagram.js";
-import { SocketOptions, optionOn, optionValueArg } from "./_options.js";
+import { SocketOptions, ipLevelOption, optionOn, optionValueArg } from "./_options.js";
 import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, flagsArg, intoView, isBroadcast, ssizeArg } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
 import { parseIPv6 } from "./inet.js";
@@ -1745,8 +1745,9 @@ export class Socket {
     if (this._family === C.AF_UNIX && lv !== C.SOL_SOCKET) throw oserror(E.EOPNOTSUPP);
     if (!this.isStream && lv === C.IPPROTO_TCP) throw oserror(E.ENOPROTOOPT);
     if (fourArgs) {
-      // The IP levels (and a level no protocol has) look at the option before the value: ENOPROTOOPT.
-      if (lv !== C.SOL_SOCKET && lv !== (this.isStream ? C.IPPROTO_TCP : C.IPPROTO_UDP)) this.opts.get(lv, opt);
+      // The IP levels look at the option before the value: ENOPROTOOPT for one they do not have,
+      // as a level no protocol has (for one they have, Linux reads the value: EINVAL or EFAULT).
+      if (lv !== C.SOL_SOCKET && lv !== (this.isStream ? C.IPPROTO_TCP : C.IPPROTO_UDP) && !ipLevelOption(lv, opt)) throw oserror(E.ENOPROTOOPT);
       // A NULL option value: Linux reads `optlen` bytes from address 0.
       throw oserror(len < 4 ? E.EINVAL : E.EFAULT);
     }
