@@ -4779,6 +4779,29 @@ def _():
         close_all(a, h, u, m, t)
 
 
+@scenario("connections waiting in the backlog take no descriptor number until accept(); a selector's get_map() finds a socket or its file registered by number")
+def _():
+    l, port = listener()
+    cs = []
+    sel = selectors.DefaultSelector()
+    try:
+        base = l.fileno()
+        cs = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        out = [[c.fileno() - base for c in cs]]
+        a, _ = l.accept()
+        cs.append(a)
+        out.append(a.fileno() - base)
+        sel.register(cs[0].fileno(), selectors.EVENT_READ, "byfd")
+        m = sel.get_map()
+        f = cs[0].makefile("rb")
+        out.append([cs[0] in m, m[cs[0]].data, f in m, m.get(f).data, cs[1] in m])
+        f.close()
+        return out
+    finally:
+        sel.close()
+        close_all(l, *cs)
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -4993,6 +4993,29 @@ scenario("UDP shut down both ways is POLLHUP, connected or not; an IPv6 socket b
   }
 });
 
+scenario("connections waiting in the backlog take no descriptor number until accept(); a selector's get_map() finds a socket or its file registered by number", async () => {
+  const [l, port] = await listener();
+  const cs: socket.Socket[] = [];
+  const sel = new socket.selectors.DefaultSelector();
+  try {
+    const base = l.fileno();
+    for (let i = 0; i < 3; i++) cs.push(await socket.create_connection(["127.0.0.1", port]));
+    const out: unknown[] = [cs.map((c) => c.fileno() - base)];
+    const [a] = await l.accept();
+    cs.push(a);
+    out.push(a.fileno() - base);
+    sel.register(cs[0]!.fileno(), socket.selectors.EVENT_READ, "byfd");
+    const m = sel.get_map()!;
+    const f = cs[0]!.makefile("rb");
+    out.push([m.has(cs[0]!), m.get(cs[0]!)!.data, m.has(f), m.get(f)!.data, m.has(cs[1]!)]);
+    await f.close();
+    return out;
+  } finally {
+    sel.close();
+    await closeAll(l, ...cs);
+  }
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -69,8 +69,15 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
   /** @internal */
   constructor(private readonly map: Map<number, SelectorKey<T>>) {}
 
+  /** As the selector's lookup: an int, or what `fileno()` returns; else (a closed socket) by identity. */
   private fdOf(x: FileObject): number | undefined {
     if (typeof x === "number") return x;
+    try {
+      const n: unknown = (x as { fileno?(): unknown }).fileno?.();
+      if (typeof n === "number" && Number.isInteger(n) && n >= 0) return n;
+    } catch {
+      // a closed file: looked up by identity below
+    }
     for (const [fd, key] of this.map) if (key.fileobj === x) return fd;
     return undefined;
   }

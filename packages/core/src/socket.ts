@@ -437,6 +437,9 @@ export class Socket {
     // After shutdown() Linux refuses connections (the runtime's listener still takes them: reset).
     if (this.gone() || q.isShut) return t.abort();
     const s = new Socket(this._family, C.SOCK_STREAM, this._proto, this.adapter);
+    // A connection in the backlog has no descriptor yet: accept(2) makes one (the lowest free then).
+    closeFd(s._fd);
+    s._fd = UNACCEPTED;
     // (A subclass's accept() returns a plain socket too: CPython's is `socket(…, fileno=fd)`.)
     if (this._opts !== null) s._opts = this._opts.inherited(); // TCP_NODELAY, SO_KEEPALIVE … as Linux
     s.attach(t);
@@ -475,6 +478,7 @@ export class Socket {
       const s = q.next();
       if (s !== undefined) {
         s._timeout = getdefaulttimeout(); // a new socket now, as accept(2) makes it
+        if (s._fd === UNACCEPTED) s._fd = newFd();
         // accept(2)'s address, even if the client has already reset the connection.
         return pair<Socket, Address>(s, toPyAddress(this._family, s.conn!.t.remoteAddress()));
       }
@@ -2054,6 +2058,9 @@ const MSG_PROBE = 0x10;
  * UDP has no urgent data: IPv4's udp_sendmsg refuses MSG_OOB (also for an IPv6 socket's
  * IPv4-mapped destination, which it handles); udpv6_sendmsg ignores the flag.
  */
+/** The descriptor of a connection still in the listener's backlog (see onConnection). */
+const UNACCEPTED = -2;
+
 function oobRefused(family: number, to: { host: string } | null): boolean {
   return family === C.AF_INET || (to !== null && /^::ffff:\d/i.test(to.host));
 }
