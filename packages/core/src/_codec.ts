@@ -257,8 +257,8 @@ export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeError
     }
   }
   const enc = encoding.toLowerCase().replace(/_/g, "-");
-  const ascii = codecName(enc) === "ascii";
-  if (ascii) {
+  const pyName = codecName(enc);
+  if (pyName === "ascii") {
     for (let i = 0; i < b.length; i++) {
       if (b[i]! <= 0x7f) continue;
       let s = String.fromCharCode(...b.subarray(0, i));
@@ -271,7 +271,7 @@ export function decodeBytes(b: Uint8Array, encoding: string, errors: DecodeError
       return s;
     }
   }
-  if (ascii || codecName(enc) === "latin-1") {
+  if (pyName === "ascii" || pyName === "latin-1") {
     // ISO-8859-1 byte for byte (TextDecoder's "latin1" is windows-1252); ascii was checked above.
     let out = "";
     for (let i = 0; i < b.length; i += 8192) out += String.fromCharCode(...b.subarray(i, i + 8192));

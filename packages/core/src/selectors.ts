@@ -66,21 +66,11 @@ function makeKey<T>(fileobj: unknown, fd: number, events: number, data: T): Sele
  * `m[sock]`, `sock in m`); iterating gives the fds, as Python's mapping does.
  */
 export class SelectorMapping<T = unknown> implements Iterable<number> {
-  /** @internal */
-  constructor(private readonly map: Map<number, SelectorKey<T>>) {}
-
-  /** As the selector's lookup: an int, or what `fileno()` returns; else (a closed socket) by identity. */
-  private fdOf(x: FileObject): number | undefined {
-    if (typeof x === "number") return x;
-    try {
-      const n: unknown = (x as { fileno?(): unknown }).fileno?.();
-      if (typeof n === "number" && Number.isInteger(n) && n >= 0) return n;
-    } catch {
-      // a closed file: looked up by identity below
-    }
-    for (const [fd, key] of this.map) if (key.fileobj === x) return fd;
-    return undefined;
-  }
+  /** @internal `fdOf`: the selector's own lookup (Python's `_fileobj_lookup`), `undefined` for an invalid object. */
+  constructor(
+    private readonly map: Map<number, SelectorKey<T>>,
+    private readonly fdOf: (x: FileObject) => number | undefined,
+  ) {}
 
   /** Like `m.get(fileobj)`: the key, or `undefined`. */
   get(x: FileObject): SelectorKey<T> | undefined {
@@ -172,6 +162,16 @@ export class Selector<T = unknown> {
     const k = this.registeredAs(fileobj);
     if (k !== undefined) return k;
     throw new ValueError(`Invalid file descriptor: ${n}`);
+  }
+
+  /** {@link fdOf}, or `undefined` where it says the object is no file object (get_map()'s lookups). */
+  private lookup(fileobj: unknown): number | undefined {
+    try {
+      return this.fdOf(fileobj);
+    } catch (e) {
+      if (e instanceof ValueError) return undefined;
+      throw e;
+    }
   }
 
   private registeredAs(fileobj: unknown): number | undefined {
@@ -297,7 +297,7 @@ export class Selector<T = unknown> {
 
   /** Like `sel.get_map()`: the registered keys by socket or fd; `null` once closed. */
   get_map(): SelectorMapping<T> | null {
-    return this.closed ? null : new SelectorMapping(this.keys);
+    return this.closed ? null : new SelectorMapping(this.keys, (x) => this.lookup(x));
   }
 
   /**

@@ -391,9 +391,9 @@ export class Socket {
       throw fromNative(err);
     }
     // Linux: binding an IPv6 address of its own (not the wildcard, not IPv4-mapped) makes the socket IPv6-only.
-    if (this._family === C.AF_INET6 && ep.host !== "" && ep.host !== "::" && !ep.host.toLowerCase().startsWith("::ffff:"))
-      this.opts.force(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 1);
-    else if (this._family === C.AF_INET6 && ep.host.toLowerCase().startsWith("::ffff:")) this.opts.markMappedBind();
+    const mapped = ep.host.toLowerCase().startsWith("::ffff:");
+    if (this._family === C.AF_INET6 && ep.host !== "" && ep.host !== "::" && !mapped) this.opts.force(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 1);
+    else if (this._family === C.AF_INET6 && mapped) this.opts.markMappedBind();
     if (this.gone()) await this._releaseState(); // closed while binding: the new listener goes too
   }
 
@@ -666,12 +666,12 @@ export class Socket {
 
   /** Linux: an IPV6_V6ONLY socket has no IPv4-mapped addresses (connect, sendto: ENETUNREACH; bind: EINVAL). */
   private mappedRefused(ep: { host: string }): boolean {
-    return this._family === C.AF_INET6 && /^::ffff:\d/i.test(ep.host) && this.opts.get(C.IPPROTO_IPV6, C.IPV6_V6ONLY) === 1;
+    return this._family === C.AF_INET6 && v4Mapped(ep.host) && this.opts.get(C.IPPROTO_IPV6, C.IPV6_V6ONLY) === 1;
   }
 
   /** Linux: an IPv6 socket bound to an IPv4-mapped address reaches IPv4 peers only (connect, sendto: EAFNOSUPPORT). */
   private v6Refused(ep: { host: string }): boolean {
-    return this._family === C.AF_INET6 && this._opts !== null && this._opts.mappedBind && ep.host !== "::" && !/^::ffff:\d/i.test(ep.host);
+    return this._family === C.AF_INET6 && this._opts !== null && this._opts.mappedBind && ep.host !== "::" && !v4Mapped(ep.host);
   }
 
   private async connectDatagram(ep: Endpoint): Promise<void> {
@@ -2058,11 +2058,16 @@ const MSG_PROBE = 0x10;
  * UDP has no urgent data: IPv4's udp_sendmsg refuses MSG_OOB (also for an IPv6 socket's
  * IPv4-mapped destination, which it handles); udpv6_sendmsg ignores the flag.
  */
+/** Is `host` an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`)? */
+function v4Mapped(host: string): boolean {
+  return /^::ffff:\d/i.test(host);
+}
+
 /** The descriptor of a connection still in the listener's backlog (see onConnection). */
 const UNACCEPTED = -2;
 
 function oobRefused(family: number, to: { host: string } | null): boolean {
-  return family === C.AF_INET || (to !== null && /^::ffff:\d/i.test(to.host));
+  return family === C.AF_INET || (to !== null && v4Mapped(to.host));
 }
 
 function resolvedCount(n: number): Promise<number> {
