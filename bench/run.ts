@@ -271,8 +271,8 @@ const SERVERS = {
   deno_tcp_raw: spec("deno-tcp-raw", "Deno.listen", "deno", "raw", () => denoCmd("raw_deno_tcp.ts")),
   deno_tcp_poly: spec("deno-tcp-poly", "polysock", "deno", "polysock", () => denoCmd("polysock_tcp_echo.ts")),
   // Deno's raw server is pull-style already; its floor adds what the async rule needs (one promise and a
-  // copy per recv). Not in bulk, where polysock's larger reads put it above raw.
-  deno_tcp_floor: spec("deno-tcp-floor", "pull floor", "deno", "floor", () => denoCmd("floor_deno_tcp.ts"), ["pp1", "pp50"]),
+  // copy per recv). In bulk it shows what bytes the caller owns cost there (a fresh buffer per read).
+  deno_tcp_floor: spec("deno-tcp-floor", "pull floor", "deno", "floor", () => denoCmd("floor_deno_tcp.ts"), FLOOR_TCP_MODES),
   node_udp_raw: spec("node-udp-raw", "node:dgram", "node", "raw", () => nodeCmd("raw_node_udp.ts")),
   node_udp_poly: spec("node-udp-poly", "polysock", "node", "polysock", () => nodeCmd("polysock_udp_echo.ts")),
   bun_udp_raw: spec("bun-udp-raw", "Bun.udpSocket", "bun", "raw", () => bunCmd("raw_bun_udp.ts")),
@@ -1100,10 +1100,13 @@ function renderDoc(
         "pauses at 256 KiB unread). In bulk the bytes a recv returned stay referenced by the loop until the next recv " +
         "returns, so the runtime cannot reuse that buffer for the next read, which a push server's handler does not do. " +
         "Measured in the same interleaved runs as the rows above. Deno's own API is already pull-style " +
-        "(`await conn.read()`): its floor (ping-pong, and UDP with --unstable-net) adds only what the async rule and " +
+        "(`await conn.read()`): its floor (TCP, and UDP with --unstable-net) adds only what the async rule and " +
         "a `recv` that returns bytes need — one `.then` per recv/recvfrom with a copy of what was read (the caller keeps " +
-        "it while the buffer is read into again) and one per sendto for its count; there is no Deno bulk floor " +
-        "(polysock's larger reads put it above raw there). " +
+        "it while the buffer is read into again) and one per sendto for its count. In Deno's bulk rows that copy is the " +
+        "cost: the raw server reads into one 64 KiB buffer forever, while bytes a caller owns need new memory per read, " +
+        "which Deno can only allocate zero-filled (no `allocUnsafe`: 60–200 µs per MiB measured; a CPU profile of " +
+        "polysock's Deno bulk echo shows 17% of the server's time in that memset, where the kernel's copies take 37%). " +
+        "polysock reads into 1 MiB slabs and hands the bytes over without a copy, above this floor. " +
         "The floor reads through each runtime's documented events (Node: `'data'`); polysock's Node adapter reads " +
         "through Node's `onread` mode instead (libuv reads into one shared buffer, each read copied out; no Readable " +
         "stream, no Buffer per read), so on Node polysock can be above this floor.",
