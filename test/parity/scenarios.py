@@ -4803,6 +4803,55 @@ def _():
         close_all(l, *cs)
 
 
+@scenario("interface names and indexes")
+def _():
+    out = []
+    lst = socket.if_nameindex()
+    out.append(lst)
+    for i, n in lst:
+        out.append([socket.if_nametoindex(n), socket.if_nametoindex(n.encode()), socket.if_indextoname(i)])
+    calls = [
+        lambda: socket.if_nametoindex("no-such-if"),
+        lambda: socket.if_nametoindex(""),
+        lambda: socket.if_nametoindex("lo\0"),
+        lambda: socket.if_nametoindex(1),
+        lambda: socket.if_nametoindex(),
+        lambda: socket.if_indextoname(0),
+        lambda: socket.if_indextoname(999999),
+        lambda: socket.if_indextoname(2**32 + 1),
+        lambda: socket.if_indextoname(-1),
+        lambda: socket.if_indextoname(2**64),
+        lambda: socket.if_indextoname(1.5),
+        lambda: socket.if_indextoname("1"),
+        lambda: socket.if_indextoname(True),
+        lambda: socket.if_nameindex(1),
+        lambda: socket.getaddrinfo("fe80::1%lo", 80, socket.AF_INET6, socket.SOCK_STREAM)[0][4],
+        lambda: socket.getaddrinfo("ff02::1%lo", 80, socket.AF_INET6, socket.SOCK_DGRAM)[0][4],
+        lambda: socket.getaddrinfo("fe80::1%no-such-if", 80, socket.AF_INET6, socket.SOCK_STREAM),
+        lambda: socket.getaddrinfo("::1%lo", 80, socket.AF_INET6, socket.SOCK_STREAM),
+        lambda: socket.getaddrinfo("fe80::1%1", 80, socket.AF_INET6, socket.SOCK_STREAM)[0][4],
+        lambda: socket.getnameinfo(("fe80::1%lo", 80), socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+    ]
+    for f in calls:
+        try:
+            out.append(f())
+        except Exception as e:  # noqa: BLE001
+            out.append([type(e).__name__, getattr(e, "errno", None), str(e)])
+    # bind() of scoped literals: the address counts, the tuple's scope_id is what is used.
+    for fam, typ, host in [(socket.AF_INET6, socket.SOCK_STREAM, "::1%1"), (socket.AF_INET6, socket.SOCK_DGRAM, "::1%4294967295"),
+                           (socket.AF_INET, socket.SOCK_STREAM, "::ffff:127.0.0.1%1"), (socket.AF_INET, socket.SOCK_DGRAM, "::1%1"),
+                           (socket.AF_INET6, socket.SOCK_DGRAM, "::1%lo"), (socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1%1")]:
+        s = socket.socket(fam, typ)
+        try:
+            s.bind((host, 0))
+            out.append([host, s.getsockname()[0], len(s.getsockname())])
+        except Exception as e:  # noqa: BLE001
+            out.append([host, type(e).__name__, getattr(e, "errno", None), str(e)])
+        finally:
+            s.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -5017,6 +5017,64 @@ scenario("connections waiting in the backlog take no descriptor number until acc
   }
 });
 
+scenario("interface names and indexes", async () => {
+  const out: unknown[] = [];
+  const lst = socket.if_nameindex();
+  out.push(lst);
+  for (const [i, n] of lst) out.push([socket.if_nametoindex(n), socket.if_nametoindex(new TextEncoder().encode(n)), socket.if_indextoname(i)]);
+  const calls: (() => unknown)[] = [
+    () => socket.if_nametoindex("no-such-if"),
+    () => socket.if_nametoindex(""),
+    () => socket.if_nametoindex("lo\0"),
+    () => socket.if_nametoindex(any(1)),
+    () => (socket.if_nametoindex as (...a: unknown[]) => number)(),
+    () => socket.if_indextoname(0),
+    () => socket.if_indextoname(999999),
+    () => socket.if_indextoname(2 ** 32 + 1),
+    () => socket.if_indextoname(-1),
+    () => socket.if_indextoname(2n ** 64n),
+    () => socket.if_indextoname(1.5),
+    () => socket.if_indextoname(any("1")),
+    () => socket.if_indextoname(any(true)),
+    () => (socket.if_nameindex as (...a: unknown[]) => unknown)(1),
+    async () => (await socket.getaddrinfo("fe80::1%lo", 80, socket.AF_INET6, socket.SOCK_STREAM))[0]![4],
+    async () => (await socket.getaddrinfo("ff02::1%lo", 80, socket.AF_INET6, socket.SOCK_DGRAM))[0]![4],
+    () => socket.getaddrinfo("fe80::1%no-such-if", 80, socket.AF_INET6, socket.SOCK_STREAM),
+    () => socket.getaddrinfo("::1%lo", 80, socket.AF_INET6, socket.SOCK_STREAM),
+    async () => (await socket.getaddrinfo("fe80::1%1", 80, socket.AF_INET6, socket.SOCK_STREAM))[0]![4],
+    () => socket.getnameinfo(["fe80::1%lo", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV),
+  ];
+  for (const f of calls) {
+    try {
+      out.push(await f());
+    } catch (e) {
+      out.push([(e as Error).name, (e as { errno?: unknown }).errno ?? null, (e as Error).message]);
+    }
+  }
+  // bind() of scoped literals: the address counts, the tuple's scope_id is what is used.
+  const binds: [number, number, string][] = [
+    [socket.AF_INET6, socket.SOCK_STREAM, "::1%1"],
+    [socket.AF_INET6, socket.SOCK_DGRAM, "::1%4294967295"],
+    [socket.AF_INET, socket.SOCK_STREAM, "::ffff:127.0.0.1%1"],
+    [socket.AF_INET, socket.SOCK_DGRAM, "::1%1"],
+    [socket.AF_INET6, socket.SOCK_DGRAM, "::1%lo"],
+    [socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1%1"],
+  ];
+  for (const [fam, typ, host] of binds) {
+    const s = socket.socket(fam, typ);
+    try {
+      await s.bind([host, 0]);
+      const name = s.getsockname() as unknown[];
+      out.push([host, name[0], name.length]);
+    } catch (e) {
+      out.push([host, (e as Error).name, (e as { errno?: unknown }).errno ?? null, (e as Error).message]);
+    } finally {
+      await s.close();
+    }
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

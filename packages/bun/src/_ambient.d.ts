@@ -12,6 +12,10 @@ declare module "node:dns/promises" {
 declare module "node:os" {
   export function hostname(): string;
 }
+declare module "node:fs" {
+  export function readdirSync(path: string): string[];
+  export function readFileSync(path: string, encoding: "utf8"): string;
+}
 /** Used by core's contract (`ConnectOptions.signal`). */
 interface AbortSignal {
   readonly aborted: boolean;

@@ -23,8 +23,12 @@ type Dns = typeof import("node:dns/promises");
 let dns: Promise<Dns> | null = null;
 /** `process.getBuiltinModule` loads node:os synchronously (gethostname is synchronous). */
 interface BunGlobals {
-  process: { getBuiltinModule(id: "node:os"): typeof import("node:os") };
+  process: {
+    getBuiltinModule(id: "node:os"): typeof import("node:os");
+    getBuiltinModule(id: "node:fs"): typeof import("node:fs");
+  };
 }
+const builtin = (): BunGlobals["process"] => (globalThis as unknown as BunGlobals).process;
 
 /** Resolve `host` with the system resolver (getaddrinfo), in its order. */
 export async function lookup(host: string, family: 0 | 4 | 6): Promise<{ address: string; family: 4 | 6 }[]> {
@@ -52,5 +56,9 @@ export const adapter: Adapter = {
   bindDatagram,
   lookup,
   reverse,
-  hostname: () => (globalThis as unknown as BunGlobals).process.getBuiltinModule("node:os").hostname(),
+  hostname: () => builtin().getBuiltinModule("node:os").hostname(),
+  files: {
+    listDir: (p) => builtin().getBuiltinModule("node:fs").readdirSync(p),
+    readText: (p) => builtin().getBuiltinModule("node:fs").readFileSync(p, "utf8"),
+  },
 };

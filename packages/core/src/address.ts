@@ -4,7 +4,7 @@ import type { Adapter, Endpoint, NetAddress } from "./contract.js";
 import { OSError, OverflowError, gaiError } from "./errors.js";
 import { fromNative } from "./native-errors.js";
 import { intArg, pyTypeName } from "./bytes.js";
-import { canonicalIPv6, ipVersion, numericIPv4, parseIPv4, parseIPv6 } from "./inet.js";
+import { canonicalIPv6, ipVersion, numericIPv4, parseIPv4, parseIPv6, scopedIPv6 } from "./inet.js";
 import { PyList, PyTuple, pair, pyList, pyRepr, strRepr } from "./_repr.js";
 
 export { PyList, PyTuple, pair, pyList, pyRepr, strRepr };
@@ -207,13 +207,20 @@ export async function resolveAddress(a: ParsedAddress, adapter: Adapter): Promis
     if (want === 6) throw new OSError("address family mismatched");
     host = "255.255.255.255";
   } else {
+    if (host.includes("%")) {
+      // A scoped IPv6 literal (`::1%1`, `fe80::1%lo`) is that address: the tuple's scope_id is
+      // what goes to the kernel, as in CPython, which overwrites getaddrinfo's.
+      const scoped = scopedIPv6(host);
+      if (scoped === null) throw gaiError(-2);
+      host = scoped.bare;
+    }
     const v = ipVersion(host);
     const short = v === 0 ? numericIPv4(host) : null;
     if (short !== null) {
       if (want === 6) throw gaiError(-9);
       host = short;
     } else if (v === 0) {
-      if (host.includes("%") || /^[\d.]+$/.test(host)) throw gaiError(-2);
+      if (/^[\d.]+$/.test(host)) throw gaiError(-2);
       let found: { address: string; family: 4 | 6 }[];
       try {
         found = await lookupName(adapter, host, want);

@@ -225,6 +225,17 @@ export interface Adapter {
   /** The machine's host name. */
   hostname(): string;
   /**
+   * Optional: synchronous reads of the system's tables, for `if_nameindex()` and friends
+   * (`/sys/class/net`). Throw the native error (e.g. Deno's permission error). Without them,
+   * those functions raise `[Errno 95]`.
+   */
+  readonly files?: {
+    /** The names in directory `path`. */
+    listDir(path: string): string[];
+    /** The text of file `path` (UTF-8). */
+    readText(path: string): string;
+  };
+  /**
    * Optional: the host name of an IP literal, as the system resolver's reverse lookup
    * (getnameinfo: /etc/hosts, then DNS) gives it; `null` when it has none. Without it,
    * `getnameinfo` answers numerically and `gethostbyaddr` raises `herror`.

@@ -74,6 +74,7 @@ export {
 export { getservbyname, getservbyport, getprotobyname } from "./netdb.js";
 export { CMSG_LEN, CMSG_SPACE, send_fds, recv_fds, type RecvmsgResult, type RecvmsgIntoResult } from "./_msg.js";
 export { getnameinfo, gethostbyaddr, getfqdn } from "./reverse.js";
+export { if_nameindex, if_nametoindex, if_indextoname } from "./interfaces.js";
 export { select } from "./select.js";
 export { Poll, poll, POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM, POLLWRBAND, POLLMSG, POLLRDHUP } from "./poll.js";
 export { Epoll, epoll, EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLRDBAND, EPOLLWRNORM, EPOLLWRBAND, EPOLLMSG, EPOLLRDHUP, EPOLLEXCLUSIVE, EPOLLONESHOT, EPOLLET, EPOLL_CLOEXEC } from "./epoll.js";

@@ -4,6 +4,7 @@ import { OSError, OverflowError, ValueError, gaiError, oserror } from "./errors.
 import { argTypeName, PyBytes, pyTypeName } from "./bytes.js";
 import { cIntArg } from "./_args.js";
 import { errno as E } from "./errno.js";
+import { interfaceIndex } from "./interfaces.js";
 
 /** Strict dotted-quad parse (inet_pton rules); `null` if not one. */
 export function parseIPv4(s: string): Uint8Array | null {
@@ -67,18 +68,22 @@ export function parseIPv6(s: string): Uint8Array | null {
 /**
  * An IPv6 literal with a scope (`::1%1`), as glibc's getaddrinfo reads it: the address and the
  * scope id; `null` if `s` is no scoped IPv6 literal. glibc takes a number (up to 2**32 - 1) for
- * any address and an interface name for link-local ones only; the runtimes have no
- * `if_nametoindex` (differences #39), so a name is never taken.
+ * any address and an interface name (`fe80::1%lo`) for link-local ones only (unicast fe80::/10
+ * and multicast ff?2::).
  * @throws gaierror `[Errno -2]` for a scope it does not take.
  */
 export function scopedIPv6(s: string): { bare: string; scope: number } | null {
   const pct = s.indexOf("%");
   if (pct < 0 || !s.includes(":")) return null;
   const bare = s.slice(0, pct);
-  if (!parseIPv6(bare)) return null;
+  const b = parseIPv6(bare);
+  if (!b) return null;
   const scope = s.slice(pct + 1);
-  if (!/^\d+$/.test(scope) || BigInt(scope) > 0xffffffffn) throw gaiError(-2);
-  return { bare, scope: Number(scope) };
+  if (/^\d+$/.test(scope) && BigInt(scope) <= 0xffffffffn) return { bare, scope: Number(scope) };
+  const linkLocal = (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) || (b[0] === 0xff && (b[1]! & 0x0f) === 2);
+  const index = linkLocal ? interfaceIndex(scope) : undefined;
+  if (index === undefined) throw gaiError(-2);
+  return { bare, scope: index };
 }
 
 export function ipVersion(s: string): 0 | 4 | 6 {

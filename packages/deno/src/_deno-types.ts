@@ -60,6 +60,8 @@ export interface DenoNamespace {
     reuseAddress?: boolean;
   }): DenoDatagramConn;
   hostname(): string;
+  readDirSync(path: string): Iterable<{ name: string }>;
+  readTextFileSync(path: string): string;
   errors: { BrokenPipe: new (message?: string) => Error };
 }
 

@@ -7,7 +7,7 @@
  * - TCP and unix stream sockets need only `--allow-net`.
  * - UDP uses `Deno.listenDatagram` under `--unstable-net`, else `node:dgram` (no flag).
  * - SO_REUSEPORT works only under `--unstable-net` (`capabilities.reusePort`).
- * - `gethostname()` needs `--allow-sys=hostname`.
+ * - `gethostname()` needs `--allow-sys=hostname`; `if_nameindex()` and friends `--allow-read=/sys/class/net`.
  *
  * @example Choosing the Deno adapter explicitly
  * ```ts
@@ -38,4 +38,8 @@ export const adapter: Adapter = {
   lookup: (host, family) => import("@polysock/node").then((m) => m.lookup(host, family)),
   reverse: (ip) => import("@polysock/node").then((m) => m.reverse(ip)),
   hostname: () => deno().hostname(),
+  files: {
+    listDir: (p) => Array.from(deno().readDirSync(p), (e) => e.name),
+    readText: (p) => deno().readTextFileSync(p),
+  },
 };

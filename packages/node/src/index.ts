@@ -12,6 +12,7 @@
  * @module
  */
 import * as dns from "node:dns";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import type { Adapter } from "@polysock/core";
 import { connect } from "./connect.js";
@@ -48,5 +49,6 @@ export const adapter: Adapter = {
   bindDatagram,
   lookup,
   hostname: () => os.hostname(),
+  files: { listDir: (p) => fs.readdirSync(p), readText: (p) => fs.readFileSync(p, "utf8") },
   reverse,
 };
