@@ -190,7 +190,8 @@ export class SocketFile {
       throw new ValueError(`illegal newline value: ${String(newline)}`);
     this.newline = newline;
     this.utf8 = isUtf8(this._encoding);
-    this.decodeAs = this._encoding;
+    // (Every UTF-8 label decodes as "utf-8", the decoder's fast path: "UTF-8" is the default.)
+    this.decodeAs = this.utf8 ? "utf-8" : this._encoding;
     const w = this.binary ? null : wideCodec(this._encoding);
     if (!this.binary && codecName(this._encoding) === "utf-8-sig") {
       this.utf8 = true;
@@ -458,6 +459,20 @@ export class SocketFile {
     this.decodeAs = `utf-${unit * 8}-${le === false ? "be" : "le"}`;
   }
 
+  /**
+   * The length of the line that ends at `end` (what lineEnd found), or 0 if no line ends there
+   * (`\r\n` mode: a `\n` alone) or whether it does is not known yet (universal modes: a `\r`
+   * whose next byte has not come).
+   */
+  private lineLength(c: StreamConn, end: number, done: boolean): number {
+    const nl = this.newline;
+    if (nl === "\n" || nl === "\r") return end + 1;
+    if (nl === "\r\n") return end > 0 && c.indexOf(CR, end, end - 1) === end - 1 ? end + 1 : 0;
+    if (c.indexOf(LF, end + 1, end) === end) return end + 1; // universal: \n
+    if (end + 1 < c.size) return c.indexOf(LF, end + 2, end + 1) === end + 1 ? end + 2 : end + 1; // \r\n or \r
+    return done ? end + 1 : 0;
+  }
+
   /** Where a line may end, from byte `from` on (the last byte of `\r\n`, in that mode): -1 if nowhere. */
   private lineEnd(c: StreamConn, from: number): number {
     const nl = this.newline;
@@ -537,6 +552,11 @@ export class SocketFile {
       // UTF-16/32 (a line end's byte may be part of any unit): all that is there.
       for (let from = front === c.front && scanned < c.size ? scanned : 0; ; ) {
         const end = wide === null ? this.lineEnd(c, from) : -1;
+        if (max === Infinity && end >= 0) {
+          // No limit: the line is the bytes through its end, no character needs counting.
+          const n = this.lineLength(c, end, done);
+          if (n > 0) return out + this.text(c.take(n));
+        }
         if (end < 0 && wide === null) {
           scanned = c.size;
           front = c.front;
@@ -982,13 +1002,36 @@ export class SocketFile {
   }
 
   /** `for await (const line of f)`: lines until EOF. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<PyBytes | string> {
-    if (this._closed) throw new ValueError("I/O operation on closed file.");
-    for (;;) {
-      const line = await this.readline();
-      if (line.length === 0) return;
-      yield line;
-    }
+  [Symbol.asyncIterator](): AsyncIterableIterator<PyBytes | string> {
+    // (By hand, not an async generator: one promise per line instead of four.)
+    let started = false;
+    let finished = false;
+    const end = (): IteratorReturnResult<undefined> => {
+      finished = true;
+      return { done: true, value: undefined };
+    };
+    const it: AsyncIterableIterator<PyBytes | string> = {
+      next: (): Promise<IteratorResult<PyBytes | string>> => {
+        if (finished) return Promise.resolve(end());
+        if (!started) {
+          started = true;
+          if (this._closed) {
+            finished = true;
+            return Promise.reject(new ValueError("I/O operation on closed file."));
+          }
+        }
+        return this.readline().then(
+          (line) => (line.length === 0 ? end() : { done: false, value: line }),
+          (err: unknown) => {
+            finished = true;
+            throw err;
+          },
+        );
+      },
+      return: () => Promise.resolve(end()),
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
