@@ -4852,6 +4852,55 @@ def _():
     return out
 
 
+@scenario("after a refused connect (port 0, a closed port; polled or blocking): recv, listen, connect again; a closed listener's recv with a timeout; rebinding to a foreign address")
+def _():
+    out = []
+    p = socket.socket()
+    p.bind(("127.0.0.1", 0))
+    closed_port = p.getsockname()[1]
+    p.close()
+    for port in (0, closed_port):
+        for to in (None, 0.2):
+            for call in ("recv", "listen", "connect"):
+                c = socket.socket()
+                c.settimeout(to)
+                row = [port == 0, to, call, c.connect_ex(("127.0.0.1", port))]
+                try:
+                    if call == "recv":
+                        row.append(list(c.recv(10)))
+                    elif call == "listen":
+                        c.listen()
+                        row.append("listening")
+                    else:
+                        c.connect(("127.0.0.1", port))
+                except OSError as e:
+                    row.append([type(e).__name__, e.errno])
+                finally:
+                    c.close()
+                out.append(row)
+    for to in (None, 0.2):
+        s = socket.socket()
+        s.settimeout(to)
+        s.listen(5)
+        s.close()
+        for f in (lambda: list(s.recv(10)), lambda: list(s.recv(10, socket.MSG_DONTWAIT)), lambda: s.recv_into(bytearray(4))):
+            try:
+                out.append(f())
+            except OSError as e:
+                out.append([to, type(e).__name__, e.errno])
+    for typ in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        for second in ("192.0.2.1", "127.0.0.1"):
+            s = socket.socket(socket.AF_INET, typ)
+            s.bind(("127.0.0.1", 0))
+            try:
+                s.bind((second, 0))
+            except OSError as e:
+                out.append([second, type(e).__name__, e.errno])
+            finally:
+                s.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -5075,6 +5075,63 @@ scenario("interface names and indexes", async () => {
   return out;
 });
 
+scenario("after a refused connect (port 0, a closed port; polled or blocking): recv, listen, connect again; a closed listener's recv with a timeout; rebinding to a foreign address", async () => {
+  const out: unknown[] = [];
+  const p = socket.socket();
+  await p.bind(["127.0.0.1", 0]);
+  const closedPort = (p.getsockname() as [string, number])[1];
+  await p.close();
+  const err = (e: unknown): unknown[] => [(e as Error).name, (e as socket.OSError).errno];
+  for (const port of [0, closedPort]) {
+    for (const to of [null, 0.2]) {
+      for (const call of ["recv", "listen", "connect"]) {
+        const c = socket.socket();
+        c.settimeout(to);
+        const row: unknown[] = [port === 0, to, call, await c.connect_ex(["127.0.0.1", port])];
+        try {
+          if (call === "recv") row.push(Array.from(await c.recv(10)));
+          else if (call === "listen") {
+            await c.listen();
+            row.push("listening");
+          } else row.push(await c.connect(["127.0.0.1", port]));
+        } catch (e) {
+          row.push(err(e));
+        } finally {
+          await c.close();
+        }
+        out.push(row);
+      }
+    }
+  }
+  for (const to of [null, 0.2]) {
+    const s = socket.socket();
+    s.settimeout(to);
+    await s.listen(5);
+    await s.close();
+    for (const f of [async () => Array.from(await s.recv(10)), async () => Array.from(await s.recv(10, socket.MSG_DONTWAIT)), () => s.recv_into(new Uint8Array(4))]) {
+      try {
+        out.push(await f());
+      } catch (e) {
+        out.push([to, ...err(e)]);
+      }
+    }
+  }
+  for (const typ of [socket.SOCK_STREAM, socket.SOCK_DGRAM]) {
+    for (const second of ["192.0.2.1", "127.0.0.1"]) {
+      const s = socket.socket(socket.AF_INET, typ);
+      await s.bind(["127.0.0.1", 0]);
+      try {
+        await s.bind([second, 0]);
+      } catch (e) {
+        out.push([second, ...err(e)]);
+      } finally {
+        await s.close();
+      }
+    }
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

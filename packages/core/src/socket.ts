@@ -1,7 +1,7 @@
 // The Python `socket.socket` object: state machine, argument checks with CPython's texts,
 // timeouts and blocking modes. Byte handling lives in _stream.ts / _datagram.ts.
 import * as C from "./constants.js";
-import type { Adapter, Endpoint, Listener, NetAddress, StreamTransport } from "./contract.js";
+import type { Adapter, DatagramTransport, Endpoint, Listener, NetAddress, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { OSError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
 import { fromNative } from "./native-errors.js";
@@ -337,7 +337,10 @@ export class Socket {
     const a = parseAddress(this._family, address, "bind");
     const ep = await resolveAddress(a, this.adapter);
     this.check();
-    if (this.listener || this.dgram || this.conn || this.binding) throw oserror(E.EINVAL);
+    if (this.listener || this.dgram || this.conn || this.binding) {
+      await this.checkLocal(ep); // Linux's inet_bind checks the address first
+      throw oserror(E.EINVAL);
+    }
     const done = this._family === C.AF_UNIX && a.host === "" ? this.autobind() : this.doBind(ep);
     this.binding = done.catch(() => undefined);
     try {
@@ -345,6 +348,23 @@ export class Socket {
     } finally {
       this.binding = null;
     }
+  }
+
+  /**
+   * EADDRNOTAVAIL if `ep` is no address of this machine (nor a wildcard, loopback, multicast or
+   * broadcast one), found by binding a UDP socket to it for a moment: the runtimes tell no other way.
+   */
+  private async checkLocal(ep: Endpoint): Promise<void> {
+    if (ep.kind !== "inet" || /^(?:0\.0\.0\.0|127\.|22[4-9]\.|2[3-5]\d\.|::$|::1$|ff)/i.test(ep.host)) return;
+    let t: DatagramTransport;
+    try {
+      t = await this.adapter.bindDatagram({ ...ep, port: 0 }, { reuseAddr: false, reusePort: false });
+    } catch (err) {
+      const e = fromNative(err);
+      if (e.errno === E.EADDRNOTAVAIL) throw e;
+      return;
+    }
+    await t.close();
   }
 
   /**
@@ -410,7 +430,10 @@ export class Socket {
     if (backlog !== undefined) cIntArg(backlog); // checked first, as CPython parses it
     this.check();
     if (!this.isStream) throw oserror(E.EOPNOTSUPP);
-    if (this.conn) throw oserror(E.EINVAL);
+    // Linux's inet_listen wants SS_UNCONNECTED: not connected, not connecting, nor after a connect
+    // that failed while polled (SS_CONNECTING until the next connect() says ECONNABORTED).
+    if (this.conn || this.connectFailed || this.connecting !== null || this.connectAttempt !== null || this.connectOutcome !== null)
+      throw oserror(E.EINVAL);
     if (this.accepting) {
       // Again after shutdown(): Linux listens anew.
       if (this.accepting.isShut) {
@@ -545,7 +568,14 @@ export class Socket {
     if (this.mappedRefused(ep)) throw oserror(E.ENETUNREACH);
     if (this.v6Refused(ep)) throw oserror(E.EAFNOSUPPORT);
     if (ep.kind === "inet" && ep.port === 0) {
-      if (this._timeout !== 0) throw oserror(E.ECONNREFUSED);
+      if (this._timeout !== 0) {
+        if (this._timeout !== null && !this.soTimeo(true)) {
+          // Polled, as any refused connect with a timeout (below): recv reads EOF, connect() again ECONNABORTED.
+          this.polledConnect = "failed";
+          this.connectFailed = true;
+        }
+        throw oserror(E.ECONNREFUSED);
+      }
       const refused = oserror(E.ECONNREFUSED);
       this.connecting = Promise.resolve()
         .then(() => void (this.connectOutcome = { err: refused }))
@@ -851,7 +881,8 @@ export class Socket {
   private pollFirst(err: unknown, read: boolean): Promise<never> {
     const q = this.accepting;
     const t = this._timeout;
-    if (q === null || this.conn !== null || t === null || t <= 0 || !(err instanceof OSError)) return Promise.reject(err);
+    // (Closed: CPython has no descriptor to poll, EBADF at once.)
+    if (q === null || this.conn !== null || t === null || t <= 0 || !(err instanceof OSError) || this._closed) return Promise.reject(err);
     return (async () => {
       const deadline = Date.now() + t * 1000;
       while (!(read && q.ready)) {
