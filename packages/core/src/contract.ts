@@ -95,7 +95,7 @@ export interface StreamTransport {
   /**
    * `write()` starts an operation that completes on a later turn even when the OS takes the
    * bytes at once (Deno), so `writePending` is true after every write. Core then counts a
-   * sendall of at most 64 KiB as sent once `write()` took it — as Python's returns once the
+   * sendall of at most 16 KiB as sent once `write()` took it — as Python's returns once the
    * bytes are in the kernel's send buffer — instead of waiting for `onDrain`; a failure of
    * that write is raised by the next call, as the kernel reports one.
    */
