@@ -19,7 +19,9 @@ export function connect(ep: Endpoint, opts: ConnectOptions): Promise<StreamTrans
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     const unix = ep.kind === "unix" ? { path: ep.host, local: false } : undefined;
-    const socket = handlers((s) => new BunStream(s, unix).hold()); // paused until start()
+    // Not held: core starts it as the promise resolves, before Bun's next I/O (saves two epoll_ctl).
+    // The peer's address is the one connected to (Bun's getter would cost two system calls).
+    const socket = handlers((s) => new BunStream(s, unix, undefined, unix ? undefined : { host: ep.host, port: ep.port }));
     let p: Promise<BunSocket<BunStream>>;
     try {
       p =

@@ -34,19 +34,21 @@ export class BunStream implements StreamTransport {
 
   /**
    * `unix`: the socket path and which side owns it (Bun reports no unix addresses). `local`:
-   * the local address when known (accepted by a listener bound to one address).
+   * the local address when known (accepted by a listener bound to one address); `remote`: the
+   * peer's (connected to).
    */
   constructor(
     readonly sock: BunSocket<BunStream>,
     unix?: { path: string; local: boolean },
     local?: NetAddress,
+    remote?: NetAddress,
   ) {
     sock.data = this;
     if (unix) (this as { unix?: object }).unix = unix;
     // Read now: after a peer reset Bun reports no address (CPython's accept() still does).
     // (Each of Bun's address getters costs µs on first use: a system call.)
-    this.remoteHost = sock.remoteAddress ?? "";
-    this.remotePort = sock.remotePort ?? 0;
+    this.remoteHost = remote ? remote.host : (sock.remoteAddress ?? "");
+    this.remotePort = remote ? remote.port : (sock.remotePort ?? 0);
     // Bun forgets the local address once the connection is closed; getsockname() still reports it.
     this.localHost = local ? local.host : (sock.localAddress ?? "");
     this.localPort = local ? local.port : (sock.localPort ?? 0);
