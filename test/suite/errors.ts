@@ -121,3 +121,44 @@ test("OSError(errno, text) picks the Python subclass", async () => {
   assert.equal(socket.errno.ECONNREFUSED, 111);
   assert.equal(socket.errorcode[104], "ECONNRESET");
 });
+
+// A CPython peer that reads ~1 MB, then closes with data unread (a reset, or a FIN and then a reset).
+const READ_THEN_CLOSE = `
+import socket, sys
+srv = socket.create_server(("127.0.0.1", 0))
+print(srv.getsockname()[1], flush=True)
+c, _ = srv.accept()
+n = 0
+while n < 1000000:
+    n += len(c.recv(65536))
+c.close()
+srv.close()
+`;
+
+test("a peer that closes with our data unread: sendall raises ECONNRESET or EPIPE, a pending recv b'' or ECONNRESET, never EPIPE (Linux's recv has none)", async () => {
+  const { spawn } = await import("node:child_process");
+  const child = spawn("python3", ["-c", READ_THEN_CLOSE], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.once("data", (d: Buffer) => resolve(Number(String(d).trim())));
+      child.once("error", reject);
+    });
+    const s = await socket.create_connection(["127.0.0.1", port]);
+    const pending = s.recv(65536).then(
+      (b) => `b'' ${b.length}`,
+      (e: socket.OSError) => `${e.name} ${e.errno}`,
+    );
+    let sendErr = "none";
+    try {
+      for (let i = 0; i < 2000; i++) await s.sendall(new Uint8Array(65536));
+    } catch (e) {
+      sendErr = `${(e as Error).name} ${(e as socket.OSError).errno}`;
+    }
+    assert.ok(["ConnectionResetError 104", "BrokenPipeError 32"].includes(sendErr), `sendall: ${sendErr}`);
+    const got = await pending;
+    assert.ok(["b'' 0", "ConnectionResetError 104"].includes(got), `pending recv: ${got}`);
+    await s.close();
+  } finally {
+    child.kill();
+  }
+}, 30000);

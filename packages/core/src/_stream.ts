@@ -178,9 +178,10 @@ export class StreamConn implements StreamHandlers {
     if ((this._writers?.size ?? 0) > 0) this.dropped = true;
     this.heard = true;
     this.latch(err);
-    // A unix socket's EPIPE ends only the write side: reads go on until the runtime's EOF
-    // (what the peer sent before it closed is still there, as in the kernel).
-    if (!(this.unix && this.error === null && this.writeError?.errno === E.EPIPE)) this.eof = true;
+    // The kernel's EPIPE ends only the write side: reads go on until the runtime's EOF or reset
+    // (Linux says EPIPE after the peer's FIN, or once a read took the reset; a unix socket when
+    // its peer has gone): what the peer sent before is still there, as in the kernel.
+    if (!(this.error === null && this.writeError?.errno === E.EPIPE)) this.eof = true;
     this.readers.wake();
     this._writers?.wake();
   }
@@ -193,8 +194,8 @@ export class StreamConn implements StreamHandlers {
   private latch(err: unknown): void {
     const e = this.asLinux(err);
     if (!this.errored && !this.gone) {
-      // (A unix socket's EPIPE is a write's only: its reads end at EOF.)
-      if (this.eof || (this.unix && e.errno === E.EPIPE)) this.writeError = e;
+      // (EPIPE is a write's only, as asLinux leaves it: the kernel's; its reads end at EOF or a reset.)
+      if (this.eof || e.errno === E.EPIPE) this.writeError = e;
       else this.error = e;
     } else if (!this.gone) {
       // A write's EPIPE may be reported before the reset that caused it (Node's write callback
