@@ -4901,6 +4901,26 @@ def _():
     return out
 
 
+@scenario("socket() and socketpair(): family, type (with its flags) and protocol checked in Linux's order")
+def _():
+    out = []
+    for f in (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6, 999, -1):
+        for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.SOCK_SEQPACKET, socket.SOCK_RAW, 0, -1, 999, 7, 12, 16, socket.SOCK_STREAM | socket.SOCK_NONBLOCK, None):
+            if f == socket.AF_UNIX and t in (socket.SOCK_DGRAM, socket.SOCK_SEQPACKET, socket.SOCK_RAW):
+                continue  # differences #22
+            for fn in ("pair", "sock"):
+                if fn == "sock" and t is None:
+                    continue
+                try:
+                    r = socket.socketpair(f, t) if fn == "pair" else socket.socket(f, t)
+                    out.append([fn, f, t, "ok"])
+                    for x in (r if fn == "pair" else [r]):
+                        x.close()
+                except Exception as e:  # noqa: BLE001
+                    out.append([fn, f, t, type(e).__name__, getattr(e, "errno", None), str(e)])
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -5132,6 +5132,27 @@ scenario("after a refused connect (port 0, a closed port; polled or blocking): r
   return out;
 });
 
+scenario("socket() and socketpair(): family, type (with its flags) and protocol checked in Linux's order", async () => {
+  const out: unknown[] = [];
+  const types = [socket.SOCK_STREAM, socket.SOCK_DGRAM, socket.SOCK_SEQPACKET, socket.SOCK_RAW, 0, -1, 999, 7, 12, 16, socket.SOCK_STREAM | socket.SOCK_NONBLOCK, null];
+  for (const f of [socket.AF_UNIX, socket.AF_INET, socket.AF_INET6, 999, -1]) {
+    for (const t of types) {
+      if (f === socket.AF_UNIX && (t === socket.SOCK_DGRAM || t === socket.SOCK_SEQPACKET || t === socket.SOCK_RAW)) continue; // differences #22
+      for (const fn of ["pair", "sock"]) {
+        if (fn === "sock" && t === null) continue;
+        try {
+          const r = fn === "pair" ? await socket.socketpair(f, any(t)) : socket.socket(f, any(t));
+          out.push([fn, f, t, "ok"]);
+          for (const x of fn === "pair" ? (r as socket.Socket[]) : [r as socket.Socket]) await x.close();
+        } catch (e) {
+          out.push([fn, f, t, (e as Error).name, (e as { errno?: unknown }).errno ?? null, (e as Error).message]);
+        }
+      }
+    }
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -11,6 +11,7 @@ import { canonicalIPv6, ipVersion, numericIPv4, parseIPv6, scopedIPv6 } from "./
 import { fromNative } from "./native-errors.js";
 import { getAdapter } from "./runtime.js";
 import { cIntArg, cLongArg } from "./_args.js";
+import { socketKind } from "./_kind.js";
 import { newFd } from "./_fds.js";
 import { addShare, keepDetached, openSocketAt } from "./_dup.js";
 import { Socket, type SocketConstructor, socket } from "./_factory.js";
@@ -420,9 +421,12 @@ const PAIR_ACCEPT_S = 2;
  * `[Errno 24]` when no descriptor is left.
  */
 export async function socketpair(family: number | null = C.AF_UNIX, type = C.SOCK_STREAM, proto = 0): Promise<[Socket, Socket]> {
-  const fam = family === null ? C.AF_UNIX : intArg(family); // socketpair(None): AF_UNIX, as CPython's
-  // Linux: socketpair(2) of an IP family is EOPNOTSUPP; of no family at all, EAFNOSUPPORT.
-  if (fam !== C.AF_UNIX) throw oserror(fam === C.AF_INET || fam === C.AF_INET6 ? E.EOPNOTSUPP : E.EAFNOSUPPORT);
+  const fam = family === null ? C.AF_UNIX : cIntArg(family); // socketpair(None): AF_UNIX, as CPython's
+  type = cIntArg(type);
+  proto = cIntArg(proto);
+  // Linux checks the type and protocol as socket(2) does; an IP family's pair is EOPNOTSUPP then.
+  socketKind(fam, type, proto);
+  if (fam !== C.AF_UNIX) throw oserror(E.EOPNOTSUPP);
   const path = pairAddress();
   const a = new Socket(C.AF_UNIX, type, proto);
   const l = new Socket(C.AF_UNIX, type, proto);

@@ -1,6 +1,7 @@
 // The Python `socket.socket` object: state machine, argument checks with CPython's texts,
 // timeouts and blocking modes. Byte handling lives in _stream.ts / _datagram.ts.
 import * as C from "./constants.js";
+import { socketKind } from "./_kind.js";
 import type { Adapter, DatagramTransport, Endpoint, Listener, NetAddress, StreamTransport } from "./contract.js";
 import { errno as E } from "./errno.js";
 import { OSError, TimeoutError, ValueError, oserror, timedOut } from "./errors.js";
@@ -56,9 +57,6 @@ function maxDatagram(family: number, host: string): number {
 
 /** Bytes-like buffers `recv_into` may fill. */
 export type WritableBuffer = Uint8Array | ArrayBufferView;
-
-/** Linux's IPPROTO_MAX (the kernel's; glibc's header says 256): inet protocols are below it. */
-const LINUX_IPPROTO_MAX = 263;
 
 /** The bytes of a `(data, address)` pair (recv on a datagram socket). */
 const first = (r: [PyBytes, Address]): PyBytes => r[0];
@@ -142,27 +140,7 @@ export class Socket {
     if (proto === -1) proto = 0;
     // Flags or-ed into the type, as on Linux: SOCK_NONBLOCK makes it non-blocking at once.
     const nonblocking = (type & C.SOCK_NONBLOCK) !== 0;
-    type &= ~(C.SOCK_NONBLOCK | C.SOCK_CLOEXEC);
-    if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) throw oserror(E.EAFNOSUPPORT);
-    if (type < 0 || type > 10) throw oserror(E.EINVAL); // beyond Linux's socket types
-    // Linux's inet sockets: a protocol number beyond IPPROTO_MAX is EINVAL; a unix socket takes 0 or PF_UNIX.
-    if (family !== C.AF_UNIX && (proto < 0 || proto >= LINUX_IPPROTO_MAX)) throw oserror(E.EINVAL);
-    if (family === C.AF_UNIX && proto !== 0 && proto !== C.AF_UNIX) throw oserror(E.EPROTONOSUPPORT);
-    // Raw sockets need a protocol (proto 0: EPROTONOSUPPORT) and privileges no runtime has.
-    if (type === C.SOCK_RAW) throw oserror(proto === 0 ? E.EPROTONOSUPPORT : E.EPERM);
-    if (type !== C.SOCK_STREAM && type !== C.SOCK_DGRAM) {
-      // Linux: a type the family lacks is ESOCKTNOSUPPORT.
-      throw oserror(family === C.AF_UNIX && type === C.SOCK_SEQPACKET ? E.EAFNOSUPPORT : E.ESOCKTNOSUPPORT);
-    }
-    // No runtime offers unix datagram or seqpacket sockets (differences #22).
-    if (family === C.AF_UNIX && type === C.SOCK_DGRAM) throw oserror(E.EAFNOSUPPORT);
-    // ICMP "ping" sockets: Linux lets only the groups in net.ipv4.ping_group_range have them
-    // (EACCES otherwise, as for root on this kind of machine); no runtime offers them.
-    const ping = family === C.AF_INET ? C.IPPROTO_ICMP : C.IPPROTO_ICMPV6;
-    if (type === C.SOCK_DGRAM && family !== C.AF_UNIX && proto === ping) throw oserror(E.EACCES);
-    const expect = type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
-    // (UDP-Lite and MPTCP sockets are not offered: differences #72.)
-    if (family !== C.AF_UNIX && proto !== 0 && proto !== expect) throw oserror(E.EPROTONOSUPPORT);
+    type = socketKind(family, type, proto);
     this._family = family;
     this._type = type;
     this._proto = proto;
