@@ -2282,7 +2282,7 @@ def _():
         close_all(srv, c)
 
 
-@scenario("unix stream recvfrom/recvmsg: the server's name on the client side, None on the server side and at EOF")
+@scenario("unix stream recvfrom/recvmsg: the server's name on the client side (also for 0 bytes), None on the server side and at EOF; binding the bound listener again")
 def _():
     path = "/tmp/polysock-parity-from-%d.sock" % os.getpid()
     if os.path.exists(path):
@@ -2300,10 +2300,18 @@ def _():
         s.sendall(b"two")
         m = c.recvmsg(10)
         out.append([repr(m[0]), m[3] == path])
+        s.sendall(b"3")
+        out.append([c.recvfrom(0)[1] == path, c.recvmsg(0)[3] == path, repr(c.recv(1))])
+        for p in (path, "/nonexistent-polysock-dir/x", ""):
+            try:
+                l.bind(p)
+                out.append("bound")
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
         c.sendall(b"up")
         out.append(repr(s.recvfrom(10)))
         s.close()
-        out.append(repr(c.recvfrom(10)))
+        out.append([repr(c.recvfrom(0)), repr(c.recvfrom(10))])
         c.close()
         return out
     finally:
@@ -4918,6 +4926,34 @@ def _():
                         x.close()
                 except Exception as e:  # noqa: BLE001
                     out.append([fn, f, t, type(e).__name__, getattr(e, "errno", None), str(e)])
+    return out
+
+
+@scenario("selector and poll limits (timeouts beyond a C int of ms, infinity, NaN, events beyond 32 bits, a None mask); a UDP connect to a link-local peer without a scope")
+def _():
+    import select
+    import selectors
+    out = []
+    s = socket.socket()
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    sel = selectors.DefaultSelector()
+    p = select.poll()
+    calls = [
+        lambda: sel.select(3e6), lambda: sel.select(float("inf")), lambda: len(sel.select(2147483.6475 - 2147483.6475)),
+        lambda: selectors.PollSelector().select(float("inf")), lambda: selectors.PollSelector().select(2147484),
+        lambda: sel.register(s, 2**32), lambda: sel.register(s, -1), lambda: p.poll(float("nan")), lambda: p.register(s, None),
+        lambda: p.register(s, 1.5), lambda: u.connect(("fe80::1", 9)), lambda: u.connect(("fe80::1%lo", 9)), lambda: u.connect(("ff02::1", 9, 0, 0)),
+    ]
+    try:
+        for f in calls:
+            try:
+                out.append(repr(f()))
+            except Exception as e:  # noqa: BLE001
+                out.append([type(e).__name__, getattr(e, "errno", None), str(e)])
+    finally:
+        sel.close()
+        s.close()
+        u.close()
     return out
 
 

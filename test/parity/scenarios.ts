@@ -2277,7 +2277,7 @@ scenario("IPv6 literals not in canonical form: getaddrinfo, a connected UDP sock
   }
 });
 
-scenario("unix stream recvfrom/recvmsg: the server's name on the client side, None on the server side and at EOF", async () => {
+scenario("unix stream recvfrom/recvmsg: the server's name on the client side (also for 0 bytes), None on the server side and at EOF; binding the bound listener again", async () => {
   const path = `/tmp/polysock-parity-from-${pid}-ts.sock`;
   unlinkQuiet(path);
   const l = socket.socket(socket.AF_UNIX);
@@ -2293,10 +2293,20 @@ scenario("unix stream recvfrom/recvmsg: the server's name on the client side, No
     await s.sendall(b("two"));
     const m = await c.recvmsg(10);
     out.push([repr(m[0]), m[3] === path]);
+    await s.sendall(b("3"));
+    out.push([(await c.recvfrom(0))[1] === path, (await c.recvmsg(0))[3] === path, repr(await c.recv(1))]);
+    for (const p of [path, "/nonexistent-polysock-dir/x", ""]) {
+      try {
+        await l.bind(p);
+        out.push("bound");
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+    }
     await c.sendall(b("up"));
     out.push(String(await s.recvfrom(10)));
     await s.close();
-    out.push(String(await c.recvfrom(10)));
+    out.push([String(await c.recvfrom(0)), String(await c.recvfrom(10))]);
     await c.close();
     return out;
   } finally {
@@ -5149,6 +5159,34 @@ scenario("socket() and socketpair(): family, type (with its flags) and protocol 
         }
       }
     }
+  }
+  return out;
+});
+
+scenario("selector and poll limits (timeouts beyond a C int of ms, infinity, NaN, events beyond 32 bits, a None mask); a UDP connect to a link-local peer without a scope", async () => {
+  const out: unknown[] = [];
+  const s = socket.socket();
+  const u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+  const sel = socket.selectors.DefaultSelector();
+  const p = socket.poll();
+  const calls: (() => unknown)[] = [
+    () => sel.select(3e6), () => sel.select(Infinity), async () => (await sel.select(2147483.6475 - 2147483.6475)).length,
+    () => socket.selectors.PollSelector().select(Infinity), () => socket.selectors.PollSelector().select(2147484),
+    () => sel.register(s, 2 ** 32), () => sel.register(s, -1), () => p.poll(NaN), () => p.register(s, any(null)),
+    () => p.register(s, 1.5), () => u.connect(["fe80::1", 9]), () => u.connect(["fe80::1%lo", 9]), () => u.connect(["ff02::1", 9, 0, 0]),
+  ];
+  try {
+    for (const f of calls) {
+      try {
+        out.push(String(await f()));
+      } catch (e) {
+        out.push([(e as Error).name, (e as { errno?: unknown }).errno ?? null, (e as Error).message]);
+      }
+    }
+  } finally {
+    sel.close();
+    await s.close();
+    await u.close();
   }
   return out;
 });

@@ -84,8 +84,8 @@ export async function recvmsg(s: Socket, bufsize: unknown, ancbufsize: unknown, 
   // msg_flags starts as the flags' MSG_CMSG_CLOEXEC (Linux's ___sys_recvmsg), then the protocol's.
   const cloexec = flags & C.MSG_CMSG_CLOEXEC;
   if (s.type === C.SOCK_STREAM) {
-    const data = await s._recvStream(n, flags);
-    return tuple(data, pyList([]), cloexec, s._streamSender(data)) as RecvmsgResult;
+    const [data, from] = await s._recvStream(n, flags);
+    return tuple(data, pyList([]), cloexec, from) as RecvmsgResult;
   }
   const [whole, from] = await s.recvfrom(WHOLE_DATAGRAM, flags);
   const cut = whole.length > n;

@@ -130,6 +130,8 @@ export interface ParsedAddress {
   port: number;
   /** IPv6 flowinfo (a C unsigned int), range-checked by resolveAddress. */
   flow?: number;
+  /** IPv6 scope_id (a C unsigned int; not applied, differences #39). */
+  scope?: number;
   /** The method, for the range errors' texts. */
   fname?: string;
 }
@@ -178,8 +180,8 @@ export function parseAddress(family: number, addr: unknown, fname: string): Pars
     const port = portNumber(addr[1], fname);
     // flowinfo and scope_id are C unsigned ints (taken modulo 2**32, as CPython's "I" format).
     const flow = addr.length > 2 ? intArg(addr[2]) >>> 0 : 0;
-    if (addr.length > 3) intArg(addr[3]);
-    return { family, host, port, flow, fname };
+    const scope = addr.length > 3 ? intArg(addr[3]) >>> 0 : 0;
+    return { family, host, port, flow, scope, fname };
   }
   if (addr.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
   const host = hostName(addr[0]);

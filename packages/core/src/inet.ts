@@ -80,10 +80,14 @@ export function scopedIPv6(s: string): { bare: string; scope: number } | null {
   if (!b) return null;
   const scope = s.slice(pct + 1);
   if (/^\d+$/.test(scope) && BigInt(scope) <= 0xffffffffn) return { bare, scope: Number(scope) };
-  const linkLocal = (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) || (b[0] === 0xff && (b[1]! & 0x0f) === 2);
-  const index = linkLocal ? interfaceIndex(scope) : undefined;
+  const index = linkLocalIPv6(b) ? interfaceIndex(scope) : undefined;
   if (index === undefined) throw gaiError(-2);
   return { bare, scope: index };
+}
+
+/** A link-local IPv6 address (unicast fe80::/10, multicast ff?2::): Linux needs a scope to use it. */
+export function linkLocalIPv6(b: Uint8Array): boolean {
+  return (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) || (b[0] === 0xff && (b[1]! & 0x0f) === 2);
 }
 
 export function ipVersion(s: string): 0 | 4 | 6 {

@@ -87,6 +87,7 @@ export class Poll {
     if (timeout !== null && timeout !== undefined && typeof timeout !== "number" && typeof timeout !== "boolean")
       throw new TypeError("timeout must be an integer or None");
     const ms = timeout === null || timeout === undefined ? -1 : Number(timeout);
+    if (Number.isNaN(ms)) throw new ValueError("Invalid value NaN (not a number)");
     // poll(2) takes a C int of milliseconds (CPython converts through int64 nanoseconds first).
     if (ms > 2147483647 || ms < -2147483648)
       throw new OverflowError(Math.abs(ms) > 9223372036854.775 ? "timestamp too large to convert to C _PyTime_t" : "timeout is too large");
@@ -143,6 +144,8 @@ export async function readiness(
 
 /** An event mask as poll's C `unsigned short`. */
 function maskArg(m: unknown): number {
+  // (CPython's unsigned short converter says this for a non-int.)
+  if (!(typeof m === "boolean" || typeof m === "bigint" || (typeof m === "number" && Number.isInteger(m)))) throw new TypeError("an integer is required");
   const n = intArg(m);
   if (n < 0) throw new ValueError("value must be positive");
   if (n >= 2 ** 64) throw new OverflowError("Python int too large to convert to C unsigned long");

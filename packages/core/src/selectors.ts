@@ -23,7 +23,8 @@ function checkEvents(events: unknown): void {
   // CPython: `if (not events) or (events & ~(EVENT_READ | EVENT_WRITE))` (a bool is an int).
   if (!events) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
   if (!isInt(events)) throw new TypeError(`unsupported operand type(s) for &: '${pyTypeName(events)}' and 'int'`);
-  if (Number(events) & ~(EVENT_READ | EVENT_WRITE)) throw new ValueError(`Invalid events: ${pyRepr(events)}`);
+  const n = Number(events);
+  if (n < 0 || n > (EVENT_READ | EVENT_WRITE)) throw new ValueError(`Invalid events: ${pyRepr(events)}`); // (a negative int has every bit)
 }
 
 /** A Python int (a bool is one). */
@@ -394,14 +395,16 @@ function selectTimeout(kind: "epoll" | "poll" | "select", timeout: unknown): num
     if (Number.isNaN(v)) throw new ValueError("Invalid value NaN (not a number)");
   } else if (Number.isNaN(v)) throw new ValueError("cannot convert float NaN to integer");
   if (v <= 0) return 0;
-  if (kind === "poll") {
-    const ms = Math.ceil(v * 1000); // poll(2)'s C int of milliseconds, converted through int64 nanoseconds
-    if (ms > 9223372036854.775) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
+  if (kind !== "select") {
+    // math.ceil(timeout * 1e3), then poll(2)'s or epoll_wait(2)'s C int of milliseconds (through int64 nanoseconds).
+    if (v === Infinity) throw new OverflowError("cannot convert float infinity to integer");
+    const ms = Math.ceil(v * 1000);
+    if (kind === "poll" && ms > 9223372036854.775) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
     if (ms > 2147483647) throw new OverflowError("timeout is too large");
     return ms / 1000;
   }
   if (v > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
-  return kind === "epoll" ? Math.ceil(v * 1000) / 1000 : v;
+  return v;
 }
 
 /** A selector class of one kind, callable with or without `new` (`instanceof` works for all kinds). */

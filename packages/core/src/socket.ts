@@ -28,7 +28,7 @@ import { DEFAULT_RCVBUF, DgramConn } from "./_datagram.js";
 import { SocketOptions, ipLevelOption, optionOn, optionValueArg } from "./_options.js";
 import { bufsizeArg, dontWait, cIntArg, cIntValue, cLongArg, flagsArg, intoView, isBroadcast, ssizeArg } from "./_args.js";
 import { MAX_TIMER_S, WaitList, afterPoll, checkTimeout, getdefaulttimeout, nextTurn, remaining, wouldBlock } from "./_timeout.js";
-import { parseIPv6 } from "./inet.js";
+import { linkLocalIPv6, parseIPv6 } from "./inet.js";
 import { getAdapter } from "./runtime.js";
 import { Keeper } from "./_keeper.js";
 import { keepSocketFile } from "./_sockfile.js";
@@ -316,7 +316,9 @@ export class Socket {
     const ep = await resolveAddress(a, this.adapter);
     this.check();
     if (this.listener || this.dgram || this.conn || this.binding) {
-      await this.checkLocal(ep); // Linux's inet_bind checks the address first
+      // Linux's unix_autobind of a socket that has a name: nothing to do.
+      if (this._family === C.AF_UNIX && a.host === "" && this.listener) return;
+      await this.checkAddress(ep); // Linux checks the address first
       throw oserror(E.EINVAL);
     }
     const done = this._family === C.AF_UNIX && a.host === "" ? this.autobind() : this.doBind(ep);
@@ -329,11 +331,24 @@ export class Socket {
   }
 
   /**
+   * What binding a socket that has an address again fails with before EINVAL, as Linux checks:
    * EADDRNOTAVAIL if `ep` is no address of this machine (nor a wildcard, loopback, multicast or
-   * broadcast one), found by binding a UDP socket to it for a moment: the runtimes tell no other way.
+   * broadcast one), found by binding a UDP socket to it for a moment; a unix name's own error
+   * (in use, no such directory …: Linux makes the file, then finds the socket named), found by
+   * listening on it for a moment. The runtimes tell no other way.
    */
-  private async checkLocal(ep: Endpoint): Promise<void> {
-    if (ep.kind !== "inet" || /^(?:0\.0\.0\.0|127\.|22[4-9]\.|2[3-5]\d\.|::$|::1$|ff)/i.test(ep.host)) return;
+  private async checkAddress(ep: Endpoint): Promise<void> {
+    if (ep.kind === "unix") {
+      let l: Listener;
+      try {
+        l = await this.adapter.listen(ep, { backlog: 1, reusePort: false, ipv6Only: false });
+      } catch (err) {
+        throw fromNative(err);
+      }
+      await l.close();
+      return;
+    }
+    if (/^(?:0\.0\.0\.0|127\.|22[4-9]\.|2[3-5]\d\.|::$|::1$|ff)/i.test(ep.host)) return;
     let t: DatagramTransport;
     try {
       t = await this.adapter.bindDatagram({ ...ep, port: 0 }, { reuseAddr: false, reusePort: false });
@@ -513,7 +528,11 @@ export class Socket {
     const a = parseAddress(this._family, address, fname);
     const ep = await resolveAddress(a, this.adapter);
     this.check();
-    if (!this.isStream) return this.connectDatagram(ep);
+    if (!this.isStream) {
+      // Linux: a link-local peer without a scope_id is EINVAL (TCP's runtimes say so themselves).
+      if (ep.kind === "inet" && ep.ipVersion === 6 && !a.scope && linkLocalIPv6(parseIPv6(ep.host)!)) throw oserror(E.EINVAL);
+      return this.connectDatagram(ep);
+    }
     if (this.disconnecting) throw oserror(E.EINVAL); // Linux's SS_DISCONNECTING (see endConnectQuirk)
     if (this.connectOutcome) {
       const { err } = this.connectOutcome;
@@ -1076,7 +1095,7 @@ export class Socket {
       bufsizeArg(n, "recvfrom");
       this.check();
       if (flags & C.MSG_ERRQUEUE && this._family !== C.AF_UNIX) return this.errQueue();
-      if (this.isStream) return this._recvStream(n, flags).then((d) => pair(d, this._streamSender(d) as Address));
+      if (this.isStream) return this._recvStream(n, flags).then(([d, from]) => pair(d, from as Address));
       const d = this.dgram;
       // Hot path of a UDP server: a datagram is queued; one Promise, no async frame.
       if (d !== null && flags === 0 && !d.hasError && !d.readShut) {
@@ -1091,20 +1110,21 @@ export class Socket {
   }
 
   /**
-   * @internal recv for a stream's recvfrom/recvmsg. Only recv itself returns b'' for 0 bytes
-   * without a call: for the others Linux's recv waits for data (or EOF, an error) as for any
-   * size, then returns b'' and consumes nothing.
+   * @internal recv for a stream's recvfrom/recvmsg, and the sender Linux fills in. Only recv
+   * itself returns b'' for 0 bytes without a call: for the others Linux's recv waits for data
+   * (or EOF, an error) as for any size, then returns b'' and consumes nothing (the sender is
+   * still named when data was there).
    */
-  _recvStream(n: number, flags: number): Promise<PyBytes> {
-    if (n !== 0) return this.recv(n, flags);
-    return this.recv(1, (cIntArg(flags) & ~C.MSG_WAITALL) | C.MSG_PEEK).then(emptyBytes);
+  _recvStream(n: number, flags: number): Promise<[PyBytes, Address | null]> {
+    if (n !== 0) return this.recv(n, flags).then((d) => [d, this.streamSender(d)]);
+    return this.recv(1, (cIntArg(flags) & ~C.MSG_WAITALL) | C.MSG_PEEK).then((d) => [emptyBytes(), this.streamSender(d)]);
   }
 
   /**
-   * @internal The sender a stream socket's recvfrom/recvmsg reports, as Linux fills it in: a unix
-   * peer's name (path or abstract) with data; `null` (Python's `None`) on TCP, for an unnamed peer, at EOF.
+   * The sender a stream socket's recvfrom/recvmsg reports, as Linux fills it in: a unix peer's
+   * name (path or abstract) with data; `null` (Python's `None`) on TCP, for an unnamed peer, at EOF.
    */
-  _streamSender(data: Uint8Array): Address | null {
+  private streamSender(data: Uint8Array): Address | null {
     if (this._family !== C.AF_UNIX || data.length === 0) return null;
     try {
       const peer = this.getpeername();
