@@ -400,6 +400,7 @@ function selectTimeout(kind: "epoll" | "poll" | "select", timeout: unknown): num
     if (v === Infinity) throw new OverflowError("cannot convert float infinity to integer");
     const ms = Math.ceil(v * 1000);
     if (kind === "poll" && ms > 9223372036854.775) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
+    if (kind === "epoll" && v > 9223372036.854775) throw new OverflowError("timestamp out of range for platform time_t");
     if (ms > 2147483647) throw new OverflowError("timeout is too large");
     return ms / 1000;
   }
