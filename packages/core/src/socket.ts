@@ -206,7 +206,7 @@ export class Socket {
    * @throws ValueError `Timeout value out of range`; OSError `[Errno 9]` after close.
    */
   settimeout(value: number | null): void {
-    if (arguments.length !== 1) throw new TypeError(`socket.settimeout() takes exactly one argument (${arguments.length} given)`);
+    if (arguments.length !== 1) throw oneArgument("settimeout", arguments.length);
     this._timeout = checkTimeout(value);
     this.check(); // CPython stores the timeout, then fails on a closed socket
   }
@@ -311,6 +311,7 @@ export class Socket {
    * @throws OSError `[Errno 98] Address already in use`, `[Errno 22] Invalid argument` if bound.
    */
   async bind(address: AddressInput): Promise<void> {
+    if (arguments.length !== 1) throw oneArgument("bind", arguments.length); // bind(host, port): the tuple forgotten
     // Parsed and resolved before EBADF and the state, as CPython's getsockaddrarg.
     const a = parseAddress(this._family, address, "bind");
     const ep = await resolveAddress(a, this.adapter);
@@ -520,6 +521,7 @@ export class Socket {
    * @throws ConnectionRefusedError `[Errno 111]`, TimeoutError, gaierror, OSError `[Errno 106]`.
    */
   connect(address: AddressInput): Promise<void> {
+    if (arguments.length !== 1) return Promise.reject(oneArgument("connect", arguments.length));
     return this.doConnect(address, "connect");
   }
 
@@ -681,6 +683,7 @@ export class Socket {
    * Name lookup and argument errors still raise, as in Python.
    */
   async connect_ex(address: AddressInput): Promise<number> {
+    if (arguments.length !== 1) throw oneArgument("connect_ex", arguments.length);
     try {
       await this.doConnect(address, "connect_ex");
       return 0;
@@ -2114,3 +2117,8 @@ const SHUT_CONN = {
   readShut: true,
   takeError: () => null,
 } as unknown as StreamConn;
+
+/** CPython's TypeError for a one-argument method (METH_O) called with another count. */
+function oneArgument(method: string, given: number): TypeError {
+  return new TypeError(`socket.${method}() takes exactly one argument (${given} given)`);
+}
