@@ -158,6 +158,7 @@ export class SocketFile {
   constructor(private readonly sock: Socket, mode: string, opts: MakefileOptions) {
     // CPython: any mix of r, w and b (`""` and `"b"` read; `"rr"` is `"r"`).
     // (`set(mode) <= {"r", "w", "b"}`: a mode that is not a str is not iterable.)
+    if (mode instanceof Uint8Array && mode.length > 0) throw new ValueError(`invalid mode ${asPyBytes(mode).toString()} (only r, w, b allowed)`);
     if (typeof mode !== "string") throw new TypeError(`'${pyTypeName(mode)}' object is not iterable`);
     if (!/^[rwb]*$/.test(mode)) throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`);
     this.binary = mode.includes("b");
@@ -170,6 +171,7 @@ export class SocketFile {
     // (socket.makefile compares it with 0 first; io's classes then want an int.)
     if (typeof buffering !== "number") throw new TypeError(`'<' not supported between instances of '${pyTypeName(buffering)}' and 'int'`);
     if (!Number.isInteger(buffering)) throw new TypeError("'float' object cannot be interpreted as an integer");
+    if (buffering >= 2 ** 63) throw new OverflowError("Python int too large to convert to C ssize_t"); // the buffer's size
     if (buffering === 0 && !this.binary) throw new ValueError("unbuffered streams must be binary");
     // socket.makefile's BufferedWriter(raw, buffering) takes the size as given (1 is no line
     // buffering); a text file's TextIOWrapper holds up to 8192 bytes before it writes through.

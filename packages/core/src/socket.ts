@@ -1840,6 +1840,7 @@ export class Socket {
     const lv = cIntArg(level);
     const opt = cIntArg(optname);
     const n = buflen === undefined ? 0 : cIntArg(buflen);
+    if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range"); // (CPython's, before the call)
     this.check();
     // (IPv6's getsockopt answers a level it does not know with ENOPROTOOPT, IPv4's and unix's with EOPNOTSUPP.)
     if (!this.hasLevel(lv)) throw oserror(this._family === C.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP);
@@ -1849,7 +1850,6 @@ export class Socket {
       v = err?.errno ?? 0;
     }
     if (n === 0) return lv === C.SOL_SOCKET && opt === C.SO_ERROR ? v : this.opts.getInt(lv, opt);
-    if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
     return asPyBytes(this.opts.bytes(lv, opt, v, n));
   }
 
