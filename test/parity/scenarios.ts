@@ -492,6 +492,9 @@ scenario("settimeout beyond int64 ns", () => withNew((s) => s.settimeout(9.3e9))
 scenario("settimeout 9.2e9", () => withNew((s) => [s.settimeout(9.2e9), s.gettimeout()][1]));
 scenario("unix setsockopt TCP_NODELAY", () => withNew((s) => s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1), socket.AF_UNIX));
 scenario("unix setsockopt IP_TTL", () => withNew((s) => s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 5), socket.AF_UNIX));
+scenario("makefile bytes mode", () => withNew((s) => s.makefile(any(new TextEncoder().encode("r")))));
+scenario("makefile buffering 2**63", () => withNew((s) => s.makefile("rb", 2 ** 63)));
+scenario("closed getsockopt buflen -1", () => withNew(async (s) => [await s.close(), s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, -1)]));
 scenario("bind(host, port) without the tuple", () => withNew((s) => (s.bind as (...a: unknown[]) => Promise<void>).call(s, "127.0.0.1", 0)));
 scenario("connect(host, port) without the tuple", () => withNew((s) => (s.connect as (...a: unknown[]) => Promise<void>).call(s, "127.0.0.1", 9)));
 scenario("connect_ex(host, port) without the tuple", () => withNew((s) => (s.connect_ex as (...a: unknown[]) => Promise<number>).call(s, "127.0.0.1", 9)));
