@@ -4963,6 +4963,28 @@ def _():
     return out
 
 
+@scenario("makefile newline='': a CR that EOF follows is a CR line end in f.newlines")
+def _():
+    out = []
+    for delay in (0, 0.05):
+        a, b = socket.socketpair()
+        try:
+            f = b.makefile("r", newline="")
+            a.sendall(b"x\na\r")
+            lines = []
+            if delay:
+                lines.append(f.readline())
+                time.sleep(delay)
+            a.shutdown(socket.SHUT_WR)
+            lines += [f.readline() for _ in range(3 - len(lines))]
+            out.append([lines, f.newlines])
+            f.close()
+        finally:
+            a.close()
+            b.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -5197,6 +5197,30 @@ scenario("selector and poll limits (timeouts beyond a C int of ms, infinity, NaN
   return out;
 });
 
+scenario("makefile newline='': a CR that EOF follows is a CR line end in f.newlines", async () => {
+  const out: unknown[] = [];
+  for (const delay of [0, 50]) {
+    const [a, b] = await socket.socketpair();
+    try {
+      const f = b.makefile("r", { newline: "" });
+      await a.sendall(new TextEncoder().encode("x\na\r"));
+      const lines: unknown[] = [];
+      if (delay) {
+        lines.push(await f.readline());
+        await new Promise((r) => setTimeout(r, delay));
+      }
+      await a.shutdown(socket.SHUT_WR);
+      while (lines.length < 3) lines.push(await f.readline());
+      out.push([lines, f.newlines]);
+      await f.close();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -158,7 +158,8 @@ export class SocketFile {
   constructor(private readonly sock: Socket, mode: string, opts: MakefileOptions) {
     // CPython: any mix of r, w and b (`""` and `"b"` read; `"rr"` is `"r"`).
     // (`set(mode) <= {"r", "w", "b"}`: a mode that is not a str is not iterable.)
-    if (mode instanceof Uint8Array && mode.length > 0) throw new ValueError(`invalid mode ${asPyBytes(mode).toString()} (only r, w, b allowed)`);
+    const m: unknown = mode;
+    if (m instanceof Uint8Array && m.length > 0) throw new ValueError(`invalid mode ${asPyBytes(m).toString()} (only r, w, b allowed)`);
     if (typeof mode !== "string") throw new TypeError(`'${pyTypeName(mode)}' object is not iterable`);
     if (!/^[rwb]*$/.test(mode)) throw new ValueError(`invalid mode '${mode}' (only r, w, b allowed)`);
     this.binary = mode.includes("b");
@@ -510,7 +511,7 @@ export class SocketFile {
    */
   async readline(limit: number | null = -1): Promise<PyBytes | string> {
     // (Text: a Py_ssize_t, None is a TypeError; binary: an int or None.)
-    if (!this.binary) return this.readlineText(limit === undefined ? -1 : ssize(intArg(limit)));
+    if (!this.binary) return this.readlineText(limit === undefined ? -1 : ssize(intArg(limit))).then(this.atEof);
     const n = optionalSize(limit);
     // Only a BufferedReader has its own readline; the others' (IOBase's) reads nothing for a limit of 0, open or closed.
     if (n === 0 && (this.unbuffered || this.pair || !this.canRead)) return emptyBytes();
@@ -532,6 +533,21 @@ export class SocketFile {
       await this.waitMore(c);
     }
   }
+
+  /**
+   * After a text read: a `\r` held back (newline="": was it the start of `\r\n`?) that EOF
+   * follows is a `\r` line end, as CPython's decoder says once it is final.
+   */
+  private readonly atEof = (t: string): string => {
+    if (this.crPending) {
+      const c = this.sock._stream();
+      if (c.size === 0 && (c.eof || c.readShut)) {
+        this.crPending = false;
+        this.seenNewlines |= 1;
+      }
+    }
+    return t;
+  };
 
   private async readlineText(limit: number): Promise<string> {
     const c = this.conn("readline");
@@ -653,7 +669,7 @@ export class SocketFile {
    * (unbuffered binary files: TypeError); a buffered binary file raises ValueError below -1.
    */
   async read(size: number | null = -1): Promise<PyBytes | string> {
-    if (!this.binary) return this.readText(optionalSize(size));
+    if (!this.binary) return this.readText(optionalSize(size)).then(this.atEof);
     // Buffered: an int or None, not below -1; unbuffered (SocketIO): a Py_ssize_t, any negative reads all.
     const n = this.unbuffered ? (size === undefined ? -1 : ssize(intArg(size))) : optionalSize(size);
     if (n < -1 && this.bufferSize !== 0) throw new ValueError("read length must be non-negative or -1");
