@@ -4985,6 +4985,37 @@ def _():
     return out
 
 
+@scenario("shutdown() before connect (ENOTCONN) is kept: after connect a SHUT_WR one refuses sends, a later shutdown(SHUT_WR) still sends the FIN; SHUT_RD changes nothing")
+def _():
+    out = []
+    l = socket.socket()
+    l.bind(("127.0.0.1", 0))
+    l.listen()
+    try:
+        for how in (socket.SHUT_WR, socket.SHUT_RD, socket.SHUT_RDWR):
+            c = socket.socket()
+            try:
+                c.shutdown(how)
+            except OSError as e:
+                out.append(e.errno)
+            c.connect(l.getsockname())
+            a, _ = l.accept()
+            a.sendall(b"cd")
+            time.sleep(0.05)
+            row = []
+            for op in (lambda: c.send(b"ab"), lambda: c.recv(10), lambda: c.shutdown(socket.SHUT_WR), lambda: a.recv(10)):
+                try:
+                    row.append(repr(op()))
+                except OSError as e:
+                    row.append([type(e).__name__, e.errno])
+            out.append(row)
+            c.close()
+            a.close()
+    finally:
+        l.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

@@ -5221,6 +5221,42 @@ scenario("makefile newline='': a CR that EOF follows is a CR line end in f.newli
   return out;
 });
 
+scenario("shutdown() before connect (ENOTCONN) is kept: after connect a SHUT_WR one refuses sends, a later shutdown(SHUT_WR) still sends the FIN; SHUT_RD changes nothing", async () => {
+  const out: unknown[] = [];
+  const l = socket.socket();
+  await l.bind(["127.0.0.1", 0]);
+  await l.listen();
+  try {
+    for (const how of [socket.SHUT_WR, socket.SHUT_RD, socket.SHUT_RDWR]) {
+      const c = socket.socket();
+      try {
+        await c.shutdown(how);
+      } catch (e) {
+        out.push((e as socket.OSError).errno);
+      }
+      await c.connect(l.getsockname() as [string, number]);
+      const [a] = await l.accept();
+      await a.sendall(b("cd"));
+      await new Promise((r) => setTimeout(r, 50));
+      const row: unknown[] = [];
+      for (const op of [() => c.send(b("ab")), () => c.recv(10), () => c.shutdown(socket.SHUT_WR), () => a.recv(10)]) {
+        try {
+          const v = await op();
+          row.push(v === undefined ? "None" : typeof v === "number" ? String(v) : repr(v));
+        } catch (e) {
+          row.push([(e as Error).name, (e as socket.OSError).errno]);
+        }
+      }
+      out.push(row);
+      await c.close();
+      await a.close();
+    }
+  } finally {
+    await l.close();
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

@@ -76,6 +76,8 @@ export class StreamConn implements StreamHandlers {
   readShut: boolean = false;
   /** `shutdown(SHUT_WR)` was called. */
   writeShut: boolean = false;
+  /** Sends are refused (a SHUT_WR before connect, which Linux keeps) but no FIN went out: shutdown(SHUT_WR) still sends it. */
+  finOwed: boolean = false;
   /** The transport is gone. */
   gone: boolean = false;
   private paused: boolean = false;
@@ -809,8 +811,9 @@ export class StreamConn implements StreamHandlers {
   }
 
   shutdownWrite(): void {
-    if (this.writeShut) return;
+    if (this.writeShut && !this.finOwed) return;
     this.writeShut = true;
+    this.finOwed = false;
     // A sendall waiting for room raises EPIPE now (Linux fails a blocked send on SHUT_WR).
     this._writers?.wake();
     if (this.gone) return;

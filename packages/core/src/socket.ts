@@ -615,6 +615,8 @@ export class Socket {
             throw oserror(E.EBADF);
           }
           this.attach(t);
+          // Linux keeps a SHUT_WR given before connect (that raised ENOTCONN): sends fail with EPIPE.
+          if (this.shutBits & 2) this.conn!.writeShut = this.conn!.finOwed = true;
         },
         (err) => {
           // Aborted: timed out, or close() (EBADF, as for every pending call).
