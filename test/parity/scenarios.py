@@ -5016,6 +5016,29 @@ def _():
     return out
 
 
+@scenario("connect again after the listener reset the connection (shutdown before accept): the reset itself, then ENOTCONN, EPIPE")
+def _():
+    out = []
+    l = socket.socket()
+    l.bind(("127.0.0.1", 0))
+    l.listen()
+    c = socket.socket()
+    try:
+        c.settimeout(0.1)
+        c.connect(l.getsockname())
+        l.shutdown(socket.SHUT_RD)
+        time.sleep(0.05)
+        for op in (lambda: c.connect(l.getsockname()), lambda: c.recv(10), lambda: c.send(b"x")):
+            try:
+                out.append(repr(op()))
+            except OSError as e:
+                out.append([type(e).__name__, e.errno])
+    finally:
+        c.close()
+        l.close()
+    return out
+
+
 # ---------------------------------------------------------------- runner
 
 def outcome(fn, is_timed):

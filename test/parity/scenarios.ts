@@ -5257,6 +5257,32 @@ scenario("shutdown() before connect (ENOTCONN) is kept: after connect a SHUT_WR 
   return out;
 });
 
+scenario("connect again after the listener reset the connection (shutdown before accept): the reset itself, then ENOTCONN, EPIPE", async () => {
+  const out: unknown[] = [];
+  const l = socket.socket();
+  await l.bind(["127.0.0.1", 0]);
+  await l.listen();
+  const c = socket.socket();
+  try {
+    c.settimeout(0.1);
+    await c.connect(l.getsockname() as [string, number]);
+    await l.shutdown(socket.SHUT_RD);
+    await new Promise((r) => setTimeout(r, 50));
+    for (const op of [() => c.connect(l.getsockname() as [string, number]), () => c.recv(10), () => c.send(b("x"))]) {
+      try {
+        const v = await op();
+        out.push(v === undefined ? "None" : typeof v === "number" ? String(v) : repr(v));
+      } catch (e) {
+        out.push([(e as Error).name, (e as socket.OSError).errno]);
+      }
+    }
+  } finally {
+    await c.close();
+    await l.close();
+  }
+  return out;
+});
+
 /** The names of all scenarios, in order. */
 export const scenarioNames = (): string[] => SCENARIOS.map(([n]) => n);
 

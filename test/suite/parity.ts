@@ -10,6 +10,9 @@ import { setup, test } from "./_harness.js";
 const DELIBERATE: Record<string, Record<string, string>> = {
   "send str": { "*": "docs/differences.md #14: send/sendall/sendto accept a string (sent as UTF-8)" },
   "so_linger zero resets on close": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },
+  "connect again after the listener reset the connection (shutdown before accept): the reset itself, then ENOTCONN, EPIPE": {
+    "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection",
+  },
   "makefile readline of a line the peer reset": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },
   "listener closed with connections not accepted": { "deno/deno": "docs/differences.md #6: Deno has no reset (RST) for a connection" },
   "close after a makefile reader read a line of a pipelined burst: FIN, not reset": {

@@ -670,14 +670,16 @@ export class Socket {
   /**
    * connect() again after a connect Linux still counted as in progress, which has connected:
    * 0 once — unless the connection is over by now (reset), when Linux's connect finds TCP_CLOSE,
-   * raises ECONNABORTED and lets the socket connect anew.
+   * raises the reset if no call reported it yet, else ECONNABORTED, and lets the socket connect anew.
    */
   private connectedMeanwhile(): void {
     const c = this.conn;
     if (c === null || !c.dead) return;
     this.conn = null;
+    // (Linux's sock_error: the reset itself if no call has reported it yet.)
+    const err = c.takeError();
     void c.close().catch(() => undefined);
-    throw oserror(E.ECONNABORTED);
+    throw err ?? oserror(E.ECONNABORTED);
   }
 
   /**
