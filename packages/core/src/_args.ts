@@ -39,6 +39,17 @@ export function intoView(buf: unknown, fname: string): Uint8Array {
 }
 
 /**
+ * A Python int (a bool and a bigint are ints), or CPython's `TypeError: an integer is required`
+ * (the unsigned converters' text: poll's masks, if_indextoname's index).
+ */
+export function uintArgValue(v: unknown): bigint {
+  if (typeof v === "boolean") return v ? 1n : 0n;
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number" && Number.isInteger(v)) return BigInt(v);
+  throw new TypeError("an integer is required");
+}
+
+/**
  * An `int` argument as CPython reads a C long (`PyLong_AsLong`: setblocking's flag).
  * @throws TypeError for a non-int, OverflowError beyond 64 bits.
  */

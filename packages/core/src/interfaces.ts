@@ -6,6 +6,7 @@ import { pyList, type PyList } from "./_repr.js";
 import { tuple } from "./address.js";
 import { getAdapter } from "./runtime.js";
 import { fromNative } from "./native-errors.js";
+import { uintArgValue } from "./_args.js";
 
 /**
  * The interfaces as `[index, name]` pairs sorted by index, as glibc's if_nameindex lists them
@@ -95,11 +96,7 @@ function nameArg(v: unknown): string | null {
 
 /** An index as CPython reads it: an int (bool too) converted to C unsigned long, then truncated to unsigned int. */
 function indexArg(v: unknown): number {
-  let b: bigint;
-  if (typeof v === "boolean") b = v ? 1n : 0n;
-  else if (typeof v === "bigint") b = v;
-  else if (typeof v === "number" && Number.isInteger(v)) b = BigInt(v);
-  else throw new TypeError("an integer is required");
+  const b = uintArgValue(v);
   if (b < 0n) throw new OverflowError("can't convert negative value to unsigned int");
   if (b >= 1n << 64n) throw new OverflowError("Python int too large to convert to C unsigned long");
   return Number(b & 0xffffffffn);

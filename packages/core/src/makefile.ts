@@ -539,12 +539,16 @@ export class SocketFile {
    * follows is a `\r` line end, as CPython's decoder says once it is final.
    */
   private readonly atEof = (t: string): string => {
-    if (this.crPending) {
-      const c = this.sock._stream();
-      if (c.size === 0 && (c.eof || c.readShut)) {
-        this.crPending = false;
-        this.seenNewlines |= 1;
-      }
+    if (!this.crPending) return t;
+    let c: StreamConn;
+    try {
+      c = this.sock._stream();
+    } catch {
+      return t; // (closed meanwhile: nothing more will be read)
+    }
+    if (c.size === 0 && (c.eof || c.readShut)) {
+      this.crPending = false;
+      this.seenNewlines |= 1;
     }
     return t;
   };

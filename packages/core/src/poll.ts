@@ -2,7 +2,7 @@
 // poll(2) reports for them (POLLIN, POLLOUT, POLLWRBAND for UDP and unix, POLLRDHUP; POLLERR, POLLHUP, POLLNVAL always).
 import { type PyList, pyList, tuple } from "./address.js";
 import { KeyError, OverflowError, RuntimeError, ValueError, oserror } from "./errors.js";
-import { intArg } from "./bytes.js";
+import { uintArgValue } from "./_args.js";
 import { errno as E } from "./errno.js";
 import { AF_UNIX, SOCK_STREAM } from "./constants.js";
 import { type Selectable, type SetChanges, fdOf, readySockets, socketAt } from "./select.js";
@@ -144,9 +144,7 @@ export async function readiness(
 
 /** An event mask as poll's C `unsigned short`. */
 function maskArg(m: unknown): number {
-  // (CPython's unsigned short converter says this for a non-int.)
-  if (!(typeof m === "boolean" || typeof m === "bigint" || (typeof m === "number" && Number.isInteger(m)))) throw new TypeError("an integer is required");
-  const n = intArg(m);
+  const n = Number(uintArgValue(m)); // (CPython's unsigned short converter's TypeError for a non-int)
   if (n < 0) throw new ValueError("value must be positive");
   if (n >= 2 ** 64) throw new OverflowError("Python int too large to convert to C unsigned long");
   if (n > 0xffff) throw new OverflowError("Python int too large for C unsigned short");
